@@ -1,0 +1,283 @@
+//! Milestones and metrics: which timeline entries mark when impact started, when it was
+//! detected, acknowledged, mitigated and resolved; and the times between them.
+//!
+//! Explicit markers (`- 14:05 [detected] Alert fires`) always win. Otherwise milestones are
+//! inferred from the entries' text: the verbs and nouns responders use ("alert fires",
+//! "starts investigating", "rolled back", "returns to baseline"), with actions that are only
+//! beginning ("rollback initiated") or failing ("rollback fails") not counting as done.
+//! The first entry is `started` unless another entry is marked. Inferred milestones are
+//! chosen in order, so they never produce a negative duration; explicit markers out of order
+//! are reported and the affected figures left unknown.
+
+use crate::model::{Milestone, Postmortem, TimelineEntry};
+use jiff::Timestamp;
+use serde::Serialize;
+
+/// The metrics of one postmortem, in whole seconds; `None` when unknown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct Metrics {
+    /// Started to resolved.
+    pub duration_s: Option<i64>,
+    /// Started to detected.
+    pub time_to_detect_s: Option<i64>,
+    /// Started to acknowledged.
+    pub time_to_acknowledge_s: Option<i64>,
+    /// Started to mitigated (resolution implies mitigation when no mitigation is marked).
+    pub time_to_mitigate_s: Option<i64>,
+    /// Started to resolved.
+    pub time_to_resolve_s: Option<i64>,
+}
+
+/// The milestones of a timeline and the metrics they give.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Analysis {
+    /// The milestone of each entry of [`Postmortem::timeline_entries`], by position.
+    pub milestones: Vec<Option<Milestone>>,
+    /// The figures.
+    pub metrics: Metrics,
+    /// Explicitly marked milestones that come before an earlier milestone: (entry index,
+    /// its milestone, the milestone it should follow).
+    pub out_of_order: Vec<(usize, Milestone, Milestone)>,
+}
+
+impl Analysis {
+    /// The entry index carrying a milestone.
+    pub fn entry_of(&self, milestone: Milestone) -> Option<usize> {
+        self.milestones.iter().position(|m| *m == Some(milestone))
+    }
+}
+
+/// Computes milestones and metrics for a postmortem's timeline.
+pub fn analyse(postmortem: &Postmortem) -> Analysis {
+    let entries: Vec<&TimelineEntry> = postmortem.timeline_entries().collect();
+    analyse_entries(&entries)
+}
+
+/// Computes milestones and metrics for timeline entries in document order.
+pub fn analyse_entries(entries: &[&TimelineEntry]) -> Analysis {
+    let mut analysis = Analysis { milestones: vec![None; entries.len()], ..Analysis::default() };
+    if entries.is_empty() {
+        return analysis;
+    }
+    let cues: Vec<Cues> = entries.iter().map(|e| Cues::of(&e.text)).collect();
+
+    let explicit = |m: Milestone| entries.iter().position(|e| e.milestone == Some(m));
+    let mut chosen: [Option<usize>; 5] = [None; 5];
+    for m in Milestone::ALL {
+        chosen[m as usize] = explicit(m);
+    }
+
+    // Started: marked, or a strong cue ("(problem started)", "(outage starts)"), or the first entry.
+    if chosen[0].is_none() {
+        chosen[0] = (0..entries.len()).find(|&i| cues[i].strong == Some(Milestone::Started)).or(Some(0));
+    }
+    let Some(started) = chosen[0] else { return analysis };
+    let started_at = entries[started].at;
+
+    // The others: strong cues first, then the first weak cue at or after the previous milestone.
+    let mut floor = started_at;
+    for m in [Milestone::Detected, Milestone::Acknowledged, Milestone::Mitigated, Milestone::Resolved] {
+        if let Some(i) = chosen[m as usize] {
+            if entries[i].at >= floor {
+                floor = entries[i].at;
+            }
+            continue;
+        }
+        let after = |i: usize| i != started && entries[i].at >= floor && !chosen.contains(&Some(i));
+        let strong = (0..entries.len()).find(|&i| cues[i].strong == Some(m) && after(i));
+        let weak = || (0..entries.len()).find(|&i| cues[i].weak.contains(&m) && after(i));
+        if let Some(i) = strong.or_else(weak) {
+            chosen[m as usize] = Some(i);
+            floor = entries[i].at;
+        }
+    }
+
+    for (m, index) in Milestone::ALL.iter().zip(chosen) {
+        if let Some(i) = index
+            && analysis.milestones[i].is_none()
+        {
+            analysis.milestones[i] = Some(*m);
+        }
+    }
+
+    // Explicit markers out of order.
+    for later in Milestone::ALL {
+        let Some(l) = chosen[later as usize] else { continue };
+        if entries[l].milestone != Some(later) {
+            continue;
+        }
+        if let Some(earlier) = Milestone::ALL
+            .iter()
+            .filter(|m| **m < later)
+            .rev()
+            .find(|m| chosen[**m as usize].is_some_and(|e| entries[e].at > entries[l].at))
+        {
+            analysis.out_of_order.push((l, later, *earlier));
+        }
+    }
+
+    let at = |m: Milestone| chosen[m as usize].map(|i| entries[i].at);
+    let since_start = |t: Option<Timestamp>| {
+        t.map(|t| t.as_second() - started_at.as_second()).filter(|s| *s >= 0)
+    };
+    let resolved = since_start(at(Milestone::Resolved));
+    let mitigated = since_start(at(Milestone::Mitigated)).or(resolved);
+    analysis.metrics = Metrics {
+        duration_s: resolved,
+        time_to_detect_s: since_start(at(Milestone::Detected)),
+        time_to_acknowledge_s: since_start(at(Milestone::Acknowledged)),
+        time_to_mitigate_s: mitigated,
+        time_to_resolve_s: resolved,
+    };
+    analysis
+}
+
+/// What an entry's text says about milestones.
+#[derive(Debug, Default)]
+struct Cues {
+    /// A marker the author set apart: "(resolved)", "(**outage ends**)", "**Detection:**".
+    strong: Option<Milestone>,
+    /// Milestones the wording suggests.
+    weak: Vec<Milestone>,
+}
+
+impl Cues {
+    fn of(text: &str) -> Cues {
+        let lower = plain_lower(text);
+        let strong = set_apart(&lower).and_then(|s| {
+            let cues = weak_cues(s.trim());
+            cues.first().copied()
+        });
+        Cues { strong, weak: weak_cues(&lower) }
+    }
+}
+
+/// Lower-case text without link targets, emphasis and code marks.
+fn plain_lower(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            // "[label](url)": keep the label, drop the url.
+            ']' if chars.peek() == Some(&'(') => {
+                for c in chars.by_ref() {
+                    if c == ')' {
+                        break;
+                    }
+                }
+            }
+            '*' | '_' | '`' | '[' | ']' => {}
+            c => out.extend(c.to_lowercase()),
+        }
+    }
+    out
+}
+
+/// A short parenthesised note or a leading label: "(problem started)", "detection: ...".
+fn set_apart(lower: &str) -> Option<&str> {
+    if let Some(open) = lower.rfind('(')
+        && let Some(close) = lower[open..].find(')')
+    {
+        let inner = &lower[open + 1..open + close];
+        if inner.split_whitespace().count() <= 3 {
+            return Some(inner);
+        }
+    }
+    let (label, _) = lower.split_once(':')?;
+    (label.split_whitespace().count() <= 2).then_some(label)
+}
+
+const STARTED: &[&str] = &[
+    "problem started", "problem starts", "outage starts", "outage started", "outage begins", "impact starts",
+    "impact started", "impact begins", "incident starts", "incident started", "issue started", "issue starts",
+    "started failing", "starts failing", "began failing", "begin failing", "begins failing", "went down", "goes down",
+];
+const DETECTED: &[&str] = &[
+    "alert", "alarm", "detect", "noticed", "notices", "notice ", "reported", "reports", "report ", "paged", "pages ",
+    "observed", "observe ", "discovered", "spotted", "became aware", "become aware", "complain", "flagged",
+    "monitoring shows", "was raised", "reached out",
+];
+const ACKNOWLEDGED: &[&str] = &[
+    "acknowledg", "ack'd", "acked", "investigat", "looking into", "look into", "looks into", "joins", "joined",
+    "responds", "responded", "engaged", "incident declared", "declares an incident", "declared an incident",
+    "declare an incident", "escalat", "triag", "war room", "incident channel", "started working",
+    "starts working", "began working", "begins working", "take a look", "takes a look", "begins looking",
+    "started looking", "starts looking", "diagnos",
+];
+const MITIGATED: &[&str] = &[
+    "mitigat", "rolled back", "rollback complete", "rollback finished", "rollback done", "rollback deployed",
+    "rolled-back", "reverted", "revert deployed", "reverts deployed", "revert merged", "workaround",
+    "failed over", "failover complete", "restarted", "scaled up", "scaled out", "disabled", "hotfix deployed",
+    "fix deployed", "fix applied", "patched", "reattached", "re-attached", "drained", "manually attach",
+    "recovering", "partially restored", "unblocked", "stabilized", "stabilised",
+];
+const RESOLVED: &[&str] = &[
+    "resolved", "resolution", "recovered", "fully restored", "restored", "back to normal", "returns to baseline",
+    "returned to baseline", "returns to normal", "returned to normal", "back to baseline", "outage ends",
+    "outage ended", "outage over", "all clear", "healthy again", "is fixed", "was fixed", "issue fixed",
+    "problem fixed", "fully operational", "operational again", "working again", "service restored", "ends",
+];
+/// Words that say an action only began, was planned, or failed: not a milestone reached.
+const NOT_DONE: &[&str] = &[
+    "initiated", "initiate", "starts", "started", "starting", "begin", "begins", "began", "attempt", "trying",
+    "tried", "fails", "failed", "failing", "not ", "planned", "preparing", "decided", "decision", "proposed",
+    "in progress", "suggest", "considered", "discussed", "prepare", "could ", "would ", "should ", "still ",
+    "unable", "without",
+];
+const NOT_DETECTED: &[&str] = &["not detected", "undetected", "no alert", "without alert", "alert did not", "alerts did not", "didn't alert"];
+
+fn weak_cues(lower: &str) -> Vec<Milestone> {
+    let has = |words: &[&str]| words.iter().any(|w| contains_word(lower, w));
+    let done = !has(NOT_DONE);
+    let mut cues = Vec::new();
+    if has(STARTED) {
+        cues.push(Milestone::Started);
+    }
+    if has(DETECTED) && !has(NOT_DETECTED) {
+        cues.push(Milestone::Detected);
+    }
+    if has(ACKNOWLEDGED) {
+        cues.push(Milestone::Acknowledged);
+    }
+    if has(MITIGATED) && done {
+        cues.push(Milestone::Mitigated);
+    }
+    if has(RESOLVED) && done {
+        cues.push(Milestone::Resolved);
+    }
+    // A resolution mentioned as "(resolved)" is done whatever else the sentence says.
+    if !cues.contains(&Milestone::Resolved) && (lower.trim() == "resolved" || lower.contains("(resolved")) {
+        cues.push(Milestone::Resolved);
+    }
+    cues
+}
+
+/// Whether `needle` occurs in `hay` starting at a word boundary.
+fn contains_word(hay: &str, needle: &str) -> bool {
+    let mut from = 0;
+    while let Some(pos) = hay[from..].find(needle) {
+        let at = from + pos;
+        if at == 0 || !hay[..at].chars().next_back().is_some_and(char::is_alphanumeric) {
+            return true;
+        }
+        from = at + needle.len();
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cues_follow_the_wording() {
+        assert_eq!(weak_cues("error rate alert fires"), vec![Milestone::Detected]);
+        assert_eq!(weak_cues("on-call paged, starts investigation"), vec![Milestone::Detected, Milestone::Acknowledged]);
+        assert_eq!(weak_cues("rollback initiated"), Vec::<Milestone>::new());
+        assert_eq!(weak_cues("error rate returns to baseline"), vec![Milestone::Resolved]);
+        assert_eq!(weak_cues("rollback fails due to argocd configuration issues"), Vec::<Milestone>::new());
+        assert!(weak_cues("reverts deployed, issue mitigated").contains(&Milestone::Mitigated));
+        assert_eq!(Cues::of("Target group reattached (resolved).").strong, Some(Milestone::Resolved));
+        assert_eq!(Cues::of("Pipeline starts modifying groups. (problem started)").strong, Some(Milestone::Started));
+    }
+}

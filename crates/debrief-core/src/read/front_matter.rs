@@ -1,0 +1,185 @@
+//! YAML (`---`) and TOML (`+++`) front matter.
+
+use super::Reader;
+use crate::diagnostic::Severity;
+use crate::model::Metadata;
+use crate::when::parse_full_date;
+use jiff::civil::Date;
+use serde_json::Value;
+use std::ops::Range;
+
+/// The front matter's syntax.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Syntax {
+    Yaml,
+    Toml,
+}
+
+/// Finds front matter at the start of `text`: its syntax, the range of its content, and
+/// where the body starts.
+pub(crate) fn split(text: &str) -> Option<(Syntax, Range<usize>, usize)> {
+    let (syntax, fence) = if text.starts_with("---") {
+        (Syntax::Yaml, "---")
+    } else if text.starts_with("+++") {
+        (Syntax::Toml, "+++")
+    } else {
+        return None;
+    };
+    let first_line_end = text.find('\n')?;
+    if text[..first_line_end].trim_end() != fence {
+        return None;
+    }
+    let content_start = first_line_end + 1;
+    let mut offset = content_start;
+    for line in text[content_start..].split_inclusive('\n') {
+        let bare = line.trim_end();
+        if bare == fence || (syntax == Syntax::Yaml && bare == "...") {
+            return Some((syntax, content_start..offset, offset + line.len()));
+        }
+        offset += line.len();
+    }
+    None
+}
+
+impl Reader<'_> {
+    /// Parses front matter into `meta`; reports what it cannot read.
+    pub(crate) fn front_matter(&mut self, syntax: Syntax, range: Range<usize>, meta: &mut Metadata) {
+        let content = &self.text[range.clone()];
+        let parsed: Result<Value, (String, usize)> = match syntax {
+            Syntax::Yaml => {
+                if content.trim().is_empty() {
+                    Ok(Value::Object(serde_json::Map::new()))
+                } else {
+                    serde_saphyr::from_str::<Value>(content).map_err(|e| {
+                        let offset = e.location().map_or(0, |l| offset_of(content, l.line(), l.column()));
+                        (first_line(&e.to_string()), offset)
+                    })
+                }
+            }
+            Syntax::Toml => content.parse::<toml::Table>().map(|t| toml_to_json(toml::Value::Table(t))).map_err(|e| {
+                let offset = e.span().map_or(0, |s| s.start);
+                (e.message().to_string(), offset)
+            }),
+        };
+        let value = match parsed {
+            Ok(value) => value,
+            Err((message, offset)) => {
+                let at = range.start + offset.min(content.len());
+                self.report("invalid-front-matter", Severity::Error, at..at, format!("front matter could not be read: {message}"));
+                meta.extra.push(("front_matter".to_string(), Value::String(content.to_string())));
+                return;
+            }
+        };
+        let Value::Object(map) = value else {
+            self.report("invalid-front-matter", Severity::Error, range.start..range.start, "front matter is not a table of keys");
+            meta.extra.push(("front_matter".to_string(), value));
+            return;
+        };
+        for (key, value) in map {
+            let taken = match key.as_str() {
+                "title" => take_string(&value).map(|s| meta.title = s).is_some(),
+                "date" => match &value {
+                    Value::String(s) => parse_date_value(s).map(|d| meta.date = Some(d)).is_some(),
+                    _ => false,
+                },
+                "severity" | "sev" => take_string(&value).map(|s| meta.severity = Some(s)).is_some(),
+                "status" => take_string(&value).map(|s| meta.status = Some(s)).is_some(),
+                "services" | "service" => take_list(&value).map(|l| meta.services = l).is_some(),
+                "tags" => take_list(&value).map(|l| meta.tags = l).is_some(),
+                "timezone" | "time_zone" | "tz" => take_string(&value).map(|s| meta.timezone = Some(s)).is_some(),
+                "restricted" => value.as_bool().map(|b| meta.restricted = b).is_some(),
+                "facilitator" => take_string(&value).map(|s| meta.facilitator = Some(s)).is_some(),
+                "scribe" => take_string(&value).map(|s| meta.scribe = Some(s)).is_some(),
+                _ => false,
+            };
+            if !taken {
+                if is_known_key(&key) {
+                    let at = self.find_key(range.clone(), &key);
+                    self.report(
+                        "invalid-front-matter",
+                        Severity::Warning,
+                        at,
+                        format!("front matter `{key}` has a value debrief cannot interpret; it is kept as written"),
+                    );
+                }
+                meta.extra.push((key, value));
+            }
+        }
+    }
+
+    fn find_key(&self, range: Range<usize>, key: &str) -> Range<usize> {
+        let content = &self.text[range.clone()];
+        let mut offset = range.start;
+        for line in content.split_inclusive('\n') {
+            let bare = line.trim_start();
+            if bare.starts_with(key) && bare[key.len()..].trim_start().starts_with([':', '=']) {
+                let start = offset + (line.len() - bare.len());
+                return start..start + key.len();
+            }
+            offset += line.len();
+        }
+        range.start..range.start
+    }
+}
+
+/// Keys the model has a field for; canonical writing emits them in this order.
+pub(crate) const KNOWN_KEYS: [&str; 10] =
+    ["title", "date", "severity", "status", "services", "tags", "timezone", "restricted", "facilitator", "scribe"];
+
+fn is_known_key(key: &str) -> bool {
+    KNOWN_KEYS.contains(&key) || matches!(key, "sev" | "service" | "time_zone" | "tz")
+}
+
+fn take_string(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+fn take_list(value: &Value) -> Option<Vec<String>> {
+    match value {
+        Value::Array(items) => items.iter().map(take_string).collect(),
+        Value::String(s) => Some(s.split(',').map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect()),
+        _ => None,
+    }
+}
+
+/// `2026-06-14`, `2026-06-14T10:00:00Z`, `2026-06-14 10:00`, `June 14, 2026`.
+fn parse_date_value(s: &str) -> Option<Date> {
+    let s = s.trim();
+    match s.as_bytes().get(10) {
+        Some(b'T' | b' ') => s.get(..10).and_then(parse_full_date),
+        _ => parse_full_date(s),
+    }
+}
+
+fn first_line(message: &str) -> String {
+    message.lines().next().unwrap_or(message).trim().to_string()
+}
+
+/// Byte offset of a 1-based line and column in `text`.
+fn offset_of(text: &str, line: u64, column: u64) -> usize {
+    let mut offset = 0;
+    for (i, l) in text.split_inclusive('\n').enumerate() {
+        if (i as u64) + 1 == line {
+            let col = usize::try_from(column.saturating_sub(1)).unwrap_or(0);
+            return offset + l.char_indices().nth(col).map_or(l.len(), |(b, _)| b);
+        }
+        offset += l.len();
+    }
+    text.len()
+}
+
+fn toml_to_json(value: toml::Value) -> Value {
+    match value {
+        toml::Value::String(s) => Value::String(s),
+        toml::Value::Integer(i) => Value::from(i),
+        toml::Value::Float(f) => serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number),
+        toml::Value::Boolean(b) => Value::Bool(b),
+        toml::Value::Datetime(d) => Value::String(d.to_string()),
+        toml::Value::Array(items) => Value::Array(items.into_iter().map(toml_to_json).collect()),
+        toml::Value::Table(table) => Value::Object(table.into_iter().map(|(k, v)| (k, toml_to_json(v))).collect()),
+    }
+}

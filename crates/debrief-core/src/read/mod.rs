@@ -1,0 +1,312 @@
+//! The tolerant reader: Markdown in, a [`Postmortem`] and diagnostics out. It never fails and
+//! never drops text: what it cannot interpret is kept verbatim and reported.
+
+mod actions;
+mod blocks;
+mod front_matter;
+mod headings;
+mod impact;
+mod timeline;
+
+use crate::diagnostic::{Diagnostic, LineIndex, Severity};
+use crate::model::{Metadata, Part, Postmortem, Section, SectionBody, SectionKind};
+use crate::when::{find_date, parse_full_date};
+use blocks::{Block, BlockKind};
+use jiff::civil::Date;
+use std::borrow::Cow;
+use std::ops::Range;
+
+pub(crate) use front_matter::KNOWN_KEYS as FRONT_MATTER_KEYS;
+pub(crate) use timeline::UNDATED;
+pub use impact::quantities;
+
+/// What the caller knows about a document that is not in it.
+#[derive(Debug, Clone, Default)]
+pub struct ReadOptions {
+    /// The incident's date when the document does not say (for example from a file name
+    /// such as `2019-01-23.md`). Used for timelines and relative due dates.
+    pub default_date: Option<Date>,
+}
+
+/// A document as read: the model and what could not be interpreted.
+#[derive(Debug, Clone)]
+pub struct Read {
+    /// The postmortem.
+    pub postmortem: Postmortem,
+    /// Diagnostics, in source order.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Reads a postmortem with default options.
+pub fn read(source: &str) -> Read {
+    read_with(source, &ReadOptions::default())
+}
+
+/// Reads a postmortem.
+pub fn read_with(source: &str, options: &ReadOptions) -> Read {
+    let text = normalise(source);
+    let mut reader = Reader { text: &text, index: None, diagnostics: Vec::new() };
+    let postmortem = reader.document(options);
+    let mut diagnostics = reader.diagnostics;
+    diagnostics.sort_by_key(|d| (d.span.line, d.span.column));
+    Read { postmortem, diagnostics }
+}
+
+/// Strips a byte-order mark and turns CRLF and lone CR line ends into LF. Lines and columns
+/// are unchanged by this.
+fn normalise(source: &str) -> Cow<'_, str> {
+    let source = source.strip_prefix('\u{feff}').unwrap_or(source);
+    if source.contains('\r') {
+        Cow::Owned(source.replace("\r\n", "\n").replace('\r', "\n"))
+    } else {
+        Cow::Borrowed(source)
+    }
+}
+
+pub(crate) struct Reader<'a> {
+    pub text: &'a str,
+    index: Option<LineIndex<'a>>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// A section being assembled: its heading and the blocks under it.
+struct Pending {
+    kind: SectionKind,
+    level: u8,
+    heading: String,
+    /// Byte range of the heading line(s).
+    heading_range: Range<usize>,
+    /// Indices into the block list.
+    blocks: Vec<usize>,
+}
+
+impl<'a> Reader<'a> {
+    pub(crate) fn report(&mut self, rule: &'static str, severity: Severity, range: Range<usize>, message: impl Into<String>) {
+        let index = self.index.get_or_insert_with(|| LineIndex::new(self.text));
+        let span = index.span(range);
+        self.diagnostics.push(Diagnostic::new(rule, severity, span, message));
+    }
+
+    fn document(&mut self, options: &ReadOptions) -> Postmortem {
+        let text = self.text;
+        let mut meta = Metadata::default();
+        let mut body_start = 0;
+        if let Some((syntax, range, end)) = front_matter::split(text) {
+            self.front_matter(syntax, range, &mut meta);
+            body_start = end;
+        }
+        let blocks = blocks::scan(&text[body_start..], body_start);
+
+        let title = self.title(&blocks, &mut meta);
+        if meta.date.is_none() {
+            meta.date = options.default_date;
+        }
+        if meta.title.is_empty() {
+            self.report("missing-title", Severity::Warning, body_start..body_start, "the postmortem has no title")
+        }
+
+        // Group the blocks into sections.
+        let mut preamble_blocks: Vec<usize> = Vec::new();
+        let mut sections: Vec<Pending> = Vec::new();
+        for (i, block) in blocks.iter().enumerate() {
+            if Some(i) == title {
+                continue;
+            }
+            if let BlockKind::Heading { level, text: heading } = &block.kind {
+                let kind = headings::classify(heading);
+                let nested = sections.last().is_some_and(|open| kind == SectionKind::Other && *level > open.level);
+                if !nested {
+                    sections.push(Pending {
+                        kind,
+                        level: *level,
+                        heading: heading.clone(),
+                        heading_range: block.range.clone(),
+                        blocks: Vec::new(),
+                    });
+                    continue;
+                }
+            }
+            match sections.last_mut() {
+                Some(open) => open.blocks.push(i),
+                None => preamble_blocks.push(i),
+            }
+        }
+
+        let first_section_start = sections.first().map_or(text.len(), |s| s.heading_range.start);
+        let preamble = match title {
+            Some(t) => join_nonempty(&[
+                trim_block(&text[body_start..blocks[t].range.start]),
+                trim_block(&text[blocks[t].range.end..first_section_start]),
+            ]),
+            None => trim_block(&text[body_start..first_section_start]).to_string(),
+        };
+
+        // Timelines first: a document without a date takes it from its timeline, and other
+        // sections (relative due dates) count from that date.
+        let mut built: Vec<Option<Section>> = vec![None; sections.len()];
+        for pass in [true, false] {
+            for (n, pending) in sections.iter().enumerate() {
+                if (pending.kind == SectionKind::Timeline) != pass {
+                    continue;
+                }
+                let end = sections.get(n + 1).map_or(text.len(), |next| next.heading_range.start);
+                let body_range = pending.heading_range.end..end;
+                built[n] = Some(self.section(pending, body_range, &blocks, &mut meta));
+            }
+        }
+        Postmortem { meta, preamble, sections: built.into_iter().flatten().collect() }
+    }
+
+    /// Finds the title heading: the first heading, when it is level 1 and not a section.
+    /// Returns its block index when it was taken as the title.
+    fn title(&mut self, blocks: &[Block], meta: &mut Metadata) -> Option<usize> {
+        let (i, level, heading) = blocks.iter().enumerate().find_map(|(i, b)| match &b.kind {
+            BlockKind::Heading { level, text } => Some((i, *level, text.as_str())),
+            _ => None,
+        })?;
+        if level != 1 || headings::classify(heading) != SectionKind::Other {
+            return None;
+        }
+        let (title, date) = parse_title_heading(heading);
+        if meta.title.is_empty() {
+            meta.title = title;
+        } else if !title.eq_ignore_ascii_case(&meta.title) && !heading.eq_ignore_ascii_case(&meta.title) {
+            // A first heading that is not the front matter's title is a section of its own.
+            return None;
+        }
+        if meta.date.is_none() {
+            meta.date = date.or_else(|| find_date(&meta.title));
+        }
+        Some(i)
+    }
+
+    fn section(&mut self, pending: &Pending, body_range: Range<usize>, blocks: &[Block], meta: &mut Metadata) -> Section {
+        let text = self.text;
+        let verbatim = || trim_block(&text[body_range.clone()]).to_string();
+        let body = match pending.kind {
+            SectionKind::Summary => SectionBody::Summary(verbatim()),
+            SectionKind::RootCause => SectionBody::RootCause(verbatim()),
+            SectionKind::ContributingFactors => SectionBody::ContributingFactors(verbatim()),
+            SectionKind::WentWell => SectionBody::WentWell(verbatim()),
+            SectionKind::WentBadly => SectionBody::WentBadly(verbatim()),
+            SectionKind::Lucky => SectionBody::Lucky(verbatim()),
+            SectionKind::Other => SectionBody::Other(verbatim()),
+            SectionKind::Impact => SectionBody::Impact(impact::read(self.text, body_range.clone(), &pending.blocks, blocks)),
+            SectionKind::Timeline => {
+                let units = self.units(body_range.clone(), &pending.blocks, blocks);
+                SectionBody::Timeline(self.timeline(&pending.heading, &units, meta))
+            }
+            SectionKind::ActionItems => {
+                let units = self.units(body_range.clone(), &pending.blocks, blocks);
+                SectionBody::ActionItems(self.action_items(&units, meta))
+            }
+        };
+        let (heading, level) = match pending.kind {
+            SectionKind::Other => (raw_heading(&self.text[pending.heading_range.clone()]), pending.level),
+            kind => (kind.canonical_heading().to_string(), 2),
+        };
+        Section { heading, level, body }
+    }
+
+    /// The blocks of a structured section, with any text between them that the Markdown
+    /// parser reported no block for (link reference definitions) as opaque units.
+    fn units<'b>(&self, body_range: Range<usize>, indices: &[usize], blocks: &'b [Block]) -> Vec<Unit<'b>> {
+        let mut units = Vec::with_capacity(indices.len());
+        let mut cursor = body_range.start;
+        for &i in indices {
+            let block = &blocks[i];
+            if !self.text[cursor..block.range.start].trim().is_empty() {
+                units.push(Unit::Gap(cursor..block.range.start));
+            }
+            units.push(Unit::Block(block));
+            cursor = cursor.max(block.range.end);
+        }
+        if cursor < body_range.end && !self.text[cursor..body_range.end].trim().is_empty() {
+            units.push(Unit::Gap(cursor..body_range.end));
+        }
+        units
+    }
+}
+
+/// A piece of a structured section.
+pub(crate) enum Unit<'b> {
+    Block(&'b Block),
+    Gap(Range<usize>),
+}
+
+impl Unit<'_> {
+    pub(crate) fn range(&self) -> Range<usize> {
+        match self {
+            Unit::Block(block) => block.range.clone(),
+            Unit::Gap(range) => range.clone(),
+        }
+    }
+}
+
+/// Splits `# Postmortem: Checkout 500 errors, 2026-06-14` into title and date.
+fn parse_title_heading(heading: &str) -> (String, Option<Date>) {
+    let mut title = heading.trim();
+    let lower = title.to_ascii_lowercase();
+    for prefix in ["postmortem", "post-mortem", "post mortem"] {
+        if lower.starts_with(prefix) {
+            let rest = title[prefix.len()..].trim_start();
+            if rest.is_empty() {
+                return (String::new(), None);
+            }
+            if let Some(rest) = rest.strip_prefix(':').or_else(|| rest.strip_prefix(" - ")) {
+                title = rest.trim();
+                break;
+            }
+        }
+    }
+    if let Some(date) = parse_full_date(title) {
+        return (String::new(), Some(date));
+    }
+    if let Some((head, tail)) = title.rsplit_once(',')
+        && let Some(date) = parse_full_date(tail)
+    {
+        return (head.trim_end().to_string(), Some(date));
+    }
+    (title.to_string(), None)
+}
+
+/// A heading's Markdown as written: `## Text ##` gives `Text`; a setext heading gives its
+/// text lines joined. Kept raw so that links and emphasis in headings survive.
+fn raw_heading(source: &str) -> String {
+    let source = source.trim();
+    if source.starts_with('#') {
+        let text = source.trim_start_matches('#');
+        let text = text.trim();
+        let without_closing = text.trim_end_matches('#');
+        let text = if without_closing.ends_with(' ') || without_closing.is_empty() { without_closing.trim_end() } else { text };
+        return text.to_string();
+    }
+    let mut lines: Vec<&str> = source.lines().collect();
+    lines.pop();
+    lines.iter().map(|l| l.trim()).collect::<Vec<_>>().join(" ")
+}
+
+/// Removes leading blank lines and trailing white space, keeping the first line's indentation.
+pub(crate) fn trim_block(s: &str) -> &str {
+    let mut start = 0;
+    for line in s.split_inclusive('\n') {
+        if line.trim().is_empty() {
+            start += line.len();
+        } else {
+            break;
+        }
+    }
+    s[start.min(s.len())..].trim_end()
+}
+
+fn join_nonempty(parts: &[&str]) -> String {
+    parts.iter().filter(|p| !p.is_empty()).copied().collect::<Vec<_>>().join("\n\n")
+}
+
+/// Appends verbatim text to a part list.
+pub(crate) fn push_text<T>(parts: &mut Vec<Part<T>>, text: &str) {
+    let text = trim_block(text);
+    if !text.is_empty() {
+        parts.push(Part::Text(text.to_string()));
+    }
+}

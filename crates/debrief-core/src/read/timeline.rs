@@ -1,0 +1,304 @@
+//! Timelines: lists, tables and paragraphs of timestamped entries, date lines that group the
+//! entries below them, statements of the time zone, and incidents that cross midnight.
+
+use super::blocks::{BlockKind, item_content};
+use super::{Reader, Unit, push_text, trim_block};
+use crate::diagnostic::Severity;
+use crate::model::{Metadata, Milestone, Part, Timeline, TimelineEntry};
+use crate::when::{DateSpec, parse_date_line, parse_leader};
+use crate::zone::{find_zone_statement, parse_zone};
+use jiff::civil::{Date, DateTime, Time};
+use jiff::tz::TimeZone;
+use jiff::{Timestamp, ToSpan};
+
+/// What the first pass finds, before dates and zones are resolved.
+enum Raw {
+    Entry(RawEntry),
+    Text(String),
+    SetDate(DateSpec),
+}
+
+struct RawEntry {
+    date: Option<DateSpec>,
+    time: Time,
+    zone: Option<TimeZone>,
+    text: String,
+    milestone: Option<Milestone>,
+}
+
+/// A backwards step in time larger than this, without a new date, means the next day.
+const MIDNIGHT_STEP_HOURS: i8 = 3;
+
+impl Reader<'_> {
+    pub(crate) fn timeline(&mut self, heading: &str, units: &[Unit<'_>], meta: &mut Metadata) -> Timeline {
+        let mut raw = Vec::new();
+        let mut statement_zone = find_zone_statement(heading);
+        for unit in units {
+            let block = match unit {
+                Unit::Gap(range) => {
+                    raw.push(Raw::Text(trim_block(&self.text[range.clone()]).to_string()));
+                    continue;
+                }
+                Unit::Block(block) => block,
+            };
+            let source = &self.text[block.range.clone()];
+            match &block.kind {
+                BlockKind::Heading { text, .. } => {
+                    raw.push(Raw::Text(trim_block(source).to_string()));
+                    if let Some(date) = parse_date_line(text) {
+                        raw.push(Raw::SetDate(date));
+                    }
+                }
+                BlockKind::Paragraph => self.timeline_paragraph(source, block.range.start, &mut raw, &mut statement_zone),
+                BlockKind::List { items } => {
+                    for item in items {
+                        let (content, offset) = item_content(self.text, item.range.clone());
+                        if let Some(entry) = entry_from(&content) {
+                            raw.push(Raw::Entry(entry));
+                        } else {
+                            let first_line = content.lines().next().unwrap_or("");
+                            if let Some(date) = parse_date_line(first_line.trim_end_matches(|c: char| c == ':' || c.is_whitespace()).split("[^").next().unwrap_or("")) {
+                                raw.push(Raw::SetDate(date));
+                            } else if find_zone_statement(&content).is_some() && content.split_whitespace().count() <= 12 {
+                                statement_zone = statement_zone.or_else(|| find_zone_statement(&content));
+                            } else {
+                                let end = offset + first_line.len();
+                                self.report(
+                                    "unparsed-timeline-entry",
+                                    Severity::Warning,
+                                    offset..end,
+                                    "this timeline item has no time debrief can read; it is kept as text",
+                                );
+                            }
+                            raw.push(Raw::Text(trim_block(&self.text[item.range.clone()]).to_string()));
+                        }
+                    }
+                }
+                BlockKind::Table { rows } => {
+                    let header = rows.first().map(|cells| {
+                        cells.iter().map(|c| self.text[c.clone()].trim()).collect::<Vec<_>>().join(" ")
+                    });
+                    if let Some(zone) = header.as_deref().and_then(table_header_zone) {
+                        statement_zone = statement_zone.or(Some(zone));
+                    }
+                    for cells in rows.iter().skip(1) {
+                        let texts: Vec<&str> = cells.iter().map(|c| self.text[c.clone()].trim()).collect();
+                        match entry_from_row(&texts) {
+                            Some(entry) => raw.push(Raw::Entry(entry)),
+                            None => {
+                                if texts.iter().all(|t| t.is_empty()) {
+                                    continue;
+                                }
+                                let range = cells.first().map_or(block.range.clone(), |c| c.clone());
+                                self.report(
+                                    "unparsed-timeline-entry",
+                                    Severity::Warning,
+                                    range,
+                                    "this timeline row has no time debrief can read; it is kept as text",
+                                );
+                                raw.push(Raw::Text(format!("| {} |", texts.join(" | "))));
+                            }
+                        }
+                    }
+                }
+                BlockKind::Other => raw.push(Raw::Text(trim_block(source).to_string())),
+            }
+        }
+        self.resolve(raw, statement_zone, meta)
+    }
+
+    fn timeline_paragraph(&mut self, source: &str, start: usize, raw: &mut Vec<Raw>, statement_zone: &mut Option<(String, TimeZone)>) {
+        let words = source.split_whitespace().count();
+        if let Some(zone) = find_zone_statement(source) {
+            let had = statement_zone.is_some();
+            if !had {
+                *statement_zone = Some(zone);
+            }
+            if let Some(date) = crate::when::find_iso_date(source) {
+                raw.push(Raw::SetDate(DateSpec::Full(date)));
+            }
+            // A bare statement ("All times in UTC.") is carried by the timeline heading from
+            // now on; a longer paragraph that also says other things is kept as written.
+            if words <= 8 && parse_leader(source).is_none() {
+                return;
+            }
+        }
+        if let Some(date) = parse_date_line(source)
+            && words <= 6
+        {
+            raw.push(Raw::SetDate(date));
+            return;
+        }
+        // Entries written as lines of a paragraph: "14:02 Deploy starts\n14:05 Alert fires".
+        if parse_leader(source).is_some() {
+            let mut current: Option<RawEntry> = None;
+            for line in source.lines() {
+                match entry_from(line) {
+                    Some(entry) => {
+                        if let Some(done) = current.replace(entry) {
+                            raw.push(Raw::Entry(done));
+                        }
+                    }
+                    None => {
+                        if let Some(entry) = current.as_mut() {
+                            entry.text.push('\n');
+                            entry.text.push_str(line.trim());
+                        }
+                    }
+                }
+            }
+            if let Some(done) = current {
+                raw.push(Raw::Entry(done));
+            }
+            return;
+        }
+        let _ = start;
+        raw.push(Raw::Text(trim_block(source).to_string()));
+    }
+
+    /// The second pass: dates, midnight, zones.
+    fn resolve(&mut self, raw: Vec<Raw>, statement_zone: Option<(String, TimeZone)>, meta: &mut Metadata) -> Timeline {
+        let doc_zone = match meta.timezone.as_deref() {
+            Some(label) => parse_zone(label),
+            None => {
+                if let Some((label, _)) = &statement_zone {
+                    meta.timezone = Some(label.clone());
+                }
+                statement_zone.map(|(_, zone)| zone)
+            }
+        };
+        let zone = doc_zone.unwrap_or(TimeZone::UTC);
+
+        let first_full = raw.iter().find_map(|r| match r {
+            Raw::Entry(RawEntry { date: Some(DateSpec::Full(d)), .. }) | Raw::SetDate(DateSpec::Full(d)) => Some(*d),
+            _ => None,
+        });
+        if meta.date.is_none() {
+            meta.date = first_full;
+        }
+        let anchor = meta.date.or(first_full).unwrap_or(UNDATED);
+
+        let mut parts = Vec::with_capacity(raw.len());
+        let mut date = anchor;
+        let mut last: Option<Time> = None;
+        for item in raw {
+            match item {
+                Raw::Text(text) => push_text(&mut parts, &text),
+                Raw::SetDate(spec) => {
+                    if let Some(d) = spec.resolve(Some(date)) {
+                        date = d;
+                        last = None;
+                    }
+                }
+                Raw::Entry(entry) => {
+                    if let Some(spec) = entry.date {
+                        if let Some(d) = spec.resolve(Some(date)) {
+                            date = d;
+                        }
+                    } else if let Some(previous) = last
+                        && previous > entry.time
+                        && previous.since(entry.time).is_ok_and(|gap| gap.get_hours() >= i32::from(MIDNIGHT_STEP_HOURS))
+                    {
+                        date = date.checked_add(1.day()).unwrap_or(date);
+                    }
+                    last = Some(entry.time);
+                    let zone = entry.zone.as_ref().unwrap_or(&zone);
+                    let at = instant(date, entry.time, zone);
+                    parts.push(Part::Item(TimelineEntry { at, text: entry.text, milestone: entry.milestone }));
+                }
+            }
+        }
+        Timeline { parts }
+    }
+}
+
+/// The date undated timelines are anchored to, so that their durations can still be measured.
+pub(crate) const UNDATED: Date = Date::constant(1970, 1, 1);
+
+fn instant(date: Date, time: Time, zone: &TimeZone) -> Timestamp {
+    let local = DateTime::from_parts(date, time);
+    zone.to_ambiguous_zoned(local).compatible().map_or_else(|_| local.to_zoned(TimeZone::UTC).map_or(Timestamp::UNIX_EPOCH, |z| z.timestamp()), |z| z.timestamp())
+}
+
+/// "Date and Time in CET", "Time (UTC)".
+fn table_header_zone(header: &str) -> Option<(String, TimeZone)> {
+    find_zone_statement(header).or_else(|| {
+        header.split(|c: char| c.is_whitespace() || c == '(' || c == ')').find_map(|w| {
+            let zone = parse_zone(w)?;
+            Some((w.to_string(), zone))
+        })
+    })
+}
+
+/// An entry from a list item or a line: a leading time, an optional `[milestone]` marker, text.
+fn entry_from(content: &str) -> Option<RawEntry> {
+    let leader = parse_leader(content)?;
+    let mut text = content[leader.consumed..].trim();
+    if let Some(close) = leader.trailing_close {
+        text = text.strip_suffix(close).unwrap_or(text).trim_end();
+    }
+    let (milestone, text) = split_marker(text);
+    Some(RawEntry {
+        date: leader.date,
+        time: leader.time,
+        zone: leader.zone.map(|z| z.1),
+        text: dedent_continuation(text),
+        milestone,
+    })
+}
+
+/// An entry from a table row: the time in the first cell (or date and time in the first two).
+fn entry_from_row(cells: &[&str]) -> Option<RawEntry> {
+    let first = *cells.first()?;
+    let (leader_text, rest_start) = match parse_leader(first) {
+        Some(_) => (first.to_string(), 1),
+        None => {
+            // "| 2021-06-22 | 08:21 | Event |"
+            let second = cells.get(1)?;
+            (format!("{first} {second}"), 2)
+        }
+    };
+    let leader = parse_leader(&leader_text)?;
+    let mut pieces: Vec<&str> = Vec::new();
+    let leftover = leader_text[leader.consumed..].trim();
+    if !leftover.is_empty() {
+        pieces.push(leftover);
+    }
+    pieces.extend(cells[rest_start.min(cells.len())..].iter().copied().filter(|c| !c.is_empty()));
+    let joined = pieces.join(" \u{2014} ");
+    let (milestone, text) = split_marker(&joined);
+    Some(RawEntry {
+        date: leader.date,
+        time: leader.time,
+        zone: leader.zone.map(|z| z.1),
+        text: text.to_string(),
+        milestone,
+    })
+}
+
+/// Splits a leading `[detected]` marker from an entry's text.
+fn split_marker(text: &str) -> (Option<Milestone>, &str) {
+    if let Some(rest) = text.strip_prefix('[')
+        && let Some(close) = rest.find(']')
+        && let Some(milestone) = Milestone::from_marker(&rest[..close])
+    {
+        return (Some(milestone), rest[close + 1..].trim_start());
+    }
+    (None, text)
+}
+
+/// Continuation lines of an entry keep their relative indentation but lose the common one.
+fn dedent_continuation(text: &str) -> String {
+    let mut lines = text.lines();
+    let first = lines.next().unwrap_or("").trim();
+    let rest: Vec<&str> = lines.collect();
+    let indent = rest.iter().filter(|l| !l.trim().is_empty()).map(|l| l.len() - l.trim_start().len()).min().unwrap_or(0);
+    let mut out = String::with_capacity(text.len());
+    out.push_str(first);
+    for line in rest {
+        out.push('\n');
+        out.push_str(line.get(indent..).unwrap_or(line.trim_start()).trim_end());
+    }
+    // An entry whose text starts on the next line ("- 2024-06-28 7:09 AM Eastern:\n  Report").
+    trim_block(&out).to_string()
+}

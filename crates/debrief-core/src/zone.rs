@@ -1,0 +1,131 @@
+//! Time zones as people write them in postmortems: `UTC`, `CET`, `PST`, `Eastern`, `+02:00`,
+//! `UTC+2`, or an IANA name. Zone rules come from the tz database bundled into the binary, so
+//! reading a document never touches the file system.
+
+use jiff::tz::{Offset, TimeZone};
+
+/// Resolves a written zone label to a time zone, or `None` when it is not one.
+///
+/// Regional abbreviations resolve to the region's rules rather than a fixed offset: writers
+/// commonly say "PST" all year round and mean the local time in California.
+pub fn parse_zone(label: &str) -> Option<TimeZone> {
+    let label = label.trim().trim_matches(|c: char| matches!(c, '(' | ')' | '.' | ',' | ':' | '*'));
+    if label.is_empty() || label.len() > 40 {
+        return None;
+    }
+    let lower = label.to_ascii_lowercase();
+    let region = match lower.as_str() {
+        "utc" | "gmt" | "z" | "zulu" | "uct" | "coordinated universal time" => {
+            return Some(TimeZone::UTC);
+        }
+        "cet" | "cest" | "central european time" | "central european summer time" => {
+            "Europe/Paris"
+        }
+        "eet" | "eest" => "Europe/Athens",
+        "wet" | "west" => "Europe/Lisbon",
+        "bst" | "british summer time" => "Europe/London",
+        "pt" | "pst" | "pdt" | "pacific" | "pacific time" | "us/pacific" => "America/Los_Angeles",
+        "mt" | "mst" | "mdt" | "mountain" | "mountain time" => "America/Denver",
+        "ct" | "cst" | "cdt" | "central" | "central time" => "America/Chicago",
+        "et" | "est" | "edt" | "eastern" | "eastern time" | "us/eastern" => "America/New_York",
+        "jst" => "Asia/Tokyo",
+        "aest" | "aedt" => "Australia/Sydney",
+        "nzst" | "nzdt" => "Pacific/Auckland",
+        _ => "",
+    };
+    if !region.is_empty() {
+        return TimeZone::get(region).ok();
+    }
+    if let Some(offset) = parse_offset(&lower) {
+        return Some(TimeZone::fixed(offset));
+    }
+    if label.contains('/') && label.chars().all(|c| c.is_ascii_alphanumeric() || "/_-+".contains(c)) {
+        return TimeZone::get(label).ok();
+    }
+    None
+}
+
+/// Parses `+02:00`, `+0200`, `+2`, `-05`, `UTC+2`, `GMT-05:30`.
+fn parse_offset(lower: &str) -> Option<Offset> {
+    let rest = lower.strip_prefix("utc").or_else(|| lower.strip_prefix("gmt")).unwrap_or(lower);
+    let mut chars = rest.chars();
+    let sign = match chars.next()? {
+        '+' => 1,
+        '-' | '\u{2212}' => -1,
+        _ => return None,
+    };
+    let digits: String = chars.as_str().chars().filter(|c| *c != ':').collect();
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let (hours, minutes): (i32, i32) = match digits.len() {
+        1 | 2 => (digits.parse().ok()?, 0),
+        3 => (digits[..1].parse().ok()?, digits[1..].parse().ok()?),
+        4 => (digits[..2].parse().ok()?, digits[2..].parse().ok()?),
+        _ => return None,
+    };
+    if hours > 14 || minutes > 59 {
+        return None;
+    }
+    Offset::from_seconds(sign * (hours * 3600 + minutes * 60)).ok()
+}
+
+/// Finds a statement of the time zone in free text: "All times in UTC", "times are in PST",
+/// "Time (CET)", "Date and Time in CET". Returns the zone label as written and the zone.
+pub fn find_zone_statement(text: &str) -> Option<(String, TimeZone)> {
+    // Parenthesised zones first: "Timeline (UTC)", "Time (all times PT)".
+    for (open, _) in text.match_indices('(') {
+        let inner = &text[open + 1..];
+        let Some(close) = inner.find(')') else { continue };
+        let inner = &inner[..close];
+        for word in inner.split(|c: char| c.is_whitespace() || c == ',').rev() {
+            if let Some(zone) = parse_zone(word) {
+                return Some((clean_label(word), zone));
+            }
+        }
+    }
+    let words: Vec<&str> = text.split_whitespace().collect();
+    for (i, word) in words.iter().enumerate() {
+        let lower = word.to_ascii_lowercase();
+        if !lower.starts_with("time") {
+            continue;
+        }
+        // "times in UTC", "times are in UTC", "times are shown in Pacific time".
+        for candidate in words.iter().skip(i + 1).take(5) {
+            if let Some(zone) = parse_zone(candidate) {
+                return Some((clean_label(candidate), zone));
+            }
+        }
+    }
+    None
+}
+
+fn clean_label(word: &str) -> String {
+    word.trim_matches(|c: char| matches!(c, '(' | ')' | '.' | ',' | ':' | '*')).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn common_labels_resolve() {
+        for label in ["UTC", "gmt", "CET", "CEST", "PST", "PT", "Eastern", "ET", "+02:00", "UTC+2", "Europe/Oslo"] {
+            assert!(parse_zone(label).is_some(), "{label}");
+        }
+        for label in ["Kafka", "AM", "", "+99", "In"] {
+            assert!(parse_zone(label).is_none(), "{label}");
+        }
+    }
+
+    #[test]
+    fn statements_are_found() {
+        assert_eq!(find_zone_statement("All times in CET.").map(|z| z.0), Some("CET".into()));
+        assert_eq!(
+            find_zone_statement("Unless otherwise noted all times are in UTC.").map(|z| z.0),
+            Some("UTC".into())
+        );
+        assert_eq!(find_zone_statement("Timeline (PT)").map(|z| z.0), Some("PT".into()));
+        assert!(find_zone_statement("The pipeline timed out in production").is_none());
+    }
+}
