@@ -257,26 +257,19 @@ fn parse_time_at(cur: &mut Cursor<'_>) -> Option<Time> {
         let mut hour = hour;
         let save = cur.pos;
         cur.skip_ws();
-        if cur.eat_ignore_case("a.m.") || cur.eat_ignore_case("am") {
-            if hour == 12 {
-                hour = 0;
-            } else if hour > 12 {
-                return None;
-            }
-            if !boundary(cur) {
-                return None;
-            }
-        } else if cur.eat_ignore_case("p.m.") || cur.eat_ignore_case("pm") {
-            if hour < 12 {
-                hour += 12;
-            } else if hour > 12 {
-                return None;
-            }
-            if !boundary(cur) {
-                return None;
-            }
+        let meridiem = if (cur.eat_ignore_case("a.m.") || cur.eat_ignore_case("am")) && boundary(cur) {
+            Some(false)
         } else {
             cur.pos = save;
+            cur.skip_ws();
+            if (cur.eat_ignore_case("p.m.") || cur.eat_ignore_case("pm")) && boundary(cur) { Some(true) } else { None }
+        };
+        match meridiem {
+            Some(false) if hour == 12 => hour = 0,
+            Some(true) if hour < 12 => hour += 12,
+            Some(_) if hour > 12 => return None,
+            Some(_) => {}
+            None => cur.pos = save,
         }
         if cur.eat("Z") && !boundary(cur) {
             return None;
@@ -484,6 +477,7 @@ mod tests {
         assert_eq!(leader("**16:58 UTC** - Writer db"), Some((None, time(16, 58, 0, 0), Some("UTC".into()), "Writer db".into())));
         assert_eq!(leader("[08:47] hook down"), Some((None, time(8, 47, 0, 0), None, "hook down".into())));
         assert_eq!(leader("7:32 PM PT: rollback"), Some((None, time(19, 32, 0, 0), Some("PT".into()), "rollback".into())));
+        assert_eq!(leader("01:02 AMI released"), Some((None, time(1, 2, 0, 0), None, "AMI released".into())));
         assert_eq!(leader("12:05 AM: x"), Some((None, time(0, 5, 0, 0), None, "x".into())));
         assert_eq!(
             leader("2021-06-22 08:21 | Pipeline"),

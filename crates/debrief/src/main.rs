@@ -1,1 +1,54 @@
-fn main(){}
+//! `debrief`: blameless postmortems from the command line.
+//!
+//! The binary only parses arguments and glues the libraries together: one module per
+//! subcommand under `cmd/`. Exit codes: 0 fine, 1 findings or changes, 2 usage or I/O error.
+
+mod cli;
+mod cmd;
+mod files;
+mod report;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+/// What a command found, mapped to the process exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Nothing to report.
+    Clean,
+    /// Findings or changes.
+    Findings,
+    /// A file could not be read or written, or the input was unusable.
+    Failed,
+}
+
+impl Outcome {
+    /// The worse of two outcomes.
+    pub fn and(self, other: Outcome) -> Outcome {
+        use Outcome::*;
+        match (self, other) {
+            (Failed, _) | (_, Failed) => Failed,
+            (Findings, _) | (_, Findings) => Findings,
+            _ => Clean,
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    let result = match cli.command {
+        cli::Command::New(args) => cmd::new::run(args),
+        cli::Command::Fmt(args) => cmd::fmt::run(args),
+        cli::Command::Show(args) => cmd::show::run(args),
+        cli::Command::Metrics(args) => cmd::metrics::run(args),
+    };
+    match result {
+        Ok(Outcome::Clean) => ExitCode::SUCCESS,
+        Ok(Outcome::Findings) => ExitCode::from(1),
+        Ok(Outcome::Failed) => ExitCode::from(2),
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::from(2)
+        }
+    }
+}

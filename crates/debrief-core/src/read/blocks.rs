@@ -72,6 +72,13 @@ pub(crate) fn scan(body: &str, base: usize) -> Vec<Block> {
                     && let Some(mut block) = current.take()
                 {
                     block.range.end = range.end;
+                    // A list's range can run over link reference definitions that follow
+                    // it; end it with its last item so that they are kept as text.
+                    if let BlockKind::List { items } = &block.kind
+                        && let Some(last) = items.last()
+                    {
+                        block.range.end = last.range.end;
+                    }
                     if matches!(end, TagEnd::Heading(_))
                         && let BlockKind::Heading { text, .. } = &mut block.kind
                     {

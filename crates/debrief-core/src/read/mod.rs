@@ -99,7 +99,8 @@ impl<'a> Reader<'a> {
 
         let title = self.title(&blocks, &mut meta);
         if meta.date.is_none() {
-            meta.date = options.default_date;
+            // "January 23rd, 2019 Prow Outage".
+            meta.date = find_date(&meta.title).or(options.default_date);
         }
         if meta.title.is_empty() {
             self.report("missing-title", Severity::Warning, body_start..body_start, "the postmortem has no title")
@@ -175,7 +176,7 @@ impl<'a> Reader<'a> {
             return None;
         }
         if meta.date.is_none() {
-            meta.date = date.or_else(|| find_date(&meta.title));
+            meta.date = date;
         }
         Some(i)
     }

@@ -21,7 +21,7 @@ enum Raw {
 struct RawEntry {
     date: Option<DateSpec>,
     time: Time,
-    zone: Option<TimeZone>,
+    zone: Option<(String, TimeZone)>,
     text: String,
     milestone: Option<Milestone>,
 }
@@ -81,11 +81,21 @@ impl Reader<'_> {
                     if let Some(zone) = header.as_deref().and_then(table_header_zone) {
                         statement_zone = statement_zone.or(Some(zone));
                     }
-                    for cells in rows.iter().skip(1) {
-                        let texts: Vec<&str> = cells.iter().map(|c| self.text[c.clone()].trim()).collect();
-                        match entry_from_row(&texts) {
+                    let parsed: Vec<Option<RawEntry>> = rows
+                        .iter()
+                        .skip(1)
+                        .map(|cells| entry_from_row(&cells.iter().map(|c| self.text[c.clone()].trim()).collect::<Vec<_>>()))
+                        .collect();
+                    if parsed.iter().all(Option::is_none) {
+                        // Not a timeline table (or an empty template): keep it whole.
+                        raw.push(Raw::Text(trim_block(source).to_string()));
+                        continue;
+                    }
+                    for (cells, entry) in rows.iter().skip(1).zip(parsed) {
+                        match entry {
                             Some(entry) => raw.push(Raw::Entry(entry)),
                             None => {
+                                let texts: Vec<&str> = cells.iter().map(|c| self.text[c.clone()].trim()).collect();
                                 if texts.iter().all(|t| t.is_empty()) {
                                     continue;
                                 }
@@ -158,6 +168,16 @@ impl Reader<'_> {
 
     /// The second pass: dates, midnight, zones.
     fn resolve(&mut self, raw: Vec<Raw>, statement_zone: Option<(String, TimeZone)>, meta: &mut Metadata) -> Timeline {
+        // Without a statement, a zone written on every entry ("21:17 UTC: ...") is the
+        // document's zone.
+        let statement_zone = statement_zone.or_else(|| {
+            let mut zones = raw.iter().filter_map(|r| match r {
+                Raw::Entry(e) => Some(e.zone.as_ref()),
+                _ => None,
+            });
+            let first = zones.next()??;
+            zones.all(|z| z.is_some_and(|z| z.0 == first.0)).then(|| first.clone())
+        });
         let doc_zone = match meta.timezone.as_deref() {
             Some(label) => parse_zone(label),
             None => {
@@ -202,7 +222,7 @@ impl Reader<'_> {
                         date = date.checked_add(1.day()).unwrap_or(date);
                     }
                     last = Some(entry.time);
-                    let zone = entry.zone.as_ref().unwrap_or(&zone);
+                    let zone = entry.zone.as_ref().map_or(&zone, |z| &z.1);
                     let at = instant(date, entry.time, zone);
                     parts.push(Part::Item(TimelineEntry { at, text: entry.text, milestone: entry.milestone }));
                 }
@@ -241,7 +261,7 @@ fn entry_from(content: &str) -> Option<RawEntry> {
     Some(RawEntry {
         date: leader.date,
         time: leader.time,
-        zone: leader.zone.map(|z| z.1),
+        zone: leader.zone,
         text: dedent_continuation(text),
         milestone,
     })
@@ -270,7 +290,7 @@ fn entry_from_row(cells: &[&str]) -> Option<RawEntry> {
     Some(RawEntry {
         date: leader.date,
         time: leader.time,
-        zone: leader.zone.map(|z| z.1),
+        zone: leader.zone,
         text: text.to_string(),
         milestone,
     })

@@ -1,0 +1,174 @@
+//! `debrief metrics`: one row of figures per postmortem.
+
+use crate::Outcome;
+use crate::cli::{MetricsArgs, MetricsFormat};
+use crate::files;
+use crate::report::human_duration;
+use anyhow::Result;
+use debrief_core::Metrics;
+use indicatif::{ProgressBar, ProgressStyle};
+use serde::Serialize;
+use std::path::PathBuf;
+
+/// Trees with at least this many files get a progress bar (on a terminal only).
+const PROGRESS_THRESHOLD: usize = 200;
+
+#[derive(Debug, Serialize)]
+struct Row {
+    path: String,
+    title: String,
+    date: Option<String>,
+    severity: Option<String>,
+    #[serde(flatten)]
+    metrics: Metrics,
+}
+
+pub fn run(args: MetricsArgs) -> Result<Outcome> {
+    let (paths, errors) = files::expand(&args.paths);
+    let mut outcome = Outcome::Clean;
+    for error in errors {
+        eprintln!("error: {error:#}");
+        outcome = Outcome::Failed;
+    }
+    let progress = if paths.len() >= PROGRESS_THRESHOLD {
+        let bar = ProgressBar::new(paths.len() as u64);
+        if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} {wide_msg}") {
+            bar.set_style(style);
+        }
+        bar
+    } else {
+        ProgressBar::hidden()
+    };
+    let results = measure_all(&paths, &progress);
+    progress.finish_and_clear();
+    let mut rows = Vec::with_capacity(results.len());
+    for result in results {
+        match result {
+            Ok(row) => rows.push(row),
+            Err(error) => {
+                eprintln!("error: {error:#}");
+                outcome = Outcome::Failed;
+            }
+        }
+    }
+    let out = match args.format {
+        MetricsFormat::Json => serde_json::to_string_pretty(&rows)? + "\n",
+        MetricsFormat::Csv => csv(&rows),
+        MetricsFormat::Table => table(&rows),
+    };
+    print!("{out}");
+    Ok(outcome)
+}
+
+/// Reads and measures files on every core, keeping the input order.
+fn measure_all(paths: &[PathBuf], progress: &ProgressBar) -> Vec<Result<Row>> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(paths.len().max(1));
+    let chunk = paths.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = paths
+            .chunks(chunk)
+            .map(|chunk| {
+                scope.spawn(move || {
+                    chunk
+                        .iter()
+                        .map(|path| {
+                            let row = measure(path);
+                            progress.inc(1);
+                            row
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|_| vec![Err(anyhow::anyhow!("a worker thread panicked"))]))
+            .collect()
+    })
+}
+
+fn measure(path: &PathBuf) -> Result<Row> {
+    let text = files::read_text(path)?;
+    let read = debrief_core::read_with(&text, &files::read_options(path));
+    let analysis = debrief_core::analyse(&read.postmortem);
+    let meta = read.postmortem.meta;
+    Ok(Row {
+        path: path.display().to_string(),
+        title: meta.title,
+        date: meta.date.map(|d| d.to_string()),
+        severity: meta.severity,
+        metrics: analysis.metrics,
+    })
+}
+
+const HEADERS: [&str; 9] = [
+    "path",
+    "title",
+    "date",
+    "severity",
+    "time_to_detect_s",
+    "time_to_acknowledge_s",
+    "time_to_mitigate_s",
+    "time_to_resolve_s",
+    "duration_s",
+];
+
+fn figures(m: &Metrics) -> [Option<i64>; 5] {
+    [m.time_to_detect_s, m.time_to_acknowledge_s, m.time_to_mitigate_s, m.time_to_resolve_s, m.duration_s]
+}
+
+fn csv(rows: &[Row]) -> String {
+    let mut out = HEADERS.join(",") + "\n";
+    for row in rows {
+        let mut fields = vec![
+            csv_field(&row.path),
+            csv_field(&row.title),
+            row.date.clone().unwrap_or_default(),
+            csv_field(row.severity.as_deref().unwrap_or("")),
+        ];
+        fields.extend(figures(&row.metrics).iter().map(|f| f.map(|s| s.to_string()).unwrap_or_default()));
+        out.push_str(&fields.join(","));
+        out.push('\n');
+    }
+    out
+}
+
+fn csv_field(value: &str) -> String {
+    if value.contains([',', '"', '\n']) { format!("\"{}\"", value.replace('"', "\"\"")) } else { value.to_string() }
+}
+
+fn table(rows: &[Row]) -> String {
+    let header = ["title", "date", "severity", "detect", "ack", "mitigate", "resolve", "duration"];
+    let mut cells: Vec<Vec<String>> = vec![header.iter().map(|h| h.to_string()).collect()];
+    for row in rows {
+        let title = if row.title.is_empty() { row.path.clone() } else { row.title.clone() };
+        let mut line = vec![
+            truncate(&title, 48),
+            row.date.clone().unwrap_or_else(|| "-".into()),
+            row.severity.clone().unwrap_or_else(|| "-".into()),
+        ];
+        line.extend(figures(&row.metrics).iter().map(|f| human_duration(*f)));
+        cells.push(line);
+    }
+    let widths: Vec<usize> = (0..header.len()).map(|i| cells.iter().map(|r| r[i].chars().count()).max().unwrap_or(0)).collect();
+    let mut out = String::new();
+    for line in cells {
+        let padded: Vec<String> = line
+            .iter()
+            .enumerate()
+            .map(|(i, c)| if i >= 3 { format!("{c:>w$}", w = widths[i]) } else { format!("{c:<w$}", w = widths[i]) })
+            .collect();
+        out.push_str(padded.join("  ").trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+fn truncate(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_string()
+    } else {
+        let cut: String = text.chars().take(max - 1).collect();
+        format!("{cut}…")
+    }
+}

@@ -1,0 +1,6 @@
+//! One module per subcommand.
+
+pub mod fmt;
+pub mod metrics;
+pub mod new;
+pub mod show;

@@ -1,0 +1,73 @@
+//! `debrief show`: a postmortem as read, with its metrics and diagnostics.
+
+use crate::Outcome;
+use crate::cli::{ShowArgs, ShowFormat};
+use crate::files;
+use crate::report::{PostmortemJson, diagnostic_line, human_duration};
+use anyhow::Result;
+use debrief_core::Severity;
+use std::fmt::Write as _;
+
+pub fn run(args: ShowArgs) -> Result<Outcome> {
+    let text = files::read_text(&args.file)?;
+    let read = debrief_core::read_with(&text, &files::read_options(&args.file));
+    let analysis = debrief_core::analyse(&read.postmortem);
+    let json = PostmortemJson::new(&args.file, &read.postmortem, &analysis, &read.diagnostics);
+    match args.format {
+        ShowFormat::Json => println!("{}", serde_json::to_string_pretty(&json)?),
+        ShowFormat::Text => print!("{}", text_form(&json, &args.file)),
+    }
+    let failed = read.diagnostics.iter().any(|d| d.severity == Severity::Error);
+    Ok(if failed { Outcome::Findings } else { Outcome::Clean })
+}
+
+fn text_form(pm: &PostmortemJson<'_>, path: &std::path::Path) -> String {
+    let mut out = String::new();
+    let title = if pm.title.is_empty() { "(untitled)" } else { pm.title };
+    let _ = writeln!(out, "{title}");
+    let mut facts = vec![pm.date.clone().unwrap_or_else(|| "no date".into())];
+    facts.extend(pm.severity.map(str::to_string));
+    facts.extend(pm.status.map(str::to_string));
+    if !pm.services.is_empty() {
+        facts.push(format!("services: {}", pm.services.join(", ")));
+    }
+    facts.extend(pm.timezone.map(|z| format!("times in {z}")));
+    let _ = writeln!(out, "{}\n", facts.join(" · "));
+
+    let _ = writeln!(out, "Sections: {}", pm.sections.iter().map(|s| if s.kind == "other" { s.heading } else { s.kind }).collect::<Vec<_>>().join(", "));
+
+    let _ = writeln!(out, "\nTimeline ({} entries, UTC)", pm.timeline.len());
+    for entry in &pm.timeline {
+        let marker = entry.milestone.map(|m| format!(" [{}]", m.name())).unwrap_or_default();
+        let first_line = entry.text.lines().next().unwrap_or("");
+        let _ = writeln!(out, "  {}{marker} {first_line}", entry.at.trim_end_matches(":00Z").replace('T', " "));
+    }
+
+    let m = &pm.metrics;
+    let _ = writeln!(out, "\nMetrics");
+    for (name, value) in [
+        ("time to detect", m.time_to_detect_s),
+        ("time to acknowledge", m.time_to_acknowledge_s),
+        ("time to mitigate", m.time_to_mitigate_s),
+        ("time to resolve", m.time_to_resolve_s),
+        ("duration", m.duration_s),
+    ] {
+        let _ = writeln!(out, "  {name:<20} {}", human_duration(value));
+    }
+
+    let _ = writeln!(out, "\nAction items ({})", pm.action_items.len());
+    for item in &pm.action_items {
+        let check = if item.done { "[x]" } else { "[ ]" };
+        let owner = item.owner.unwrap_or("no owner");
+        let due = item.due.as_deref().or(item.due_written).unwrap_or("no due date");
+        let _ = writeln!(out, "  {check} {} ({owner}, {due})", item.text);
+    }
+
+    if !pm.diagnostics.is_empty() {
+        let _ = writeln!(out, "\nDiagnostics ({})", pm.diagnostics.len());
+        for d in pm.diagnostics {
+            let _ = writeln!(out, "  {}", diagnostic_line(path, d));
+        }
+    }
+    out
+}
