@@ -2,12 +2,23 @@
 //! detected, acknowledged, mitigated and resolved; and the times between them.
 //!
 //! Explicit markers (`- 14:05 [detected] Alert fires`) always win. Otherwise milestones are
-//! inferred from the entries' text: the verbs and nouns responders use ("alert fires",
-//! "starts investigating", "rolled back", "returns to baseline"), with actions that are only
-//! beginning ("rollback initiated") or failing ("rollback fails") not counting as done.
-//! The first entry is `started` unless another entry is marked. Inferred milestones are
-//! chosen in order, so they never produce a negative duration; explicit markers out of order
-//! are reported and the affected figures left unknown.
+//! inferred from the entries' wording, in order, each at or after the one before:
+//!
+//! - **started**: a set-apart note ("(problem started)"); else, among the entries before the
+//!   first detection, the first whose text says a failure began ("pods started crashlooping");
+//!   else the first of them that is not prologue. Prologue is what the timeline records before
+//!   impact: a latent cause more than a day before the next entry ("IngressRoute applied" days
+//!   earlier), a planned activity opening while more follows ("maintenance started",
+//!   "upgrade commenced"), a statement that all was fine. With nothing to go on, the first entry.
+//! - **detected**: alerts, reports, notices; a report that all is fine is not a detection.
+//!   When nothing marks detection, the first acknowledgement is the latest it can have been.
+//! - **acknowledged**: investigation starting, responders joining, an incident declared.
+//! - **mitigated** and **resolved**: done, not begun ("rollback initiated") or failed
+//!   ("rollback fails"); permanent fixes and long-term follow-ups after the incident do not end
+//!   it. When only one of the two is written, both figures use it.
+//!
+//! Inferred milestones never produce a negative duration; explicit markers out of order are
+//! reported and the affected figures left unknown.
 
 use crate::model::{Milestone, Postmortem, TimelineEntry};
 use jiff::Timestamp;
@@ -60,32 +71,37 @@ pub fn analyse_entries(entries: &[&TimelineEntry]) -> Analysis {
         return analysis;
     }
     let cues: Vec<Cues> = entries.iter().map(|e| Cues::of(&e.text)).collect();
-
-    let explicit = |m: Milestone| entries.iter().position(|e| e.milestone == Some(m));
     let mut chosen: [Option<usize>; 5] = [None; 5];
     for m in Milestone::ALL {
-        chosen[m as usize] = explicit(m);
+        chosen[m as usize] = entries.iter().position(|e| e.milestone == Some(m));
     }
-
-    // Started: marked, or a strong cue ("(problem started)", "(outage starts)"), or the first entry.
-    if chosen[0].is_none() {
-        chosen[0] = (0..entries.len()).find(|&i| cues[i].strong == Some(Milestone::Started)).or(Some(0));
-    }
-    let Some(started) = chosen[0] else { return analysis };
+    let started = *chosen[0].get_or_insert_with(|| infer_started(entries, &cues));
     let started_at = entries[started].at;
 
     // The others: strong cues first, then the first weak cue at or after the previous milestone.
     let mut floor = started_at;
     for m in [Milestone::Detected, Milestone::Acknowledged, Milestone::Mitigated, Milestone::Resolved] {
         if let Some(i) = chosen[m as usize] {
-            if entries[i].at >= floor {
-                floor = entries[i].at;
-            }
+            floor = floor.max(entries[i].at);
             continue;
         }
-        let after = |i: usize| i != started && entries[i].at >= floor && !chosen.contains(&Some(i));
-        let strong = (0..entries.len()).find(|&i| cues[i].strong == Some(m) && after(i));
-        let weak = || (0..entries.len()).find(|&i| cues[i].weak.contains(&m) && after(i));
+        // A set-apart "**Detection:**" may sit on the started entry itself.
+        let free = |i: usize| entries[i].at >= floor && (i == started || !chosen.contains(&Some(i)));
+        let strong = (0..entries.len()).find(|&i| cues[i].strong == Some(m) && free(i));
+        // Detection comes no later than the first acknowledgement: "root cause discovered"
+        // after the investigation began is not when the incident was noticed.
+        let ceiling = if m == Milestone::Detected {
+            (0..entries.len())
+                .find(|&i| i != started && cues[i].weak.contains(&Milestone::Acknowledged) && free(i))
+                .map(|i| entries[i].at)
+        } else {
+            None
+        };
+        let weak = || {
+            (0..entries.len()).find(|&i| {
+                i != started && cues[i].weak.contains(&m) && free(i) && ceiling.is_none_or(|c| entries[i].at <= c)
+            })
+        };
         if let Some(i) = strong.or_else(weak) {
             chosen[m as usize] = Some(i);
             floor = entries[i].at;
@@ -117,19 +133,45 @@ pub fn analyse_entries(entries: &[&TimelineEntry]) -> Analysis {
     }
 
     let at = |m: Milestone| chosen[m as usize].map(|i| entries[i].at);
-    let since_start = |t: Option<Timestamp>| {
-        t.map(|t| t.as_second() - started_at.as_second()).filter(|s| *s >= 0)
-    };
+    let since_start = |t: Option<Timestamp>| t.map(|t| t.as_second() - started_at.as_second()).filter(|s| *s >= 0);
+    let acknowledged = since_start(at(Milestone::Acknowledged));
+    let detected = since_start(at(Milestone::Detected)).or(acknowledged);
     let resolved = since_start(at(Milestone::Resolved));
-    let mitigated = since_start(at(Milestone::Mitigated)).or(resolved);
+    let mitigated = since_start(at(Milestone::Mitigated));
+    let (mitigated, resolved) = (mitigated.or(resolved), resolved.or(mitigated));
     analysis.metrics = Metrics {
         duration_s: resolved,
-        time_to_detect_s: since_start(at(Milestone::Detected)),
-        time_to_acknowledge_s: since_start(at(Milestone::Acknowledged)),
+        time_to_detect_s: detected,
+        time_to_acknowledge_s: acknowledged,
         time_to_mitigate_s: mitigated,
         time_to_resolve_s: resolved,
     };
     analysis
+}
+
+/// A latent cause is written more than this long before the next entry.
+const LATENT_GAP_SECONDS: i64 = 24 * 3600;
+
+/// Where impact started, when no entry is marked: see the module documentation.
+fn infer_started(entries: &[&TimelineEntry], cues: &[Cues]) -> usize {
+    if let Some(i) = cues.iter().position(|c| c.strong == Some(Milestone::Started)) {
+        return i;
+    }
+    let first_response = cues
+        .iter()
+        .position(|c| c.strong.is_some_and(|m| m > Milestone::Started) || c.weak.iter().any(|m| matches!(m, Milestone::Detected | Milestone::Acknowledged)))
+        .unwrap_or(entries.len());
+    let before: Vec<usize> = (0..first_response).collect();
+    if let Some(&i) = before.iter().find(|&&i| cues[i].weak.contains(&Milestone::Started)) {
+        return i;
+    }
+    let prologue = |n: usize| {
+        let i = before[n];
+        let Some(&next) = before.get(n + 1) else { return false };
+        let gap = entries[next].at.as_second() - entries[i].at.as_second();
+        cues[i].activity_opens || cues[i].healthy || gap > LATENT_GAP_SECONDS
+    };
+    (0..before.len()).find(|&n| !prologue(n)).map_or(0, |n| before[n])
 }
 
 /// What an entry's text says about milestones.
@@ -139,6 +181,10 @@ struct Cues {
     strong: Option<Milestone>,
     /// Milestones the wording suggests.
     weak: Vec<Milestone>,
+    /// A planned activity opens: "maintenance started", "upgrade commenced".
+    activity_opens: bool,
+    /// The entry says all was well: "functional tests indicate all fine".
+    healthy: bool,
 }
 
 impl Cues {
@@ -148,7 +194,10 @@ impl Cues {
             let cues = weak_cues(s.trim());
             cues.first().copied()
         });
-        Cues { strong, weak: weak_cues(&lower) }
+        let has = |words: &[&str]| words.iter().any(|w| contains_word(&lower, w));
+        let weak = weak_cues(&lower);
+        let activity_opens = has(OPENS) && !weak.contains(&Milestone::Started);
+        Cues { strong, weak, activity_opens, healthy: has(HEALTHY) }
     }
 }
 
@@ -187,15 +236,25 @@ fn set_apart(lower: &str) -> Option<&str> {
     (label.split_whitespace().count() <= 2).then_some(label)
 }
 
+/// Impact beginning: an explicit note, or a verb of beginning with a failure.
 const STARTED: &[&str] = &[
     "problem started", "problem starts", "outage starts", "outage started", "outage begins", "impact starts",
     "impact started", "impact begins", "incident starts", "incident started", "issue started", "issue starts",
-    "started failing", "starts failing", "began failing", "begin failing", "begins failing", "went down", "goes down",
+    "went down", "goes down",
 ];
+const BEGINS: &[&str] = &["started", "starts", "start", "began", "begins", "begin", "commenced", "commences"];
+const FAILING: &[&str] = &[
+    "fail", "crash", "error", "timeout", "timing out", "time out", "5xx", "500", "502", "503", "504", "down",
+    "degrad", "unavailable", "unresponsive", "unhealthy", "dropping", "rejecting", "refus", "saturat",
+];
+/// Planned activities whose start is prologue when more follows before impact.
+const OPENS: &[&str] = &["started", "starts", "commenced", "commences", "begins", "began", "kicked off", "maintenance", "workshop"];
+const HEALTHY: &[&str] = &["all fine", "no issue", "no issues", "no problem", "as expected", "looks good", "look good", "looked fine", "all green"];
 const DETECTED: &[&str] = &[
-    "alert", "alarm", "detect", "noticed", "notices", "notice ", "reported", "reports", "report ", "paged", "pages ",
-    "observed", "observe ", "discovered", "spotted", "became aware", "become aware", "complain", "flagged",
-    "monitoring shows", "was raised", "reached out",
+    "alert", "alarm", "detect", "discovery", "noticed", "notices", "notice ", "notified", "notifies", "report",
+    "paged", "pages ", "observed", "observe ", "discovered", "spotted", "became aware",
+    "become aware", "complain", "flagged", "monitoring shows", "was raised", "reached out", "witness", "asks if",
+    "asked if", "asks whether", "asked whether",
 ];
 const ACKNOWLEDGED: &[&str] = &[
     "acknowledg", "ack'd", "acked", "investigat", "looking into", "look into", "looks into", "joins", "joined",
@@ -206,31 +265,40 @@ const ACKNOWLEDGED: &[&str] = &[
 ];
 const MITIGATED: &[&str] = &[
     "mitigat", "rolled back", "rollback complete", "rollback finished", "rollback done", "rollback deployed",
-    "rolled-back", "reverted", "revert deployed", "reverts deployed", "revert merged", "workaround",
-    "failed over", "failover complete", "restarted", "scaled up", "scaled out", "disabled", "hotfix deployed",
-    "fix deployed", "fix applied", "patched", "reattached", "re-attached", "drained", "manually attach",
-    "recovering", "partially restored", "unblocked", "stabilized", "stabilised",
+    "rollback performed", "roll back performed", "rolled-back", "reverted", "revert deployed", "reverts deployed",
+    "revert merged", "workaround", "failed over", "failover complete", "restarted", "scaled up", "scaled out",
+    "disabled", "toggl", "downgraded", "hotfix deployed", "fix deployed", "fix applied", "manual fix", "patched",
+    "reattached", "re-attached", "drained", "manually attach", "removed", "recovering", "partially restored",
+    "unblocked", "stabilized", "stabilised",
 ];
 const RESOLVED: &[&str] = &[
     "resolved", "resolution", "recovered", "fully restored", "restored", "back to normal", "returns to baseline",
     "returned to baseline", "returns to normal", "returned to normal", "back to baseline", "outage ends",
     "outage ended", "outage over", "all clear", "healthy again", "is fixed", "was fixed", "issue fixed",
-    "problem fixed", "fully operational", "operational again", "working again", "service restored", "ends",
+    "problem fixed", "solved", "operational", "working again", "service restored",
+    "working as intended", "working as expected", "confirmed working", "fix confirmed", "availability confirmed",
+    "recovery confirmed", "recovery", "ends",
 ];
+/// Work after the incident is over: it does not end the incident.
+const FOLLOW_UP: &[&str] = &["permanent", "long-term", "long term", "upstream", "follow-up", "follow up", "root cause"];
 /// Words that say an action only began, was planned, or failed: not a milestone reached.
 const NOT_DONE: &[&str] = &[
     "initiated", "initiate", "starts", "started", "starting", "begin", "begins", "began", "attempt", "trying",
-    "tried", "fails", "failed", "failing", "not ", "planned", "preparing", "decided", "decision", "proposed",
+    "tried", "fails", "failed", "failing", "not ", "planned", "preparing", "decided to", "decision made", "decision to",
+    "proposed",
     "in progress", "suggest", "considered", "discussed", "prepare", "could ", "would ", "should ", "still ",
-    "unable", "without",
+    "unable", "without", "sandbox", "staging", "test environment", "dev environment",
 ];
-const NOT_DETECTED: &[&str] = &["not detected", "undetected", "no alert", "without alert", "alert did not", "alerts did not", "didn't alert"];
+const NOT_DETECTED: &[&str] = &[
+    "not detected", "undetected", "no alert", "without alert", "alert did not", "alerts did not", "didn't alert",
+    "all fine", "no issue", "no issues", "no problem", "as expected", "looks good", "root cause", "cause was",
+];
 
 fn weak_cues(lower: &str) -> Vec<Milestone> {
     let has = |words: &[&str]| words.iter().any(|w| contains_word(lower, w));
-    let done = !has(NOT_DONE);
+    let done = !has(NOT_DONE) && !has(FOLLOW_UP);
     let mut cues = Vec::new();
-    if has(STARTED) {
+    if has(STARTED) || (has(BEGINS) && has(FAILING)) {
         cues.push(Milestone::Started);
     }
     if has(DETECTED) && !has(NOT_DETECTED) {
@@ -246,7 +314,12 @@ fn weak_cues(lower: &str) -> Vec<Milestone> {
         cues.push(Milestone::Resolved);
     }
     // A resolution mentioned as "(resolved)" is done whatever else the sentence says.
-    if !cues.contains(&Milestone::Resolved) && (lower.trim() == "resolved" || lower.contains("(resolved")) {
+    // "All DaemonSets were running with the correct ARN again."
+    let restored = lower.trim_end_matches(['.', '!', ' ']).ends_with(" again");
+    if !cues.contains(&Milestone::Resolved) && done && restored {
+        cues.push(Milestone::Resolved);
+    }
+    if !cues.contains(&Milestone::Resolved) && (lower.trim() == "resolved" || lower.trim() == "recovery" || lower.contains("(resolved")) {
         cues.push(Milestone::Resolved);
     }
     cues

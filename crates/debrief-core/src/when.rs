@@ -67,6 +67,8 @@ pub fn parse_leader(text: &str) -> Option<Leader> {
         cur.skip_ws();
     }
     let time = parse_time_at(&mut cur)?;
+    // "10:45~": an approximate time is still a time.
+    cur.eat("~");
     let mut zone = parse_zone_at(&mut cur);
     let mut trailing_close = None;
     if let Some(close) = opened {
@@ -299,6 +301,12 @@ fn parse_zone_at(cur: &mut Cursor<'_>) -> Option<(String, TimeZone)> {
         candidate = stripped;
     }
     if candidate.is_empty() || candidate.starts_with('-') && candidate.len() == 1 {
+        cur.pos = save;
+        return None;
+    }
+    // A bare offset must be written in full ("+02:00", "-0500"): "12:26-12:30" is a range.
+    let bare_offset = candidate.starts_with(['+', '-']);
+    if bare_offset && candidate.len() < 5 {
         cur.pos = save;
         return None;
     }
