@@ -345,8 +345,6 @@ pub struct ActionItem {
     pub priority: Option<String>,
     /// Tracker reference: an issue URL or key (`#123`, `OPS-42`).
     pub tracker: Option<String>,
-    /// Whether it was written as a task (`- [ ]`); plain list items are action items too.
-    pub task: bool,
     /// Markdown below the item's first line (nested lists, notes), verbatim and dedented.
     pub details: String,
 }

@@ -160,7 +160,11 @@ fn write_timeline(timeline: &Timeline, meta: &Metadata) -> String {
     let zone = meta.timezone.as_deref().and_then(parse_zone).unwrap_or(TimeZone::UTC);
     let reference = meta.date.unwrap_or(crate::read::UNDATED);
     let local = |e: &TimelineEntry| e.at.to_zoned(zone.clone()).datetime();
-    let short = timeline.entries().all(|e| local(e).date() == reference);
+    // Times alone when every entry is on the postmortem's date and no step back in time
+    // would read as crossing midnight; dates on every entry otherwise.
+    let locals: Vec<_> = timeline.entries().map(local).collect();
+    let short = locals.iter().all(|t| t.date() == reference)
+        && locals.windows(2).all(|w| crate::read::reads_as_same_day(w[0].time(), w[1].time()));
     write_parts(&timeline.parts, |out, entry| {
         let at = local(entry);
         out.push_str("- ");

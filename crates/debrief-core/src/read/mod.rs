@@ -17,7 +17,8 @@ use std::borrow::Cow;
 use std::ops::Range;
 
 pub(crate) use front_matter::KNOWN_KEYS as FRONT_MATTER_KEYS;
-pub(crate) use timeline::UNDATED;
+pub(crate) use timeline::{UNDATED, reads_as_same_day};
+pub use actions::due as parse_due;
 pub use impact::quantities;
 
 /// What the caller knows about a document that is not in it.
@@ -115,7 +116,9 @@ impl<'a> Reader<'a> {
             }
             if let BlockKind::Heading { level, text: heading } = &block.kind {
                 let kind = headings::classify(heading);
-                let nested = sections.last().is_some_and(|open| kind == SectionKind::Other && *level > open.level);
+                // An unrecognised heading below the open section's level (and below level 2,
+                // the level sections are written at) is part of that section.
+                let nested = sections.last().is_some_and(|open| kind == SectionKind::Other && *level > open.level.max(2));
                 if !nested {
                     sections.push(Pending {
                         kind,
@@ -168,10 +171,15 @@ impl<'a> Reader<'a> {
         if level != 1 || headings::classify(heading) != SectionKind::Other {
             return None;
         }
-        let (title, date) = parse_title_heading(heading);
+        // The title keeps its inline Markdown (`code`, links) as written.
+        let raw = raw_heading(&self.text[blocks[i].range.clone()]);
+        let (title, date) = parse_title_heading(&raw);
         if meta.title.is_empty() {
             meta.title = title;
-        } else if !title.eq_ignore_ascii_case(&meta.title) && !heading.eq_ignore_ascii_case(&meta.title) {
+        } else if !title.eq_ignore_ascii_case(&meta.title)
+            && !heading.eq_ignore_ascii_case(&meta.title)
+            && !parse_title_heading(heading).0.eq_ignore_ascii_case(&meta.title)
+        {
             // A first heading that is not the front matter's title is a section of its own.
             return None;
         }

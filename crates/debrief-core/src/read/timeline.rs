@@ -216,8 +216,7 @@ impl Reader<'_> {
                             date = d;
                         }
                     } else if let Some(previous) = last
-                        && previous > entry.time
-                        && previous.since(entry.time).is_ok_and(|gap| gap.get_hours() >= i32::from(MIDNIGHT_STEP_HOURS))
+                        && !reads_as_same_day(previous, entry.time)
                     {
                         date = date.checked_add(1.day()).unwrap_or(date);
                     }
@@ -230,6 +229,12 @@ impl Reader<'_> {
         }
         Timeline { parts }
     }
+}
+
+/// Whether a time written after `previous` without a date stays on the same day: it does unless
+/// it steps back by [`MIDNIGHT_STEP_HOURS`] or more ("23:50" then "00:10" crosses midnight).
+pub(crate) fn reads_as_same_day(previous: Time, next: Time) -> bool {
+    previous <= next || previous.since(next).is_ok_and(|gap| gap.get_hours() < i32::from(MIDNIGHT_STEP_HOURS))
 }
 
 /// The date undated timelines are anchored to, so that their durations can still be measured.
