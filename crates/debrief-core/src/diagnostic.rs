@@ -73,8 +73,19 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// A diagnostic without a suggestion.
-    pub fn new(rule: &'static str, severity: Severity, span: Span, message: impl Into<String>) -> Self {
-        Diagnostic { rule, severity, span, message: message.into(), suggestion: None }
+    pub fn new(
+        rule: &'static str,
+        severity: Severity,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            rule,
+            severity,
+            span,
+            message: message.into(),
+            suggestion: None,
+        }
     }
 
     /// Adds a suggestion.
@@ -98,7 +109,12 @@ impl<'a> LineIndex<'a> {
     pub fn new(text: &'a str) -> Self {
         let mut starts = Vec::with_capacity(text.len() / 40 + 1);
         starts.push(0);
-        starts.extend(text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| i + 1));
+        starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
         LineIndex { text, starts }
     }
 
@@ -107,7 +123,10 @@ impl<'a> LineIndex<'a> {
         let offset = offset.min(self.text.len());
         let line = self.starts.partition_point(|&start| start <= offset) - 1;
         let start = self.starts[line];
-        let column = self.text.get(start..offset).map_or(offset - start, |s| s.chars().count());
+        let column = self
+            .text
+            .get(start..offset)
+            .map_or(offset - start, |s| s.chars().count());
         (to_u32(line + 1), to_u32(column + 1))
     }
 
@@ -115,14 +134,24 @@ impl<'a> LineIndex<'a> {
     pub fn span(&self, range: std::ops::Range<usize>) -> Span {
         let (line, column) = self.position(range.start);
         let (end_line, end_column) = self.position(range.end.max(range.start));
-        Span { line, column, end_line, end_column }
+        Span {
+            line,
+            column,
+            end_line,
+            end_column,
+        }
     }
 
     /// The text of a 1-based line, without its line break.
     pub fn line_text(&self, line: u32) -> &'a str {
         let index = (line as usize).saturating_sub(1);
-        let Some(&start) = self.starts.get(index) else { return "" };
-        let end = self.starts.get(index + 1).map_or(self.text.len(), |&next| next - 1);
+        let Some(&start) = self.starts.get(index) else {
+            return "";
+        };
+        let end = self
+            .starts
+            .get(index + 1)
+            .map_or(self.text.len(), |&next| next - 1);
         &self.text[start..end]
     }
 }

@@ -66,7 +66,10 @@ pub fn analyse(postmortem: &Postmortem) -> Analysis {
 
 /// Computes milestones and metrics for timeline entries in document order.
 pub fn analyse_entries(entries: &[&TimelineEntry]) -> Analysis {
-    let mut analysis = Analysis { milestones: vec![None; entries.len()], ..Analysis::default() };
+    let mut analysis = Analysis {
+        milestones: vec![None; entries.len()],
+        ..Analysis::default()
+    };
     if entries.is_empty() {
         return analysis;
     }
@@ -80,26 +83,37 @@ pub fn analyse_entries(entries: &[&TimelineEntry]) -> Analysis {
 
     // The others: strong cues first, then the first weak cue at or after the previous milestone.
     let mut floor = started_at;
-    for m in [Milestone::Detected, Milestone::Acknowledged, Milestone::Mitigated, Milestone::Resolved] {
+    for m in [
+        Milestone::Detected,
+        Milestone::Acknowledged,
+        Milestone::Mitigated,
+        Milestone::Resolved,
+    ] {
         if let Some(i) = chosen[m as usize] {
             floor = floor.max(entries[i].at);
             continue;
         }
         // A set-apart "**Detection:**" may sit on the started entry itself.
-        let free = |i: usize| entries[i].at >= floor && (i == started || !chosen.contains(&Some(i)));
+        let free =
+            |i: usize| entries[i].at >= floor && (i == started || !chosen.contains(&Some(i)));
         let strong = (0..entries.len()).find(|&i| cues[i].strong == Some(m) && free(i));
         // Detection comes no later than the first acknowledgement: "root cause discovered"
         // after the investigation began is not when the incident was noticed.
         let ceiling = if m == Milestone::Detected {
             (0..entries.len())
-                .find(|&i| i != started && cues[i].weak.contains(&Milestone::Acknowledged) && free(i))
+                .find(|&i| {
+                    i != started && cues[i].weak.contains(&Milestone::Acknowledged) && free(i)
+                })
                 .map(|i| entries[i].at)
         } else {
             None
         };
         let weak = || {
             (0..entries.len()).find(|&i| {
-                i != started && cues[i].weak.contains(&m) && free(i) && ceiling.is_none_or(|c| entries[i].at <= c)
+                i != started
+                    && cues[i].weak.contains(&m)
+                    && free(i)
+                    && ceiling.is_none_or(|c| entries[i].at <= c)
             })
         };
         if let Some(i) = strong.or_else(weak) {
@@ -118,7 +132,9 @@ pub fn analyse_entries(entries: &[&TimelineEntry]) -> Analysis {
 
     // Explicit markers out of order.
     for later in Milestone::ALL {
-        let Some(l) = chosen[later as usize] else { continue };
+        let Some(l) = chosen[later as usize] else {
+            continue;
+        };
         if entries[l].milestone != Some(later) {
             continue;
         }
@@ -133,7 +149,10 @@ pub fn analyse_entries(entries: &[&TimelineEntry]) -> Analysis {
     }
 
     let at = |m: Milestone| chosen[m as usize].map(|i| entries[i].at);
-    let since_start = |t: Option<Timestamp>| t.map(|t| t.as_second() - started_at.as_second()).filter(|s| *s >= 0);
+    let since_start = |t: Option<Timestamp>| {
+        t.map(|t| t.as_second() - started_at.as_second())
+            .filter(|s| *s >= 0)
+    };
     let acknowledged = since_start(at(Milestone::Acknowledged));
     let detected = since_start(at(Milestone::Detected)).or(acknowledged);
     let resolved = since_start(at(Milestone::Resolved));
@@ -154,24 +173,39 @@ const LATENT_GAP_SECONDS: i64 = 24 * 3600;
 
 /// Where impact started, when no entry is marked: see the module documentation.
 fn infer_started(entries: &[&TimelineEntry], cues: &[Cues]) -> usize {
-    if let Some(i) = cues.iter().position(|c| c.strong == Some(Milestone::Started)) {
+    if let Some(i) = cues
+        .iter()
+        .position(|c| c.strong == Some(Milestone::Started))
+    {
         return i;
     }
     let first_response = cues
         .iter()
-        .position(|c| c.strong.is_some_and(|m| m > Milestone::Started) || c.weak.iter().any(|m| matches!(m, Milestone::Detected | Milestone::Acknowledged)))
+        .position(|c| {
+            c.strong.is_some_and(|m| m > Milestone::Started)
+                || c.weak
+                    .iter()
+                    .any(|m| matches!(m, Milestone::Detected | Milestone::Acknowledged))
+        })
         .unwrap_or(entries.len());
     let before: Vec<usize> = (0..first_response).collect();
-    if let Some(&i) = before.iter().find(|&&i| cues[i].weak.contains(&Milestone::Started)) {
+    if let Some(&i) = before
+        .iter()
+        .find(|&&i| cues[i].weak.contains(&Milestone::Started))
+    {
         return i;
     }
     let prologue = |n: usize| {
         let i = before[n];
-        let Some(&next) = before.get(n + 1) else { return false };
+        let Some(&next) = before.get(n + 1) else {
+            return false;
+        };
         let gap = entries[next].at.as_second() - entries[i].at.as_second();
         cues[i].activity_opens || cues[i].healthy || gap > LATENT_GAP_SECONDS
     };
-    (0..before.len()).find(|&n| !prologue(n)).map_or(0, |n| before[n])
+    (0..before.len())
+        .find(|&n| !prologue(n))
+        .map_or(0, |n| before[n])
 }
 
 /// What an entry's text says about milestones.
@@ -197,7 +231,12 @@ impl Cues {
         let has = |words: &[&str]| words.iter().any(|w| contains_word(&lower, w));
         let weak = weak_cues(&lower);
         let activity_opens = has(OPENS) && !weak.contains(&Milestone::Started);
-        Cues { strong, weak, activity_opens, healthy: has(HEALTHY) }
+        Cues {
+            strong,
+            weak,
+            activity_opens,
+            healthy: has(HEALTHY),
+        }
     }
 }
 
@@ -238,60 +277,276 @@ fn set_apart(lower: &str) -> Option<&str> {
 
 /// Impact beginning: an explicit note, or a verb of beginning with a failure.
 const STARTED: &[&str] = &[
-    "problem started", "problem starts", "outage starts", "outage started", "outage begins", "impact starts",
-    "impact started", "impact begins", "incident starts", "incident started", "issue started", "issue starts",
-    "went down", "goes down",
+    "problem started",
+    "problem starts",
+    "outage starts",
+    "outage started",
+    "outage begins",
+    "impact starts",
+    "impact started",
+    "impact begins",
+    "incident starts",
+    "incident started",
+    "issue started",
+    "issue starts",
+    "went down",
+    "goes down",
 ];
-const BEGINS: &[&str] = &["started", "starts", "start", "began", "begins", "begin", "commenced", "commences"];
+const BEGINS: &[&str] = &[
+    "started",
+    "starts",
+    "start",
+    "began",
+    "begins",
+    "begin",
+    "commenced",
+    "commences",
+];
 const FAILING: &[&str] = &[
-    "fail", "crash", "error", "timeout", "timing out", "time out", "5xx", "500", "502", "503", "504", "down",
-    "degrad", "unavailable", "unresponsive", "unhealthy", "dropping", "rejecting", "refus", "saturat",
+    "fail",
+    "crash",
+    "error",
+    "timeout",
+    "timing out",
+    "time out",
+    "5xx",
+    "500",
+    "502",
+    "503",
+    "504",
+    "down",
+    "degrad",
+    "unavailable",
+    "unresponsive",
+    "unhealthy",
+    "dropping",
+    "rejecting",
+    "refus",
+    "saturat",
 ];
 /// Planned activities whose start is prologue when more follows before impact.
-const OPENS: &[&str] = &["started", "starts", "commenced", "commences", "begins", "began", "kicked off", "maintenance", "workshop"];
-const HEALTHY: &[&str] = &["all fine", "no issue", "no issues", "no problem", "as expected", "looks good", "look good", "looked fine", "all green"];
+const OPENS: &[&str] = &[
+    "started",
+    "starts",
+    "commenced",
+    "commences",
+    "begins",
+    "began",
+    "kicked off",
+    "maintenance",
+    "workshop",
+];
+const HEALTHY: &[&str] = &[
+    "all fine",
+    "no issue",
+    "no issues",
+    "no problem",
+    "as expected",
+    "looks good",
+    "look good",
+    "looked fine",
+    "all green",
+];
 const DETECTED: &[&str] = &[
-    "alert", "alarm", "detect", "discovery", "noticed", "notices", "notice ", "notified", "notifies", "report",
-    "paged", "pages ", "observed", "observe ", "discovered", "spotted", "became aware",
-    "become aware", "complain", "flagged", "monitoring shows", "was raised", "reached out", "witness", "asks if",
-    "asked if", "asks whether", "asked whether",
+    "alert",
+    "alarm",
+    "detect",
+    "discovery",
+    "noticed",
+    "notices",
+    "notice ",
+    "notified",
+    "notifies",
+    "report",
+    "paged",
+    "pages ",
+    "observed",
+    "observe ",
+    "discovered",
+    "spotted",
+    "became aware",
+    "become aware",
+    "complain",
+    "flagged",
+    "monitoring shows",
+    "was raised",
+    "reached out",
+    "witness",
+    "asks if",
+    "asked if",
+    "asks whether",
+    "asked whether",
 ];
 const ACKNOWLEDGED: &[&str] = &[
-    "acknowledg", "ack'd", "acked", "investigat", "looking into", "look into", "looks into", "joins", "joined",
-    "responds", "responded", "engaged", "incident declared", "declares an incident", "declared an incident",
-    "declare an incident", "escalat", "triag", "war room", "incident channel", "started working",
-    "starts working", "began working", "begins working", "take a look", "takes a look", "begins looking",
-    "started looking", "starts looking", "diagnos",
+    "acknowledg",
+    "ack'd",
+    "acked",
+    "investigat",
+    "looking into",
+    "look into",
+    "looks into",
+    "joins",
+    "joined",
+    "responds",
+    "responded",
+    "engaged",
+    "incident declared",
+    "declares an incident",
+    "declared an incident",
+    "declare an incident",
+    "escalat",
+    "triag",
+    "war room",
+    "incident channel",
+    "started working",
+    "starts working",
+    "began working",
+    "begins working",
+    "take a look",
+    "takes a look",
+    "begins looking",
+    "started looking",
+    "starts looking",
+    "diagnos",
 ];
 const MITIGATED: &[&str] = &[
-    "mitigat", "rolled back", "rollback complete", "rollback finished", "rollback done", "rollback deployed",
-    "rollback performed", "roll back performed", "rolled-back", "reverted", "revert deployed", "reverts deployed",
-    "revert merged", "workaround", "failed over", "failover complete", "restarted", "scaled up", "scaled out",
-    "disabled", "toggl", "downgraded", "hotfix deployed", "fix deployed", "fix applied", "manual fix", "patched",
-    "reattached", "re-attached", "drained", "manually attach", "removed", "recovering", "partially restored",
-    "unblocked", "stabilized", "stabilised",
+    "mitigat",
+    "rolled back",
+    "rollback complete",
+    "rollback finished",
+    "rollback done",
+    "rollback deployed",
+    "rollback performed",
+    "roll back performed",
+    "rolled-back",
+    "reverted",
+    "revert deployed",
+    "reverts deployed",
+    "revert merged",
+    "workaround",
+    "failed over",
+    "failover complete",
+    "restarted",
+    "scaled up",
+    "scaled out",
+    "disabled",
+    "toggl",
+    "downgraded",
+    "hotfix deployed",
+    "fix deployed",
+    "fix applied",
+    "manual fix",
+    "patched",
+    "reattached",
+    "re-attached",
+    "drained",
+    "manually attach",
+    "removed",
+    "recovering",
+    "partially restored",
+    "unblocked",
+    "stabilized",
+    "stabilised",
 ];
 const RESOLVED: &[&str] = &[
-    "resolved", "resolution", "recovered", "fully restored", "restored", "back to normal", "returns to baseline",
-    "returned to baseline", "returns to normal", "returned to normal", "back to baseline", "outage ends",
-    "outage ended", "outage over", "all clear", "healthy again", "is fixed", "was fixed", "issue fixed",
-    "problem fixed", "solved", "operational", "working again", "service restored",
-    "working as intended", "working as expected", "confirmed working", "fix confirmed", "availability confirmed",
-    "recovery confirmed", "recovery", "ends",
+    "resolved",
+    "resolution",
+    "recovered",
+    "fully restored",
+    "restored",
+    "back to normal",
+    "returns to baseline",
+    "returned to baseline",
+    "returns to normal",
+    "returned to normal",
+    "back to baseline",
+    "outage ends",
+    "outage ended",
+    "outage over",
+    "all clear",
+    "healthy again",
+    "is fixed",
+    "was fixed",
+    "issue fixed",
+    "problem fixed",
+    "solved",
+    "operational",
+    "working again",
+    "service restored",
+    "working as intended",
+    "working as expected",
+    "confirmed working",
+    "fix confirmed",
+    "availability confirmed",
+    "recovery confirmed",
+    "recovery",
+    "ends",
 ];
 /// Work after the incident is over: it does not end the incident.
-const FOLLOW_UP: &[&str] = &["permanent", "long-term", "long term", "upstream", "follow-up", "follow up", "root cause"];
+const FOLLOW_UP: &[&str] = &[
+    "permanent",
+    "long-term",
+    "long term",
+    "upstream",
+    "follow-up",
+    "follow up",
+    "root cause",
+];
 /// Words that say an action only began, was planned, or failed: not a milestone reached.
 const NOT_DONE: &[&str] = &[
-    "initiated", "initiate", "starts", "started", "starting", "begin", "begins", "began", "attempt", "trying",
-    "tried", "fails", "failed", "failing", "not ", "planned", "preparing", "decided to", "decision made", "decision to",
+    "initiated",
+    "initiate",
+    "starts",
+    "started",
+    "starting",
+    "begin",
+    "begins",
+    "began",
+    "attempt",
+    "trying",
+    "tried",
+    "fails",
+    "failed",
+    "failing",
+    "not ",
+    "planned",
+    "preparing",
+    "decided to",
+    "decision made",
+    "decision to",
     "proposed",
-    "in progress", "suggest", "considered", "discussed", "prepare", "could ", "would ", "should ", "still ",
-    "unable", "without", "sandbox", "staging", "test environment", "dev environment",
+    "in progress",
+    "suggest",
+    "considered",
+    "discussed",
+    "prepare",
+    "could ",
+    "would ",
+    "should ",
+    "still ",
+    "unable",
+    "without",
+    "sandbox",
+    "staging",
+    "test environment",
+    "dev environment",
 ];
 const NOT_DETECTED: &[&str] = &[
-    "not detected", "undetected", "no alert", "without alert", "alert did not", "alerts did not", "didn't alert",
-    "all fine", "no issue", "no issues", "no problem", "as expected", "looks good", "root cause", "cause was",
+    "not detected",
+    "undetected",
+    "no alert",
+    "without alert",
+    "alert did not",
+    "alerts did not",
+    "didn't alert",
+    "all fine",
+    "no issue",
+    "no issues",
+    "no problem",
+    "as expected",
+    "looks good",
+    "root cause",
+    "cause was",
 ];
 
 fn weak_cues(lower: &str) -> Vec<Milestone> {
@@ -319,7 +574,9 @@ fn weak_cues(lower: &str) -> Vec<Milestone> {
     if !cues.contains(&Milestone::Resolved) && done && restored {
         cues.push(Milestone::Resolved);
     }
-    if !cues.contains(&Milestone::Resolved) && (lower.trim() == "resolved" || lower.trim() == "recovery" || lower.contains("(resolved")) {
+    if !cues.contains(&Milestone::Resolved)
+        && (lower.trim() == "resolved" || lower.trim() == "recovery" || lower.contains("(resolved"))
+    {
         cues.push(Milestone::Resolved);
     }
     cues
@@ -330,7 +587,12 @@ fn contains_word(hay: &str, needle: &str) -> bool {
     let mut from = 0;
     while let Some(pos) = hay[from..].find(needle) {
         let at = from + pos;
-        if at == 0 || !hay[..at].chars().next_back().is_some_and(char::is_alphanumeric) {
+        if at == 0
+            || !hay[..at]
+                .chars()
+                .next_back()
+                .is_some_and(char::is_alphanumeric)
+        {
             return true;
         }
         from = at + needle.len();
@@ -344,13 +606,31 @@ mod tests {
 
     #[test]
     fn cues_follow_the_wording() {
-        assert_eq!(weak_cues("error rate alert fires"), vec![Milestone::Detected]);
-        assert_eq!(weak_cues("on-call paged, starts investigation"), vec![Milestone::Detected, Milestone::Acknowledged]);
+        assert_eq!(
+            weak_cues("error rate alert fires"),
+            vec![Milestone::Detected]
+        );
+        assert_eq!(
+            weak_cues("on-call paged, starts investigation"),
+            vec![Milestone::Detected, Milestone::Acknowledged]
+        );
         assert_eq!(weak_cues("rollback initiated"), Vec::<Milestone>::new());
-        assert_eq!(weak_cues("error rate returns to baseline"), vec![Milestone::Resolved]);
-        assert_eq!(weak_cues("rollback fails due to argocd configuration issues"), Vec::<Milestone>::new());
+        assert_eq!(
+            weak_cues("error rate returns to baseline"),
+            vec![Milestone::Resolved]
+        );
+        assert_eq!(
+            weak_cues("rollback fails due to argocd configuration issues"),
+            Vec::<Milestone>::new()
+        );
         assert!(weak_cues("reverts deployed, issue mitigated").contains(&Milestone::Mitigated));
-        assert_eq!(Cues::of("Target group reattached (resolved).").strong, Some(Milestone::Resolved));
-        assert_eq!(Cues::of("Pipeline starts modifying groups. (problem started)").strong, Some(Milestone::Started));
+        assert_eq!(
+            Cues::of("Target group reattached (resolved).").strong,
+            Some(Milestone::Resolved)
+        );
+        assert_eq!(
+            Cues::of("Pipeline starts modifying groups. (problem started)").strong,
+            Some(Milestone::Started)
+        );
     }
 }

@@ -371,18 +371,26 @@ impl Postmortem {
 
     /// Every timeline entry, across timeline sections, in document order.
     pub fn timeline_entries(&self) -> impl Iterator<Item = &TimelineEntry> {
-        self.sections.iter().flat_map(|s| match &s.body {
-            SectionBody::Timeline(t) => Some(t.entries()),
-            _ => None,
-        }.into_iter().flatten())
+        self.sections.iter().flat_map(|s| {
+            match &s.body {
+                SectionBody::Timeline(t) => Some(t.entries()),
+                _ => None,
+            }
+            .into_iter()
+            .flatten()
+        })
     }
 
     /// Every action item, across action-item sections, in document order.
     pub fn action_items(&self) -> impl Iterator<Item = &ActionItem> {
-        self.sections.iter().flat_map(|s| match &s.body {
-            SectionBody::ActionItems(a) => Some(a.items()),
-            _ => None,
-        }.into_iter().flatten())
+        self.sections.iter().flat_map(|s| {
+            match &s.body {
+                SectionBody::ActionItems(a) => Some(a.items()),
+                _ => None,
+            }
+            .into_iter()
+            .flatten()
+        })
     }
 
     /// The impact section, if any.

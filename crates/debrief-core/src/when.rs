@@ -45,7 +45,14 @@ pub struct Leader {
     pub trailing_close: Option<&'static str>,
 }
 
-const WRAPPERS: [(&str, &str); 6] = [("**", "**"), ("__", "__"), ("*", "*"), ("_", "_"), ("[", "]"), ("`", "`")];
+const WRAPPERS: [(&str, &str); 6] = [
+    ("**", "**"),
+    ("__", "__"),
+    ("*", "*"),
+    ("_", "_"),
+    ("[", "]"),
+    ("`", "`"),
+];
 
 /// Parses a leading timestamp. Returns `None` when the text does not start with a time.
 pub fn parse_leader(text: &str) -> Option<Leader> {
@@ -108,19 +115,33 @@ pub fn parse_leader(text: &str) -> Option<Leader> {
         return None;
     }
     cur.skip_ws();
-    Some(Leader { date, time, zone, consumed: cur.pos, trailing_close })
+    Some(Leader {
+        date,
+        time,
+        zone,
+        consumed: cur.pos,
+        trailing_close,
+    })
 }
 
 /// Parses text that is only a date, as in a line that groups the entries below it:
 /// `2019-01-22`, `**2019-01-22**`, `January 22, 2019:`, `Monday 22 January 2019`,
 /// `October 21, 2025 - Redis Overload` (a date followed by a dash and a title).
 pub fn parse_date_line(text: &str) -> Option<DateSpec> {
-    let trimmed = text.trim().trim_matches(|c: char| matches!(c, '*' | '_' | '#' | '`')).trim();
+    let trimmed = text
+        .trim()
+        .trim_matches(|c: char| matches!(c, '*' | '_' | '#' | '`'))
+        .trim();
     let mut cur = Cursor::new(trimmed);
     let date = parse_date_at(&mut cur)?;
-    let rest = cur.rest().trim_start_matches(|c: char| c == '*' || c == '_').trim();
+    let rest = cur.rest().trim_start_matches(['*', '_']).trim();
     let rest = rest.trim_start_matches(':').trim();
-    if rest.is_empty() || rest.starts_with('-') || rest.starts_with('\u{2013}') || rest.starts_with('\u{2014}') || rest.starts_with('(') {
+    if rest.is_empty()
+        || rest.starts_with('-')
+        || rest.starts_with('\u{2013}')
+        || rest.starts_with('\u{2014}')
+        || rest.starts_with('(')
+    {
         Some(date)
     } else {
         None
@@ -159,7 +180,9 @@ pub fn find_date(text: &str) -> Option<Date> {
     if let Some(date) = find_iso_date(text) {
         return Some(date);
     }
-    for (i, _) in text.char_indices().filter(|&(i, c)| c.is_ascii_alphanumeric() && (i == 0 || !text.as_bytes()[i - 1].is_ascii_alphanumeric())) {
+    for (i, _) in text.char_indices().filter(|&(i, c)| {
+        c.is_ascii_alphanumeric() && (i == 0 || !text.as_bytes()[i - 1].is_ascii_alphanumeric())
+    }) {
         let mut cur = Cursor::new(&text[i..]);
         if let Some(DateSpec::Full(date)) = parse_date_at(&mut cur) {
             return Some(date);
@@ -193,7 +216,10 @@ impl<'a> Cursor<'a> {
 
     fn eat_ignore_case(&mut self, prefix: &str) -> bool {
         let rest = self.rest();
-        if rest.len() >= prefix.len() && rest.is_char_boundary(prefix.len()) && rest[..prefix.len()].eq_ignore_ascii_case(prefix) {
+        if rest.len() >= prefix.len()
+            && rest.is_char_boundary(prefix.len())
+            && rest[..prefix.len()].eq_ignore_ascii_case(prefix)
+        {
             self.pos += prefix.len();
             true
         } else {
@@ -209,11 +235,17 @@ impl<'a> Cursor<'a> {
     /// Reads up to `max` ASCII digits; returns the value and how many were read.
     fn digits(&mut self, max: usize) -> Option<(u32, usize)> {
         let rest = self.rest().as_bytes();
-        let n = rest.iter().take(max).take_while(|b| b.is_ascii_digit()).count();
+        let n = rest
+            .iter()
+            .take(max)
+            .take_while(|b| b.is_ascii_digit())
+            .count();
         if n == 0 {
             return None;
         }
-        let value = rest[..n].iter().fold(0u32, |acc, b| acc * 10 + u32::from(b - b'0'));
+        let value = rest[..n]
+            .iter()
+            .fold(0u32, |acc, b| acc * 10 + u32::from(b - b'0'));
         self.pos += n;
         Some((value, n))
     }
@@ -229,7 +261,10 @@ impl<'a> Cursor<'a> {
     }
 
     fn next_is_digit(&self) -> bool {
-        self.rest().as_bytes().first().is_some_and(u8::is_ascii_digit)
+        self.rest()
+            .as_bytes()
+            .first()
+            .is_some_and(u8::is_ascii_digit)
     }
 }
 
@@ -259,13 +294,18 @@ fn parse_time_at(cur: &mut Cursor<'_>) -> Option<Time> {
         let mut hour = hour;
         let save = cur.pos;
         cur.skip_ws();
-        let meridiem = if (cur.eat_ignore_case("a.m.") || cur.eat_ignore_case("am")) && boundary(cur) {
-            Some(false)
-        } else {
-            cur.pos = save;
-            cur.skip_ws();
-            if (cur.eat_ignore_case("p.m.") || cur.eat_ignore_case("pm")) && boundary(cur) { Some(true) } else { None }
-        };
+        let meridiem =
+            if (cur.eat_ignore_case("a.m.") || cur.eat_ignore_case("am")) && boundary(cur) {
+                Some(false)
+            } else {
+                cur.pos = save;
+                cur.skip_ws();
+                if (cur.eat_ignore_case("p.m.") || cur.eat_ignore_case("pm")) && boundary(cur) {
+                    Some(true)
+                } else {
+                    None
+                }
+            };
         match meridiem {
             Some(false) if hour == 12 => hour = 0,
             Some(true) if hour < 12 => hour += 12,
@@ -276,7 +316,13 @@ fn parse_time_at(cur: &mut Cursor<'_>) -> Option<Time> {
         if cur.eat("Z") && !boundary(cur) {
             return None;
         }
-        Time::new(i8::try_from(hour).ok()?, i8::try_from(minute).ok()?, i8::try_from(second).ok()?, 0).ok()
+        Time::new(
+            i8::try_from(hour).ok()?,
+            i8::try_from(minute).ok()?,
+            i8::try_from(second).ok()?,
+            0,
+        )
+        .ok()
     })();
     if result.is_none() {
         cur.pos = start;
@@ -285,7 +331,10 @@ fn parse_time_at(cur: &mut Cursor<'_>) -> Option<Time> {
 }
 
 fn boundary(cur: &Cursor<'_>) -> bool {
-    cur.rest().chars().next().is_none_or(|c| !c.is_alphanumeric())
+    cur.rest()
+        .chars()
+        .next()
+        .is_none_or(|c| !c.is_alphanumeric())
 }
 
 fn parse_zone_at(cur: &mut Cursor<'_>) -> Option<(String, TimeZone)> {
@@ -319,16 +368,37 @@ fn parse_zone_at(cur: &mut Cursor<'_>) -> Option<(String, TimeZone)> {
 }
 
 const MONTHS: [&str; 12] = [
-    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
 ];
-const WEEKDAYS: [&str; 7] = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+const WEEKDAYS: [&str; 7] = [
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
 
 fn month_from_word(word: &str) -> Option<i8> {
     let lower = word.to_ascii_lowercase();
     if lower.len() < 3 {
         return None;
     }
-    let index = MONTHS.iter().position(|m| m.starts_with(&lower) || (lower.len() == 4 && lower == "sept" && *m == "september"))?;
+    let index = MONTHS.iter().position(|m| {
+        m.starts_with(&lower) || (lower.len() == 4 && lower == "sept" && *m == "september")
+    })?;
     i8::try_from(index + 1).ok()
 }
 
@@ -372,7 +442,13 @@ fn parse_iso(cur: &mut Cursor<'_>) -> Option<Date> {
         if n != 4 || cur.next_is_digit() {
             return None;
         }
-        let sep = if cur.eat("-") { '-' } else if cur.eat("/") { '/' } else { return None };
+        let sep = if cur.eat("-") {
+            '-'
+        } else if cur.eat("/") {
+            '/'
+        } else {
+            return None;
+        };
         let (month, _) = cur.digits(2)?;
         if !cur.eat(&sep.to_string()) {
             return None;
@@ -381,7 +457,12 @@ fn parse_iso(cur: &mut Cursor<'_>) -> Option<Date> {
         if cur.next_is_digit() {
             return None;
         }
-        Date::new(i16::try_from(year).ok()?, i8::try_from(month).ok()?, i8::try_from(day).ok()?).ok()
+        Date::new(
+            i16::try_from(year).ok()?,
+            i8::try_from(month).ok()?,
+            i8::try_from(day).ok()?,
+        )
+        .ok()
     })();
     if result.is_none() {
         cur.pos = start;
@@ -411,7 +492,9 @@ fn parse_month_first(cur: &mut Cursor<'_>) -> Option<DateSpec> {
         && !cur.next_is_digit()
         && !cur.rest().starts_with(':')
     {
-        return Date::new(i16::try_from(year).ok()?, month, day).ok().map(DateSpec::Full);
+        return Date::new(i16::try_from(year).ok()?, month, day)
+            .ok()
+            .map(DateSpec::Full);
     }
     cur.pos = save;
     Date::new(2000, month, day).ok()?; // validates day-of-month (2000 is a leap year)
@@ -437,7 +520,9 @@ fn parse_day_first(cur: &mut Cursor<'_>) -> Option<DateSpec> {
         && !cur.next_is_digit()
         && !cur.rest().starts_with(':')
     {
-        return Date::new(i16::try_from(year).ok()?, month, day).ok().map(DateSpec::Full);
+        return Date::new(i16::try_from(year).ok()?, month, day)
+            .ok()
+            .map(DateSpec::Full);
     }
     cur.pos = save;
     Date::new(2000, month, day).ok()?;
@@ -476,51 +561,133 @@ mod tests {
     use jiff::civil::{date, time};
 
     fn leader(text: &str) -> Option<(Option<DateSpec>, Time, Option<String>, String)> {
-        parse_leader(text).map(|l| (l.date, l.time, l.zone.map(|z| z.0), text[l.consumed..].to_string()))
+        parse_leader(text).map(|l| {
+            (
+                l.date,
+                l.time,
+                l.zone.map(|z| z.0),
+                text[l.consumed..].to_string(),
+            )
+        })
     }
 
     #[test]
     fn times_in_the_wild() {
-        assert_eq!(leader("14:02 Migration deploy starts"), Some((None, time(14, 2, 0, 0), None, "Migration deploy starts".into())));
-        assert_eq!(leader("**16:58 UTC** - Writer db"), Some((None, time(16, 58, 0, 0), Some("UTC".into()), "Writer db".into())));
-        assert_eq!(leader("[08:47] hook down"), Some((None, time(8, 47, 0, 0), None, "hook down".into())));
-        assert_eq!(leader("7:32 PM PT: rollback"), Some((None, time(19, 32, 0, 0), Some("PT".into()), "rollback".into())));
-        assert_eq!(leader("01:02 AMI released"), Some((None, time(1, 2, 0, 0), None, "AMI released".into())));
-        assert_eq!(leader("12:05 AM: x"), Some((None, time(0, 5, 0, 0), None, "x".into())));
+        assert_eq!(
+            leader("14:02 Migration deploy starts"),
+            Some((
+                None,
+                time(14, 2, 0, 0),
+                None,
+                "Migration deploy starts".into()
+            ))
+        );
+        assert_eq!(
+            leader("**16:58 UTC** - Writer db"),
+            Some((
+                None,
+                time(16, 58, 0, 0),
+                Some("UTC".into()),
+                "Writer db".into()
+            ))
+        );
+        assert_eq!(
+            leader("[08:47] hook down"),
+            Some((None, time(8, 47, 0, 0), None, "hook down".into()))
+        );
+        assert_eq!(
+            leader("7:32 PM PT: rollback"),
+            Some((
+                None,
+                time(19, 32, 0, 0),
+                Some("PT".into()),
+                "rollback".into()
+            ))
+        );
+        assert_eq!(
+            leader("01:02 AMI released"),
+            Some((None, time(1, 2, 0, 0), None, "AMI released".into()))
+        );
+        assert_eq!(
+            leader("12:05 AM: x"),
+            Some((None, time(0, 5, 0, 0), None, "x".into()))
+        );
         assert_eq!(
             leader("2021-06-22 08:21 | Pipeline"),
-            Some((Some(DateSpec::Full(date(2021, 6, 22))), time(8, 21, 0, 0), None, "Pipeline".into()))
+            Some((
+                Some(DateSpec::Full(date(2021, 6, 22))),
+                time(8, 21, 0, 0),
+                None,
+                "Pipeline".into()
+            ))
         );
         assert_eq!(
             leader("[03-26 23:04] The node"),
-            Some((Some(DateSpec::MonthDay(3, 26)), time(23, 4, 0, 0), None, "The node".into()))
+            Some((
+                Some(DateSpec::MonthDay(3, 26)),
+                time(23, 4, 0, 0),
+                None,
+                "The node".into()
+            ))
         );
         assert_eq!(
             leader("Jan 14, 10:18 AM"),
-            Some((Some(DateSpec::MonthDay(1, 14)), time(10, 18, 0, 0), None, String::new()))
+            Some((
+                Some(DateSpec::MonthDay(1, 14)),
+                time(10, 18, 0, 0),
+                None,
+                String::new()
+            ))
         );
         assert_eq!(
             leader("2024-06-28 7:09 AM Eastern:\n    Report"),
-            Some((Some(DateSpec::Full(date(2024, 6, 28))), time(7, 9, 0, 0), Some("Eastern".into()), "\n    Report".into()))
+            Some((
+                Some(DateSpec::Full(date(2024, 6, 28))),
+                time(7, 9, 0, 0),
+                Some("Eastern".into()),
+                "\n    Report".into()
+            ))
         );
         let bold = parse_leader("**2019-10-20 00:55: crate builds failing**").expect("leader");
         assert_eq!(bold.trailing_close, Some("**"));
-        assert_eq!(leader("2021-06-22T08:21:00Z deploy").map(|l| l.1), Some(time(8, 21, 0, 0)));
+        assert_eq!(
+            leader("2021-06-22T08:21:00Z deploy").map(|l| l.1),
+            Some(time(8, 21, 0, 0))
+        );
     }
 
     #[test]
     fn not_times() {
-        for text in ["3 minutes later", "14:2 x", "2022-05-?? HH:mm | Detected", "version 1.2.3", "25:00 x", "10:45x"] {
+        for text in [
+            "3 minutes later",
+            "14:2 x",
+            "2022-05-?? HH:mm | Detected",
+            "version 1.2.3",
+            "25:00 x",
+            "10:45x",
+        ] {
             assert_eq!(leader(text), None, "{text}");
         }
     }
 
     #[test]
     fn date_lines() {
-        assert_eq!(parse_date_line("2019-01-22"), Some(DateSpec::Full(date(2019, 1, 22))));
-        assert_eq!(parse_date_line("October 21, 2025 - Redis Overload"), Some(DateSpec::Full(date(2025, 10, 21))));
-        assert_eq!(parse_date_line("**Monday, 22 January 2019**:"), Some(DateSpec::Full(date(2019, 1, 22))));
+        assert_eq!(
+            parse_date_line("2019-01-22"),
+            Some(DateSpec::Full(date(2019, 1, 22)))
+        );
+        assert_eq!(
+            parse_date_line("October 21, 2025 - Redis Overload"),
+            Some(DateSpec::Full(date(2025, 10, 21)))
+        );
+        assert_eq!(
+            parse_date_line("**Monday, 22 January 2019**:"),
+            Some(DateSpec::Full(date(2019, 1, 22)))
+        );
         assert_eq!(parse_date_line("2019-01-22 the deploy"), None);
-        assert_eq!(find_date("January 23rd, 2019 Prow Outage"), Some(date(2019, 1, 23)));
+        assert_eq!(
+            find_date("January 23rd, 2019 Prow Outage"),
+            Some(date(2019, 1, 23))
+        );
     }
 }

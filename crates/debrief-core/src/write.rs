@@ -6,7 +6,10 @@
 //! the incident spans days); action items as task lists with a trailing
 //! `(owner: A, due: 2 weeks)`. Everything the reader kept verbatim is written verbatim.
 
-use crate::model::{ActionItem, ActionItems, Metadata, Part, Postmortem, SectionBody, SectionKind, Timeline, TimelineEntry};
+use crate::model::{
+    ActionItem, ActionItems, Metadata, Part, Postmortem, SectionBody, SectionKind, Timeline,
+    TimelineEntry,
+};
 use crate::read::FRONT_MATTER_KEYS;
 use crate::zone::parse_zone;
 use jiff::tz::TimeZone;
@@ -43,7 +46,11 @@ pub fn write(postmortem: &Postmortem) -> String {
     for section in &postmortem.sections {
         out.push('\n');
         let kind = section.body.kind();
-        let level = if kind == SectionKind::Other { section.level.clamp(1, 6) } else { 2 };
+        let level = if kind == SectionKind::Other {
+            section.level.clamp(1, 6)
+        } else {
+            2
+        };
         out.extend(std::iter::repeat_n('#', usize::from(level)));
         let heading = match kind {
             SectionKind::Other => section.heading.clone(),
@@ -124,11 +131,19 @@ fn front_matter(out: &mut String, meta: &Metadata) {
 /// A YAML scalar: plain when it cannot be mistaken for anything else, JSON-quoted otherwise
 /// (JSON strings are valid YAML).
 fn yaml_string(s: &str) -> String {
-    if is_plain_safe(s) { s.to_string() } else { Value::String(s.to_string()).to_string() }
+    if is_plain_safe(s) {
+        s.to_string()
+    } else {
+        Value::String(s.to_string()).to_string()
+    }
 }
 
 fn yaml_key(key: &str) -> String {
-    if !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+    if !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    {
         key.to_string()
     } else {
         Value::String(key.to_string()).to_string()
@@ -141,30 +156,49 @@ fn yaml_list(items: &[String]) -> String {
 }
 
 fn is_plain_safe(s: &str) -> bool {
-    let Some(first) = s.chars().next() else { return false };
-    if !first.is_alphabetic() && !(first.is_ascii_digit() && s.chars().any(char::is_alphabetic)) {
+    let Some(first) = s.chars().next() else {
+        return false;
+    };
+    let starts_like_a_word =
+        first.is_alphabetic() || (first.is_ascii_digit() && s.chars().any(char::is_alphabetic));
+    if !starts_like_a_word {
         return false;
     }
     if s.ends_with([' ', ':']) || s.contains(": ") || s.contains(" #") {
         return false;
     }
-    if !s.chars().all(|c| c.is_alphanumeric() || " _.-/@'".contains(c)) {
+    if !s
+        .chars()
+        .all(|c| c.is_alphanumeric() || " _.-/@'".contains(c))
+    {
         return false;
     }
     let lower = s.to_ascii_lowercase();
-    !matches!(lower.as_str(), "true" | "false" | "yes" | "no" | "on" | "off" | "null" | "y" | "n" | "nan" | "inf")
-        && !s.bytes().take_while(u8::is_ascii_digit).count().eq(&s.len())
+    !matches!(
+        lower.as_str(),
+        "true" | "false" | "yes" | "no" | "on" | "off" | "null" | "y" | "n" | "nan" | "inf"
+    ) && !s
+        .bytes()
+        .take_while(u8::is_ascii_digit)
+        .count()
+        .eq(&s.len())
 }
 
 fn write_timeline(timeline: &Timeline, meta: &Metadata) -> String {
-    let zone = meta.timezone.as_deref().and_then(parse_zone).unwrap_or(TimeZone::UTC);
+    let zone = meta
+        .timezone
+        .as_deref()
+        .and_then(parse_zone)
+        .unwrap_or(TimeZone::UTC);
     let reference = meta.date.unwrap_or(crate::read::UNDATED);
     let local = |e: &TimelineEntry| e.at.to_zoned(zone.clone()).datetime();
     // Times alone when every entry is on the postmortem's date and no step back in time
     // would read as crossing midnight; dates on every entry otherwise.
     let locals: Vec<_> = timeline.entries().map(local).collect();
     let short = locals.iter().all(|t| t.date() == reference)
-        && locals.windows(2).all(|w| crate::read::reads_as_same_day(w[0].time(), w[1].time()));
+        && locals
+            .windows(2)
+            .all(|w| crate::read::reads_as_same_day(w[0].time(), w[1].time()));
     write_parts(&timeline.parts, |out, entry| {
         let at = local(entry);
         out.push_str("- ");

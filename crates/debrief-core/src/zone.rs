@@ -9,7 +9,9 @@ use jiff::tz::{Offset, TimeZone};
 /// Regional abbreviations resolve to the region's rules rather than a fixed offset: writers
 /// commonly say "PST" all year round and mean the local time in California.
 pub fn parse_zone(label: &str) -> Option<TimeZone> {
-    let label = label.trim().trim_matches(|c: char| matches!(c, '(' | ')' | '.' | ',' | ':' | '*'));
+    let label = label
+        .trim()
+        .trim_matches(|c: char| matches!(c, '(' | ')' | '.' | ',' | ':' | '*'));
     if label.is_empty() || label.len() > 40 {
         return None;
     }
@@ -18,9 +20,7 @@ pub fn parse_zone(label: &str) -> Option<TimeZone> {
         "utc" | "gmt" | "z" | "zulu" | "uct" | "coordinated universal time" => {
             return Some(TimeZone::UTC);
         }
-        "cet" | "cest" | "central european time" | "central european summer time" => {
-            "Europe/Paris"
-        }
+        "cet" | "cest" | "central european time" | "central european summer time" => "Europe/Paris",
         "eet" | "eest" => "Europe/Athens",
         "wet" | "west" => "Europe/Lisbon",
         "bst" | "british summer time" => "Europe/London",
@@ -39,7 +39,11 @@ pub fn parse_zone(label: &str) -> Option<TimeZone> {
     if let Some(offset) = parse_offset(&lower) {
         return Some(TimeZone::fixed(offset));
     }
-    if label.contains('/') && label.chars().all(|c| c.is_ascii_alphanumeric() || "/_-+".contains(c)) {
+    if label.contains('/')
+        && label
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/_-+".contains(c))
+    {
         return TimeZone::get(label).ok();
     }
     None
@@ -47,7 +51,10 @@ pub fn parse_zone(label: &str) -> Option<TimeZone> {
 
 /// Parses `+02:00`, `+0200`, `+2`, `-05`, `UTC+2`, `GMT-05:30`.
 fn parse_offset(lower: &str) -> Option<Offset> {
-    let rest = lower.strip_prefix("utc").or_else(|| lower.strip_prefix("gmt")).unwrap_or(lower);
+    let rest = lower
+        .strip_prefix("utc")
+        .or_else(|| lower.strip_prefix("gmt"))
+        .unwrap_or(lower);
     let mut chars = rest.chars();
     let sign = match chars.next()? {
         '+' => 1,
@@ -76,7 +83,9 @@ pub fn find_zone_statement(text: &str) -> Option<(String, TimeZone)> {
     // Parenthesised zones first: "Timeline (UTC)", "Time (all times PT)".
     for (open, _) in text.match_indices('(') {
         let inner = &text[open + 1..];
-        let Some(close) = inner.find(')') else { continue };
+        let Some(close) = inner.find(')') else {
+            continue;
+        };
         let inner = &inner[..close];
         for word in inner.split(|c: char| c.is_whitespace() || c == ',').rev() {
             if let Some(zone) = parse_zone(word) {
@@ -101,7 +110,8 @@ pub fn find_zone_statement(text: &str) -> Option<(String, TimeZone)> {
 }
 
 fn clean_label(word: &str) -> String {
-    word.trim_matches(|c: char| matches!(c, '(' | ')' | '.' | ',' | ':' | '*')).to_string()
+    word.trim_matches(|c: char| matches!(c, '(' | ')' | '.' | ',' | ':' | '*'))
+        .to_string()
 }
 
 #[cfg(test)]
@@ -110,7 +120,19 @@ mod tests {
 
     #[test]
     fn common_labels_resolve() {
-        for label in ["UTC", "gmt", "CET", "CEST", "PST", "PT", "Eastern", "ET", "+02:00", "UTC+2", "Europe/Oslo"] {
+        for label in [
+            "UTC",
+            "gmt",
+            "CET",
+            "CEST",
+            "PST",
+            "PT",
+            "Eastern",
+            "ET",
+            "+02:00",
+            "UTC+2",
+            "Europe/Oslo",
+        ] {
             assert!(parse_zone(label).is_some(), "{label}");
         }
         for label in ["Kafka", "AM", "", "+99", "In"] {
@@ -120,12 +142,18 @@ mod tests {
 
     #[test]
     fn statements_are_found() {
-        assert_eq!(find_zone_statement("All times in CET.").map(|z| z.0), Some("CET".into()));
+        assert_eq!(
+            find_zone_statement("All times in CET.").map(|z| z.0),
+            Some("CET".into())
+        );
         assert_eq!(
             find_zone_statement("Unless otherwise noted all times are in UTC.").map(|z| z.0),
             Some("UTC".into())
         );
-        assert_eq!(find_zone_statement("Timeline (PT)").map(|z| z.0), Some("PT".into()));
+        assert_eq!(
+            find_zone_statement("Timeline (PT)").map(|z| z.0),
+            Some("PT".into())
+        );
         assert!(find_zone_statement("The pipeline timed out in production").is_none());
     }
 }

@@ -15,12 +15,16 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Write a new postmortem from the template.
-    #[command(after_help = "Example:\n  debrief new --title \"Checkout 500 errors\" --severity SEV2\n  \
-                            writes ./2026-06-14-checkout-500-errors.md (today's date unless --date)")]
+    #[command(
+        after_help = "Example:\n  debrief new --title \"Checkout 500 errors\" --severity SEV2\n  \
+                            writes ./2026-06-14-checkout-500-errors.md (today's date unless --date)"
+    )]
     New(NewArgs),
     /// Rewrite postmortems in canonical form.
-    #[command(after_help = "Examples:\n  debrief fmt postmortems/\n  debrief fmt --check postmortems/   \
-                            # lists files that would change, exits 1 if any")]
+    #[command(
+        after_help = "Examples:\n  debrief fmt postmortems/\n  debrief fmt --check postmortems/   \
+                            # lists files that would change, exits 1 if any"
+    )]
     Fmt(FmtArgs),
     /// Print a postmortem as read, with its metrics and diagnostics.
     #[command(after_help = "Examples:\n  debrief show 2026-06-14-checkout.md\n  \

@@ -19,18 +19,23 @@ pub fn expand(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<anyhow::Error>) {
                 let mut found = Vec::new();
                 for entry in walkdir::WalkDir::new(path).follow_links(true) {
                     match entry {
-                        Ok(entry) if entry.file_type().is_file() && is_postmortem_file(entry.path()) => {
+                        Ok(entry)
+                            if entry.file_type().is_file() && is_postmortem_file(entry.path()) =>
+                        {
                             found.push(entry.into_path());
                         }
                         Ok(_) => {}
-                        Err(error) => errors.push(anyhow::Error::new(error).context(format!("{}", path.display()))),
+                        Err(error) => errors
+                            .push(anyhow::Error::new(error).context(format!("{}", path.display()))),
                     }
                 }
                 found.sort();
                 files.extend(found);
             }
             Ok(_) => files.push(path.clone()),
-            Err(error) => errors.push(anyhow::Error::new(error).context(format!("{}", path.display()))),
+            Err(error) => {
+                errors.push(anyhow::Error::new(error).context(format!("{}", path.display())))
+            }
         }
     }
     (files, errors)
@@ -52,11 +57,17 @@ fn is_postmortem_file(path: &Path) -> bool {
 }
 
 fn looks_like_markdown(path: &Path) -> bool {
-    let Ok(mut file) = fs::File::open(path) else { return false };
+    let Ok(mut file) = fs::File::open(path) else {
+        return false;
+    };
     let mut head = [0u8; 256];
     let n = std::io::Read::read(&mut file, &mut head).unwrap_or(0);
     let head = String::from_utf8_lossy(&head[..n]);
-    let first = head.trim_start_matches('\u{feff}').lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let first = head
+        .trim_start_matches('\u{feff}')
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("");
     first.starts_with('#') || first.starts_with("---") || first.starts_with("+++")
 }
 
@@ -67,7 +78,12 @@ pub fn read_text(path: &Path) -> Result<String> {
         let offset = e.utf8_error().valid_up_to();
         let bytes = e.as_bytes();
         let line = bytes[..offset].iter().filter(|b| **b == b'\n').count() + 1;
-        let column = offset - bytes[..offset].iter().rposition(|b| *b == b'\n').map_or(0, |p| p + 1) + 1;
+        let column = offset
+            - bytes[..offset]
+                .iter()
+                .rposition(|b| *b == b'\n')
+                .map_or(0, |p| p + 1)
+            + 1;
         anyhow::anyhow!("{}:{line}:{column}: not valid UTF-8", path.display())
     })
 }
@@ -75,14 +91,22 @@ pub fn read_text(path: &Path) -> Result<String> {
 /// What the file's name tells the reader: a date such as `2019-01-23.md`.
 pub fn read_options(path: &Path) -> ReadOptions {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-    ReadOptions { default_date: find_iso_date(name) }
+    ReadOptions {
+        default_date: find_iso_date(name),
+    }
 }
 
 /// Replaces a file's contents atomically: a temporary file in the same directory, then a rename,
 /// so that a crash leaves either the old or the new contents.
 pub fn write_atomic(path: &Path, contents: &str) -> Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("postmortem");
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("postmortem");
     let temp = dir.join(format!(".{name}.debrief-{}", std::process::id()));
     let result = (|| {
         let mut file = fs::File::create(&temp)?;

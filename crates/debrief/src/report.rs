@@ -75,7 +75,12 @@ pub struct ActionItemJson<'a> {
 }
 
 impl<'a> PostmortemJson<'a> {
-    pub fn new(path: &Path, pm: &'a Postmortem, analysis: &Analysis, diagnostics: &'a [Diagnostic]) -> Self {
+    pub fn new(
+        path: &Path,
+        pm: &'a Postmortem,
+        analysis: &Analysis,
+        diagnostics: &'a [Diagnostic],
+    ) -> Self {
         let meta = &pm.meta;
         PostmortemJson {
             path: path.display().to_string(),
@@ -89,16 +94,35 @@ impl<'a> PostmortemJson<'a> {
             restricted: meta.restricted,
             facilitator: meta.facilitator.as_deref(),
             scribe: meta.scribe.as_deref(),
-            sections: pm.sections.iter().map(|s| SectionJson { kind: s.body.kind().id(), heading: &s.heading }).collect(),
+            sections: pm
+                .sections
+                .iter()
+                .map(|s| SectionJson {
+                    kind: s.body.kind().id(),
+                    heading: &s.heading,
+                })
+                .collect(),
             timeline: pm
                 .timeline_entries()
                 .zip(&analysis.milestones)
-                .map(|(e, m)| EntryJson { at: e.at.to_string(), text: &e.text, milestone: *m })
+                .map(|(e, m)| EntryJson {
+                    at: e.at.to_string(),
+                    text: &e.text,
+                    milestone: *m,
+                })
                 .collect(),
             metrics: analysis.metrics,
             impact: pm
                 .impact()
-                .map(|i| i.items.iter().map(|item| ImpactJson { text: &item.text, quantities: &item.quantities }).collect())
+                .map(|i| {
+                    i.items
+                        .iter()
+                        .map(|item| ImpactJson {
+                            text: &item.text,
+                            quantities: &item.quantities,
+                        })
+                        .collect()
+                })
                 .unwrap_or_default(),
             action_items: pm
                 .action_items()
@@ -119,7 +143,9 @@ impl<'a> PostmortemJson<'a> {
 
 /// A duration for people: `23m`, `1h 05m`, `2d 3h`; `-` when unknown.
 pub fn human_duration(seconds: Option<i64>) -> String {
-    let Some(s) = seconds else { return "-".to_string() };
+    let Some(s) = seconds else {
+        return "-".to_string();
+    };
     let (days, hours, minutes, secs) = (s / 86_400, s % 86_400 / 3600, s % 3600 / 60, s % 60);
     if days > 0 {
         format!("{days}d {hours}h")

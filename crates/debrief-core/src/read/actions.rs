@@ -42,7 +42,10 @@ impl Reader<'_> {
                                 "invalid-due-date",
                                 Severity::Warning,
                                 offset..offset + first.len(),
-                                format!("due date `{}` is not a date debrief can read", due.written),
+                                format!(
+                                    "due date `{}` is not a date debrief can read",
+                                    due.written
+                                ),
                             );
                         }
                         parts.push(Part::Item(action));
@@ -50,7 +53,9 @@ impl Reader<'_> {
                 }
                 BlockKind::Heading { text, .. } => {
                     let lower = text.to_ascii_lowercase();
-                    under_done_heading = ["completed", "done", "finished"].iter().any(|w| lower.contains(w));
+                    under_done_heading = ["completed", "done", "finished"]
+                        .iter()
+                        .any(|w| lower.contains(w));
                     push_text(&mut parts, &self.text[block.range.clone()]);
                 }
                 _ => push_text(&mut parts, &self.text[block.range.clone()]),
@@ -124,9 +129,16 @@ fn trailing_fields(text: &str) -> Option<(Vec<(Field, String)>, &str)> {
         if let Some(at) = lower.rfind(key) {
             let value = text[at + key.len()..].trim();
             let before = text[..at].trim_end();
-            let separated = before.is_empty() || before.ends_with(['.', '-', '\u{2014}', '|', ';', ',', ')', '*']);
-            if separated && !value.is_empty() && value.split_whitespace().count() <= 4 && !value.contains(['(', '.']) {
-                let before = before.trim_end_matches(['-', '\u{2014}', '|', ';', ',']).trim_end();
+            let separated = before.is_empty()
+                || before.ends_with(['.', '-', '\u{2014}', '|', ';', ',', ')', '*']);
+            if separated
+                && !value.is_empty()
+                && value.split_whitespace().count() <= 4
+                && !value.contains(['(', '.'])
+            {
+                let before = before
+                    .trim_end_matches(['-', '\u{2014}', '|', ';', ','])
+                    .trim_end();
                 return Some((vec![(Field::Owner, value.to_string())], before));
             }
         }
@@ -164,12 +176,16 @@ fn split_fields(inner: &str) -> Vec<&str> {
 }
 
 fn starts_with_key(rest: &str) -> bool {
-    rest.split_once(':').is_some_and(|(key, _)| field(key).is_some())
+    rest.split_once(':')
+        .is_some_and(|(key, _)| field(key).is_some())
 }
 
 /// Resolves a written due date against the postmortem's date.
 pub fn due(written: &str, base: Option<Date>) -> Due {
-    Due { written: written.to_string(), date: resolve_due(written, base) }
+    Due {
+        written: written.to_string(),
+        date: resolve_due(written, base),
+    }
 }
 
 fn resolve_due(written: &str, base: Option<Date>) -> Option<Date> {
@@ -190,13 +206,19 @@ fn resolve_due(written: &str, base: Option<Date>) -> Option<Date> {
 }
 
 fn quarter_end(lower: &str) -> Option<Date> {
-    let compact: String = lower.chars().filter(|c| !c.is_whitespace() && *c != '-').collect();
+    let compact: String = lower
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .collect();
     let (quarter, year) = if let Some(rest) = compact.strip_prefix('q') {
         let q: i8 = rest.get(..1)?.parse().ok()?;
         (q, rest.get(1..)?.parse::<i16>().ok()?)
     } else {
         let at = compact.find('q')?;
-        (compact.get(at + 1..)?.parse::<i8>().ok()?, compact.get(..at)?.parse::<i16>().ok()?)
+        (
+            compact.get(at + 1..)?.parse::<i8>().ok()?,
+            compact.get(..at)?.parse::<i16>().ok()?,
+        )
     };
     if !(1..=4).contains(&quarter) || year < 1000 {
         return None;
@@ -221,7 +243,9 @@ fn relative_span(lower: &str) -> Option<Span> {
         [count, unit] | [count, _, unit] => (number_word(count)?, *unit),
         _ => return None,
     };
-    let count = i32::try_from(count).ok().filter(|c| (0..=1000).contains(c))?;
+    let count = i32::try_from(count)
+        .ok()
+        .filter(|c| (0..=1000).contains(c))?;
     let unit = unit.trim_end_matches('s');
     Some(match unit {
         "d" | "day" => count.days(),
@@ -255,10 +279,19 @@ mod tests {
 
     #[test]
     fn owner_and_relative_due() {
-        let item = parse_item("Adopt expand-contract migration policy (owner: A, due: 2 weeks)", Some(date(2026, 6, 14)));
+        let item = parse_item(
+            "Adopt expand-contract migration policy (owner: A, due: 2 weeks)",
+            Some(date(2026, 6, 14)),
+        );
         assert_eq!(item.text, "Adopt expand-contract migration policy");
         assert_eq!(item.owner.as_deref(), Some("A"));
-        assert_eq!(item.due, Some(Due { written: "2 weeks".into(), date: Some(date(2026, 6, 28)) }));
+        assert_eq!(
+            item.due,
+            Some(Due {
+                written: "2 weeks".into(),
+                date: Some(date(2026, 6, 28))
+            })
+        );
     }
 
     #[test]

@@ -15,10 +15,17 @@ pub(crate) struct Block {
 
 #[derive(Debug)]
 pub(crate) enum BlockKind {
-    Heading { level: u8, text: String },
-    List { items: Vec<ListItem> },
+    Heading {
+        level: u8,
+        text: String,
+    },
+    List {
+        items: Vec<ListItem>,
+    },
     /// Rows of cell ranges; the first row is the header.
-    Table { rows: Vec<Vec<Range<usize>>> },
+    Table {
+        rows: Vec<Vec<Range<usize>>>,
+    },
     Paragraph,
     Other,
 }
@@ -31,7 +38,10 @@ pub(crate) struct ListItem {
 }
 
 pub(crate) fn options() -> Options {
-    Options::ENABLE_TABLES | Options::ENABLE_TASKLISTS | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_FOOTNOTES
+    Options::ENABLE_TABLES
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_FOOTNOTES
 }
 
 /// Scans `body`; ranges are offset by `base` so they index the whole document.
@@ -45,17 +55,28 @@ pub(crate) fn scan(body: &str, base: usize) -> Vec<Block> {
             Event::Start(tag) => {
                 if depth == 0 {
                     let kind = match tag {
-                        Tag::Heading { level, .. } => BlockKind::Heading { level: heading_level(level), text: String::new() },
+                        Tag::Heading { level, .. } => BlockKind::Heading {
+                            level: heading_level(level),
+                            text: String::new(),
+                        },
                         Tag::List(_) => BlockKind::List { items: Vec::new() },
                         Tag::Table(_) => BlockKind::Table { rows: Vec::new() },
                         Tag::Paragraph => BlockKind::Paragraph,
                         _ => BlockKind::Other,
                     };
-                    current = Some(Block { range: range.clone(), kind });
+                    current = Some(Block {
+                        range: range.clone(),
+                        kind,
+                    });
                 } else if let Some(block) = current.as_mut() {
                     match (&mut block.kind, &tag, depth) {
-                        (BlockKind::List { items }, Tag::Item, 1) => items.push(ListItem { range: range.clone(), task: None }),
-                        (BlockKind::Table { rows }, Tag::TableHead | Tag::TableRow, 1) => rows.push(Vec::new()),
+                        (BlockKind::List { items }, Tag::Item, 1) => items.push(ListItem {
+                            range: range.clone(),
+                            task: None,
+                        }),
+                        (BlockKind::Table { rows }, Tag::TableHead | Tag::TableRow, 1) => {
+                            rows.push(Vec::new())
+                        }
                         (BlockKind::Table { rows }, Tag::TableCell, 2) => {
                             if let Some(row) = rows.last_mut() {
                                 row.push(range.clone());
@@ -88,7 +109,10 @@ pub(crate) fn scan(body: &str, base: usize) -> Vec<Block> {
                 }
             }
             Event::TaskListMarker(checked) => {
-                if let Some(Block { kind: BlockKind::List { items }, .. }) = current.as_mut()
+                if let Some(Block {
+                    kind: BlockKind::List { items },
+                    ..
+                }) = current.as_mut()
                     && let Some(item) = items.last_mut()
                     && item.task.is_none()
                     && depth == 2
@@ -97,20 +121,31 @@ pub(crate) fn scan(body: &str, base: usize) -> Vec<Block> {
                 }
             }
             Event::Text(text) | Event::Code(text) => {
-                if let Some(Block { kind: BlockKind::Heading { text: heading, .. }, .. }) = current.as_mut() {
+                if let Some(Block {
+                    kind: BlockKind::Heading { text: heading, .. },
+                    ..
+                }) = current.as_mut()
+                {
                     heading.push_str(&text);
                 }
             }
             Event::SoftBreak | Event::HardBreak => {
-                if let Some(Block { kind: BlockKind::Heading { text: heading, .. }, .. }) = current.as_mut() {
+                if let Some(Block {
+                    kind: BlockKind::Heading { text: heading, .. },
+                    ..
+                }) = current.as_mut()
+                {
                     heading.push(' ');
                 }
             }
-            // Rules and HTML blocks arrive as events without Start/End at depth 0.
-            Event::Rule | Event::Html(_) | Event::FootnoteReference(_) | Event::InlineHtml(_) => {
-                if depth == 0 {
-                    blocks.push(Block { range, kind: BlockKind::Other });
-                }
+            // Thematic breaks arrive as single events at depth 0.
+            Event::Rule | Event::Html(_) | Event::FootnoteReference(_) | Event::InlineHtml(_)
+                if depth == 0 =>
+            {
+                blocks.push(Block {
+                    range,
+                    kind: BlockKind::Other,
+                });
             }
             _ => {}
         }
@@ -141,7 +176,11 @@ pub(crate) fn item_content(source: &str, range: Range<usize>) -> (String, usize)
         1
     } else {
         let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-        if digits > 0 && rest[digits..].starts_with(['.', ')']) { digits + 1 } else { 0 }
+        if digits > 0 && rest[digits..].starts_with(['.', ')']) {
+            digits + 1
+        } else {
+            0
+        }
     };
     rest = &rest[marker_len..];
     offset += marker_len;

@@ -43,7 +43,12 @@ pub(crate) fn split(text: &str) -> Option<(Syntax, Range<usize>, usize)> {
 
 impl Reader<'_> {
     /// Parses front matter into `meta`; reports what it cannot read.
-    pub(crate) fn front_matter(&mut self, syntax: Syntax, range: Range<usize>, meta: &mut Metadata) {
+    pub(crate) fn front_matter(
+        &mut self,
+        syntax: Syntax,
+        range: Range<usize>,
+        meta: &mut Metadata,
+    ) {
         let content = &self.text[range.clone()];
         let parsed: Result<Value, (String, usize)> = match syntax {
             Syntax::Yaml => {
@@ -51,27 +56,45 @@ impl Reader<'_> {
                     Ok(Value::Object(serde_json::Map::new()))
                 } else {
                     serde_saphyr::from_str::<Value>(content).map_err(|e| {
-                        let offset = e.location().map_or(0, |l| offset_of(content, l.line(), l.column()));
+                        let offset = e
+                            .location()
+                            .map_or(0, |l| offset_of(content, l.line(), l.column()));
                         (first_line(&e.to_string()), offset)
                     })
                 }
             }
-            Syntax::Toml => content.parse::<toml::Table>().map(|t| toml_to_json(toml::Value::Table(t))).map_err(|e| {
-                let offset = e.span().map_or(0, |s| s.start);
-                (e.message().to_string(), offset)
-            }),
+            Syntax::Toml => content
+                .parse::<toml::Table>()
+                .map(|t| toml_to_json(toml::Value::Table(t)))
+                .map_err(|e| {
+                    let offset = e.span().map_or(0, |s| s.start);
+                    (e.message().to_string(), offset)
+                }),
         };
         let value = match parsed {
             Ok(value) => value,
             Err((message, offset)) => {
                 let at = range.start + offset.min(content.len());
-                self.report("invalid-front-matter", Severity::Error, at..at, format!("front matter could not be read: {message}"));
-                meta.extra.push(("front_matter".to_string(), Value::String(content.to_string())));
+                self.report(
+                    "invalid-front-matter",
+                    Severity::Error,
+                    at..at,
+                    format!("front matter could not be read: {message}"),
+                );
+                meta.extra.push((
+                    "front_matter".to_string(),
+                    Value::String(content.to_string()),
+                ));
                 return;
             }
         };
         let Value::Object(map) = value else {
-            self.report("invalid-front-matter", Severity::Error, range.start..range.start, "front matter is not a table of keys");
+            self.report(
+                "invalid-front-matter",
+                Severity::Error,
+                range.start..range.start,
+                "front matter is not a table of keys",
+            );
             meta.extra.push(("front_matter".to_string(), value));
             return;
         };
@@ -82,13 +105,19 @@ impl Reader<'_> {
                     Value::String(s) => parse_date_value(s).map(|d| meta.date = Some(d)).is_some(),
                     _ => false,
                 },
-                "severity" | "sev" => take_string(&value).map(|s| meta.severity = Some(s)).is_some(),
+                "severity" | "sev" => take_string(&value)
+                    .map(|s| meta.severity = Some(s))
+                    .is_some(),
                 "status" => take_string(&value).map(|s| meta.status = Some(s)).is_some(),
                 "services" | "service" => take_list(&value).map(|l| meta.services = l).is_some(),
                 "tags" => take_list(&value).map(|l| meta.tags = l).is_some(),
-                "timezone" | "time_zone" | "tz" => take_string(&value).map(|s| meta.timezone = Some(s)).is_some(),
+                "timezone" | "time_zone" | "tz" => take_string(&value)
+                    .map(|s| meta.timezone = Some(s))
+                    .is_some(),
                 "restricted" => value.as_bool().map(|b| meta.restricted = b).is_some(),
-                "facilitator" => take_string(&value).map(|s| meta.facilitator = Some(s)).is_some(),
+                "facilitator" => take_string(&value)
+                    .map(|s| meta.facilitator = Some(s))
+                    .is_some(),
                 "scribe" => take_string(&value).map(|s| meta.scribe = Some(s)).is_some(),
                 _ => false,
             };
@@ -123,8 +152,18 @@ impl Reader<'_> {
 }
 
 /// Keys the model has a field for; canonical writing emits them in this order.
-pub(crate) const KNOWN_KEYS: [&str; 10] =
-    ["title", "date", "severity", "status", "services", "tags", "timezone", "restricted", "facilitator", "scribe"];
+pub(crate) const KNOWN_KEYS: [&str; 10] = [
+    "title",
+    "date",
+    "severity",
+    "status",
+    "services",
+    "tags",
+    "timezone",
+    "restricted",
+    "facilitator",
+    "scribe",
+];
 
 fn is_known_key(key: &str) -> bool {
     KNOWN_KEYS.contains(&key) || matches!(key, "sev" | "service" | "time_zone" | "tz")
@@ -141,7 +180,12 @@ fn take_string(value: &Value) -> Option<String> {
 fn take_list(value: &Value) -> Option<Vec<String>> {
     match value {
         Value::Array(items) => items.iter().map(take_string).collect(),
-        Value::String(s) => Some(s.split(',').map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect()),
+        Value::String(s) => Some(
+            s.split(',')
+                .map(|p| p.trim().to_string())
+                .filter(|p| !p.is_empty())
+                .collect(),
+        ),
         _ => None,
     }
 }
@@ -180,6 +224,11 @@ fn toml_to_json(value: toml::Value) -> Value {
         toml::Value::Boolean(b) => Value::Bool(b),
         toml::Value::Datetime(d) => Value::String(d.to_string()),
         toml::Value::Array(items) => Value::Array(items.into_iter().map(toml_to_json).collect()),
-        toml::Value::Table(table) => Value::Object(table.into_iter().map(|(k, v)| (k, toml_to_json(v))).collect()),
+        toml::Value::Table(table) => Value::Object(
+            table
+                .into_iter()
+                .map(|(k, v)| (k, toml_to_json(v)))
+                .collect(),
+        ),
     }
 }

@@ -17,28 +17,89 @@ pub(crate) fn classify(heading: &str) -> SectionKind {
 fn classify_normal(text: &str) -> SectionKind {
     use SectionKind::*;
     let kind = match text {
-        "summary" | "executive summary" | "overview" | "tl dr" | "tldr" | "synopsis" | "abstract" | "issue summary"
-        | "what happened" | "description" => Summary,
-        "impact" | "customer impact" | "user impact" | "business impact" | "impact assessment" | "impact and scope"
-        | "who was affected" | "customer experience" => Impact,
-        "timeline" | "timeline of events" | "sequence of events" | "chronology" | "events" | "event timeline"
-        | "response timeline" => Timeline,
-        "root cause" | "root causes" | "root cause analysis" | "rca" | "cause" | "causes" | "why did it happen"
-        | "why it happened" | "five whys" | "5 whys" | "analysis" | "trigger" | "triggers" | "root cause and trigger" => RootCause,
-        "contributing factors" | "contributing factor" | "contributors" | "contributing causes" => ContributingFactors,
-        "what went well" | "things that went well" | "went well" | "what went right" | "what worked"
-        | "what worked well" | "what we did well" => WentWell,
-        "what went badly" | "what went wrong" | "what went poorly" | "what didn't go well" | "what did not go well"
-        | "what could have gone better" | "what could have been better" | "things that went wrong"
-        | "things that went poorly" | "what could be improved" | "what didn't work" | "what did not work"
-        | "went wrong" | "went badly" | "where we got unlucky" => WentBadly,
-        "where we got lucky" | "where we were lucky" | "what we got lucky" | "what we got lucky with" | "lucky"
-        | "where did we get lucky" | "things we got lucky with" => Lucky,
-        "action items" | "action item" | "actions" | "follow up" | "follow ups" | "followups" | "follow up actions"
-        | "follow up items" | "next steps" | "remediation" | "remediations" | "remediation items" | "corrective actions"
-        | "corrective and preventative measures" | "corrective and preventive measures" | "preventive measures"
-        | "preventative measures" | "preventative actions" | "preventive actions" | "todo" | "to do" | "tasks"
-        | "action plan" | "actions taken and planned" | "repair items" => ActionItems,
+        "summary" | "executive summary" | "overview" | "tl dr" | "tldr" | "synopsis"
+        | "abstract" | "issue summary" | "what happened" | "description" => Summary,
+        "impact"
+        | "customer impact"
+        | "user impact"
+        | "business impact"
+        | "impact assessment"
+        | "impact and scope"
+        | "who was affected"
+        | "customer experience" => Impact,
+        "timeline" | "timeline of events" | "sequence of events" | "chronology" | "events"
+        | "event timeline" | "response timeline" => Timeline,
+        "root cause"
+        | "root causes"
+        | "root cause analysis"
+        | "rca"
+        | "cause"
+        | "causes"
+        | "why did it happen"
+        | "why it happened"
+        | "five whys"
+        | "5 whys"
+        | "analysis"
+        | "trigger"
+        | "triggers"
+        | "root cause and trigger" => RootCause,
+        "contributing factors" | "contributing factor" | "contributors" | "contributing causes" => {
+            ContributingFactors
+        }
+        "what went well"
+        | "things that went well"
+        | "went well"
+        | "what went right"
+        | "what worked"
+        | "what worked well"
+        | "what we did well" => WentWell,
+        "what went badly"
+        | "what went wrong"
+        | "what went poorly"
+        | "what didn't go well"
+        | "what did not go well"
+        | "what could have gone better"
+        | "what could have been better"
+        | "things that went wrong"
+        | "things that went poorly"
+        | "what could be improved"
+        | "what didn't work"
+        | "what did not work"
+        | "went wrong"
+        | "went badly"
+        | "where we got unlucky" => WentBadly,
+        "where we got lucky"
+        | "where we were lucky"
+        | "what we got lucky"
+        | "what we got lucky with"
+        | "lucky"
+        | "where did we get lucky"
+        | "things we got lucky with" => Lucky,
+        "action items"
+        | "action item"
+        | "actions"
+        | "follow up"
+        | "follow ups"
+        | "followups"
+        | "follow up actions"
+        | "follow up items"
+        | "next steps"
+        | "remediation"
+        | "remediations"
+        | "remediation items"
+        | "corrective actions"
+        | "corrective and preventative measures"
+        | "corrective and preventive measures"
+        | "preventive measures"
+        | "preventative measures"
+        | "preventative actions"
+        | "preventive actions"
+        | "todo"
+        | "to do"
+        | "tasks"
+        | "action plan"
+        | "actions taken and planned"
+        | "repair items" => ActionItems,
         _ => Other,
     };
     if kind != Other {
@@ -75,7 +136,11 @@ fn normalise(heading: &str) -> String {
     }
     let trimmed = out.trim_start_matches(|c: char| c.is_ascii_digit() || c == ' ');
     // "5 whys" must keep its number.
-    if trimmed == "whys" { "5 whys".to_string() } else { trimmed.to_string() }
+    if trimmed == "whys" {
+        "5 whys".to_string()
+    } else {
+        trimmed.to_string()
+    }
 }
 
 #[cfg(test)]

@@ -16,10 +16,10 @@ use jiff::civil::Date;
 use std::borrow::Cow;
 use std::ops::Range;
 
-pub(crate) use front_matter::KNOWN_KEYS as FRONT_MATTER_KEYS;
-pub(crate) use timeline::{UNDATED, reads_as_same_day};
 pub use actions::due as parse_due;
+pub(crate) use front_matter::KNOWN_KEYS as FRONT_MATTER_KEYS;
 pub use impact::quantities;
+pub(crate) use timeline::{UNDATED, reads_as_same_day};
 
 /// What the caller knows about a document that is not in it.
 #[derive(Debug, Clone, Default)]
@@ -46,11 +46,18 @@ pub fn read(source: &str) -> Read {
 /// Reads a postmortem.
 pub fn read_with(source: &str, options: &ReadOptions) -> Read {
     let text = normalise(source);
-    let mut reader = Reader { text: &text, index: None, diagnostics: Vec::new() };
+    let mut reader = Reader {
+        text: &text,
+        index: None,
+        diagnostics: Vec::new(),
+    };
     let postmortem = reader.document(options);
     let mut diagnostics = reader.diagnostics;
     diagnostics.sort_by_key(|d| (d.span.line, d.span.column));
-    Read { postmortem, diagnostics }
+    Read {
+        postmortem,
+        diagnostics,
+    }
 }
 
 /// Strips a byte-order mark and turns CRLF and lone CR line ends into LF. Lines and columns
@@ -82,10 +89,17 @@ struct Pending {
 }
 
 impl<'a> Reader<'a> {
-    pub(crate) fn report(&mut self, rule: &'static str, severity: Severity, range: Range<usize>, message: impl Into<String>) {
+    pub(crate) fn report(
+        &mut self,
+        rule: &'static str,
+        severity: Severity,
+        range: Range<usize>,
+        message: impl Into<String>,
+    ) {
         let index = self.index.get_or_insert_with(|| LineIndex::new(self.text));
         let span = index.span(range);
-        self.diagnostics.push(Diagnostic::new(rule, severity, span, message));
+        self.diagnostics
+            .push(Diagnostic::new(rule, severity, span, message));
     }
 
     fn document(&mut self, options: &ReadOptions) -> Postmortem {
@@ -104,7 +118,12 @@ impl<'a> Reader<'a> {
             meta.date = find_date(&meta.title).or(options.default_date);
         }
         if meta.title.is_empty() {
-            self.report("missing-title", Severity::Warning, body_start..body_start, "the postmortem has no title")
+            self.report(
+                "missing-title",
+                Severity::Warning,
+                body_start..body_start,
+                "the postmortem has no title",
+            )
         }
 
         // Group the blocks into sections.
@@ -114,11 +133,17 @@ impl<'a> Reader<'a> {
             if Some(i) == title {
                 continue;
             }
-            if let BlockKind::Heading { level, text: heading } = &block.kind {
+            if let BlockKind::Heading {
+                level,
+                text: heading,
+            } = &block.kind
+            {
                 let kind = headings::classify(heading);
                 // An unrecognised heading below the open section's level (and below level 2,
                 // the level sections are written at) is part of that section.
-                let nested = sections.last().is_some_and(|open| kind == SectionKind::Other && *level > open.level.max(2));
+                let nested = sections
+                    .last()
+                    .is_some_and(|open| kind == SectionKind::Other && *level > open.level.max(2));
                 if !nested {
                     sections.push(Pending {
                         kind,
@@ -136,7 +161,9 @@ impl<'a> Reader<'a> {
             }
         }
 
-        let first_section_start = sections.first().map_or(text.len(), |s| s.heading_range.start);
+        let first_section_start = sections
+            .first()
+            .map_or(text.len(), |s| s.heading_range.start);
         let preamble = match title {
             Some(t) => join_nonempty(&[
                 trim_block(&text[body_start..blocks[t].range.start]),
@@ -153,12 +180,18 @@ impl<'a> Reader<'a> {
                 if (pending.kind == SectionKind::Timeline) != pass {
                     continue;
                 }
-                let end = sections.get(n + 1).map_or(text.len(), |next| next.heading_range.start);
+                let end = sections
+                    .get(n + 1)
+                    .map_or(text.len(), |next| next.heading_range.start);
                 let body_range = pending.heading_range.end..end;
                 built[n] = Some(self.section(pending, body_range, &blocks, &mut meta));
             }
         }
-        Postmortem { meta, preamble, sections: built.into_iter().flatten().collect() }
+        Postmortem {
+            meta,
+            preamble,
+            sections: built.into_iter().flatten().collect(),
+        }
     }
 
     /// Finds the title heading: the first heading, when it is level 1 and not a section.
@@ -178,7 +211,9 @@ impl<'a> Reader<'a> {
             meta.title = title;
         } else if !title.eq_ignore_ascii_case(&meta.title)
             && !heading.eq_ignore_ascii_case(&meta.title)
-            && !parse_title_heading(heading).0.eq_ignore_ascii_case(&meta.title)
+            && !parse_title_heading(heading)
+                .0
+                .eq_ignore_ascii_case(&meta.title)
         {
             // A first heading that is not the front matter's title is a section of its own.
             return None;
@@ -189,7 +224,13 @@ impl<'a> Reader<'a> {
         Some(i)
     }
 
-    fn section(&mut self, pending: &Pending, body_range: Range<usize>, blocks: &[Block], meta: &mut Metadata) -> Section {
+    fn section(
+        &mut self,
+        pending: &Pending,
+        body_range: Range<usize>,
+        blocks: &[Block],
+        meta: &mut Metadata,
+    ) -> Section {
         let text = self.text;
         let verbatim = || trim_block(&text[body_range.clone()]).to_string();
         let body = match pending.kind {
@@ -200,7 +241,12 @@ impl<'a> Reader<'a> {
             SectionKind::WentBadly => SectionBody::WentBadly(verbatim()),
             SectionKind::Lucky => SectionBody::Lucky(verbatim()),
             SectionKind::Other => SectionBody::Other(verbatim()),
-            SectionKind::Impact => SectionBody::Impact(impact::read(self.text, body_range.clone(), &pending.blocks, blocks)),
+            SectionKind::Impact => SectionBody::Impact(impact::read(
+                self.text,
+                body_range.clone(),
+                &pending.blocks,
+                blocks,
+            )),
             SectionKind::Timeline => {
                 let units = self.units(body_range.clone(), &pending.blocks, blocks);
                 SectionBody::Timeline(self.timeline(&pending.heading, &units, meta))
@@ -211,15 +257,27 @@ impl<'a> Reader<'a> {
             }
         };
         let (heading, level) = match pending.kind {
-            SectionKind::Other => (raw_heading(&self.text[pending.heading_range.clone()]), pending.level),
+            SectionKind::Other => (
+                raw_heading(&self.text[pending.heading_range.clone()]),
+                pending.level,
+            ),
             kind => (kind.canonical_heading().to_string(), 2),
         };
-        Section { heading, level, body }
+        Section {
+            heading,
+            level,
+            body,
+        }
     }
 
     /// The blocks of a structured section, with any text between them that the Markdown
     /// parser reported no block for (link reference definitions) as opaque units.
-    fn units<'b>(&self, body_range: Range<usize>, indices: &[usize], blocks: &'b [Block]) -> Vec<Unit<'b>> {
+    fn units<'b>(
+        &self,
+        body_range: Range<usize>,
+        indices: &[usize],
+        blocks: &'b [Block],
+    ) -> Vec<Unit<'b>> {
         let mut units = Vec::with_capacity(indices.len());
         let mut cursor = body_range.start;
         for &i in indices {
@@ -287,7 +345,11 @@ fn raw_heading(source: &str) -> String {
         let text = source.trim_start_matches('#');
         let text = text.trim();
         let without_closing = text.trim_end_matches('#');
-        let text = if without_closing.ends_with(' ') || without_closing.is_empty() { without_closing.trim_end() } else { text };
+        let text = if without_closing.ends_with(' ') || without_closing.is_empty() {
+            without_closing.trim_end()
+        } else {
+            text
+        };
         return text.to_string();
     }
     let mut lines: Vec<&str> = source.lines().collect();
@@ -309,7 +371,12 @@ pub(crate) fn trim_block(s: &str) -> &str {
 }
 
 fn join_nonempty(parts: &[&str]) -> String {
-    parts.iter().filter(|p| !p.is_empty()).copied().collect::<Vec<_>>().join("\n\n")
+    parts
+        .iter()
+        .filter(|p| !p.is_empty())
+        .copied()
+        .collect::<Vec<_>>()
+        .join("\n\n")
 }
 
 /// Appends verbatim text to a part list.

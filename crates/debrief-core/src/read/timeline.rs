@@ -30,7 +30,12 @@ struct RawEntry {
 const MIDNIGHT_STEP_HOURS: i8 = 3;
 
 impl Reader<'_> {
-    pub(crate) fn timeline(&mut self, heading: &str, units: &[Unit<'_>], meta: &mut Metadata) -> Timeline {
+    pub(crate) fn timeline(
+        &mut self,
+        heading: &str,
+        units: &[Unit<'_>],
+        meta: &mut Metadata,
+    ) -> Timeline {
         let mut raw = Vec::new();
         let mut statement_zone = find_zone_statement(heading);
         for unit in units {
@@ -49,7 +54,12 @@ impl Reader<'_> {
                         raw.push(Raw::SetDate(date));
                     }
                 }
-                BlockKind::Paragraph => self.timeline_paragraph(source, block.range.start, &mut raw, &mut statement_zone),
+                BlockKind::Paragraph => self.timeline_paragraph(
+                    source,
+                    block.range.start,
+                    &mut raw,
+                    &mut statement_zone,
+                ),
                 BlockKind::List { items } => {
                     for item in items {
                         let (content, offset) = item_content(self.text, item.range.clone());
@@ -57,10 +67,19 @@ impl Reader<'_> {
                             raw.push(Raw::Entry(entry));
                         } else {
                             let first_line = content.lines().next().unwrap_or("");
-                            if let Some(date) = parse_date_line(first_line.trim_end_matches(|c: char| c == ':' || c.is_whitespace()).split("[^").next().unwrap_or("")) {
+                            if let Some(date) = parse_date_line(
+                                first_line
+                                    .trim_end_matches(|c: char| c == ':' || c.is_whitespace())
+                                    .split("[^")
+                                    .next()
+                                    .unwrap_or(""),
+                            ) {
                                 raw.push(Raw::SetDate(date));
-                            } else if find_zone_statement(&content).is_some() && content.split_whitespace().count() <= 12 {
-                                statement_zone = statement_zone.or_else(|| find_zone_statement(&content));
+                            } else if find_zone_statement(&content).is_some()
+                                && content.split_whitespace().count() <= 12
+                            {
+                                statement_zone =
+                                    statement_zone.or_else(|| find_zone_statement(&content));
                             } else {
                                 let end = offset + first_line.len();
                                 self.report(
@@ -70,13 +89,19 @@ impl Reader<'_> {
                                     "this timeline item has no time debrief can read; it is kept as text",
                                 );
                             }
-                            raw.push(Raw::Text(trim_block(&self.text[item.range.clone()]).to_string()));
+                            raw.push(Raw::Text(
+                                trim_block(&self.text[item.range.clone()]).to_string(),
+                            ));
                         }
                     }
                 }
                 BlockKind::Table { rows } => {
                     let header = rows.first().map(|cells| {
-                        cells.iter().map(|c| self.text[c.clone()].trim()).collect::<Vec<_>>().join(" ")
+                        cells
+                            .iter()
+                            .map(|c| self.text[c.clone()].trim())
+                            .collect::<Vec<_>>()
+                            .join(" ")
                     });
                     if let Some(zone) = header.as_deref().and_then(table_header_zone) {
                         statement_zone = statement_zone.or(Some(zone));
@@ -84,7 +109,14 @@ impl Reader<'_> {
                     let parsed: Vec<Option<RawEntry>> = rows
                         .iter()
                         .skip(1)
-                        .map(|cells| entry_from_row(&cells.iter().map(|c| self.text[c.clone()].trim()).collect::<Vec<_>>()))
+                        .map(|cells| {
+                            entry_from_row(
+                                &cells
+                                    .iter()
+                                    .map(|c| self.text[c.clone()].trim())
+                                    .collect::<Vec<_>>(),
+                            )
+                        })
                         .collect();
                     if parsed.iter().all(Option::is_none) {
                         // Not a timeline table (or an empty template): keep it whole.
@@ -95,11 +127,13 @@ impl Reader<'_> {
                         match entry {
                             Some(entry) => raw.push(Raw::Entry(entry)),
                             None => {
-                                let texts: Vec<&str> = cells.iter().map(|c| self.text[c.clone()].trim()).collect();
+                                let texts: Vec<&str> =
+                                    cells.iter().map(|c| self.text[c.clone()].trim()).collect();
                                 if texts.iter().all(|t| t.is_empty()) {
                                     continue;
                                 }
-                                let range = cells.first().map_or(block.range.clone(), |c| c.clone());
+                                let range =
+                                    cells.first().map_or(block.range.clone(), |c| c.clone());
                                 self.report(
                                     "unparsed-timeline-entry",
                                     Severity::Warning,
@@ -117,7 +151,13 @@ impl Reader<'_> {
         self.resolve(raw, statement_zone, meta)
     }
 
-    fn timeline_paragraph(&mut self, source: &str, start: usize, raw: &mut Vec<Raw>, statement_zone: &mut Option<(String, TimeZone)>) {
+    fn timeline_paragraph(
+        &mut self,
+        source: &str,
+        start: usize,
+        raw: &mut Vec<Raw>,
+        statement_zone: &mut Option<(String, TimeZone)>,
+    ) {
         let words = source.split_whitespace().count();
         if let Some(zone) = find_zone_statement(source) {
             let had = statement_zone.is_some();
@@ -167,7 +207,12 @@ impl Reader<'_> {
     }
 
     /// The second pass: dates, midnight, zones.
-    fn resolve(&mut self, raw: Vec<Raw>, statement_zone: Option<(String, TimeZone)>, meta: &mut Metadata) -> Timeline {
+    fn resolve(
+        &mut self,
+        raw: Vec<Raw>,
+        statement_zone: Option<(String, TimeZone)>,
+        meta: &mut Metadata,
+    ) -> Timeline {
         // Without a statement, a zone written on every entry ("21:17 UTC: ...") is the
         // document's zone.
         let statement_zone = statement_zone.or_else(|| {
@@ -176,7 +221,9 @@ impl Reader<'_> {
                 _ => None,
             });
             let first = zones.next()??;
-            zones.all(|z| z.is_some_and(|z| z.0 == first.0)).then(|| first.clone())
+            zones
+                .all(|z| z.is_some_and(|z| z.0 == first.0))
+                .then(|| first.clone())
         });
         let doc_zone = match meta.timezone.as_deref() {
             Some(label) => parse_zone(label),
@@ -190,7 +237,11 @@ impl Reader<'_> {
         let zone = doc_zone.unwrap_or(TimeZone::UTC);
 
         let first_full = raw.iter().find_map(|r| match r {
-            Raw::Entry(RawEntry { date: Some(DateSpec::Full(d)), .. }) | Raw::SetDate(DateSpec::Full(d)) => Some(*d),
+            Raw::Entry(RawEntry {
+                date: Some(DateSpec::Full(d)),
+                ..
+            })
+            | Raw::SetDate(DateSpec::Full(d)) => Some(*d),
             _ => None,
         });
         if meta.date.is_none() {
@@ -223,7 +274,11 @@ impl Reader<'_> {
                     last = Some(entry.time);
                     let zone = entry.zone.as_ref().map_or(&zone, |z| &z.1);
                     let at = instant(date, entry.time, zone);
-                    parts.push(Part::Item(TimelineEntry { at, text: entry.text, milestone: entry.milestone }));
+                    parts.push(Part::Item(TimelineEntry {
+                        at,
+                        text: entry.text,
+                        milestone: entry.milestone,
+                    }));
                 }
             }
         }
@@ -234,7 +289,10 @@ impl Reader<'_> {
 /// Whether a time written after `previous` without a date stays on the same day: it does unless
 /// it steps back by [`MIDNIGHT_STEP_HOURS`] or more ("23:50" then "00:10" crosses midnight).
 pub(crate) fn reads_as_same_day(previous: Time, next: Time) -> bool {
-    previous <= next || previous.since(next).is_ok_and(|gap| gap.get_hours() < i32::from(MIDNIGHT_STEP_HOURS))
+    previous <= next
+        || previous
+            .since(next)
+            .is_ok_and(|gap| gap.get_hours() < i32::from(MIDNIGHT_STEP_HOURS))
 }
 
 /// The date undated timelines are anchored to, so that their durations can still be measured.
@@ -242,16 +300,25 @@ pub(crate) const UNDATED: Date = Date::constant(1970, 1, 1);
 
 fn instant(date: Date, time: Time, zone: &TimeZone) -> Timestamp {
     let local = DateTime::from_parts(date, time);
-    zone.to_ambiguous_zoned(local).compatible().map_or_else(|_| local.to_zoned(TimeZone::UTC).map_or(Timestamp::UNIX_EPOCH, |z| z.timestamp()), |z| z.timestamp())
+    zone.to_ambiguous_zoned(local).compatible().map_or_else(
+        |_| {
+            local
+                .to_zoned(TimeZone::UTC)
+                .map_or(Timestamp::UNIX_EPOCH, |z| z.timestamp())
+        },
+        |z| z.timestamp(),
+    )
 }
 
 /// "Date and Time in CET", "Time (UTC)".
 fn table_header_zone(header: &str) -> Option<(String, TimeZone)> {
     find_zone_statement(header).or_else(|| {
-        header.split(|c: char| c.is_whitespace() || c == '(' || c == ')').find_map(|w| {
-            let zone = parse_zone(w)?;
-            Some((w.to_string(), zone))
-        })
+        header
+            .split(|c: char| c.is_whitespace() || c == '(' || c == ')')
+            .find_map(|w| {
+                let zone = parse_zone(w)?;
+                Some((w.to_string(), zone))
+            })
     })
 }
 
@@ -289,7 +356,12 @@ fn entry_from_row(cells: &[&str]) -> Option<RawEntry> {
     if !leftover.is_empty() {
         pieces.push(leftover);
     }
-    pieces.extend(cells[rest_start.min(cells.len())..].iter().copied().filter(|c| !c.is_empty()));
+    pieces.extend(
+        cells[rest_start.min(cells.len())..]
+            .iter()
+            .copied()
+            .filter(|c| !c.is_empty()),
+    );
     let joined = pieces.join(" \u{2014} ");
     let (milestone, text) = split_marker(&joined);
     Some(RawEntry {
@@ -317,7 +389,12 @@ fn dedent_continuation(text: &str) -> String {
     let mut lines = text.lines();
     let first = lines.next().unwrap_or("").trim();
     let rest: Vec<&str> = lines.collect();
-    let indent = rest.iter().filter(|l| !l.trim().is_empty()).map(|l| l.len() - l.trim_start().len()).min().unwrap_or(0);
+    let indent = rest
+        .iter()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.len() - l.trim_start().len())
+        .min()
+        .unwrap_or(0);
     let mut out = String::with_capacity(text.len());
     out.push_str(first);
     for line in rest {

@@ -8,7 +8,7 @@ use anyhow::Result;
 use debrief_core::Metrics;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Trees with at least this many files get a progress bar (on a terminal only).
 const PROGRESS_THRESHOLD: usize = 200;
@@ -62,7 +62,9 @@ pub fn run(args: MetricsArgs) -> Result<Outcome> {
 
 /// Reads and measures files on every core, keeping the input order.
 fn measure_all(paths: &[PathBuf], progress: &ProgressBar) -> Vec<Result<Row>> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(paths.len().max(1));
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(paths.len().max(1));
     let chunk = paths.len().div_ceil(threads).max(1);
     std::thread::scope(|scope| {
         let handles: Vec<_> = paths
@@ -82,12 +84,15 @@ fn measure_all(paths: &[PathBuf], progress: &ProgressBar) -> Vec<Result<Row>> {
             .collect();
         handles
             .into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|_| vec![Err(anyhow::anyhow!("a worker thread panicked"))]))
+            .flat_map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| vec![Err(anyhow::anyhow!("a worker thread panicked"))])
+            })
             .collect()
     })
 }
 
-fn measure(path: &PathBuf) -> Result<Row> {
+fn measure(path: &Path) -> Result<Row> {
     let text = files::read_text(path)?;
     let read = debrief_core::read_with(&text, &files::read_options(path));
     let analysis = debrief_core::analyse(&read.postmortem);
@@ -114,7 +119,13 @@ const HEADERS: [&str; 9] = [
 ];
 
 fn figures(m: &Metrics) -> [Option<i64>; 5] {
-    [m.time_to_detect_s, m.time_to_acknowledge_s, m.time_to_mitigate_s, m.time_to_resolve_s, m.duration_s]
+    [
+        m.time_to_detect_s,
+        m.time_to_acknowledge_s,
+        m.time_to_mitigate_s,
+        m.time_to_resolve_s,
+        m.duration_s,
+    ]
 }
 
 fn csv(rows: &[Row]) -> String {
@@ -126,7 +137,11 @@ fn csv(rows: &[Row]) -> String {
             row.date.clone().unwrap_or_default(),
             csv_field(row.severity.as_deref().unwrap_or("")),
         ];
-        fields.extend(figures(&row.metrics).iter().map(|f| f.map(|s| s.to_string()).unwrap_or_default()));
+        fields.extend(
+            figures(&row.metrics)
+                .iter()
+                .map(|f| f.map(|s| s.to_string()).unwrap_or_default()),
+        );
         out.push_str(&fields.join(","));
         out.push('\n');
     }
@@ -134,14 +149,24 @@ fn csv(rows: &[Row]) -> String {
 }
 
 fn csv_field(value: &str) -> String {
-    if value.contains([',', '"', '\n']) { format!("\"{}\"", value.replace('"', "\"\"")) } else { value.to_string() }
+    if value.contains([',', '"', '\n']) {
+        format!("\"{}\"", value.replace('"', "\"\""))
+    } else {
+        value.to_string()
+    }
 }
 
 fn table(rows: &[Row]) -> String {
-    let header = ["title", "date", "severity", "detect", "ack", "mitigate", "resolve", "duration"];
+    let header = [
+        "title", "date", "severity", "detect", "ack", "mitigate", "resolve", "duration",
+    ];
     let mut cells: Vec<Vec<String>> = vec![header.iter().map(|h| h.to_string()).collect()];
     for row in rows {
-        let title = if row.title.is_empty() { row.path.clone() } else { row.title.clone() };
+        let title = if row.title.is_empty() {
+            row.path.clone()
+        } else {
+            row.title.clone()
+        };
         let mut line = vec![
             truncate(&title, 48),
             row.date.clone().unwrap_or_else(|| "-".into()),
@@ -150,13 +175,27 @@ fn table(rows: &[Row]) -> String {
         line.extend(figures(&row.metrics).iter().map(|f| human_duration(*f)));
         cells.push(line);
     }
-    let widths: Vec<usize> = (0..header.len()).map(|i| cells.iter().map(|r| r[i].chars().count()).max().unwrap_or(0)).collect();
+    let widths: Vec<usize> = (0..header.len())
+        .map(|i| {
+            cells
+                .iter()
+                .map(|r| r[i].chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
     let mut out = String::new();
     for line in cells {
         let padded: Vec<String> = line
             .iter()
             .enumerate()
-            .map(|(i, c)| if i >= 3 { format!("{c:>w$}", w = widths[i]) } else { format!("{c:<w$}", w = widths[i]) })
+            .map(|(i, c)| {
+                if i >= 3 {
+                    format!("{c:>w$}", w = widths[i])
+                } else {
+                    format!("{c:<w$}", w = widths[i])
+                }
+            })
             .collect();
         out.push_str(padded.join("  ").trim_end());
         out.push('\n');

@@ -3,7 +3,9 @@
 use crate::Outcome;
 use crate::cli::NewArgs;
 use anyhow::{Context, Result, bail};
-use debrief_core::model::{ActionItems, Impact, Metadata, Postmortem, Section, SectionBody, SectionKind, Timeline};
+use debrief_core::model::{
+    ActionItems, Impact, Metadata, Postmortem, Section, SectionBody, SectionKind, Timeline,
+};
 use std::fs::OpenOptions;
 use std::io::Write;
 
@@ -19,7 +21,12 @@ pub fn run(args: NewArgs) -> Result<Outcome> {
         .write(true)
         .create_new(true)
         .open(&path)
-        .with_context(|| format!("{}: cannot create (debrief new never overwrites a file)", path.display()))?;
+        .with_context(|| {
+            format!(
+                "{}: cannot create (debrief new never overwrites a file)",
+                path.display()
+            )
+        })?;
     file.write_all(debrief_core::write(&postmortem).as_bytes())
         .with_context(|| format!("{}: cannot write", path.display()))?;
     println!("{}", path.display());
@@ -29,9 +36,18 @@ pub fn run(args: NewArgs) -> Result<Outcome> {
 /// The classic template, with a hint in each section.
 fn template(title: &str, date: jiff::civil::Date, severity: Option<String>) -> Postmortem {
     let hint = |text: &str| format!("<!-- {text} -->");
-    let section = |kind: SectionKind, body: SectionBody| Section { heading: kind.canonical_heading().to_string(), level: 2, body };
+    let section = |kind: SectionKind, body: SectionBody| Section {
+        heading: kind.canonical_heading().to_string(),
+        level: 2,
+        body,
+    };
     let sections = vec![
-        section(SectionKind::Summary, SectionBody::Summary(hint("What happened, in two or three sentences, without names."))),
+        section(
+            SectionKind::Summary,
+            SectionBody::Summary(hint(
+                "What happened, in two or three sentences, without names.",
+            )),
+        ),
         section(
             SectionKind::Impact,
             SectionBody::Impact(Impact {
@@ -49,11 +65,22 @@ fn template(title: &str, date: jiff::civil::Date, severity: Option<String>) -> P
         ),
         section(
             SectionKind::RootCause,
-            SectionBody::RootCause(hint("The contributing factors: what about the system made this possible?")),
+            SectionBody::RootCause(hint(
+                "The contributing factors: what about the system made this possible?",
+            )),
         ),
-        section(SectionKind::WentWell, SectionBody::WentWell(hint("What helped."))),
-        section(SectionKind::WentBadly, SectionBody::WentBadly(hint("What made it worse or slower."))),
-        section(SectionKind::Lucky, SectionBody::Lucky(hint("What could have gone worse."))),
+        section(
+            SectionKind::WentWell,
+            SectionBody::WentWell(hint("What helped.")),
+        ),
+        section(
+            SectionKind::WentBadly,
+            SectionBody::WentBadly(hint("What made it worse or slower.")),
+        ),
+        section(
+            SectionKind::Lucky,
+            SectionBody::Lucky(hint("What could have gone worse.")),
+        ),
         section(
             SectionKind::ActionItems,
             SectionBody::ActionItems(ActionItems {
@@ -89,7 +116,11 @@ fn slug(title: &str) -> String {
     }
     let slug = slug.trim_end_matches('-');
     let slug: String = slug.chars().take(60).collect();
-    if slug.is_empty() { "postmortem".to_string() } else { slug.trim_end_matches('-').to_string() }
+    if slug.is_empty() {
+        "postmortem".to_string()
+    } else {
+        slug.trim_end_matches('-').to_string()
+    }
 }
 
 #[cfg(test)]
@@ -105,7 +136,14 @@ mod tests {
 
     #[test]
     fn the_template_is_canonical() {
-        let text = debrief_core::write(&template("Checkout", jiff::civil::date(2026, 6, 14), Some("SEV2".into())));
-        assert_eq!(debrief_core::write(&debrief_core::read(&text).postmortem), text);
+        let text = debrief_core::write(&template(
+            "Checkout",
+            jiff::civil::date(2026, 6, 14),
+            Some("SEV2".into()),
+        ));
+        assert_eq!(
+            debrief_core::write(&debrief_core::read(&text).postmortem),
+            text
+        );
     }
 }

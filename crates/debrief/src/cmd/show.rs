@@ -17,13 +17,24 @@ pub fn run(args: ShowArgs) -> Result<Outcome> {
         ShowFormat::Json => println!("{}", serde_json::to_string_pretty(&json)?),
         ShowFormat::Text => print!("{}", text_form(&json, &args.file)),
     }
-    let failed = read.diagnostics.iter().any(|d| d.severity == Severity::Error);
-    Ok(if failed { Outcome::Findings } else { Outcome::Clean })
+    let failed = read
+        .diagnostics
+        .iter()
+        .any(|d| d.severity == Severity::Error);
+    Ok(if failed {
+        Outcome::Findings
+    } else {
+        Outcome::Clean
+    })
 }
 
 fn text_form(pm: &PostmortemJson<'_>, path: &std::path::Path) -> String {
     let mut out = String::new();
-    let title = if pm.title.is_empty() { "(untitled)" } else { pm.title };
+    let title = if pm.title.is_empty() {
+        "(untitled)"
+    } else {
+        pm.title
+    };
     let _ = writeln!(out, "{title}");
     let mut facts = vec![pm.date.clone().unwrap_or_else(|| "no date".into())];
     facts.extend(pm.severity.map(str::to_string));
@@ -34,13 +45,28 @@ fn text_form(pm: &PostmortemJson<'_>, path: &std::path::Path) -> String {
     facts.extend(pm.timezone.map(|z| format!("times in {z}")));
     let _ = writeln!(out, "{}\n", facts.join(" · "));
 
-    let _ = writeln!(out, "Sections: {}", pm.sections.iter().map(|s| if s.kind == "other" { s.heading } else { s.kind }).collect::<Vec<_>>().join(", "));
+    let _ = writeln!(
+        out,
+        "Sections: {}",
+        pm.sections
+            .iter()
+            .map(|s| if s.kind == "other" { s.heading } else { s.kind })
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
 
     let _ = writeln!(out, "\nTimeline ({} entries, UTC)", pm.timeline.len());
     for entry in &pm.timeline {
-        let marker = entry.milestone.map(|m| format!(" [{}]", m.name())).unwrap_or_default();
+        let marker = entry
+            .milestone
+            .map(|m| format!(" [{}]", m.name()))
+            .unwrap_or_default();
         let first_line = entry.text.lines().next().unwrap_or("");
-        let _ = writeln!(out, "  {}{marker} {first_line}", entry.at.trim_end_matches(":00Z").replace('T', " "));
+        let _ = writeln!(
+            out,
+            "  {}{marker} {first_line}",
+            entry.at.trim_end_matches(":00Z").replace('T', " ")
+        );
     }
 
     let m = &pm.metrics;
@@ -59,7 +85,11 @@ fn text_form(pm: &PostmortemJson<'_>, path: &std::path::Path) -> String {
     for item in &pm.action_items {
         let check = if item.done { "[x]" } else { "[ ]" };
         let owner = item.owner.unwrap_or("no owner");
-        let due = item.due.as_deref().or(item.due_written).unwrap_or("no due date");
+        let due = item
+            .due
+            .as_deref()
+            .or(item.due_written)
+            .unwrap_or("no due date");
         let _ = writeln!(out, "  {check} {} ({owner}, {due})", item.text);
     }
 
