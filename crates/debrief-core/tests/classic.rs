@@ -34,11 +34,27 @@ fn classic_reads_completely() {
     assert_eq!(entries[4].text, "Error rate returns to baseline");
 
     let items: Vec<_> = pm.action_items().collect();
-    let owners: Vec<_> = items.iter().map(|i| i.owner.as_deref().unwrap_or("")).collect();
-    let dues: Vec<_> = items.iter().map(|i| i.due.as_ref().and_then(|d| d.date)).collect();
+    let owners: Vec<_> = items
+        .iter()
+        .map(|i| i.owner.as_deref().unwrap_or(""))
+        .collect();
+    let dues: Vec<_> = items
+        .iter()
+        .map(|i| i.due.as_ref().and_then(|d| d.date))
+        .collect();
     assert_eq!(owners, ["A", "B", "C"]);
-    assert_eq!(dues, [Some(date(2026, 6, 28)), Some(date(2026, 7, 12)), Some(date(2026, 6, 21))]);
-    assert_eq!(items[0].due.as_ref().map(|d| d.written.as_str()), Some("2 weeks"));
+    assert_eq!(
+        dues,
+        [
+            Some(date(2026, 6, 28)),
+            Some(date(2026, 7, 12)),
+            Some(date(2026, 6, 21))
+        ]
+    );
+    assert_eq!(
+        items[0].due.as_ref().map(|d| d.written.as_str()),
+        Some("2 weeks")
+    );
 
     let impact = pm.impact().expect("impact section");
     assert_eq!(impact.items.len(), 3);
@@ -55,7 +71,13 @@ fn classic_metrics() {
     assert_eq!(m.time_to_resolve_s, Some(1380));
     assert_eq!(
         analysis.milestones,
-        [Some(Milestone::Started), Some(Milestone::Detected), Some(Milestone::Acknowledged), None, Some(Milestone::Resolved)]
+        [
+            Some(Milestone::Started),
+            Some(Milestone::Detected),
+            Some(Milestone::Acknowledged),
+            None,
+            Some(Milestone::Resolved)
+        ]
     );
 }
 

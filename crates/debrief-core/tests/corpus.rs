@@ -14,7 +14,9 @@ fn corpus() -> Option<PathBuf> {
     match std::env::var_os("DEBRIEF_CORPUS") {
         Some(dir) => Some(PathBuf::from(dir)),
         None => {
-            println!("SKIPPED: DEBRIEF_CORPUS is not set; set it to ../shared/corpus to run the corpus tests");
+            println!(
+                "SKIPPED: DEBRIEF_CORPUS is not set; set it to ../shared/corpus to run the corpus tests"
+            );
             None
         }
     }
@@ -29,7 +31,10 @@ fn documents(dir: &Path) -> Vec<PathBuf> {
             let path = entry.expect("directory entry").path();
             if path.is_dir() {
                 stack.push(path);
-            } else if path.extension().is_none_or(|e| e == "md" || e.to_string_lossy().contains(' ')) {
+            } else if path
+                .extension()
+                .is_none_or(|e| e == "md" || e.to_string_lossy().contains(' '))
+            {
                 out.push(path);
             }
         }
@@ -39,18 +44,29 @@ fn documents(dir: &Path) -> Vec<PathBuf> {
 }
 
 fn options(path: &Path) -> ReadOptions {
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    ReadOptions { default_date: debrief_core::when::find_iso_date(&name) }
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    ReadOptions {
+        default_date: debrief_core::when::find_iso_date(&name),
+    }
 }
 
 #[test]
 fn every_document_reads_into_json_and_formats_idempotently() {
     let Some(dir) = corpus() else { return };
     let docs = documents(&dir);
-    assert!(docs.len() >= 80, "expected the whole corpus, found {} documents", docs.len());
+    assert!(
+        docs.len() >= 80,
+        "expected the whole corpus, found {} documents",
+        docs.len()
+    );
     let mut entries = 0;
     for path in &docs {
-        let Ok(text) = std::fs::read_to_string(path) else { continue };
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
         let read = read_with(&text, &options(path));
         let json = serde_json::to_string(&read.postmortem).expect("model serialises");
         assert!(json.starts_with('{'), "{}", path.display());
@@ -59,11 +75,28 @@ fn every_document_reads_into_json_and_formats_idempotently() {
         let once = write(&read.postmortem);
         let again = read_with(&once, &options(path));
         let twice = write(&again.postmortem);
-        assert_eq!(once, twice, "formatting is not idempotent for {}", path.display());
-        assert_eq!(read.postmortem.timeline_entries().count(), again.postmortem.timeline_entries().count(), "{}", path.display());
         assert_eq!(
-            read.postmortem.timeline_entries().map(|e| e.at).collect::<Vec<_>>(),
-            again.postmortem.timeline_entries().map(|e| e.at).collect::<Vec<_>>(),
+            once,
+            twice,
+            "formatting is not idempotent for {}",
+            path.display()
+        );
+        assert_eq!(
+            read.postmortem.timeline_entries().count(),
+            again.postmortem.timeline_entries().count(),
+            "{}",
+            path.display()
+        );
+        assert_eq!(
+            read.postmortem
+                .timeline_entries()
+                .map(|e| e.at)
+                .collect::<Vec<_>>(),
+            again
+                .postmortem
+                .timeline_entries()
+                .map(|e| e.at)
+                .collect::<Vec<_>>(),
             "timeline instants change when formatted: {}",
             path.display()
         );
@@ -94,19 +127,54 @@ fn assert_words_kept(path: &Path, source: &str, formatted: &str) {
         .join("\n");
     let counts = |text: &str| {
         let mut map = std::collections::HashMap::<String, usize>::new();
-        for word in text.split(|c: char| !c.is_alphabetic()).filter(|w| w.chars().count() >= 4) {
+        for word in text
+            .split(|c: char| !c.is_alphabetic())
+            .filter(|w| w.chars().count() >= 4)
+        {
             *map.entry(word.to_lowercase()).or_default() += 1;
         }
         map
     };
     let after = counts(formatted);
-    let rewritten = ["times", "time", "unless", "otherwise", "noted", "event", "date", "january", "february", "march", "april", "june", "july", "august", "september", "october", "november", "december", "eastern", "pacific", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+    let rewritten = [
+        "times",
+        "time",
+        "unless",
+        "otherwise",
+        "noted",
+        "event",
+        "date",
+        "january",
+        "february",
+        "march",
+        "april",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "eastern",
+        "pacific",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+    ];
     for (word, n) in counts(&source) {
         if rewritten.contains(&word.as_str()) {
             continue;
         }
         let m = after.get(&word).copied().unwrap_or(0);
-        assert!(m >= n, "{}: the word {word:?} appears {n} times before formatting and {m} after", path.display());
+        assert!(
+            m >= n,
+            "{}: the word {word:?} appears {n} times before formatting and {m} after",
+            path.display()
+        );
     }
 }
 
@@ -114,10 +182,15 @@ fn assert_words_kept(path: &Path, source: &str, formatted: &str) {
 /// (half its smallest unit: "7 hours" is good to half an hour, "8 minutes" to a minute).
 /// `None` for "?", "N/A" and the like.
 fn stated(stats: &str, label: &str) -> Option<Option<(i64, i64)>> {
-    let line = stats.lines().find(|l| l.to_ascii_lowercase().contains(label))?;
+    let line = stats
+        .lines()
+        .find(|l| l.to_ascii_lowercase().contains(label))?;
     let value = line.split_once(':').map_or("", |(_, v)| v);
     let value = value.split("[^").next().unwrap_or(value);
-    let durations: Vec<_> = quantities(value).into_iter().filter(|q| q.kind == QuantityKind::Duration).collect();
+    let durations: Vec<_> = quantities(value)
+        .into_iter()
+        .filter(|q| q.kind == QuantityKind::Duration)
+        .collect();
     let seconds: f64 = durations.iter().map(|q| q.value).sum();
     let lower = value.to_ascii_lowercase();
     let precision = if lower.contains("minute") {
@@ -151,11 +224,20 @@ fn dfds_stated_metrics_agree() {
             });
         let Some(stats) = stats else { continue };
         let metrics = analyse(&read.postmortem).metrics;
-        let name = path.file_name().map(|n| n.to_string_lossy().chars().take(10).collect::<String>()).unwrap_or_default();
-        for (label, computed) in [("time to detection", metrics.time_to_detect_s), ("time to recovery", metrics.time_to_resolve_s)] {
-            let Some(Some((expected, precision))) = stated(&stats, label) else { continue };
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().chars().take(10).collect::<String>())
+            .unwrap_or_default();
+        for (label, computed) in [
+            ("time to detection", metrics.time_to_detect_s),
+            ("time to recovery", metrics.time_to_resolve_s),
+        ] {
+            let Some(Some((expected, precision))) = stated(&stats, label) else {
+                continue;
+            };
             total += 1;
-            let within = |tolerance: i64| computed.is_some_and(|c| (c - expected).abs() <= tolerance);
+            let within =
+                |tolerance: i64| computed.is_some_and(|c| (c - expected).abs() <= tolerance);
             strict += usize::from(within(60));
             at_precision += usize::from(within(precision.max(60)));
             rows.push(format!(
@@ -177,9 +259,26 @@ fn dfds_stated_metrics_agree() {
         println!("  {row}");
     }
     let rate = |n: usize| n as f64 / total.max(1) as f64 * 100.0;
-    println!("within one minute:          {strict}/{total} = {:.1}%", rate(strict));
-    println!("within the stated precision: {at_precision}/{total} = {:.1}%", rate(at_precision));
-    assert!(total >= 40, "expected at least 40 stated figures, found {total}");
-    assert!(rate(strict) >= 85.0, "agreement within one minute fell to {:.1}%", rate(strict));
-    assert!(rate(at_precision) >= 90.0, "agreement at the stated precision fell to {:.1}%", rate(at_precision));
+    println!(
+        "within one minute:          {strict}/{total} = {:.1}%",
+        rate(strict)
+    );
+    println!(
+        "within the stated precision: {at_precision}/{total} = {:.1}%",
+        rate(at_precision)
+    );
+    assert!(
+        total >= 40,
+        "expected at least 40 stated figures, found {total}"
+    );
+    assert!(
+        rate(strict) >= 85.0,
+        "agreement within one minute fell to {:.1}%",
+        rate(strict)
+    );
+    assert!(
+        rate(at_precision) >= 90.0,
+        "agreement at the stated precision fell to {:.1}%",
+        rate(at_precision)
+    );
 }

@@ -7,8 +7,8 @@
 //! would otherwise take it from the timeline), texts are Markdown prose.
 
 use debrief_core::model::{
-    ActionItem, ActionItems, Impact, ImpactItem, Metadata, Milestone, Part, Postmortem, Section, SectionBody, SectionKind,
-    Timeline, TimelineEntry,
+    ActionItem, ActionItems, Impact, ImpactItem, Metadata, Milestone, Part, Postmortem, Section,
+    SectionBody, SectionKind, Timeline, TimelineEntry,
 };
 use debrief_core::read::{parse_due, quantities};
 use debrief_core::zone::parse_zone;
@@ -18,10 +18,46 @@ use proptest::prelude::*;
 use proptest::sample::select;
 
 const WORDS: &[&str] = &[
-    "deploy", "cache", "request", "queue", "worker", "database", "replica", "latency", "error", "rollout", "config",
-    "service", "customer", "checkout", "payment", "retry", "budget", "dashboard", "runbook", "migration", "index",
-    "shard", "network", "certificate", "gateway", "the", "of", "with", "after", "while", "limits", "Kafka", "Redis",
-    "`legacy_id`", "**bold**", "p99", "v2.3.1", "failed", "slower", "drained",
+    "deploy",
+    "cache",
+    "request",
+    "queue",
+    "worker",
+    "database",
+    "replica",
+    "latency",
+    "error",
+    "rollout",
+    "config",
+    "service",
+    "customer",
+    "checkout",
+    "payment",
+    "retry",
+    "budget",
+    "dashboard",
+    "runbook",
+    "migration",
+    "index",
+    "shard",
+    "network",
+    "certificate",
+    "gateway",
+    "the",
+    "of",
+    "with",
+    "after",
+    "while",
+    "limits",
+    "Kafka",
+    "Redis",
+    "`legacy_id`",
+    "**bold**",
+    "p99",
+    "v2.3.1",
+    "failed",
+    "slower",
+    "drained",
 ];
 
 fn words(min: usize, max: usize) -> impl Strategy<Value = String> {
@@ -35,67 +71,135 @@ fn sentence() -> impl Strategy<Value = String> {
 fn prose() -> impl Strategy<Value = String> {
     prop_oneof![
         prop::collection::vec(sentence(), 1..3).prop_map(|p| p.join("\n\n")),
-        prop::collection::vec(words(2, 8), 1..4).prop_map(|items| items.iter().map(|i| format!("- {i}")).collect::<Vec<_>>().join("\n")),
+        prop::collection::vec(words(2, 8), 1..4).prop_map(|items| items
+            .iter()
+            .map(|i| format!("- {i}"))
+            .collect::<Vec<_>>()
+            .join("\n")),
     ]
 }
 
 fn date() -> impl Strategy<Value = Date> {
     // Months without daylight-saving changes, so every local time is unambiguous.
-    (2015i16..2030, select(vec![1i8, 2, 6, 7, 8, 12]), 1i8..=28).prop_map(|(y, m, d)| jiff::civil::date(y, m, d))
+    (2015i16..2030, select(vec![1i8, 2, 6, 7, 8, 12]), 1i8..=28)
+        .prop_map(|(y, m, d)| jiff::civil::date(y, m, d))
 }
 
 fn zone() -> impl Strategy<Value = Option<String>> {
-    prop::option::of(select(vec!["UTC", "CET", "PST", "Eastern", "America/New_York", "+02:00", "Asia/Tokyo"]).prop_map(String::from))
+    prop::option::of(
+        select(vec![
+            "UTC",
+            "CET",
+            "PST",
+            "Eastern",
+            "America/New_York",
+            "+02:00",
+            "Asia/Tokyo",
+        ])
+        .prop_map(String::from),
+    )
 }
 
 fn name() -> impl Strategy<Value = String> {
-    select(vec!["SRE", "the on-call engineer", "Payments team", "@platform", "A"]).prop_map(String::from)
+    select(vec![
+        "SRE",
+        "the on-call engineer",
+        "Payments team",
+        "@platform",
+        "A",
+    ])
+    .prop_map(String::from)
 }
 
 fn extra() -> impl Strategy<Value = Vec<(String, serde_json::Value)>> {
     let value = prop_oneof![
-        select(vec!["plain words", "yes", "123", "a: b", "#tag", "quote \" inside", "ünïcode"]).prop_map(serde_json::Value::from),
+        select(vec![
+            "plain words",
+            "yes",
+            "123",
+            "a: b",
+            "#tag",
+            "quote \" inside",
+            "ünïcode"
+        ])
+        .prop_map(serde_json::Value::from),
         (0i64..10_000).prop_map(serde_json::Value::from),
         any::<bool>().prop_map(serde_json::Value::from),
     ];
-    prop::collection::btree_map(select(vec!["author", "team", "incident_id", "region", "x-review"]), value, 0..3)
-        .prop_map(|m| m.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+    prop::collection::btree_map(
+        select(vec!["author", "team", "incident_id", "region", "x-review"]),
+        value,
+        0..3,
+    )
+    .prop_map(|m| m.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
 }
 
 fn meta(has_entries: bool) -> impl Strategy<Value = Metadata> {
-    let date = if has_entries { date().prop_map(Some).boxed() } else { prop::option::of(date()).boxed() };
+    let date = if has_entries {
+        date().prop_map(Some).boxed()
+    } else {
+        prop::option::of(date()).boxed()
+    };
     (
         words(1, 5),
         date,
         prop::option::of(select(vec!["SEV1", "SEV2", "P3"]).prop_map(String::from)),
         prop::option::of(select(vec!["draft", "published"]).prop_map(String::from)),
-        prop::collection::vec(select(vec!["checkout", "api", "search"]).prop_map(String::from), 0..3),
+        prop::collection::vec(
+            select(vec!["checkout", "api", "search"]).prop_map(String::from),
+            0..3,
+        ),
         zone(),
         any::<bool>(),
         prop::option::of(name()),
         extra(),
     )
-        .prop_map(|(title, date, severity, status, services, timezone, restricted, facilitator, extra)| Metadata {
-            title: format!("Outage {title}"),
-            date,
-            severity,
-            status,
-            tags: services.iter().map(|s| format!("{s}-tag")).collect(),
-            services,
-            timezone,
-            restricted,
-            facilitator,
-            scribe: None,
-            extra,
-        })
+        .prop_map(
+            |(
+                title,
+                date,
+                severity,
+                status,
+                services,
+                timezone,
+                restricted,
+                facilitator,
+                extra,
+            )| Metadata {
+                title: format!("Outage {title}"),
+                date,
+                severity,
+                status,
+                tags: services.iter().map(|s| format!("{s}-tag")).collect(),
+                services,
+                timezone,
+                restricted,
+                facilitator,
+                scribe: None,
+                extra,
+            },
+        )
 }
+
+/// A note before the entry, seconds after the base date's midnight, marker, text.
+type EntrySpec = (Option<String>, i64, Option<Milestone>, String);
+/// A note before the item, text, owner, due, done, priority, whether it has details.
+type ItemSpec = (
+    Option<String>,
+    String,
+    Option<String>,
+    Option<String>,
+    bool,
+    Option<String>,
+    bool,
+);
 
 #[derive(Debug, Clone)]
 enum SectionSpec {
     Verbatim(SectionKind, String),
     Impact(Vec<String>),
-    Timeline(Vec<(Option<String>, i64, Option<Milestone>, String)>),
-    Actions(Vec<(Option<String>, String, Option<String>, Option<String>, bool, Option<String>, bool)>),
+    Timeline(Vec<EntrySpec>),
+    Actions(Vec<ItemSpec>),
     Other(u8, String, String),
 }
 
@@ -109,9 +213,17 @@ fn section_spec() -> impl Strategy<Value = SectionSpec> {
         SectionKind::Lucky,
     ]);
     let milestone = prop::option::of(select(Milestone::ALL.to_vec()));
-    let entry = (prop::option::of(sentence()), 0i64..(3 * 86_400), milestone, words(1, 10));
+    let entry = (
+        prop::option::of(sentence()),
+        0i64..(3 * 86_400),
+        milestone,
+        words(1, 10),
+    );
     let due = prop::option::of(prop_oneof![
-        select(vec!["2 weeks", "1 week", "10d", "a month", "Q3 2027", "someday"]).prop_map(String::from),
+        select(vec![
+            "2 weeks", "1 week", "10d", "a month", "Q3 2027", "someday"
+        ])
+        .prop_map(String::from),
         date().prop_map(|d| d.to_string()),
     ]);
     let item = (
@@ -125,15 +237,27 @@ fn section_spec() -> impl Strategy<Value = SectionSpec> {
     );
     prop_oneof![
         (verbatim_kind, prose()).prop_map(|(k, t)| SectionSpec::Verbatim(k, t)),
-        prop::collection::vec(words(1, 6).prop_map(|w| format!("{w} 1,204 requests failed")), 1..4).prop_map(SectionSpec::Impact),
+        prop::collection::vec(
+            words(1, 6).prop_map(|w| format!("{w} 1,204 requests failed")),
+            1..4
+        )
+        .prop_map(SectionSpec::Impact),
         prop::collection::vec(entry, 0..8).prop_map(SectionSpec::Timeline),
         prop::collection::vec(item, 0..5).prop_map(SectionSpec::Actions),
-        (1u8..=2, words(1, 3), prose()).prop_map(|(l, h, t)| SectionSpec::Other(l, format!("Appendix {h}"), t)),
+        (1u8..=2, words(1, 3), prose()).prop_map(|(l, h, t)| SectionSpec::Other(
+            l,
+            format!("Appendix {h}"),
+            t
+        )),
     ]
 }
 
 fn build(meta: &Metadata, preamble: String, specs: Vec<SectionSpec>, base: Date) -> Postmortem {
-    let zone = meta.timezone.as_deref().and_then(parse_zone).unwrap_or(jiff::tz::TimeZone::UTC);
+    let zone = meta
+        .timezone
+        .as_deref()
+        .and_then(parse_zone)
+        .unwrap_or(jiff::tz::TimeZone::UTC);
     let start = DateTime::from_parts(base, jiff::civil::time(0, 0, 0, 0))
         .to_zoned(zone)
         .map(|z| z.timestamp())
@@ -154,9 +278,22 @@ fn build(meta: &Metadata, preamble: String, specs: Vec<SectionSpec>, base: Date)
                     },
                 ),
                 SectionSpec::Impact(lines) => {
-                    let text = lines.iter().map(|l| format!("- {l}")).collect::<Vec<_>>().join("\n");
-                    let items = lines.iter().map(|l| ImpactItem { text: l.clone(), quantities: quantities(l) }).collect();
-                    (SectionKind::Impact, SectionBody::Impact(Impact { text, items }))
+                    let text = lines
+                        .iter()
+                        .map(|l| format!("- {l}"))
+                        .collect::<Vec<_>>()
+                        .join("\n");
+                    let items = lines
+                        .iter()
+                        .map(|l| ImpactItem {
+                            text: l.clone(),
+                            quantities: quantities(l),
+                        })
+                        .collect();
+                    (
+                        SectionKind::Impact,
+                        SectionBody::Impact(Impact { text, items }),
+                    )
                 }
                 SectionSpec::Timeline(entries) => {
                     let mut parts = Vec::new();
@@ -164,10 +301,19 @@ fn build(meta: &Metadata, preamble: String, specs: Vec<SectionSpec>, base: Date)
                         if let Some(note) = note {
                             parts.push(Part::Text(note));
                         }
-                        let at = start.checked_add(jiff::SignedDuration::from_secs(offset)).expect("in range");
-                        parts.push(Part::Item(TimelineEntry { at, text, milestone }));
+                        let at = start
+                            .checked_add(jiff::SignedDuration::from_secs(offset))
+                            .expect("in range");
+                        parts.push(Part::Item(TimelineEntry {
+                            at,
+                            text,
+                            milestone,
+                        }));
                     }
-                    (SectionKind::Timeline, SectionBody::Timeline(Timeline { parts }))
+                    (
+                        SectionKind::Timeline,
+                        SectionBody::Timeline(Timeline { parts }),
+                    )
                 }
                 SectionSpec::Actions(items) => {
                     let mut parts = Vec::new();
@@ -182,28 +328,59 @@ fn build(meta: &Metadata, preamble: String, specs: Vec<SectionSpec>, base: Date)
                             done,
                             priority,
                             tracker: None,
-                            details: if details { "- a sub-task with the runbook".to_string() } else { String::new() },
+                            details: if details {
+                                "- a sub-task with the runbook".to_string()
+                            } else {
+                                String::new()
+                            },
                         }));
                     }
-                    (SectionKind::ActionItems, SectionBody::ActionItems(ActionItems { parts }))
+                    (
+                        SectionKind::ActionItems,
+                        SectionBody::ActionItems(ActionItems { parts }),
+                    )
                 }
                 SectionSpec::Other(level, heading, text) => {
-                    return Section { heading, level, body: SectionBody::Other(text) };
+                    return Section {
+                        heading,
+                        level,
+                        body: SectionBody::Other(text),
+                    };
                 }
             };
-            Section { heading: kind.canonical_heading().to_string(), level: 2, body }
+            Section {
+                heading: kind.canonical_heading().to_string(),
+                level: 2,
+                body,
+            }
         })
         .collect();
-    Postmortem { meta: meta.clone(), preamble, sections }
+    Postmortem {
+        meta: meta.clone(),
+        preamble,
+        sections,
+    }
 }
 
 fn postmortem() -> impl Strategy<Value = Postmortem> {
-    (prop::collection::vec(section_spec(), 0..8), prop::option::of(sentence()), date()).prop_flat_map(|(specs, preamble, base)| {
-        let has_entries = specs.iter().any(|s| matches!(s, SectionSpec::Timeline(e) if !e.is_empty()));
-        meta(has_entries).prop_map(move |meta| {
-            build(&meta, preamble.clone().unwrap_or_default(), specs.clone(), meta.date.unwrap_or(base))
+    (
+        prop::collection::vec(section_spec(), 0..8),
+        prop::option::of(sentence()),
+        date(),
+    )
+        .prop_flat_map(|(specs, preamble, base)| {
+            let has_entries = specs
+                .iter()
+                .any(|s| matches!(s, SectionSpec::Timeline(e) if !e.is_empty()));
+            meta(has_entries).prop_map(move |meta| {
+                build(
+                    &meta,
+                    preamble.clone().unwrap_or_default(),
+                    specs.clone(),
+                    meta.date.unwrap_or(base),
+                )
+            })
         })
-    })
 }
 
 proptest! {

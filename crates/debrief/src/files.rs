@@ -78,11 +78,14 @@ pub fn read_text(path: &Path) -> Result<String> {
         let offset = e.utf8_error().valid_up_to();
         let bytes = e.as_bytes();
         let line = bytes[..offset].iter().filter(|b| **b == b'\n').count() + 1;
-        let column = offset
-            - bytes[..offset]
-                .iter()
-                .rposition(|b| *b == b'\n')
-                .map_or(0, |p| p + 1)
+        let line_start = bytes[..offset]
+            .iter()
+            .rposition(|b| *b == b'\n')
+            .map_or(0, |p| p + 1);
+        // The bytes before `offset` are valid UTF-8; columns count characters, as everywhere.
+        let column = String::from_utf8_lossy(&bytes[line_start..offset])
+            .chars()
+            .count()
             + 1;
         anyhow::anyhow!("{}:{line}:{column}: not valid UTF-8", path.display())
     })

@@ -34,6 +34,8 @@ pub struct ReadOptions {
 pub struct Read {
     /// The postmortem.
     pub postmortem: Postmortem,
+    /// Its milestones and metrics.
+    pub analysis: crate::milestones::Analysis,
     /// Diagnostics, in source order.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -50,12 +52,29 @@ pub fn read_with(source: &str, options: &ReadOptions) -> Read {
         text: &text,
         index: None,
         diagnostics: Vec::new(),
+        entry_offsets: Vec::new(),
     };
     let postmortem = reader.document(options);
+    let analysis = crate::milestones::analyse(&postmortem);
+    for &(entry, milestone, earlier) in &analysis.out_of_order {
+        let at = reader.entry_offsets.get(entry).copied().unwrap_or(0);
+        reader.report(
+            "milestone-order",
+            Severity::Error,
+            at..at,
+            format!(
+                "the `{}` milestone comes before `{}`; milestones follow started, detected, \
+                 acknowledged, mitigated, resolved",
+                milestone.name(),
+                earlier.name()
+            ),
+        );
+    }
     let mut diagnostics = reader.diagnostics;
     diagnostics.sort_by_key(|d| (d.span.line, d.span.column));
     Read {
         postmortem,
+        analysis,
         diagnostics,
     }
 }
@@ -75,6 +94,8 @@ pub(crate) struct Reader<'a> {
     pub text: &'a str,
     index: Option<LineIndex<'a>>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Source offset of each timeline entry, in the order of `Postmortem::timeline_entries`.
+    pub entry_offsets: Vec<usize>,
 }
 
 /// A section being assembled: its heading and the blocks under it.

@@ -19,6 +19,8 @@ enum Raw {
 }
 
 struct RawEntry {
+    /// Where the entry starts in the source, for diagnostics.
+    offset: usize,
     date: Option<DateSpec>,
     time: Time,
     zone: Option<(String, TimeZone)>,
@@ -63,7 +65,8 @@ impl Reader<'_> {
                 BlockKind::List { items } => {
                     for item in items {
                         let (content, offset) = item_content(self.text, item.range.clone());
-                        if let Some(entry) = entry_from(&content) {
+                        if let Some(mut entry) = entry_from(&content) {
+                            entry.offset = offset;
                             raw.push(Raw::Entry(entry));
                         } else {
                             let first_line = content.lines().next().unwrap_or("");
@@ -125,7 +128,10 @@ impl Reader<'_> {
                     }
                     for (cells, entry) in rows.iter().skip(1).zip(parsed) {
                         match entry {
-                            Some(entry) => raw.push(Raw::Entry(entry)),
+                            Some(mut entry) => {
+                                entry.offset = cells.first().map_or(block.range.start, |c| c.start);
+                                raw.push(Raw::Entry(entry));
+                            }
                             None => {
                                 let texts: Vec<&str> =
                                     cells.iter().map(|c| self.text[c.clone()].trim()).collect();
@@ -182,9 +188,14 @@ impl Reader<'_> {
         // Entries written as lines of a paragraph: "14:02 Deploy starts\n14:05 Alert fires".
         if parse_leader(source).is_some() {
             let mut current: Option<RawEntry> = None;
-            for line in source.lines() {
+            let mut line_start = start;
+            for line in source.split_inclusive('\n') {
+                let line_offset = line_start;
+                line_start += line.len();
+                let line = line.trim_end_matches('\n');
                 match entry_from(line) {
-                    Some(entry) => {
+                    Some(mut entry) => {
+                        entry.offset = line_offset;
                         if let Some(done) = current.replace(entry) {
                             raw.push(Raw::Entry(done));
                         }
@@ -202,7 +213,6 @@ impl Reader<'_> {
             }
             return;
         }
-        let _ = start;
         raw.push(Raw::Text(trim_block(source).to_string()));
     }
 
@@ -274,6 +284,7 @@ impl Reader<'_> {
                     last = Some(entry.time);
                     let zone = entry.zone.as_ref().map_or(&zone, |z| &z.1);
                     let at = instant(date, entry.time, zone);
+                    self.entry_offsets.push(entry.offset);
                     parts.push(Part::Item(TimelineEntry {
                         at,
                         text: entry.text,
@@ -331,6 +342,7 @@ fn entry_from(content: &str) -> Option<RawEntry> {
     }
     let (milestone, text) = split_marker(text);
     Some(RawEntry {
+        offset: 0,
         date: leader.date,
         time: leader.time,
         zone: leader.zone,
@@ -365,6 +377,7 @@ fn entry_from_row(cells: &[&str]) -> Option<RawEntry> {
     let joined = pieces.join(" \u{2014} ");
     let (milestone, text) = split_marker(&joined);
     Some(RawEntry {
+        offset: 0,
         date: leader.date,
         time: leader.time,
         zone: leader.zone,

@@ -95,14 +95,13 @@ fn measure_all(paths: &[PathBuf], progress: &ProgressBar) -> Vec<Result<Row>> {
 fn measure(path: &Path) -> Result<Row> {
     let text = files::read_text(path)?;
     let read = debrief_core::read_with(&text, &files::read_options(path));
-    let analysis = debrief_core::analyse(&read.postmortem);
     let meta = read.postmortem.meta;
     Ok(Row {
         path: path.display().to_string(),
         title: meta.title,
         date: meta.date.map(|d| d.to_string()),
         severity: meta.severity,
-        metrics: analysis.metrics,
+        metrics: read.analysis.metrics,
     })
 }
 

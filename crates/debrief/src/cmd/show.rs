@@ -11,8 +11,12 @@ use std::fmt::Write as _;
 pub fn run(args: ShowArgs) -> Result<Outcome> {
     let text = files::read_text(&args.file)?;
     let read = debrief_core::read_with(&text, &files::read_options(&args.file));
-    let analysis = debrief_core::analyse(&read.postmortem);
-    let json = PostmortemJson::new(&args.file, &read.postmortem, &analysis, &read.diagnostics);
+    let json = PostmortemJson::new(
+        &args.file,
+        &read.postmortem,
+        &read.analysis,
+        &read.diagnostics,
+    );
     match args.format {
         ShowFormat::Json => println!("{}", serde_json::to_string_pretty(&json)?),
         ShowFormat::Text => print!("{}", text_form(&json, &args.file)),

@@ -1,0 +1,205 @@
+//! The reader on the kinds of messy input real postmortems are written in.
+
+use debrief_core::model::{Milestone, SectionKind};
+use debrief_core::{Severity, read};
+
+fn instants(text: &str) -> Vec<String> {
+    read(text)
+        .postmortem
+        .timeline_entries()
+        .map(|e| e.at.to_string())
+        .collect()
+}
+
+#[test]
+fn pacific_times_with_date_lines_and_am_pm() {
+    let text = "# January 23rd, 2019 Prow Outage\n\n## Timeline\n\nAll times in PST\n\n2019-01-22\n\n\
+                - 2:54 PM PST: config PR merged\n\n- 3:28 PM PST: bad config uploaded\n\n2019-01-23\n\n\
+                - 4:49 AM: first user report\n- 8:27 AM: resolution confirmed\n";
+    let read = read(text);
+    assert_eq!(read.postmortem.meta.timezone.as_deref(), Some("PST"));
+    assert_eq!(
+        instants(text),
+        [
+            "2019-01-22T22:54:00Z",
+            "2019-01-22T23:28:00Z",
+            "2019-01-23T12:49:00Z",
+            "2019-01-23T16:27:00Z"
+        ]
+    );
+    assert_eq!(
+        read.postmortem.meta.date,
+        Some(jiff::civil::date(2019, 1, 23))
+    );
+}
+
+#[test]
+fn cet_table_with_summer_time() {
+    let text = "# Outage\n\n## Timeline\n\n| Date and Time in CET | Event |\n|---|---|\n\
+                | 2021-06-22 08:21 | VPC CNI replaced (problem started) |\n| 2021-06-22 08:29 | Alert fires |\n";
+    // Copenhagen in June is UTC+2.
+    assert_eq!(
+        instants(text),
+        ["2021-06-22T06:21:00Z", "2021-06-22T06:29:00Z"]
+    );
+}
+
+#[test]
+fn bold_utc_times_and_midnight() {
+    let text = "# Postmortem: Flags down, 2025-09-29\n\n## Timeline\n\n- **23:50 UTC** - Writer database saturates\n\n\
+                ![graph](x.png)\n\n- **00:10 UTC** - Alert fires\n- **01:02 UTC** - Error rate returns to normal\n";
+    let read = read(text);
+    assert_eq!(
+        instants(text),
+        [
+            "2025-09-29T23:50:00Z",
+            "2025-09-30T00:10:00Z",
+            "2025-09-30T01:02:00Z"
+        ]
+    );
+    assert_eq!(read.analysis.metrics.time_to_detect_s, Some(20 * 60));
+    assert_eq!(read.analysis.metrics.duration_s, Some(72 * 60));
+    // The image between entries is kept in place.
+    assert!(debrief_core::write(&read.postmortem).contains("![graph](x.png)"));
+}
+
+#[test]
+fn bracketed_times_with_numeric_offsets_and_crlf() {
+    let text = "# Postmortem: Boskos, 2019-03-26\r\n\r\n## Timeline (+01:00)\r\n\r\n- [08:47] hook down\r\n- [09:02] pinged on-call\r\n";
+    assert_eq!(
+        instants(text),
+        ["2019-03-26T07:47:00Z", "2019-03-26T08:02:00Z"]
+    );
+}
+
+#[test]
+fn unreadable_entries_are_kept_and_reported_with_position() {
+    let text = "# Postmortem: X, 2026-01-02\n\n## Timeline\n\n- 14:02 Deploy\n- sometime later: cache warmed\n";
+    let read = read(text);
+    let d = read
+        .diagnostics
+        .iter()
+        .find(|d| d.rule == "unparsed-timeline-entry")
+        .expect("diagnostic");
+    assert_eq!((d.span.line, d.span.column), (6, 3));
+    assert!(debrief_core::write(&read.postmortem).contains("- sometime later: cache warmed"));
+}
+
+#[test]
+fn milestones_out_of_order_are_an_error_never_a_negative_duration() {
+    let text = "# Postmortem: X, 2026-01-02\n\n## Timeline (UTC)\n\n- 14:00 Deploy\n- 14:10 [resolved] All clear\n\
+                - 14:20 [detected] Alert fires\n";
+    let read = read(text);
+    let d = read
+        .diagnostics
+        .iter()
+        .find(|d| d.rule == "milestone-order")
+        .expect("diagnostic");
+    assert_eq!(d.severity, Severity::Error);
+    assert_eq!(d.span.line, 6, "the resolved entry comes before detection");
+    let m = read.analysis.metrics;
+    assert_eq!(m.time_to_detect_s, Some(20 * 60));
+    assert_eq!(m.time_to_resolve_s, Some(10 * 60));
+    assert!(
+        [m.duration_s, m.time_to_mitigate_s, m.time_to_acknowledge_s]
+            .iter()
+            .all(|v| v.is_none_or(|s| s >= 0))
+    );
+}
+
+#[test]
+fn explicit_markers_win_over_wording() {
+    let text = "# Postmortem: X, 2026-01-02\n\n## Timeline (UTC)\n\n- 13:00 Maintenance window opens\n\
+                - 13:30 [started] Queue consumers stall\n- 13:40 [detected] Lag noticed on dashboard\n\
+                - 13:45 [acknowledged] On-call takes it\n- 13:55 [mitigated] Consumers restarted\n- 14:30 [resolved] Backlog drained\n";
+    let read = read(text);
+    assert_eq!(
+        read.analysis.milestones,
+        [
+            None,
+            Some(Milestone::Started),
+            Some(Milestone::Detected),
+            Some(Milestone::Acknowledged),
+            Some(Milestone::Mitigated),
+            Some(Milestone::Resolved)
+        ]
+    );
+    let m = read.analysis.metrics;
+    assert_eq!(
+        (
+            m.time_to_detect_s,
+            m.time_to_acknowledge_s,
+            m.time_to_mitigate_s,
+            m.time_to_resolve_s
+        ),
+        (Some(600), Some(900), Some(1500), Some(3600))
+    );
+}
+
+#[test]
+fn toml_front_matter_and_heading_synonyms_at_any_level() {
+    let text = "+++\ntitle = \"docs.rs outage\"\ndate = 2019-10-21\n[extra]\nteam = \"infra\"\n+++\n\nIntro.\n\n\
+                ## Lessons learned\n\n### What went wrong?\n\nDisk full.\n\n### Where we got lucky\n\nNobody noticed.\n\n\
+                ## Corrective and preventative measures\n\n- Purge temp dirs (owner: infra, due: 2019-11-01)\n";
+    let read = read(text);
+    let pm = &read.postmortem;
+    assert_eq!(pm.meta.title, "docs.rs outage");
+    assert_eq!(pm.meta.date, Some(jiff::civil::date(2019, 10, 21)));
+    assert_eq!(pm.preamble, "Intro.");
+    let kinds: Vec<_> = pm.sections.iter().map(|s| s.body.kind()).collect();
+    assert_eq!(
+        kinds,
+        [
+            SectionKind::Other,
+            SectionKind::WentBadly,
+            SectionKind::Lucky,
+            SectionKind::ActionItems
+        ]
+    );
+    let item = pm.action_items().next().expect("item");
+    assert_eq!(item.owner.as_deref(), Some("infra"));
+    assert_eq!(
+        item.due.as_ref().and_then(|d| d.date),
+        Some(jiff::civil::date(2019, 11, 1))
+    );
+    assert!(pm.meta.extra.iter().any(|(k, _)| k == "extra"));
+}
+
+#[test]
+fn broken_front_matter_is_an_error_with_its_position_and_kept() {
+    let text = "---\ntitle: [unclosed\n---\n# Postmortem: X\n";
+    let read = read(text);
+    let d = read
+        .diagnostics
+        .iter()
+        .find(|d| d.rule == "invalid-front-matter")
+        .expect("diagnostic");
+    assert_eq!(d.severity, Severity::Error);
+    assert_eq!(d.span.line, 2);
+    assert!(
+        read.postmortem
+            .meta
+            .extra
+            .iter()
+            .any(|(_, v)| v.as_str().is_some_and(|s| s.contains("[unclosed")))
+    );
+}
+
+#[test]
+fn no_input_panics() {
+    for text in [
+        "",
+        "\n",
+        "#",
+        "---",
+        "---\n",
+        "+++\n+++",
+        "# Postmortem:",
+        "## Timeline\n\n- 99:99 x\n| a |\n|---|\n| 12:00 |",
+        "\u{feff}\r\r\n",
+        "- [ ] (owner: )",
+    ] {
+        let read = read(text);
+        let _ = debrief_core::write(&read.postmortem);
+    }
+}

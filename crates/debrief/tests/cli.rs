@@ -1,0 +1,746 @@
+//! End-to-end tests of the `debrief` binary: each test runs the real executable on files in a
+//! temporary directory and checks what a user sees (exit code, stdout, stderr, files on disk).
+//!
+//! Exit codes: 0 fine, 1 findings or changes, 2 usage or I/O error.
+
+use assert_cmd::Command;
+use assert_cmd::assert::Assert;
+use serde_json::{Value, json};
+use std::fs;
+use std::path::{Path, PathBuf};
+use tempfile::TempDir;
+
+/// The canonical classic example shared with debrief-core's tests.
+const CLASSIC: &str = include_str!("../../debrief-core/tests/fixtures/classic.md");
+
+/// The `debrief` binary built by Cargo for this test run.
+fn debrief() -> Command {
+    Command::cargo_bin("debrief").expect("cargo builds the debrief binary for integration tests")
+}
+
+fn tempdir() -> TempDir {
+    tempfile::tempdir().expect("create a temporary directory")
+}
+
+fn write(path: &Path, contents: impl AsRef<[u8]>) {
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).expect("create the parent directory");
+    }
+    fs::write(path, contents).expect("write a test file");
+}
+
+fn read(path: &Path) -> Vec<u8> {
+    fs::read(path).expect("read a test file")
+}
+
+fn stdout(assert: &Assert) -> String {
+    String::from_utf8(assert.get_output().stdout.clone()).expect("stdout is UTF-8")
+}
+
+fn stderr(assert: &Assert) -> String {
+    String::from_utf8(assert.get_output().stderr.clone()).expect("stderr is UTF-8")
+}
+
+/// A copy of classic.md in a fresh temporary directory.
+fn classic_copy() -> (TempDir, PathBuf) {
+    let dir = tempdir();
+    let path = dir.path().join("classic.md");
+    write(&path, CLASSIC);
+    (dir, path)
+}
+
+/// `debrief show --format json <path>`, parsed; the command must exit 0.
+fn show_json(path: &Path) -> Value {
+    let assert = debrief()
+        .args(["show", "--format", "json"])
+        .arg(path)
+        .assert()
+        .success();
+    serde_json::from_str(&stdout(&assert)).expect("show --format json prints valid JSON")
+}
+
+/// The classic example, made messy: a table timeline, `Contributing Factors` as written by
+/// hand, and CRLF line endings.
+fn messy_classic() -> String {
+    let text = "# Postmortem: Checkout 500 errors, 2026-06-14
+
+## Summary
+
+A schema migration removed a column still read by an old pod, causing 7%
+of checkout requests to 500 for 23 minutes.
+
+## Impact
+
+- 4,812 failed checkouts
+- Estimated revenue impact: $18,400
+- Customer complaints: 37
+
+## Timeline
+
+| Time (UTC) | Event |
+|------------|-------|
+| 14:02 | Migration deploy starts |
+| 14:05 | Error rate alert fires |
+| 14:11 | On-call paged, starts investigation |
+| 14:19 | Rollback initiated |
+| 14:25 | Error rate returns to baseline |
+
+## Contributing Factors
+
+Migration dropped column `legacy_promo_id`. Two pods running the prior
+release still SELECTed that column.
+
+## Action items
+
+- [ ] Adopt expand-contract migration policy (owner: A, due: 2 weeks)
+- [ ] Add migration linter that flags drops (owner: B, due: 4 weeks)
+- [ ] Update runbook (owner: C, due: 1 week)
+";
+    text.replace('\n', "\r\n")
+}
+
+// ---------------------------------------------------------------------------------------------
+// debrief new
+
+fn new_checkout(dir: &Path) -> Assert {
+    debrief()
+        .args([
+            "new",
+            "--title",
+            "Checkout 500 errors",
+            "--date",
+            "2026-06-14",
+            "--severity",
+            "SEV2",
+            "--dir",
+        ])
+        .arg(dir)
+        .assert()
+}
+
+#[test]
+fn new_creates_the_file_named_by_date_and_title_and_prints_its_path() {
+    let dir = tempdir();
+    let expected = dir.path().join("2026-06-14-checkout-500-errors.md");
+
+    let assert = new_checkout(dir.path()).success();
+    assert_eq!(stdout(&assert), format!("{}\n", expected.display()));
+    assert!(expected.is_file(), "{} was not created", expected.display());
+
+    let json = show_json(&expected);
+    assert_eq!(json["title"], "Checkout 500 errors");
+    assert_eq!(json["date"], "2026-06-14");
+    assert_eq!(json["severity"], "SEV2");
+}
+
+#[test]
+fn new_never_overwrites_an_existing_file() {
+    let dir = tempdir();
+    let path = dir.path().join("2026-06-14-checkout-500-errors.md");
+    new_checkout(dir.path()).success();
+    // Something the author wrote since.
+    let mut edited = read(&path);
+    edited.extend_from_slice(b"\nNotes written by hand.\n");
+    write(&path, &edited);
+
+    let assert = new_checkout(dir.path()).code(2);
+    assert_eq!(stdout(&assert), "", "nothing is reported as created");
+    assert!(
+        stderr(&assert).contains(&path.display().to_string()),
+        "the error names the file: {}",
+        stderr(&assert)
+    );
+    assert_eq!(read(&path), edited, "the existing file was modified");
+}
+
+#[test]
+fn new_writes_a_canonical_template() {
+    let dir = tempdir();
+    let path = dir.path().join("2026-06-14-checkout-500-errors.md");
+    new_checkout(dir.path()).success();
+
+    let assert = debrief()
+        .args(["fmt", "--check"])
+        .arg(&path)
+        .assert()
+        .success();
+    assert_eq!(stdout(&assert), "");
+}
+
+/// Titles often name a service in a code span. The template must still be canonical.
+#[test]
+fn new_writes_a_canonical_template_when_the_title_has_inline_markdown() {
+    let dir = tempdir();
+    let path = dir.path().join("2026-06-14-payments-api-500-errors.md");
+    debrief()
+        .args([
+            "new",
+            "--title",
+            "`payments-api` 500 errors",
+            "--date",
+            "2026-06-14",
+            "--dir",
+        ])
+        .arg(dir.path())
+        .assert()
+        .success();
+    assert!(path.is_file(), "{} was not created", path.display());
+    assert_eq!(show_json(&path)["title"], "`payments-api` 500 errors");
+
+    let assert = debrief().args(["fmt", "--check"]).arg(&path).assert();
+    assert_eq!(
+        stdout(&assert),
+        "",
+        "fmt --check wants to change the fresh template"
+    );
+    assert.code(0);
+}
+
+#[test]
+fn new_rejects_an_empty_title() {
+    let dir = tempdir();
+    let assert = debrief()
+        .args(["new", "--title", "   ", "--dir"])
+        .arg(dir.path())
+        .assert()
+        .code(2);
+    assert!(stderr(&assert).contains("--title"), "{}", stderr(&assert));
+    assert_eq!(
+        fs::read_dir(dir.path())
+            .expect("list the directory")
+            .count(),
+        0,
+        "no file is created"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// debrief fmt
+
+#[test]
+fn fmt_check_accepts_the_classic_example_silently() {
+    let (_dir, path) = classic_copy();
+    let assert = debrief()
+        .args(["fmt", "--check"])
+        .arg(&path)
+        .assert()
+        .success();
+    assert_eq!(stdout(&assert), "");
+    assert_eq!(stderr(&assert), "");
+    assert_eq!(read(&path), CLASSIC.as_bytes());
+}
+
+#[test]
+fn fmt_leaves_the_classic_example_alone() {
+    let (_dir, path) = classic_copy();
+    let assert = debrief().arg("fmt").arg(&path).assert().success();
+    assert_eq!(stdout(&assert), "");
+    assert_eq!(read(&path), CLASSIC.as_bytes());
+}
+
+#[test]
+fn fmt_check_lists_a_messy_file_and_does_not_touch_it() {
+    let dir = tempdir();
+    let path = dir.path().join("messy.md");
+    write(&path, messy_classic());
+
+    let assert = debrief()
+        .args(["fmt", "--check"])
+        .arg(&path)
+        .assert()
+        .code(1);
+    assert_eq!(stdout(&assert), format!("{}\n", path.display()));
+    assert_eq!(read(&path), messy_classic().as_bytes());
+}
+
+#[test]
+fn fmt_rewrites_a_messy_file_keeping_its_timeline_and_action_items() {
+    let dir = tempdir();
+    let path = dir.path().join("messy.md");
+    write(&path, messy_classic());
+    let before = show_json(&path);
+    assert_eq!(
+        before["timeline"].as_array().map(Vec::len),
+        Some(5),
+        "the table timeline is read: {before:#}"
+    );
+
+    let assert = debrief().arg("fmt").arg(&path).assert().success();
+    assert_eq!(stdout(&assert), format!("formatted {}\n", path.display()));
+
+    let text = String::from_utf8(read(&path)).expect("the rewritten file is UTF-8");
+    assert!(!text.contains('\r'), "CRLF line endings remain:\n{text}");
+    assert!(
+        text.contains("## Timeline (UTC)\n\n- 14:02 Migration deploy starts\n"),
+        "timeline not a list:\n{text}"
+    );
+    assert!(
+        text.contains("\n## Contributing factors\n"),
+        "heading not canonical:\n{text}"
+    );
+
+    debrief()
+        .args(["fmt", "--check"])
+        .arg(&path)
+        .assert()
+        .success()
+        .stdout("");
+
+    let after = show_json(&path);
+    for key in ["title", "date", "timeline", "metrics", "action_items"] {
+        assert_eq!(after[key], before[key], "`{key}` changed when formatting");
+    }
+}
+
+#[test]
+fn fmt_is_idempotent() {
+    let dir = tempdir();
+    let path = dir.path().join("messy.md");
+    write(&path, messy_classic());
+    debrief().arg("fmt").arg(&path).assert().success();
+    let once = read(&path);
+
+    let assert = debrief().arg("fmt").arg(&path).assert().success();
+    assert_eq!(stdout(&assert), "", "a formatted file is formatted again");
+    assert_eq!(read(&path), once);
+}
+
+/// A title with a code span in the front matter: `fmt` must not add a second title heading.
+#[test]
+fn fmt_is_idempotent_when_the_title_has_inline_markdown() {
+    let dir = tempdir();
+    let path = dir.path().join("2026-06-14-payments-api.md");
+    let original = "---
+title: \"`payments-api` 500 errors\"
+date: 2026-06-14
+severity: SEV2
+---
+# Postmortem: `payments-api` 500 errors, 2026-06-14
+
+## Summary
+
+The payments API returned 500s.
+";
+    write(&path, original);
+
+    debrief().arg("fmt").arg(&path).assert().success();
+    let once = String::from_utf8(read(&path)).expect("the rewritten file is UTF-8");
+    debrief().arg("fmt").arg(&path).assert().success();
+    let twice = String::from_utf8(read(&path)).expect("the rewritten file is UTF-8");
+
+    let headings = |text: &str| text.lines().filter(|l| l.starts_with("# ")).count();
+    assert_eq!(headings(&once), 1, "after one fmt:\n{once}");
+    assert_eq!(headings(&twice), 1, "after two fmt runs:\n{twice}");
+    assert_eq!(once, twice, "fmt is not idempotent");
+    debrief()
+        .args(["fmt", "--check"])
+        .arg(&path)
+        .assert()
+        .success()
+        .stdout("");
+}
+
+#[test]
+fn fmt_walks_a_directory_and_checks_only_postmortems() {
+    let dir = tempdir();
+    let messy = dir.path().join("sub").join("messy.md");
+    let classic = dir.path().join("classic.md");
+    let license = dir.path().join("LICENSE");
+    write(&messy, messy_classic());
+    write(&classic, CLASSIC);
+    write(
+        &license,
+        "MIT License\r\n\r\nPermission is hereby granted\r\n",
+    );
+
+    let assert = debrief()
+        .args(["fmt", "--check"])
+        .arg(dir.path())
+        .assert()
+        .code(1);
+    assert_eq!(stdout(&assert), format!("{}\n", messy.display()));
+
+    let assert = debrief().arg("fmt").arg(dir.path()).assert().success();
+    assert_eq!(stdout(&assert), format!("formatted {}\n", messy.display()));
+    assert_eq!(
+        read(&license),
+        b"MIT License\r\n\r\nPermission is hereby granted\r\n"
+    );
+    assert_eq!(read(&classic), CLASSIC.as_bytes());
+}
+
+#[test]
+fn fmt_refuses_a_file_with_broken_front_matter() {
+    let dir = tempdir();
+    let path = dir.path().join("broken.md");
+    let original = "---\ntitle: [unclosed\n---\n# x\n";
+    write(&path, original);
+
+    for check in [false, true] {
+        let mut command = debrief();
+        command.arg("fmt");
+        if check {
+            command.arg("--check");
+        }
+        let assert = command.arg(&path).assert().code(2);
+        let err = stderr(&assert);
+        // The `[` that is never closed: line 2, column 8.
+        let location = format!("{}:2:8:", path.display());
+        assert!(
+            err.contains(&location),
+            "--check={check}: no `{location}` in:\n{err}"
+        );
+        assert!(err.contains("front matter"), "--check={check}: {err}");
+        assert_eq!(stdout(&assert), "", "--check={check}");
+        assert_eq!(
+            read(&path),
+            original.as_bytes(),
+            "--check={check}: the file was modified"
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// debrief show
+
+#[test]
+fn show_json_contract_on_the_classic_example() {
+    let (_dir, path) = classic_copy();
+    let json = show_json(&path);
+
+    assert_eq!(json["path"], path.display().to_string());
+    assert_eq!(json["title"], "Checkout 500 errors");
+    assert_eq!(json["date"], "2026-06-14");
+    assert!(
+        json.get("severity").is_some_and(Value::is_null),
+        "classic.md has no severity: {json:#}"
+    );
+
+    let timeline = json["timeline"].as_array().expect("timeline is an array");
+    assert_eq!(timeline.len(), 5, "{json:#}");
+    for entry in timeline {
+        let object = entry.as_object().expect("a timeline entry is an object");
+        let keys: Vec<&str> = object.keys().map(String::as_str).collect();
+        assert_eq!(keys, ["at", "text", "milestone"]);
+    }
+    assert_eq!(timeline[0]["at"], "2026-06-14T14:02:00Z");
+    assert_eq!(timeline[0]["text"], "Migration deploy starts");
+    assert_eq!(timeline[4]["at"], "2026-06-14T14:25:00Z");
+    let milestones: Vec<&Value> = timeline.iter().map(|e| &e["milestone"]).collect();
+    assert_eq!(
+        milestones,
+        [
+            &json!("started"),
+            &json!("detected"),
+            &json!("acknowledged"),
+            &Value::Null,
+            &json!("resolved")
+        ]
+    );
+
+    assert_eq!(
+        json["metrics"],
+        json!({
+            "duration_s": 1380,
+            "time_to_detect_s": 180,
+            "time_to_acknowledge_s": 540,
+            "time_to_mitigate_s": 1380,
+            "time_to_resolve_s": 1380,
+        })
+    );
+
+    let items = json["action_items"]
+        .as_array()
+        .expect("action_items is an array");
+    assert_eq!(items.len(), 3, "{json:#}");
+    let owners: Vec<&Value> = items.iter().map(|i| &i["owner"]).collect();
+    assert_eq!(owners, [&json!("A"), &json!("B"), &json!("C")]);
+    let due: Vec<&Value> = items.iter().map(|i| &i["due"]).collect();
+    assert_eq!(
+        due,
+        [
+            &json!("2026-06-28"),
+            &json!("2026-07-12"),
+            &json!("2026-06-21")
+        ]
+    );
+    assert!(items.iter().all(|i| i["done"] == json!(false)), "{json:#}");
+    assert_eq!(items[0]["text"], "Adopt expand-contract migration policy");
+    assert_eq!(items[0]["due_written"], "2 weeks");
+
+    assert!(json["diagnostics"].is_array(), "{json:#}");
+}
+
+#[test]
+fn show_text_mentions_the_title_and_timeline() {
+    let (_dir, path) = classic_copy();
+    let assert = debrief().arg("show").arg(&path).assert().success();
+    let out = stdout(&assert);
+    assert!(out.starts_with("Checkout 500 errors\n"), "{out}");
+    assert!(out.contains("Timeline (5 entries"), "{out}");
+    assert!(out.contains("Action items (3)"), "{out}");
+}
+
+#[test]
+fn show_reports_a_missing_file() {
+    let dir = tempdir();
+    let path = dir.path().join("no-such-postmortem.md");
+    let assert = debrief().arg("show").arg(&path).assert().code(2);
+    assert_eq!(stdout(&assert), "");
+    let err = stderr(&assert);
+    assert!(
+        err.contains(&path.display().to_string()),
+        "the error does not name the file:\n{err}"
+    );
+}
+
+#[test]
+fn show_reports_where_a_file_is_not_utf8() {
+    let dir = tempdir();
+    let path = dir.path().join("latin1.md");
+    // Line 3, column 4: the Latin-1 byte 0xE9 ("é").
+    write(&path, b"# Postmortem: Cafe\n\ncaf\xe9 down\n");
+    let assert = debrief().arg("show").arg(&path).assert().code(2);
+    let err = stderr(&assert);
+    let location = format!("{}:3:4:", path.display());
+    assert!(err.contains(&location), "no `{location}` in:\n{err}");
+    assert!(err.contains("UTF-8"), "{err}");
+}
+
+/// Diagnostics count columns in characters (see `debrief_core::Span`); the UTF-8 error should
+/// too, so that `path:line:column` means the same thing in every message.
+#[test]
+fn show_counts_the_not_utf8_column_in_characters() {
+    let dir = tempdir();
+    let path = dir.path().join("mixed.md");
+    // Line 3 is "Über" and then an invalid byte: four characters (five bytes) before it.
+    write(&path, b"# Postmortem: Outage\n\n\xc3\x9cber\xff\n");
+    let assert = debrief().arg("show").arg(&path).assert().code(2);
+    let err = stderr(&assert);
+    let location = format!("{}:3:5:", path.display());
+    assert!(err.contains(&location), "no `{location}` in:\n{err}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// debrief metrics
+
+struct Tree {
+    dir: TempDir,
+    classic: PathBuf,
+    dns: PathBuf,
+    no_extension: PathBuf,
+}
+
+/// classic.md, a second postmortem in a subdirectory, a Markdown file without an extension, and
+/// files that are not postmortems.
+fn tree() -> Tree {
+    let dir = tempdir();
+    let classic = dir.path().join("classic.md");
+    write(&classic, CLASSIC);
+    let dns = dir.path().join("2026").join("2026-05-01-dns.md");
+    write(
+        &dns,
+        "---
+title: DNS outage
+date: 2026-05-01
+severity: SEV1
+---
+# Postmortem: DNS outage, 2026-05-01
+
+## Timeline (UTC)
+
+- 09:00 [started] Resolver config pushed
+- 09:10 [detected] Synthetic checks fail
+- 09:15 [acknowledged] On-call acknowledges the page
+- 09:30 [mitigated] Config reverted
+- 10:00 [resolved] All resolvers healthy
+",
+    );
+    let no_extension = dir.path().join("PM2022-009 - Some title");
+    write(&no_extension, "# Some title\n\nWhat happened.\n");
+    write(
+        &dir.path().join("LICENSE"),
+        "MIT License\n\nPermission is hereby granted, free of charge.\n",
+    );
+    write(&dir.path().join("notes.txt"), "# Not a postmortem\n");
+    Tree {
+        dir,
+        classic,
+        dns,
+        no_extension,
+    }
+}
+
+#[test]
+fn metrics_csv() {
+    let tree = tree();
+    let assert = debrief()
+        .args(["metrics", "--format", "csv"])
+        .arg(tree.dir.path())
+        .assert()
+        .success();
+    let out = stdout(&assert);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        lines.first().copied(),
+        Some(
+            "path,title,date,severity,time_to_detect_s,time_to_acknowledge_s,time_to_mitigate_s,time_to_resolve_s,duration_s"
+        )
+    );
+    assert_eq!(lines.len(), 4, "a header and three rows:\n{out}");
+    assert!(
+        !out.contains("LICENSE") && !out.contains("notes.txt"),
+        "{out}"
+    );
+
+    let row = |path: &Path| -> String {
+        let prefix = format!("{},", path.display());
+        lines
+            .iter()
+            .find(|l| l.starts_with(&prefix))
+            .map(|l| (*l).to_string())
+            .unwrap_or_else(|| panic!("no row for {prefix}\n{out}"))
+    };
+    assert_eq!(
+        row(&tree.classic),
+        format!(
+            "{},Checkout 500 errors,2026-06-14,,180,540,1380,1380,1380",
+            tree.classic.display()
+        )
+    );
+    assert_eq!(
+        row(&tree.dns),
+        format!(
+            "{},DNS outage,2026-05-01,SEV1,600,900,1800,3600,3600",
+            tree.dns.display()
+        )
+    );
+    assert!(
+        row(&tree.no_extension)
+            .starts_with(&format!("{},Some title,", tree.no_extension.display()))
+    );
+}
+
+#[test]
+fn metrics_json() {
+    let tree = tree();
+    let assert = debrief()
+        .args(["metrics", "--format", "json"])
+        .arg(tree.dir.path())
+        .assert()
+        .success();
+    let rows: Vec<Value> =
+        serde_json::from_str(&stdout(&assert)).expect("metrics --format json prints a JSON array");
+    assert_eq!(rows.len(), 3, "{rows:#?}");
+
+    let row = |path: &Path| -> &Value {
+        let path = path.display().to_string();
+        rows.iter()
+            .find(|r| r["path"] == path.as_str())
+            .unwrap_or_else(|| panic!("no row for {path}: {rows:#?}"))
+    };
+    assert_eq!(
+        row(&tree.classic),
+        &json!({
+            "path": tree.classic.display().to_string(),
+            "title": "Checkout 500 errors",
+            "date": "2026-06-14",
+            "severity": null,
+            "duration_s": 1380,
+            "time_to_detect_s": 180,
+            "time_to_acknowledge_s": 540,
+            "time_to_mitigate_s": 1380,
+            "time_to_resolve_s": 1380,
+        })
+    );
+    let dns = row(&tree.dns);
+    assert_eq!(dns["title"], "DNS outage");
+    assert_eq!(dns["date"], "2026-05-01");
+    assert_eq!(dns["severity"], "SEV1");
+    assert_eq!(dns["time_to_detect_s"], 600);
+    assert_eq!(dns["time_to_acknowledge_s"], 900);
+    assert_eq!(dns["time_to_mitigate_s"], 1800);
+    assert_eq!(dns["time_to_resolve_s"], 3600);
+    assert_eq!(dns["duration_s"], 3600);
+    assert_eq!(row(&tree.no_extension)["title"], "Some title");
+}
+
+#[test]
+fn metrics_table() {
+    let tree = tree();
+    let assert = debrief()
+        .args(["metrics", "--format", "table"])
+        .arg(tree.dir.path())
+        .assert()
+        .success();
+    let out = stdout(&assert);
+    assert_eq!(out.lines().count(), 4, "a header and three rows:\n{out}");
+    assert!(
+        out.lines().next().is_some_and(|h| h.starts_with("title")),
+        "{out}"
+    );
+    assert!(out.contains("Checkout 500 errors"), "{out}");
+    assert!(out.contains("DNS outage"), "{out}");
+    assert!(out.contains("Some title"), "{out}");
+    assert!(!out.contains("MIT License"), "{out}");
+
+    // The table is the default format.
+    debrief()
+        .arg("metrics")
+        .arg(tree.dir.path())
+        .assert()
+        .success()
+        .stdout(out);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Help and usage errors
+
+#[test]
+fn every_subcommand_has_help_with_an_example() {
+    for subcommand in ["new", "fmt", "show", "metrics"] {
+        let assert = debrief().args([subcommand, "--help"]).assert().success();
+        let out = stdout(&assert);
+        assert!(
+            out.contains("Example"),
+            "`debrief {subcommand} --help` has no example:\n{out}"
+        );
+    }
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let dir = tempdir();
+    let file = dir.path().join("f.md");
+    write(&file, CLASSIC);
+    let file = file.to_str().expect("the temporary path is UTF-8");
+    let cases: [&[&str]; 8] = [
+        &[],
+        &["fmt"],
+        &["metrics"],
+        &["show"],
+        &["show", "--format", "xml", file],
+        &["metrics", "--format", "xml", file],
+        &["new"],
+        &["new", "--title", "x", "--date", "2026-13-01", "--dir", "."],
+    ];
+    for args in cases {
+        let assert = debrief()
+            .current_dir(dir.path())
+            .args(args)
+            .assert()
+            .code(2);
+        assert!(
+            !stderr(&assert).is_empty(),
+            "`debrief {}` printed no error",
+            args.join(" ")
+        );
+    }
+    assert_eq!(
+        fs::read_dir(dir.path())
+            .expect("list the directory")
+            .count(),
+        1,
+        "a usage error created a file"
+    );
+}
