@@ -81,46 +81,52 @@ pub fn analyse_entries(entries: &[&TimelineEntry]) -> Analysis {
     let started = *chosen[0].get_or_insert_with(|| infer_started(entries, &cues));
     let started_at = entries[started].at;
 
-    // The others: strong cues first, then the first weak cue at or after the previous milestone.
-    let mut floor = started_at;
-    for m in [
-        Milestone::Detected,
-        Milestone::Acknowledged,
-        Milestone::Mitigated,
-        Milestone::Resolved,
-    ] {
-        if let Some(i) = chosen[m as usize] {
-            floor = floor.max(entries[i].at);
-            continue;
+    // The others: strong cues first, then the first weak cue in the window the milestones
+    // already chosen leave. Detection, mitigation and resolution follow one another;
+    // acknowledgement falls between detection and mitigation, because an incident declared
+    // after the fact ("formal incident declared retroactively") does not delay the mitigation.
+    let pick = |m: Milestone,
+                    chosen: &mut [Option<usize>; 5],
+                    floor: Timestamp,
+                    ceiling: Option<Timestamp>| {
+        if chosen[m as usize].is_some() {
+            return;
         }
         // A set-apart "**Detection:**" may sit on the started entry itself.
-        let free =
-            |i: usize| entries[i].at >= floor && (i == started || !chosen.contains(&Some(i)));
+        let free = |i: usize| {
+            entries[i].at >= floor
+                && ceiling.is_none_or(|c| entries[i].at <= c)
+                && (i == started || !chosen.contains(&Some(i)))
+        };
         let strong = (0..entries.len()).find(|&i| cues[i].strong == Some(m) && free(i));
-        // Detection comes no later than the first acknowledgement: "root cause discovered"
-        // after the investigation began is not when the incident was noticed.
-        let ceiling = if m == Milestone::Detected {
-            (0..entries.len())
-                .find(|&i| {
-                    i != started && cues[i].weak.contains(&Milestone::Acknowledged) && free(i)
-                })
-                .map(|i| entries[i].at)
-        } else {
-            None
-        };
-        let weak = || {
-            (0..entries.len()).find(|&i| {
-                i != started
-                    && cues[i].weak.contains(&m)
-                    && free(i)
-                    && ceiling.is_none_or(|c| entries[i].at <= c)
-            })
-        };
-        if let Some(i) = strong.or_else(weak) {
-            chosen[m as usize] = Some(i);
-            floor = entries[i].at;
-        }
-    }
+        let weak =
+            || (0..entries.len()).find(|&i| i != started && cues[i].weak.contains(&m) && free(i));
+        chosen[m as usize] = strong.or_else(weak);
+    };
+    let time_of =
+        |chosen: &[Option<usize>; 5], m: Milestone| chosen[m as usize].map(|i| entries[i].at);
+    // Detection comes no later than the first acknowledgement: "root cause discovered" after
+    // the investigation began is not when the incident was noticed.
+    let first_ack = (0..entries.len())
+        .find(|&i| {
+            i != started
+                && entries[i].at >= started_at
+                && cues[i].weak.contains(&Milestone::Acknowledged)
+        })
+        .map(|i| entries[i].at);
+    pick(Milestone::Detected, &mut chosen, started_at, first_ack);
+    let detected_at = time_of(&chosen, Milestone::Detected).unwrap_or(started_at);
+    pick(Milestone::Mitigated, &mut chosen, detected_at, None);
+    let mitigated_at = time_of(&chosen, Milestone::Mitigated).unwrap_or(detected_at);
+    pick(Milestone::Resolved, &mut chosen, mitigated_at, None);
+    let response_ends =
+        time_of(&chosen, Milestone::Mitigated).or(time_of(&chosen, Milestone::Resolved));
+    pick(
+        Milestone::Acknowledged,
+        &mut chosen,
+        detected_at,
+        response_ends,
+    );
 
     for (m, index) in Milestone::ALL.iter().zip(chosen) {
         if let Some(i) = index
@@ -195,6 +201,10 @@ fn infer_started(entries: &[&TimelineEntry], cues: &[Cues]) -> usize {
     {
         return i;
     }
+    // The first symptom: "a user seeing Prow unresponsive", "all services returning 404".
+    if let Some(&i) = before.iter().find(|&&i| cues[i].symptom) {
+        return i;
+    }
     let prologue = |n: usize| {
         let i = before[n];
         let Some(&next) = before.get(n + 1) else {
@@ -219,6 +229,8 @@ struct Cues {
     activity_opens: bool,
     /// The entry says all was well: "functional tests indicate all fine".
     healthy: bool,
+    /// The entry describes the system failing: errors, timeouts, unresponsive.
+    symptom: bool,
 }
 
 impl Cues {
@@ -236,6 +248,7 @@ impl Cues {
             weak,
             activity_opens,
             healthy: has(HEALTHY),
+            symptom: has(FAILING) && !has(HEALTHY),
         }
     }
 }
