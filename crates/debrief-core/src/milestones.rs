@@ -21,8 +21,10 @@
 //! reported and the affected figures left unknown.
 
 use crate::model::{Milestone, Postmortem, TimelineEntry};
+use aho_corasick::{AhoCorasick, MatchKind};
 use jiff::Timestamp;
 use serde::Serialize;
+use std::sync::OnceLock;
 
 /// The metrics of one postmortem, in whole seconds; `None` when unknown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
@@ -86,9 +88,9 @@ pub fn analyse_entries(entries: &[&TimelineEntry]) -> Analysis {
     // acknowledgement falls between detection and mitigation, because an incident declared
     // after the fact ("formal incident declared retroactively") does not delay the mitigation.
     let pick = |m: Milestone,
-                    chosen: &mut [Option<usize>; 5],
-                    floor: Timestamp,
-                    ceiling: Option<Timestamp>| {
+                chosen: &mut [Option<usize>; 5],
+                floor: Timestamp,
+                ceiling: Option<Timestamp>| {
         if chosen[m as usize].is_some() {
             return;
         }
@@ -237,39 +239,48 @@ impl Cues {
     fn of(text: &str) -> Cues {
         let lower = plain_lower(text);
         let strong = set_apart(&lower).and_then(|s| {
-            let cues = weak_cues(s.trim());
-            cues.first().copied()
+            let s = s.trim();
+            weak_from(Found::in_text(s), s).first().copied()
         });
-        let has = |words: &[&str]| words.iter().any(|w| contains_word(&lower, w));
-        let weak = weak_cues(&lower);
-        let activity_opens = has(OPENS) && !weak.contains(&Milestone::Started);
+        let found = Found::in_text(&lower);
+        let weak = weak_from(found, &lower);
         Cues {
             strong,
+            activity_opens: found.has(Found::OPENS) && !weak.contains(&Milestone::Started),
+            healthy: found.has(Found::HEALTHY),
+            symptom: found.has(Found::FAILING) && !found.has(Found::HEALTHY),
             weak,
-            activity_opens,
-            healthy: has(HEALTHY),
-            symptom: has(FAILING) && !has(HEALTHY),
         }
     }
 }
 
-/// Lower-case text without link targets, emphasis and code marks.
+/// Lower-case text without link targets, emphasis and code marks. Runs once per entry on
+/// every keystroke, so ASCII takes a byte-wise path.
 fn plain_lower(text: &str) -> String {
+    let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            // "[label](url)": keep the label, drop the url.
-            ']' if chars.peek() == Some(&'(') => {
-                for c in chars.by_ref() {
-                    if c == ')' {
-                        break;
-                    }
-                }
-            }
-            '*' | '_' | '`' | '[' | ']' => {}
-            c => out.extend(c.to_lowercase()),
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if !b.is_ascii() {
+            let c = text[i..].chars().next().unwrap_or(' ');
+            out.extend(c.to_lowercase());
+            i += c.len_utf8();
+            continue;
         }
+        match b {
+            // "[label](url)": keep the label, drop the url.
+            b']' if bytes.get(i + 1) == Some(&b'(') => {
+                i = bytes[i..]
+                    .iter()
+                    .position(|&b| b == b')')
+                    .map_or(bytes.len(), |p| i + p + 1);
+                continue;
+            }
+            b'*' | b'_' | b'`' | b'[' | b']' => {}
+            _ => out.push(char::from(b.to_ascii_lowercase())),
+        }
+        i += 1;
     }
     out
 }
@@ -562,31 +573,120 @@ const NOT_DETECTED: &[&str] = &[
     "cause was",
 ];
 
-fn weak_cues(lower: &str) -> Vec<Milestone> {
-    let has = |words: &[&str]| words.iter().any(|w| contains_word(lower, w));
-    let done = !has(NOT_DONE) && !has(FOLLOW_UP);
+/// Which of the phrase lists above occur in a text, each at the start of a word: one bit a list.
+#[derive(Debug, Clone, Copy, Default)]
+struct Found(u16);
+
+impl Found {
+    const STARTED: u16 = 1;
+    const BEGINS: u16 = 1 << 1;
+    const FAILING: u16 = 1 << 2;
+    const OPENS: u16 = 1 << 3;
+    const HEALTHY: u16 = 1 << 4;
+    const DETECTED: u16 = 1 << 5;
+    const NOT_DETECTED: u16 = 1 << 6;
+    const ACKNOWLEDGED: u16 = 1 << 7;
+    const MITIGATED: u16 = 1 << 8;
+    const RESOLVED: u16 = 1 << 9;
+    const NOT_DONE: u16 = 1 << 10;
+    const FOLLOW_UP: u16 = 1 << 11;
+
+    /// One pass over the text with an automaton of every phrase.
+    fn in_text(lower: &str) -> Found {
+        let vocabulary = VOCABULARY.get_or_init(Vocabulary::new);
+        let mut bits = 0;
+        for m in vocabulary.automaton.find_overlapping_iter(lower) {
+            let at = m.start();
+            let at_word_start = !lower[..at]
+                .chars()
+                .next_back()
+                .is_some_and(char::is_alphanumeric);
+            if at_word_start {
+                bits |= vocabulary.lists[m.pattern().as_usize()];
+            }
+        }
+        Found(bits)
+    }
+
+    fn has(self, list: u16) -> bool {
+        self.0 & list != 0
+    }
+}
+
+/// Every phrase of every list in one Aho-Corasick automaton, built once: matching an entry
+/// costs one pass over its text, not one search per phrase.
+struct Vocabulary {
+    automaton: AhoCorasick,
+    /// The list bits of each pattern; a phrase in several lists carries all their bits.
+    lists: Vec<u16>,
+}
+
+static VOCABULARY: OnceLock<Vocabulary> = OnceLock::new();
+
+impl Vocabulary {
+    fn new() -> Vocabulary {
+        let lists: [(&[&str], u16); 12] = [
+            (STARTED, Found::STARTED),
+            (BEGINS, Found::BEGINS),
+            (FAILING, Found::FAILING),
+            (OPENS, Found::OPENS),
+            (HEALTHY, Found::HEALTHY),
+            (DETECTED, Found::DETECTED),
+            (NOT_DETECTED, Found::NOT_DETECTED),
+            (ACKNOWLEDGED, Found::ACKNOWLEDGED),
+            (MITIGATED, Found::MITIGATED),
+            (RESOLVED, Found::RESOLVED),
+            (NOT_DONE, Found::NOT_DONE),
+            (FOLLOW_UP, Found::FOLLOW_UP),
+        ];
+        let mut patterns: Vec<&str> = Vec::new();
+        let mut bits: Vec<u16> = Vec::new();
+        for (phrases, bit) in lists {
+            for phrase in phrases {
+                match patterns.iter().position(|p| p == phrase) {
+                    Some(i) => bits[i] |= bit,
+                    None => {
+                        patterns.push(phrase);
+                        bits.push(bit);
+                    }
+                }
+            }
+        }
+        let automaton = AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .build(&patterns)
+            // The patterns are the constant lists above: building cannot fail at run time
+            // unless those lists are broken, which the unit tests would show first.
+            .unwrap_or_else(|e| unreachable!("phrase automaton: {e}"));
+        Vocabulary {
+            automaton,
+            lists: bits,
+        }
+    }
+}
+
+/// The milestones an entry's wording suggests.
+fn weak_from(found: Found, lower: &str) -> Vec<Milestone> {
+    let done = !found.has(Found::NOT_DONE) && !found.has(Found::FOLLOW_UP);
     let mut cues = Vec::new();
-    if has(STARTED) || (has(BEGINS) && has(FAILING)) {
+    if found.has(Found::STARTED) || (found.has(Found::BEGINS) && found.has(Found::FAILING)) {
         cues.push(Milestone::Started);
     }
-    if has(DETECTED) && !has(NOT_DETECTED) {
+    if found.has(Found::DETECTED) && !found.has(Found::NOT_DETECTED) {
         cues.push(Milestone::Detected);
     }
-    if has(ACKNOWLEDGED) {
+    if found.has(Found::ACKNOWLEDGED) {
         cues.push(Milestone::Acknowledged);
     }
-    if has(MITIGATED) && done {
+    if found.has(Found::MITIGATED) && done {
         cues.push(Milestone::Mitigated);
     }
-    if has(RESOLVED) && done {
+    // "All DaemonSets were running with the correct ARN again."
+    let restored = lower.trim_end_matches(['.', '!', ' ']).ends_with(" again");
+    if (found.has(Found::RESOLVED) || restored) && done {
         cues.push(Milestone::Resolved);
     }
     // A resolution mentioned as "(resolved)" is done whatever else the sentence says.
-    // "All DaemonSets were running with the correct ARN again."
-    let restored = lower.trim_end_matches(['.', '!', ' ']).ends_with(" again");
-    if !cues.contains(&Milestone::Resolved) && done && restored {
-        cues.push(Milestone::Resolved);
-    }
     if !cues.contains(&Milestone::Resolved)
         && (lower.trim() == "resolved" || lower.trim() == "recovery" || lower.contains("(resolved"))
     {
@@ -595,22 +695,9 @@ fn weak_cues(lower: &str) -> Vec<Milestone> {
     cues
 }
 
-/// Whether `needle` occurs in `hay` starting at a word boundary.
-fn contains_word(hay: &str, needle: &str) -> bool {
-    let mut from = 0;
-    while let Some(pos) = hay[from..].find(needle) {
-        let at = from + pos;
-        if at == 0
-            || !hay[..at]
-                .chars()
-                .next_back()
-                .is_some_and(char::is_alphanumeric)
-        {
-            return true;
-        }
-        from = at + needle.len();
-    }
-    false
+#[cfg(test)]
+fn weak_cues(lower: &str) -> Vec<Milestone> {
+    weak_from(Found::in_text(lower), lower)
 }
 
 #[cfg(test)]
