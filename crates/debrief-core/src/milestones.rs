@@ -11,7 +11,8 @@
 //!   earlier), a planned activity opening while more follows ("maintenance started",
 //!   "upgrade commenced"), a statement that all was fine. With nothing to go on, the first entry.
 //! - **detected**: alerts, reports, notices; a report that all is fine is not a detection.
-//!   When nothing marks detection, the first acknowledgement is the latest it can have been.
+//!   When nothing marks detection, the first acknowledgement is the latest it can have been;
+//!   with neither, an entry where impact started that states the failure was seen as it happened.
 //! - **acknowledged**: investigation starting, responders joining, an incident declared.
 //! - **mitigated** and **resolved**: done, not begun ("rollback initiated") or failed
 //!   ("rollback fails"); permanent fixes and long-term follow-ups after the incident do not end
@@ -162,7 +163,12 @@ pub fn analyse_entries(entries: &[&TimelineEntry]) -> Analysis {
             .filter(|s| *s >= 0)
     };
     let acknowledged = since_start(at(Milestone::Acknowledged));
-    let detected = since_start(at(Milestone::Detected)).or(acknowledged);
+    // With neither detection nor acknowledgement written, an entry where impact started that
+    // already states the failure ("KIAM service fully down") was observed as it happened.
+    let observed_at_start = cues[started].symptom.then_some(0);
+    let detected = since_start(at(Milestone::Detected))
+        .or(acknowledged)
+        .or(observed_at_start);
     let resolved = since_start(at(Milestone::Resolved));
     let mitigated = since_start(at(Milestone::Mitigated));
     let (mitigated, resolved) = (mitigated.or(resolved), resolved.or(mitigated));
