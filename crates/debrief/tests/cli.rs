@@ -744,3 +744,27 @@ fn usage_errors_exit_2() {
         "a usage error created a file"
     );
 }
+
+#[test]
+fn fmt_formats_a_document_whose_milestones_are_out_of_order() {
+    // Milestones out of order are a finding to show, not a reason to refuse formatting.
+    let dir = tempdir();
+    let path = dir.path().join("order.md");
+    write(
+        &path,
+        "# Postmortem: Order,   2026-01-02\n\n## Timeline (UTC)\n\n- 14:00 Deploy\n\
+         - 14:10 [resolved] All clear\n- 14:20 [detected] Alert fires\n",
+    );
+    let shown = debrief().arg("show").arg(&path).assert().code(1);
+    assert!(
+        stdout(&shown).contains("milestone-order"),
+        "{}",
+        stdout(&shown)
+    );
+    debrief().arg("fmt").arg(&path).assert().success();
+    let text = String::from_utf8(read(&path)).expect("utf-8");
+    assert!(
+        text.starts_with("# Postmortem: Order, 2026-01-02\n"),
+        "{text}"
+    );
+}

@@ -1,6 +1,6 @@
 //! YAML (`---`) and TOML (`+++`) front matter.
 
-use super::Reader;
+use super::{INVALID_FRONT_MATTER, Reader};
 use crate::diagnostic::Severity;
 use crate::model::Metadata;
 use crate::when::parse_full_date;
@@ -76,7 +76,7 @@ impl Reader<'_> {
             Err((message, offset)) => {
                 let at = range.start + offset.min(content.len());
                 self.report(
-                    "invalid-front-matter",
+                    INVALID_FRONT_MATTER,
                     Severity::Error,
                     at..at,
                     format!("front matter could not be read: {message}"),
@@ -90,7 +90,7 @@ impl Reader<'_> {
         };
         let Value::Object(map) = value else {
             self.report(
-                "invalid-front-matter",
+                INVALID_FRONT_MATTER,
                 Severity::Error,
                 range.start..range.start,
                 "front matter is not a table of keys",
@@ -125,7 +125,7 @@ impl Reader<'_> {
                 if is_known_key(&key) {
                     let at = self.find_key(range.clone(), &key);
                     self.report(
-                        "invalid-front-matter",
+                        INVALID_FRONT_MATTER,
                         Severity::Warning,
                         at,
                         format!("front matter `{key}` has a value debrief cannot interpret; it is kept as written"),

@@ -40,6 +40,21 @@ pub struct Read {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+impl Read {
+    /// Whether writing the model back loses nothing the author meant. False when front matter
+    /// could not be parsed: it is kept as a raw string, and rewriting would turn it into one
+    /// value.
+    pub fn rewritable(&self) -> bool {
+        !self
+            .diagnostics
+            .iter()
+            .any(|d| d.rule == INVALID_FRONT_MATTER && d.severity == Severity::Error)
+    }
+}
+
+/// The rule of diagnostics about front matter that could not be read.
+pub(crate) const INVALID_FRONT_MATTER: &str = "invalid-front-matter";
+
 /// Reads a postmortem with default options.
 pub fn read(source: &str) -> Read {
     read_with(source, &ReadOptions::default())

@@ -26,13 +26,12 @@ pub fn run(args: FmtArgs) -> Result<Outcome> {
         let read = debrief_core::read_with(&text, &files::read_options(&path));
         // A document the reader could not take in whole (broken front matter) is left alone:
         // rewriting it could lose what the author meant.
-        let errors: Vec<_> = read
-            .diagnostics
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .collect();
-        if !errors.is_empty() {
-            for d in errors {
+        if !read.rewritable() {
+            for d in read
+                .diagnostics
+                .iter()
+                .filter(|d| d.severity == Severity::Error)
+            {
                 eprintln!("{}", diagnostic_line(&path, d));
             }
             eprintln!(
