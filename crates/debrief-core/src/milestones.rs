@@ -561,6 +561,7 @@ const NOT_DONE: &[&str] = &[
     "test environment",
     "dev environment",
 ];
+/// Detection denied. Statements that all is well (`HEALTHY`) deny it too.
 const NOT_DETECTED: &[&str] = &[
     "not detected",
     "undetected",
@@ -569,12 +570,6 @@ const NOT_DETECTED: &[&str] = &[
     "alert did not",
     "alerts did not",
     "didn't alert",
-    "all fine",
-    "no issue",
-    "no issues",
-    "no problem",
-    "as expected",
-    "looks good",
     "root cause",
     "cause was",
 ];
@@ -678,7 +673,7 @@ fn weak_from(found: Found, lower: &str) -> Vec<Milestone> {
     if found.has(Found::STARTED) || (found.has(Found::BEGINS) && found.has(Found::FAILING)) {
         cues.push(Milestone::Started);
     }
-    if found.has(Found::DETECTED) && !found.has(Found::NOT_DETECTED) {
+    if found.has(Found::DETECTED) && !found.has(Found::NOT_DETECTED) && !found.has(Found::HEALTHY) {
         cues.push(Milestone::Detected);
     }
     if found.has(Found::ACKNOWLEDGED) {

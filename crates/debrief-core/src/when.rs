@@ -201,6 +201,16 @@ impl<'a> Cursor<'a> {
         Cursor { text, pos: 0 }
     }
 
+    /// Runs a sub-parser; when it fails, the cursor is back where it was.
+    fn attempt<T>(&mut self, parse: impl FnOnce(&mut Self) -> Option<T>) -> Option<T> {
+        let start = self.pos;
+        let result = parse(self);
+        if result.is_none() {
+            self.pos = start;
+        }
+        result
+    }
+
     fn rest(&self) -> &'a str {
         &self.text[self.pos..]
     }
@@ -269,8 +279,7 @@ impl<'a> Cursor<'a> {
 }
 
 fn parse_time_at(cur: &mut Cursor<'_>) -> Option<Time> {
-    let start = cur.pos;
-    let result = (|| {
+    cur.attempt(|cur| {
         let (hour, _) = cur.digits(2)?;
         if !cur.eat(":") && !cur.eat(".") {
             return None;
@@ -323,11 +332,7 @@ fn parse_time_at(cur: &mut Cursor<'_>) -> Option<Time> {
             0,
         )
         .ok()
-    })();
-    if result.is_none() {
-        cur.pos = start;
-    }
-    result
+    })
 }
 
 fn boundary(cur: &Cursor<'_>) -> bool {
@@ -436,8 +441,7 @@ fn parse_date_at(cur: &mut Cursor<'_>) -> Option<DateSpec> {
 
 /// `2021-06-22`, `2021/06/22`.
 fn parse_iso(cur: &mut Cursor<'_>) -> Option<Date> {
-    let start = cur.pos;
-    let result = (|| {
+    cur.attempt(|cur| {
         let (year, n) = cur.digits(4)?;
         if n != 4 || cur.next_is_digit() {
             return None;
@@ -463,11 +467,7 @@ fn parse_iso(cur: &mut Cursor<'_>) -> Option<Date> {
             i8::try_from(day).ok()?,
         )
         .ok()
-    })();
-    if result.is_none() {
-        cur.pos = start;
-    }
-    result
+    })
 }
 
 /// `Jan 14`, `January 14th, 2025`, `Oct 21 2025`.
