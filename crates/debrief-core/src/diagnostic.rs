@@ -142,6 +142,20 @@ impl<'a> LineIndex<'a> {
         }
     }
 
+    /// The byte offset of a 1-based line and character column (clamped to the text).
+    pub fn offset(&self, line: u32, column: u32) -> usize {
+        let index = (line as usize).saturating_sub(1);
+        let Some(&start) = self.starts.get(index) else {
+            return self.text.len();
+        };
+        let line_text = self.line_text(line);
+        start
+            + line_text
+                .char_indices()
+                .nth(column.saturating_sub(1) as usize)
+                .map_or(line_text.len(), |(b, _)| b)
+    }
+
     /// The text of a 1-based line, without its line break.
     pub fn line_text(&self, line: u32) -> &'a str {
         let index = (line as usize).saturating_sub(1);

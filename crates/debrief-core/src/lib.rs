@@ -23,5 +23,5 @@ pub mod zone;
 pub use diagnostic::{Diagnostic, LineIndex, Severity, Span};
 pub use milestones::{Analysis, Metrics, analyse};
 pub use model::Postmortem;
-pub use read::{Read, ReadOptions, read, read_with};
+pub use read::{Read, ReadOptions, SourceMap, normalise, read, read_with};
 pub use write::write;

@@ -48,6 +48,7 @@ impl Reader<'_> {
                                 ),
                             );
                         }
+                        self.action_ranges.push(offset..offset + action.text.len());
                         parts.push(Part::Item(action));
                     }
                 }

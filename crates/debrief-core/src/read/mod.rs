@@ -36,8 +36,34 @@ pub struct Read {
     pub postmortem: Postmortem,
     /// Its milestones and metrics.
     pub analysis: crate::milestones::Analysis,
+    /// Where the parts of the model are in the (normalised) source.
+    pub source_map: SourceMap,
     /// Diagnostics, in source order.
     pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Where the parts of a model are in the source, as byte ranges into the text the reader
+/// read after [`normalise`]. Checks use it to point at what they find.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SourceMap {
+    /// Where the Markdown body starts, after any front matter.
+    pub body_start: usize,
+    /// Each section's heading and body, in the order of [`Postmortem::sections`].
+    pub sections: Vec<SectionSource>,
+    /// Where each timeline entry starts, in the order of [`Postmortem::timeline_entries`].
+    pub entries: Vec<usize>,
+    /// Each action item's text, without its owner and due fields, in the order of
+    /// [`Postmortem::action_items`].
+    pub action_items: Vec<Range<usize>>,
+}
+
+/// Where one section is in the source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SectionSource {
+    /// The heading line(s).
+    pub heading: Range<usize>,
+    /// Everything after the heading up to the next section.
+    pub body: Range<usize>,
 }
 
 impl Read {
@@ -68,6 +94,9 @@ pub fn read_with(source: &str, options: &ReadOptions) -> Read {
         index: None,
         diagnostics: Vec::new(),
         entry_offsets: Vec::new(),
+        action_ranges: Vec::new(),
+        section_ranges: Vec::new(),
+        body_start: 0,
     };
     let postmortem = reader.document(options);
     let analysis = crate::milestones::analyse(&postmortem);
@@ -87,16 +116,23 @@ pub fn read_with(source: &str, options: &ReadOptions) -> Read {
     }
     let mut diagnostics = reader.diagnostics;
     diagnostics.sort_by_key(|d| (d.span.line, d.span.column));
+    let source_map = SourceMap {
+        body_start: reader.body_start,
+        sections: reader.section_ranges,
+        entries: reader.entry_offsets,
+        action_items: reader.action_ranges,
+    };
     Read {
         postmortem,
         analysis,
+        source_map,
         diagnostics,
     }
 }
 
 /// Strips a byte-order mark and turns CRLF and lone CR line ends into LF. Lines and columns
 /// are unchanged by this.
-fn normalise(source: &str) -> Cow<'_, str> {
+pub fn normalise(source: &str) -> Cow<'_, str> {
     let source = source.strip_prefix('\u{feff}').unwrap_or(source);
     if source.contains('\r') {
         Cow::Owned(source.replace("\r\n", "\n").replace('\r', "\n"))
@@ -111,6 +147,11 @@ pub(crate) struct Reader<'a> {
     pub diagnostics: Vec<Diagnostic>,
     /// Source offset of each timeline entry, in the order of `Postmortem::timeline_entries`.
     pub entry_offsets: Vec<usize>,
+    /// Source range of each action item's text, in the order of `Postmortem::action_items`.
+    pub action_ranges: Vec<Range<usize>>,
+    /// Source ranges of the sections, in document order.
+    section_ranges: Vec<SectionSource>,
+    body_start: usize,
 }
 
 /// A section being assembled: its heading and the blocks under it.
@@ -211,6 +252,7 @@ impl<'a> Reader<'a> {
         // Timelines first: a document without a date takes it from its timeline, and other
         // sections (relative due dates) count from that date.
         let mut built: Vec<Option<Section>> = vec![None; sections.len()];
+        let mut ranges: Vec<Option<SectionSource>> = vec![None; sections.len()];
         for pass in [true, false] {
             for (n, pending) in sections.iter().enumerate() {
                 if (pending.kind == SectionKind::Timeline) != pass {
@@ -220,9 +262,15 @@ impl<'a> Reader<'a> {
                     .get(n + 1)
                     .map_or(text.len(), |next| next.heading_range.start);
                 let body_range = pending.heading_range.end..end;
+                ranges[n] = Some(SectionSource {
+                    heading: pending.heading_range.clone(),
+                    body: body_range.clone(),
+                });
                 built[n] = Some(self.section(pending, body_range, &blocks, &mut meta));
             }
         }
+        self.section_ranges = ranges.into_iter().flatten().collect();
+        self.body_start = body_start;
         Postmortem {
             meta,
             preamble,

@@ -1,0 +1,402 @@
+//! The action-item rules: wishes instead of actions, no owner, no due date, overdue, untracked.
+
+use crate::{Ctx, Finding};
+use debrief_core::model::ActionItem;
+use std::ops::Range;
+
+/// Checks one action item whose text is at `range` in the source.
+pub(crate) fn check(item: &ActionItem, range: Range<usize>, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+    if let Some(reason) = vague(&item.text) {
+        out.push(ctx.finding(
+            "vague-action",
+            range.clone(),
+            format!("this action item is a wish, not an action: {reason}"),
+            Some("write a specific change someone can finish, such as \"Add a CI step that fails on DROP COLUMN\"".to_string()),
+        ));
+    }
+    if item.done {
+        return;
+    }
+    if item.owner.is_none() {
+        out.push(ctx.finding(
+            "missing-owner",
+            range.clone(),
+            "this action item has no owner".to_string(),
+            Some("add \"(owner: <team or role>)\"".to_string()),
+        ));
+    }
+    match &item.due {
+        None => out.push(ctx.finding(
+            "missing-due",
+            range.clone(),
+            "this action item has no due date".to_string(),
+            Some("add \"due: <date or span such as 2 weeks>\"".to_string()),
+        )),
+        Some(due) => {
+            if let Some(date) = due.date
+                && date < ctx.today
+            {
+                out.push(ctx.finding(
+                    "overdue",
+                    range.clone(),
+                    format!("this action item was due on {date} and is not done"),
+                    Some("finish it, or move the date and say why".to_string()),
+                ));
+            }
+        }
+    }
+    if ctx.config.require_tracker && item.tracker.is_none() && !has_tracker_reference(&item.text) {
+        out.push(ctx.finding(
+            "untracked-action",
+            range,
+            "this action item is not tracked in an issue tracker".to_string(),
+            Some("add \"tracker: <issue key or URL>\"".to_string()),
+        ));
+    }
+}
+
+/// Why an action item is a wish rather than an action, if it is one.
+pub fn vague(text: &str) -> Option<&'static str> {
+    let tracked = has_tracker_reference(text);
+    let plain = plain(text);
+    let body = strip_label(&plain);
+    let words: Vec<&str> = body
+        .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '-'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let first = words.first().copied().unwrap_or("");
+    let measurable = text.contains('`')
+        || tracked
+        || words.iter().any(|w| w.chars().any(|c| c.is_ascii_digit()));
+    if tracked {
+        return None;
+    }
+    if words.is_empty() {
+        return Some("it says nothing to do");
+    }
+    let starts = |phrase: &str| {
+        body.starts_with(phrase) && body[phrase.len()..].starts_with([' ', ',', '.', ':'])
+    };
+    let has = |phrase: &str| {
+        body.match_indices(phrase).any(|(i, _)| {
+            let before = body[..i].chars().next_back();
+            let after = body[i + phrase.len()..].chars().next();
+            before.is_none_or(|c| !c.is_alphanumeric())
+                && after.is_none_or(|c| !c.is_alphanumeric())
+        })
+    };
+    if WISHES.iter().any(|p| starts(p)) {
+        return Some("it states a need or a wish, not a change");
+    }
+    if THINKING.iter().any(|p| starts(p)) || (has("investigate further") || has("look further")) {
+        return Some("thinking about a problem has no end; say what will change");
+    }
+    if ATTITUDES.iter().any(|p| has(p)) {
+        return Some("it asks people to try harder instead of changing the system");
+    }
+    if HEDGES.iter().any(|p| has(p)) {
+        return Some("it is hedged; decide what will be done");
+    }
+    let unbounded = UNBOUNDED.contains(&first)
+        || (has("even more") || has("as much as possible") || has("where possible"))
+        || (!measurable
+            && words.iter().take(4).any(|w| {
+                matches!(
+                    *w,
+                    "more" | "better" | "fewer" | "less" | "improved" | "greater"
+                )
+            }));
+    // "Make the deploy process safer": a comparison with no target.
+    let comparative = matches!(first, "make" | "keep" | "ensure" | "get")
+        && words.iter().any(|w| COMPARATIVES.contains(w));
+    if (unbounded || comparative) && !measurable {
+        return Some("\"better\" or \"more\" has no target; say what will exist when it is done");
+    }
+    if !measurable && words.len() <= 3 && !ACTION_VERBS.contains(&first) {
+        return Some("it names a topic, not a change");
+    }
+    None
+}
+
+/// Lower case, without emphasis and code marks.
+fn plain(text: &str) -> String {
+    text.chars()
+        .filter(|c| !matches!(c, '*' | '_' | '`'))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// "**Circuit breakers**: Add ..." → "add ..."; "[#2227]: Add ..." → "add ..."; "high include ..." → "include ...".
+fn strip_label(plain: &str) -> &str {
+    let mut body = plain.trim();
+    if let Some(rest) = body.strip_prefix('[')
+        && let Some(close) = rest.find(']')
+    {
+        body = rest[close + 1..].trim_start_matches(':').trim();
+    }
+    for priority in [
+        "high ",
+        "medium ",
+        "low ",
+        "critical ",
+        "p0 ",
+        "p1 ",
+        "p2 ",
+        "p3 ",
+    ] {
+        if let Some(rest) = body.strip_prefix(priority) {
+            body = rest.trim();
+        }
+    }
+    if let Some((label, rest)) = body.split_once(':')
+        && label.split_whitespace().count() <= 5
+        && !rest.trim().is_empty()
+    {
+        body = rest.trim();
+    }
+    body
+}
+
+/// `[#123]`, `#123`, `OPS-42`, or a link to an issue.
+pub fn has_tracker_reference(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let hash_number = text
+        .match_indices('#')
+        .any(|(i, _)| bytes.get(i + 1).is_some_and(u8::is_ascii_digit));
+    let issue_url = [
+        "/issues/",
+        "/pull/",
+        "/browse/",
+        "/-/issues/",
+        "/merge_requests/",
+    ]
+    .iter()
+    .any(|p| text.contains(p));
+    let key = text
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+        .any(|w| {
+            let Some((project, number)) = w.split_once('-') else {
+                return false;
+            };
+            project.len() >= 2
+                && project.chars().all(|c| c.is_ascii_uppercase())
+                && !number.is_empty()
+                && number.chars().all(|c| c.is_ascii_digit())
+        });
+    hash_number || issue_url || key
+}
+
+/// Openings that state a need instead of an action.
+const WISHES: &[&str] = &[
+    "we need",
+    "we should",
+    "we must",
+    "need to",
+    "needs to",
+    "should",
+    "must",
+    "it would be",
+    "would be",
+    "would like",
+    "we want",
+    "want to",
+    "ideally",
+    "hopefully",
+    "let's",
+    "lets",
+];
+/// Openings that ask for thought instead of change.
+const THINKING: &[&str] = &[
+    "consider",
+    "think about",
+    "reflect on",
+    "reflect",
+    "figure out",
+    "look into",
+    "investigate",
+    "explore",
+    "discuss",
+    "brainstorm",
+    "research",
+    "understand",
+    "learn",
+    "find out",
+    "find a way",
+    "evaluate whether",
+    "assess whether",
+    "decide whether",
+    "determine whether",
+    "keep an eye",
+    "keep in mind",
+    "continue to",
+    "try to",
+    "try and",
+    "work on",
+    "review",
+];
+/// Asking people to behave better.
+const ATTITUDES: &[&str] = &[
+    "be more careful",
+    "be careful",
+    "more careful",
+    "be more vigilant",
+    "be vigilant",
+    "be aware",
+    "more aware",
+    "pay more attention",
+    "pay attention",
+    "remember to",
+    "don't forget",
+    "do not forget",
+    "double-check",
+    "double check",
+    "take care",
+    "be more diligent",
+    "raise awareness",
+    "educate",
+    "be mindful",
+];
+/// Hedges.
+const HEDGES: &[&str] = &[
+    "might",
+    "maybe",
+    "perhaps",
+    "possibly",
+    "could be an option",
+    "if possible",
+    "if feasible",
+    "somehow",
+    "at some point",
+    "eventually",
+    "as needed",
+    "when possible",
+    "when we have time",
+];
+/// Openings that are a comparison with no target.
+const UNBOUNDED: &[&str] = &[
+    "better",
+    "more",
+    "improved",
+    "increased",
+    "greater",
+    "fewer",
+    "less",
+    "further",
+    "additional",
+    "improve",
+    "enhance",
+    "optimise",
+    "optimize",
+    "strengthen",
+];
+/// Comparatives that set no target on their own.
+const COMPARATIVES: &[&str] = &[
+    "safer",
+    "faster",
+    "easier",
+    "better",
+    "clearer",
+    "simpler",
+    "stronger",
+    "smoother",
+    "quicker",
+    "cheaper",
+    "more",
+    "less",
+    "robust",
+    "reliable",
+    "resilient",
+    "visible",
+];
+/// Verbs that begin a specific change.
+const ACTION_VERBS: &[&str] = &[
+    "add",
+    "create",
+    "run",
+    "update",
+    "remove",
+    "delete",
+    "automate",
+    "implement",
+    "configure",
+    "set",
+    "enable",
+    "disable",
+    "migrate",
+    "write",
+    "document",
+    "alert",
+    "page",
+    "require",
+    "block",
+    "rename",
+    "pin",
+    "limit",
+    "deploy",
+    "include",
+    "introduce",
+    "move",
+    "replace",
+    "upgrade",
+    "downgrade",
+    "split",
+    "switch",
+    "schedule",
+    "rotate",
+    "restrict",
+    "publish",
+    "backfill",
+    "test",
+    "validate",
+    "verify",
+    "audit",
+    "fix",
+    "raise",
+    "lower",
+    "reduce",
+    "increase",
+    "drop",
+    "revert",
+    "adding",
+    "added",
+    "implemented",
+    "automated",
+    "created",
+    "updated",
+    "removed",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wishes_and_actions() {
+        for wish in [
+            "Be more careful with migrations",
+            "Improve monitoring",
+            "Investigate further",
+            "We need better visibility",
+        ] {
+            assert!(vague(wish).is_some(), "{wish}");
+        }
+        for action in [
+            "Add a CI step that fails on DROP COLUMN",
+            "Adopt expand-contract migration policy",
+            "Add migration linter that flags drops",
+            "Update runbook",
+            "[#2741]: Release process should include explicit beta test period",
+        ] {
+            assert_eq!(vague(action), None, "{action}");
+        }
+    }
+
+    #[test]
+    fn tracker_references() {
+        assert!(has_tracker_reference(
+            "Automate deploys ([#11957](https://github.com/k/t/issues/11957))"
+        ));
+        assert!(has_tracker_reference("Pin the AMI (OPS-42)"));
+        assert!(!has_tracker_reference("Add per-node CPU alerts at 80%"));
+    }
+}

@@ -1,0 +1,544 @@
+//! The blame rules: named individuals, blame and judgement, counterfactuals about people,
+//! who-questions, hindsight. They read one sentence at a time: the phrases the lexicon finds,
+//! and the grammar around them (who the subject is, whether the phrase is quoted, negated or
+//! asked).
+
+use crate::lexicon::{Cue, Hit};
+use crate::names::{self, Name, Source};
+use crate::words::{Sentence, Word};
+use crate::{Ctx, Raw};
+
+/// Checks one sentence. `hits` are the lexicon's matches inside it (offsets in the prose).
+pub(crate) fn check(
+    sentence: &Sentence<'_>,
+    hits: &[Hit],
+    ctx: &Ctx<'_>,
+    people_allowed: bool,
+    out: &mut Vec<Raw>,
+) {
+    let names = names::find(sentence, &ctx.config.roster, &ctx.config.allowed_words);
+    let praise = hits.iter().any(|h| h.cue == Cue::Praise);
+    if !people_allowed {
+        for name in &names {
+            out.push(named(sentence, name, praise));
+        }
+    }
+    if who_question(sentence, &names, out) {
+        return;
+    }
+    let mut reported_until = 0;
+    for hit in hits {
+        if hit.start < reported_until {
+            continue;
+        }
+        let Some(at) = word_at(sentence, hit.start) else {
+            continue;
+        };
+        if sentence.words[at].quoted {
+            continue;
+        }
+        let end_word = word_at(sentence, hit.end.saturating_sub(1)).unwrap_or(at) + 1;
+        let finding = match hit.cue {
+            Cue::Judgement if !negated(sentence, at, end_word) => {
+                Some(("blame-language", judgement_message(hit.phrase)))
+            }
+            Cue::JudgingAdverb if judging(sentence, hit.phrase, end_word) => Some((
+                "blame-language",
+                format!(
+                    "\"{}\" judges a decision with hindsight",
+                    sentence.words[at].text
+                ),
+            )),
+            Cue::Lapse if hit.phrase.ends_with(" to") || hit.phrase == "failed to notice" => {
+                Some((
+                    "counterfactual",
+                    format!(
+                        "\"{}\" describes what people did not do, not what happened",
+                        span_text(sentence, at, end_word)
+                    ),
+                ))
+            }
+            Cue::Lapse => Some((
+                "blame-language",
+                format!("\"{}\" judges a person's work", sentence.words[at].text),
+            )),
+            Cue::Omission
+                if person_subject(sentence, at, &names)
+                    && omission_of_action(sentence, hit.phrase, end_word) =>
+            {
+                Some((
+                    "counterfactual",
+                    format!(
+                        "\"{}\" measures people against what they did not do",
+                        span_text(sentence, at, end_word)
+                    ),
+                ))
+            }
+            Cue::Counterfactual if !speculative_impact(sentence, end_word) => Some((
+                "counterfactual",
+                format!(
+                    "\"{}\" describes a past that did not happen",
+                    span_text(sentence, at, end_word)
+                ),
+            )),
+            Cue::IfWeHad => Some((
+                "counterfactual",
+                format!(
+                    "\"{}\" describes a past that did not happen",
+                    span_text(sentence, at, end_word)
+                ),
+            )),
+            Cue::Hindsight => Some((
+                "hindsight",
+                format!(
+                    "\"{}\" is hindsight: it was not obvious at the time",
+                    span_text(sentence, at, end_word)
+                ),
+            )),
+            Cue::Belief if individual_belief(sentence, at, end_word, &names) => Some((
+                "blame-language",
+                format!(
+                    "\"{}\" makes one person's judgement the cause",
+                    span_text(sentence, at, end_word)
+                ),
+            )),
+            Cue::Inattention if inattention(sentence, hit.phrase, end_word) => Some((
+                "blame-language",
+                "this blames people's attention; what would have drawn it?".to_string(),
+            )),
+            _ => None,
+        };
+        if let Some((rule, message)) = finding {
+            let suggestion = suggestion(rule);
+            out.push(Raw {
+                rule,
+                range: sentence.span(at, end_word),
+                message,
+                suggestion,
+                fix: None,
+            });
+            reported_until = hit.end;
+        }
+    }
+}
+
+fn named(sentence: &Sentence<'_>, name: &Name, praise: bool) -> Raw {
+    let text = span_text(sentence, name.from, name.to);
+    let message = if praise {
+        format!(
+            "names {text} in praise; naming one person implies another would not have done the same"
+        )
+    } else {
+        format!("names {text}; a postmortem describes roles and systems, not people")
+    };
+    let role = name.role.clone();
+    let suggestion = match &role {
+        Some(role) => format!("write \"{role}\""),
+        None => {
+            "write the role instead, such as \"the on-call engineer\" or \"the deploying team\""
+                .to_string()
+        }
+    };
+    let range = sentence.span(name.from, name.to);
+    let fix = match (&role, name.source) {
+        (Some(role), Source::Roster) => {
+            let possessive = sentence.words[name.to - 1].text.ends_with("'s");
+            let mut replacement = if name.from == 0 {
+                capitalise(role)
+            } else {
+                role.clone()
+            };
+            if possessive {
+                replacement.push_str("'s");
+            }
+            Some((range.clone(), replacement))
+        }
+        _ => None,
+    };
+    Raw {
+        rule: "named-individual",
+        range,
+        message,
+        suggestion: Some(suggestion),
+        fix,
+    }
+}
+
+/// "Who missed this step?" and "Why did Sam deploy on Friday?".
+fn who_question(sentence: &Sentence<'_>, names: &[Name], out: &mut Vec<Raw>) -> bool {
+    if !sentence.is_question() {
+        return false;
+    }
+    let words = &sentence.words;
+    let first = words.first().map(|w| w.lower.as_str());
+    if matches!(first, Some("who" | "whose" | "who's")) {
+        let rewrite = how_question(words);
+        out.push(Raw {
+            rule: "who-question",
+            range: sentence.range.clone(),
+            message: "asks who; ask how the system allowed it".to_string(),
+            suggestion: Some(rewrite.clone().map_or_else(
+                || "ask how: \"How was this missed?\", \"What allowed this?\"".to_string(),
+                |r| format!("\"{r}\""),
+            )),
+            fix: rewrite.map(|r| (sentence.range.clone(), r)),
+        });
+        return true;
+    }
+    // "Why did Sam deploy ...?", "Why didn't the engineer check ...?"
+    if first == Some("why")
+        && let Some(aux) = words.get(1)
+        && matches!(
+            aux.lower.as_str(),
+            "did" | "didn't" | "would" | "wouldn't" | "was" | "were" | "had" | "hadn't"
+        )
+    {
+        let subject_is_person = words.get(2).is_some_and(|w| {
+            PERSON_WORDS.contains(&w.lower.as_str()) || INDIVIDUALS.contains(&w.lower.as_str())
+        }) || names
+            .iter()
+            .any(|n| n.from == 2 || (n.from == 3 && words[2].lower == "the"))
+            || (words.get(2).is_some_and(|w| w.lower == "the")
+                && words
+                    .get(3)
+                    .is_some_and(|w| ROLE_NOUNS.contains(&w.lower.as_str())));
+        if subject_is_person {
+            out.push(Raw {
+                rule: "who-question",
+                range: sentence.range.clone(),
+                message: "asks why a person acted; ask what in the system allowed it".to_string(),
+                suggestion: Some(
+                    "ask \"What made this possible?\" or \"Why did the system allow this?\""
+                        .to_string(),
+                ),
+                fix: None,
+            });
+            return true;
+        }
+    }
+    false
+}
+
+/// "Who missed this step?" → "How was this step missed?" for a past-tense verb and an object.
+fn how_question(words: &[Word<'_>]) -> Option<String> {
+    let verb = words.get(1)?;
+    let participle = participle(&verb.lower)?;
+    let object: Vec<&str> = words[2..].iter().map(|w| w.text).collect();
+    if object.is_empty() || object.len() > 8 {
+        return None;
+    }
+    let head = object.last()?.to_lowercase();
+    let plural = head.ends_with('s') && !head.ends_with("ss")
+        || matches!(object[0].to_lowercase().as_str(), "these" | "those");
+    let object = object.join(" ");
+    Some(format!(
+        "How {} {object} {participle}?",
+        if plural { "were" } else { "was" }
+    ))
+}
+
+/// The past participle of a past-tense verb.
+fn participle(past: &str) -> Option<String> {
+    const IRREGULAR: [(&str, &str); 18] = [
+        ("broke", "broken"),
+        ("wrote", "written"),
+        ("forgot", "forgotten"),
+        ("took", "taken"),
+        ("gave", "given"),
+        ("saw", "seen"),
+        ("did", "done"),
+        ("chose", "chosen"),
+        ("ran", "run"),
+        ("made", "made"),
+        ("let", "let"),
+        ("set", "set"),
+        ("put", "put"),
+        ("sent", "sent"),
+        ("built", "built"),
+        ("left", "left"),
+        ("approved", "approved"),
+        ("merged", "merged"),
+    ];
+    if let Some((_, p)) = IRREGULAR.iter().find(|(v, _)| *v == past) {
+        return Some((*p).to_string());
+    }
+    (past.ends_with("ed") && past.len() > 3).then(|| past.to_string())
+}
+
+fn judgement_message(phrase: &str) -> String {
+    let phrase = phrase.trim_end_matches('*');
+    format!("\"{phrase}\" judges people instead of describing what made the action possible")
+}
+
+fn suggestion(rule: &str) -> Option<String> {
+    Some(
+        match rule {
+            "blame-language" => "describe what happened and what in the system made it possible",
+            "counterfactual" => "describe what did happen and why it made sense at the time",
+            "hindsight" => "describe what the responders could see at the time",
+            _ => return None,
+        }
+        .to_string(),
+    )
+}
+
+/// "not careless", "without blame", "operator error is never a root cause": a judgement
+/// denied is not one.
+fn negated(sentence: &Sentence<'_>, from: usize, to: usize) -> bool {
+    let word = |i: usize| sentence.words.get(i).map_or("", |w| w.lower.as_str());
+    let denial = |w: &str| {
+        matches!(
+            w,
+            "no" | "not" | "never" | "without" | "nor" | "isn't" | "wasn't" | "aren't" | "weren't"
+        )
+    };
+    let before = (from.saturating_sub(2)..from).any(|i| denial(word(i)));
+    let copula = matches!(word(to), "is" | "was" | "are" | "were");
+    let after = denial(word(to)) || (copula && denial(word(to + 1)));
+    before || after
+}
+
+/// "wrongly assumed", "incorrectly assessed": an adverb of judgement on a verb of deciding.
+fn judging(sentence: &Sentence<'_>, adverb: &str, after: usize) -> bool {
+    if adverb != "incorrectly" {
+        return true;
+    }
+    sentence
+        .words
+        .get(after)
+        .is_some_and(|w| COGNITIVE.contains(&w.lower.as_str()))
+}
+
+const COGNITIVE: &[&str] = &[
+    "assumed",
+    "assessed",
+    "judged",
+    "thought",
+    "believed",
+    "concluded",
+    "estimated",
+    "decided",
+    "interpreted",
+    "understood",
+    "identified",
+    "diagnosed",
+    "predicted",
+    "dismissed",
+    "classified",
+    "triaged",
+];
+
+/// Pronouns and words that stand for people.
+const PERSON_WORDS: &[&str] = &[
+    "we",
+    "i",
+    "he",
+    "she",
+    "they",
+    "you",
+    "someone",
+    "somebody",
+    "nobody",
+    "everyone",
+    "everybody",
+    "anyone",
+    "us",
+    "engineers",
+    "developers",
+    "operators",
+    "people",
+    "staff",
+    "humans",
+    "reviewers",
+    "responders",
+];
+/// Single people: judging them is blame even when they "thought" or "decided".
+const INDIVIDUALS: &[&str] = &["he", "she"];
+/// Role nouns that, after "the", stand for one person.
+const ROLE_NOUNS: &[&str] = &[
+    "engineer",
+    "developer",
+    "operator",
+    "reviewer",
+    "author",
+    "admin",
+    "administrator",
+    "intern",
+    "contractor",
+    "on-call",
+    "oncall",
+    "sre",
+    "dba",
+    "person",
+    "user",
+    "committer",
+    "maintainer",
+    "releaser",
+    "deployer",
+    "employee",
+];
+/// The work of people: "the initial analysis failed to predict" is about people.
+const HUMAN_WORK: &[&str] = &[
+    "analysis",
+    "review",
+    "assessment",
+    "investigation",
+    "planning",
+    "plan",
+    "estimate",
+    "decision",
+    "judgement",
+    "judgment",
+    "communication",
+    "team",
+    "teams",
+];
+
+/// Words that end a clause when reading back from a verb to its subject.
+const CLAUSE_BREAKS: &[&str] = &[
+    "that", "which", "who", "because", "so", "but", "and", "while", "when", "if", "since",
+    "although", "as", "where",
+];
+
+/// Whether the subject of the verb at word `at` is a person or people's work.
+fn person_subject(sentence: &Sentence<'_>, at: usize, names: &[Name]) -> bool {
+    let words = &sentence.words;
+    let start = at.saturating_sub(12);
+    for i in (start..at).rev() {
+        let w = words[i].lower.as_str();
+        if CLAUSE_BREAKS.contains(&w) || sentence.break_after(i) {
+            return false;
+        }
+        if PERSON_WORDS.contains(&w)
+            || ROLE_NOUNS.contains(&w)
+            || HUMAN_WORK.contains(&w)
+            || names.iter().any(|n| (n.from..n.to).contains(&i))
+        {
+            return true;
+        }
+    }
+    false
+}
+
+/// "did not have", "didn't know" state a gap, not an omission; "did not request" is one.
+fn omission_of_action(sentence: &Sentence<'_>, phrase: &str, after: usize) -> bool {
+    let mut k = after;
+    // "did not explicitly request": skip adverbs.
+    while sentence
+        .words
+        .get(k)
+        .is_some_and(|w| w.lower.ends_with("ly"))
+    {
+        k += 1;
+    }
+    let Some(verb) = sentence.words.get(k) else {
+        return false;
+    };
+    let verb = verb.lower.as_str();
+    const STATES: &[&str] = &[
+        "have", "has", "had", "know", "knew", "realise", "realize", "expect", "see", "receive",
+        "received", "get", "hear", "exist", "happen", "work", "apply", "matter", "need", "seem",
+        "appear", "show", "include", "contain", "reach", "return", "fire", "trigger", "alert",
+        "occur", "affect", "impact", "cause", "change", "scale", "start", "stop", "run", "respond",
+        "load", "be", "been", "become", "want",
+    ];
+    if STATES.contains(&verb) {
+        return false;
+    }
+    match phrase {
+        "never" => {
+            verb.ends_with("ed") || matches!(verb, "checked" | "tested" | "ran" | "read" | "wrote")
+        }
+        _ => verb.chars().all(|c| c.is_alphabetic()),
+    }
+}
+
+/// "Up to 5,000 users could have been affected" is about the extent of impact.
+fn speculative_impact(sentence: &Sentence<'_>, after: usize) -> bool {
+    let next = |k: usize| sentence.words.get(after + k).map(|w| w.lower.as_str());
+    let participle = if next(0) == Some("been") {
+        next(1)
+    } else {
+        next(0)
+    };
+    participle.is_some_and(|p| {
+        matches!(
+            p,
+            "affected"
+                | "impacted"
+                | "exposed"
+                | "compromised"
+                | "leaked"
+                | "accessed"
+                | "lost"
+                | "worse"
+                | "much"
+                | "far"
+                | "a"
+                | "an"
+                | "the"
+        )
+    })
+}
+
+/// "The engineer reviewing the PR thought the same", "deemed good enough by the developer".
+fn individual_belief(sentence: &Sentence<'_>, at: usize, end: usize, names: &[Name]) -> bool {
+    let words = &sentence.words;
+    let single = |i: usize| {
+        let w = words[i].lower.as_str();
+        INDIVIDUALS.contains(&w)
+            || (ROLE_NOUNS.contains(&w)
+                && i > 0
+                && matches!(words[i - 1].lower.as_str(), "the" | "a" | "one"))
+            || names.iter().any(|n| (n.from..n.to).contains(&i))
+    };
+    // Subject: read back to the start of the clause.
+    for i in (at.saturating_sub(8)..at).rev() {
+        if CLAUSE_BREAKS.contains(&words[i].lower.as_str()) && i + 1 < at {
+            break;
+        }
+        if single(i) {
+            return true;
+        }
+    }
+    // Agent: "... by the developer".
+    (end..words.len().min(end + 8))
+        .any(|i| words[i].lower == "by" && (i + 1..words.len().min(i + 4)).any(single))
+}
+
+/// "nobody was watching", not "nobody was paged".
+fn inattention(sentence: &Sentence<'_>, phrase: &str, after: usize) -> bool {
+    if !phrase.ends_with(" was") {
+        return true;
+    }
+    sentence.words.get(after).is_some_and(|w| {
+        matches!(
+            w.lower.as_str(),
+            "watching" | "paying" | "looking" | "checking" | "monitoring" | "reading" | "following"
+        )
+    })
+}
+
+fn word_at(sentence: &Sentence<'_>, offset: usize) -> Option<usize> {
+    let i = sentence.words.partition_point(|w| w.range.end <= offset);
+    sentence
+        .words
+        .get(i)
+        .filter(|w| w.range.start <= offset)
+        .map(|_| i)
+}
+
+fn span_text(sentence: &Sentence<'_>, from: usize, to: usize) -> String {
+    sentence.words[from..to.min(sentence.words.len())]
+        .iter()
+        .map(|w| w.text)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+}

@@ -1,0 +1,292 @@
+//! The blameless linter.
+//!
+//! [`lint`] reads a postmortem with `debrief-core` and checks its narrative for blame (named
+//! individuals, judgement, counterfactuals about people, who-questions, hindsight), its action
+//! items for wishes, missing owners and dates, and its structure. Every rule is one value in
+//! [`rules::RULES`]. Like the core, this crate does no I/O and keeps no mutable state: the
+//! server and an editor integration call it on every keystroke.
+//!
+//! ```
+//! use debrief_lint::{Config, Options, lint};
+//! let config = Config::default();
+//! let options = Options::new(&config, jiff::civil::date(2026, 6, 20));
+//! let linted = lint("# Postmortem: Outage, 2026-06-14\n\n## Summary\n\nPriya saved us.\n", &options);
+//! assert!(linted.findings.iter().any(|f| f.diagnostic.rule == "named-individual"));
+//! ```
+
+mod actions;
+mod blame;
+pub mod config;
+pub mod lexicon;
+pub mod names;
+pub mod narrative;
+pub mod rules;
+mod structure;
+pub mod words;
+
+pub use actions::{has_tracker_reference, vague};
+pub use config::{Config, ConfigError};
+pub use rules::{Category, RULES, Rule, rule};
+
+use debrief_core::model::SectionBody;
+use debrief_core::{Diagnostic, LineIndex, Read, ReadOptions, Severity};
+use jiff::civil::Date;
+use narrative::ProseKind;
+use std::ops::Range;
+
+/// What the linter needs besides the text.
+#[derive(Debug, Clone)]
+pub struct Options<'a> {
+    /// The configuration.
+    pub config: &'a Config,
+    /// Today, for overdue action items.
+    pub today: Date,
+    /// What the caller knows about the document (a date from its file name).
+    pub read: ReadOptions,
+}
+
+impl<'a> Options<'a> {
+    /// Options with default reading.
+    pub fn new(config: &'a Config, today: Date) -> Self {
+        Options {
+            config,
+            today,
+            read: ReadOptions::default(),
+        }
+    }
+}
+
+/// A finding: a diagnostic with its category, its byte range and, for safe rewrites, a fix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// Rule, severity, position, message, suggestion.
+    pub diagnostic: Diagnostic,
+    /// The rule's category.
+    pub category: Category,
+    /// Byte range in the normalised text ([`Linted::text`]).
+    pub range: Range<usize>,
+    /// A safe rewrite: replace `range` with this text.
+    pub fix: Option<String>,
+}
+
+/// A linted document.
+#[derive(Debug, Clone)]
+pub struct Linted {
+    /// The text the ranges refer to: the source with line ends normalised.
+    pub text: String,
+    /// The document as read.
+    pub read: Read,
+    /// Findings in source order, configured severities applied, suppressions removed.
+    pub findings: Vec<Finding>,
+}
+
+impl Linted {
+    /// The highest severity found.
+    pub fn worst(&self) -> Option<Severity> {
+        self.findings.iter().map(|f| f.diagnostic.severity).max()
+    }
+
+    /// Applies every fix that does not overlap another; returns the new text and the findings
+    /// whose fixes were applied.
+    pub fn apply_fixes(&self) -> (String, Vec<&Finding>) {
+        let mut fixes: Vec<&Finding> = self.findings.iter().filter(|f| f.fix.is_some()).collect();
+        fixes.sort_by_key(|f| f.range.start);
+        let mut applied: Vec<&Finding> = Vec::new();
+        for fix in fixes {
+            if applied
+                .last()
+                .is_none_or(|last| last.range.end <= fix.range.start)
+            {
+                applied.push(fix);
+            }
+        }
+        let mut text = self.text.clone();
+        for finding in applied.iter().rev() {
+            if let Some(replacement) = &finding.fix {
+                text.replace_range(finding.range.clone(), replacement);
+            }
+        }
+        (text, applied)
+    }
+}
+
+/// What every check needs.
+pub(crate) struct Ctx<'a> {
+    pub config: &'a Config,
+    pub today: Date,
+    index: LineIndex<'a>,
+}
+
+impl Ctx<'_> {
+    /// A finding of a rule at a source range, with the rule's configured severity.
+    pub(crate) fn finding(
+        &self,
+        rule: &'static str,
+        range: Range<usize>,
+        message: String,
+        suggestion: Option<String>,
+    ) -> Finding {
+        let category = rules::rule(rule).map_or(Category::Structure, |r| r.category);
+        let severity = self.config.severity(rule).unwrap_or(Severity::Info);
+        let mut diagnostic =
+            Diagnostic::new(rule, severity, self.index.span(range.clone()), message);
+        diagnostic.suggestion = suggestion;
+        Finding {
+            diagnostic,
+            category,
+            range,
+            fix: None,
+        }
+    }
+}
+
+/// A finding of a sentence rule, in the coordinates of its prose.
+pub(crate) struct Raw {
+    pub rule: &'static str,
+    pub range: Range<usize>,
+    pub message: String,
+    pub suggestion: Option<String>,
+    /// Range in the prose and replacement.
+    pub fix: Option<(Range<usize>, String)>,
+}
+
+/// Lints a postmortem.
+pub fn lint(source: &str, options: &Options<'_>) -> Linted {
+    let text = debrief_core::normalise(source).into_owned();
+    let read = debrief_core::read_with(&text, &options.read);
+    let ctx = Ctx {
+        config: options.config,
+        today: options.today,
+        index: LineIndex::new(&text),
+    };
+    let mut findings = Vec::new();
+
+    // What the reader could not interpret.
+    for d in &read.diagnostics {
+        if let Some(rule) = rules::rule(d.rule) {
+            let start = ctx.index.offset(d.span.line, d.span.column);
+            let end = ctx
+                .index
+                .offset(d.span.end_line, d.span.end_column)
+                .max(start);
+            findings.push(ctx.finding(
+                rule.id,
+                start..end,
+                d.message.clone(),
+                d.suggestion.clone(),
+            ));
+        }
+    }
+
+    narrative_checks(&text, &read, &ctx, &mut findings);
+
+    for (item, range) in read
+        .postmortem
+        .action_items()
+        .zip(&read.source_map.action_items)
+    {
+        actions::check(item, range.clone(), &ctx, &mut findings);
+    }
+    structure::check(&read, &ctx, &mut findings);
+
+    let suppressed = suppressions(&text, &ctx.index);
+    findings.retain(|f| {
+        ctx.config.severity(f.diagnostic.rule).is_some()
+            && !suppressed.iter().any(|(line, rules)| {
+                *line == f.diagnostic.span.line
+                    && (rules.is_empty() || rules.iter().any(|r| r == f.diagnostic.rule))
+            })
+    });
+    findings.sort_by_key(|f| (f.range.start, f.diagnostic.rule));
+    findings.dedup_by(|a, b| a.range == b.range && a.diagnostic.rule == b.diagnostic.rule);
+    Linted {
+        text,
+        read,
+        findings,
+    }
+}
+
+/// The blame rules over every sentence of the narrative.
+fn narrative_checks(text: &str, read: &Read, ctx: &Ctx<'_>, findings: &mut Vec<Finding>) {
+    let prose = narrative::extract(text, &read.source_map);
+    let mut raw = Vec::new();
+    for block in &prose {
+        // Lists of who attended name people by design.
+        let people_allowed = block
+            .section
+            .and_then(|i| read.postmortem.sections.get(i))
+            .is_some_and(|s| matches!(s.body, SectionBody::Other(_)) && lists_people(&s.heading));
+        let hits = lexicon::hits(&block.text);
+        for sentence in words::sentences(&block.text) {
+            let inside: Vec<_> = hits
+                .iter()
+                .copied()
+                .filter(|h| h.start >= sentence.range.start && h.end <= sentence.range.end)
+                .collect();
+            raw.clear();
+            blame::check(&sentence, &inside, ctx, people_allowed, &mut raw);
+            for r in raw.drain(..) {
+                let mut finding =
+                    ctx.finding(r.rule, block.source_range(r.range), r.message, r.suggestion);
+                if let Some((range, replacement)) = r.fix {
+                    let source = block.source_range(range);
+                    // Only where the prose maps one to one onto the source.
+                    if text
+                        .get(source.clone())
+                        .is_some_and(|s| s.len() == source.len())
+                        && block.kind != ProseKind::Heading
+                    {
+                        finding.range = source;
+                        finding.fix = Some(replacement);
+                    }
+                }
+                findings.push(finding);
+            }
+        }
+    }
+}
+
+/// Headings of sections that list people on purpose.
+fn lists_people(heading: &str) -> bool {
+    let lower = heading.to_lowercase();
+    [
+        "attendee",
+        "participant",
+        "author",
+        "people",
+        "contributor",
+        "reviewer",
+        "acknowledg",
+        "team member",
+        "roster",
+        "involved",
+        "present",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
+}
+
+/// Lines after `<!-- debrief-disable-next-line RULE ... -->`, with the rules (none: all).
+fn suppressions(text: &str, index: &LineIndex<'_>) -> Vec<(u32, Vec<String>)> {
+    const MARK: &str = "debrief-disable-next-line";
+    let mut out = Vec::new();
+    for (at, _) in text.match_indices(MARK) {
+        let Some(close) = text[at..].find("-->") else {
+            continue;
+        };
+        let rules: Vec<String> = text[at + MARK.len()..at + close]
+            .split(|c: char| c.is_whitespace() || c == ',')
+            .filter(|r| !r.is_empty())
+            .map(str::to_string)
+            .collect();
+        let (line, _) = index.position(at + close);
+        // The next line with text.
+        let mut next = line + 1;
+        while index.line_text(next).trim().is_empty() && (next as usize) < text.lines().count() + 1
+        {
+            next += 1;
+        }
+        out.push((next, rules));
+    }
+    out
+}

@@ -1,0 +1,690 @@
+//! Finding people in prose: the configured roster, `@handles`, and names in no roster, told
+//! apart from technology, products and places by where they stand in the sentence.
+
+use crate::words::{Sentence, Word};
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+/// People the team knows by name, each with the role to write instead.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Roster {
+    people: Vec<Person>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Person {
+    /// The name's words: "Priya Raman" is ["Priya", "Raman"].
+    words: Vec<String>,
+    role: Option<String>,
+}
+
+impl Roster {
+    /// Adds a person, with the role to use instead of their name (if any).
+    pub fn add(&mut self, name: &str, role: Option<&str>) {
+        let words: Vec<String> = name.split_whitespace().map(str::to_string).collect();
+        if !words.is_empty() {
+            self.people.push(Person {
+                words,
+                role: role.map(str::to_string).filter(|r| !r.trim().is_empty()),
+            });
+        }
+    }
+
+    /// Whether the roster is empty.
+    pub fn is_empty(&self) -> bool {
+        self.people.is_empty()
+    }
+
+    /// The person whose full name starts at word `i`, or whose first name is word `i` when
+    /// no one else on the roster shares it: (words matched, role).
+    fn at(&self, words: &[Word<'_>], i: usize) -> Option<(usize, Option<&str>)> {
+        let word = |k: usize| {
+            words
+                .get(k)
+                .map(|w| w.text.trim_end_matches("'s").trim_end_matches("\u{2019}s"))
+        };
+        for person in &self.people {
+            if person
+                .words
+                .iter()
+                .enumerate()
+                .all(|(k, p)| word(i + k) == Some(p.as_str()))
+            {
+                return Some((person.words.len(), person.role.as_deref()));
+            }
+        }
+        let first = word(i)?;
+        let mut sharing = self.people.iter().filter(|p| p.words[0] == first);
+        let person = sharing.next()?;
+        sharing
+            .next()
+            .is_none()
+            .then_some((1, person.role.as_deref()))
+    }
+}
+
+/// How a name was recognised.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// On the configured roster.
+    Roster,
+    /// An `@handle`.
+    Handle,
+    /// A given name, or a capitalised word where a person acts in the sentence.
+    Heuristic,
+}
+
+/// A person named in a sentence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Name {
+    /// Words `from..to` of the sentence.
+    pub from: usize,
+    /// End (exclusive).
+    pub to: usize,
+    /// How it was recognised.
+    pub source: Source,
+    /// The role to write instead, from the roster.
+    pub role: Option<String>,
+}
+
+/// The people named in a sentence. `allowed` holds lower-case words never taken for names.
+pub fn find(sentence: &Sentence<'_>, roster: &Roster, allowed: &HashSet<String>) -> Vec<Name> {
+    let words = &sentence.words;
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < words.len() {
+        let word = &words[i];
+        let bare = word.lower.trim_end_matches("'s");
+        if allowed.contains(bare) {
+            i += 1;
+            continue;
+        }
+        if let Some((n, role)) = roster.at(words, i) {
+            out.push(Name {
+                from: i,
+                to: i + n,
+                source: Source::Roster,
+                role: role.map(str::to_string),
+            });
+            i += n;
+            continue;
+        }
+        if word.text.len() > 1 && word.text.starts_with('@') {
+            out.push(Name {
+                from: i,
+                to: i + 1,
+                source: Source::Handle,
+                role: None,
+            });
+            i += 1;
+            continue;
+        }
+        if let Some(n) = heuristic(words, i, allowed) {
+            out.push(Name {
+                from: i,
+                to: i + n,
+                source: Source::Heuristic,
+                role: None,
+            });
+            i += n;
+            continue;
+        }
+        i += 1;
+    }
+    out
+}
+
+/// A name in no roster: how many words it spans, if word `i` starts one.
+fn heuristic(words: &[Word<'_>], i: usize, allowed: &HashSet<String>) -> Option<usize> {
+    let word = &words[i];
+    if !could_be_name(word, allowed) {
+        return None;
+    }
+    let lists = lists();
+    let bare = word.lower.trim_end_matches("'s");
+    let given = lists.given.contains(bare);
+    let ambiguous = AMBIGUOUS.contains(&bare);
+    let next = words.get(i + 1);
+    let previous = i.checked_sub(1).map(|p| words[p].lower.as_str());
+    // "Lloyd Middleton": a capitalised word after a given name is a surname.
+    let surname =
+        next.is_some_and(|n| could_be_name(n, allowed) && !n.text.ends_with("'s") && given);
+    let span = if surname { 2 } else { 1 };
+    let after = words.get(i + span).map(|w| w.lower.as_str());
+    let acts = after.is_some_and(|a| HUMAN_VERBS.contains(&a));
+    let addressed = previous.is_some_and(|p| ADDRESSING.contains(&p));
+    let sentence_start = i == 0 || previous.is_some_and(|p| p == "and" && i == 2);
+    let found = if given && !ambiguous {
+        // Mid-sentence a given name is a person; at the start, a capital proves nothing, so a
+        // verb, a surname or an address must follow.
+        !sentence_start
+            || surname
+            || acts
+            || after
+                .is_some_and(|a| a.chars().all(char::is_lowercase) && !FUNCTION_WORDS.contains(&a))
+    } else if given {
+        // "Will", "May", "Mark": only where nothing but a person fits.
+        surname || acts || addressed
+    } else {
+        // A name in no list: "Priya saved us", "Audun looked for the packages".
+        acts && !word.lower.ends_with('s')
+            || addressed && word.text.ends_with(|c: char| c.is_lowercase())
+    };
+    found.then_some(span)
+}
+
+/// Capitalised, alphabetic, not a known thing, not a common capitalised word.
+fn could_be_name(word: &Word<'_>, allowed: &HashSet<String>) -> bool {
+    let bare = word.lower.trim_end_matches("'s");
+    word.is_capitalised()
+        && word
+            .text
+            .chars()
+            .all(|c| c.is_alphabetic() || c == '\'' || c == '\u{2019}' || c == '-')
+        && word.text.chars().count() >= 2
+        && !word.quoted
+        && !allowed.contains(bare)
+        && !lists().not_people.contains(bare)
+        && !COMMON.contains(&bare)
+}
+
+struct Lists {
+    given: HashSet<&'static str>,
+    not_people: HashSet<&'static str>,
+}
+
+static LISTS: OnceLock<Lists> = OnceLock::new();
+
+fn lists() -> &'static Lists {
+    LISTS.get_or_init(|| {
+        let load = |text: &'static str| -> HashSet<&'static str> {
+            text.lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                .collect()
+        };
+        let mut given = load(include_str!("../data/given-names.txt"));
+        given.extend(load(include_str!("../data/given-names-extra.txt")));
+        Lists {
+            given,
+            not_people: load(include_str!("../data/not-people.txt")),
+        }
+    })
+}
+
+/// Verbs that only people do: a capitalised word before one of them is someone.
+const HUMAN_VERBS: &[&str] = &[
+    "noticed",
+    "notices",
+    "realised",
+    "realises",
+    "realized",
+    "realizes",
+    "woke",
+    "wakes",
+    "said",
+    "says",
+    "thought",
+    "thinks",
+    "asked",
+    "asks",
+    "pinged",
+    "pings",
+    "forgot",
+    "forgets",
+    "apologised",
+    "apologized",
+    "volunteered",
+    "suggested",
+    "suggests",
+    "proposed",
+    "proposes",
+    "replied",
+    "replies",
+    "responded",
+    "mentioned",
+    "mentions",
+    "wrote",
+    "tweeted",
+    "messaged",
+    "emailed",
+    "decided",
+    "decides",
+    "looked",
+    "saved",
+    "saves",
+    "rescued",
+    "jumped",
+    "stepped",
+    "evaluated",
+    "misjudged",
+    "overlooked",
+    "assumed",
+    "believed",
+    "joined",
+    "joins",
+    "announced",
+    "announces",
+    "agreed",
+    "insisted",
+    "admitted",
+    "promised",
+    "noted",
+    "remembered",
+    "wondered",
+    "guessed",
+    "approved",
+    "reviewed",
+    "typed",
+    "acknowledged",
+    "acknowledges",
+    "escalated",
+    "escalates",
+    "paged",
+];
+
+/// Words before a name that address or credit a person: "thanks to X", "pinged X".
+const ADDRESSING: &[&str] = &[
+    "thanks",
+    "thank",
+    "kudos",
+    "cc",
+    "pinged",
+    "pings",
+    "ping",
+    "asked",
+    "told",
+    "called",
+    "contacted",
+    "paged",
+    "dear",
+    "hi",
+    "hey",
+];
+
+/// Lower-case words after a sentence-initial capital that do not make it a subject acting.
+const FUNCTION_WORDS: &[&str] = &[
+    "of", "the", "a", "an", "in", "on", "for", "to", "and", "or", "as", "at", "by", "with", "from",
+    "is", "are", "was", "were",
+];
+
+/// Given names that are also common words; they need stronger evidence.
+const AMBIGUOUS: &[&str] = &[
+    "will",
+    "may",
+    "june",
+    "april",
+    "august",
+    "mark",
+    "bill",
+    "grant",
+    "chase",
+    "rich",
+    "rose",
+    "dawn",
+    "faith",
+    "hope",
+    "joy",
+    "ray",
+    "sky",
+    "summer",
+    "art",
+    "guy",
+    "pat",
+    "sue",
+    "don",
+    "max",
+    "page",
+    "lane",
+    "dale",
+    "glen",
+    "gene",
+    "miles",
+    "wade",
+    "drew",
+    "jack",
+    "penny",
+    "ruby",
+    "pearl",
+    "crystal",
+    "amber",
+    "jade",
+    "holly",
+    "ivy",
+    "iris",
+    "lily",
+    "daisy",
+    "violet",
+    "ginger",
+    "candy",
+    "honey",
+    "angel",
+    "star",
+    "sunny",
+    "storm",
+    "river",
+    "forest",
+    "stone",
+    "chance",
+    "price",
+    "hunter",
+    "porter",
+    "carter",
+    "mason",
+    "baker",
+    "cook",
+    "young",
+    "long",
+    "love",
+    "king",
+    "duke",
+    "earl",
+    "prince",
+    "major",
+    "marshal",
+    "sterling",
+    "noble",
+    "royal",
+    "frank",
+    "sandy",
+    "rusty",
+    "buck",
+    "bud",
+    "cliff",
+    "rod",
+    "ford",
+    "gray",
+    "green",
+    "brown",
+    "white",
+    "black",
+    "early",
+    "else",
+    "ernest",
+    "van",
+    "del",
+    "sol",
+    "les",
+    "ward",
+    "case",
+    "reed",
+    "rob",
+    "wes",
+    "bo",
+    "ed",
+    "al",
+    "dot",
+    "eve",
+    "bell",
+    "carol",
+    "noel",
+    "christian",
+    "jan",
+    "dean",
+    "harmony",
+    "patience",
+    "trinity",
+    "destiny",
+    "unique",
+    "precious",
+    "temple",
+    "major",
+    "norman",
+    "german",
+    "french",
+    "english",
+    "irish",
+    "london",
+    "paris",
+    "sydney",
+    "austin",
+    "dallas",
+    "houston",
+    "phoenix",
+    "florence",
+    "georgia",
+    "virginia",
+    "carolina",
+    "jordan",
+    "china",
+    "india",
+    "kenya",
+    "marion",
+    "august",
+    "julian",
+    "shell",
+];
+
+/// Capitalised words that are never people: pronouns, determiners, days, months, roles and
+/// teams, common sentence openers.
+const COMMON: &[&str] = &[
+    "i",
+    "we",
+    "they",
+    "he",
+    "she",
+    "you",
+    "it",
+    "someone",
+    "somebody",
+    "everyone",
+    "everybody",
+    "nobody",
+    "anyone",
+    "the",
+    "a",
+    "an",
+    "this",
+    "that",
+    "these",
+    "those",
+    "our",
+    "their",
+    "his",
+    "her",
+    "its",
+    "my",
+    "your",
+    "all",
+    "some",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "support",
+    "product",
+    "security",
+    "engineering",
+    "ops",
+    "dev",
+    "devops",
+    "sre",
+    "management",
+    "leadership",
+    "legal",
+    "marketing",
+    "sales",
+    "finance",
+    "customer",
+    "customers",
+    "user",
+    "users",
+    "team",
+    "teams",
+    "engineer",
+    "engineers",
+    "developer",
+    "developers",
+    "operator",
+    "operators",
+    "manager",
+    "on-call",
+    "oncall",
+    "incident",
+    "commander",
+    "responder",
+    "responders",
+    "reviewer",
+    "author",
+    "admin",
+    "administrator",
+    "monitoring",
+    "alerting",
+    "observability",
+    "infrastructure",
+    "platform",
+    "network",
+    "database",
+    "backend",
+    "frontend",
+    "mobile",
+    "web",
+    "api",
+    "data",
+    "after",
+    "before",
+    "during",
+    "while",
+    "when",
+    "then",
+    "once",
+    "since",
+    "because",
+    "however",
+    "also",
+    "both",
+    "each",
+    "every",
+    "initially",
+    "finally",
+    "later",
+    "meanwhile",
+    "unfortunately",
+    "fortunately",
+    "luckily",
+    "apparently",
+    "eventually",
+    "here",
+    "there",
+    "what",
+    "who",
+    "why",
+    "how",
+    "which",
+    "where",
+    "if",
+    "no",
+    "not",
+    "yes",
+    "ok",
+    "okay",
+    "nothing",
+    "everything",
+    "something",
+    "today",
+    "yesterday",
+    "tomorrow",
+    "morning",
+    "afternoon",
+    "evening",
+    "night",
+    "postmortem",
+    "summary",
+    "impact",
+    "timeline",
+    "root",
+    "cause",
+    "action",
+    "items",
+    "lessons",
+    "detection",
+    "resolution",
+    "recovery",
+    "mitigation",
+    "trigger",
+    "update",
+    "note",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::words::sentences;
+
+    fn names(text: &str, roster: &Roster) -> Vec<String> {
+        let mut out = Vec::new();
+        for s in sentences(text) {
+            for n in find(&s, roster, &HashSet::new()) {
+                out.push(
+                    s.words[n.from..n.to]
+                        .iter()
+                        .map(|w| w.text)
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                );
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn people_and_not_people() {
+        let roster = Roster::default();
+        assert_eq!(names("Priya saved us.", &roster), ["Priya"]);
+        assert_eq!(
+            names("Audun looked for the packages in GitHub.", &roster),
+            ["Audun"]
+        );
+        assert_eq!(
+            names(
+                "We became aware of it during a call with Peter Taylor.",
+                &roster
+            ),
+            ["Peter Taylor"]
+        );
+        assert_eq!(
+            names("@stevekuznetsov pings the on-call.", &roster),
+            ["@stevekuznetsov"]
+        );
+        assert!(
+            names(
+                "Kafka restarted and Redis noticed nothing. Sydney was unaffected.",
+                &roster
+            )
+            .is_empty()
+        );
+        assert!(
+            names(
+                "Will the alert fire? May traffic was high. Support noticed the errors.",
+                &roster
+            )
+            .is_empty()
+        );
+        assert!(names("Jenkins reported the build as failed on Monday.", &roster).is_empty());
+    }
+
+    #[test]
+    fn roster_names_and_first_names() {
+        let mut roster = Roster::default();
+        roster.add("Priya Raman", Some("the on-call engineer"));
+        assert_eq!(
+            names("Priya Raman restarted it. Later Priya confirmed.", &roster),
+            ["Priya Raman", "Priya"]
+        );
+    }
+}
