@@ -198,7 +198,7 @@ pub fn lint(source: &str, options: &Options<'_>) -> Linted {
             })
     });
     findings.sort_by_key(|f| (f.range.start, f.diagnostic.rule));
-    findings.dedup_by(|a, b| a.range == b.range && a.diagnostic.rule == b.diagnostic.rule);
+    findings.dedup_by(|a, b| a.range == b.range && a.diagnostic.rule == b.diagnostic.rule && a.diagnostic.message == b.diagnostic.message);
     Linted {
         text,
         read,

@@ -34,6 +34,56 @@ pub enum Command {
     #[command(after_help = "Examples:\n  debrief metrics postmortems/\n  \
                             debrief metrics --format csv postmortems/ > metrics.csv")]
     Metrics(MetricsArgs),
+    /// Check postmortems for blame, vague action items and missing structure.
+    #[command(after_help = "Examples:\n  debrief lint postmortems/\n  \
+                            debrief lint --format github postmortems/   # annotations in a GitHub workflow\n  \
+                            debrief lint --fix 2026-06-14-checkout.md   # names on the roster become roles\n  \
+                            cat draft.md | debrief lint -\n\n\
+                            Configuration: debrief.toml, found by walking up from each file (see `debrief explain`).")]
+    Lint(LintArgs),
+    /// List the lint rules, or explain one.
+    #[command(after_help = "Examples:\n  debrief explain\n  debrief explain named-individual")]
+    Explain(ExplainArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LintFormat {
+    /// rustc-style, with the source line and a caret under the words.
+    Human,
+    /// `{"files": [{"path", "diagnostics": [...]}]}`.
+    Json,
+    /// SARIF 2.1.0.
+    Sarif,
+    /// GitHub Actions workflow annotations.
+    Github,
+}
+
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = LintFormat::Human)]
+    pub format: LintFormat,
+    /// Apply safe rewrites (roster names become roles, who-questions become how-questions).
+    #[arg(long)]
+    pub fix: bool,
+    /// Use this configuration instead of the debrief.toml found next to each file.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// The date overdue action items are measured against, YYYY-MM-DD [default: today]
+    #[arg(long)]
+    pub today: Option<Date>,
+    /// Files checked at once [default: the number of cores]
+    #[arg(long, short)]
+    pub jobs: Option<usize>,
+    /// Files or directories (walked for Markdown files); `-` reads standard input.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// A rule id, such as named-individual; without one, every rule is listed.
+    pub rule: Option<String>,
 }
 
 #[derive(Debug, Args)]

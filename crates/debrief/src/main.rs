@@ -6,6 +6,7 @@
 mod cli;
 mod cmd;
 mod files;
+mod lint_output;
 mod report;
 
 use clap::Parser;
@@ -41,6 +42,8 @@ fn main() -> ExitCode {
         cli::Command::Fmt(args) => cmd::fmt::run(args),
         cli::Command::Show(args) => cmd::show::run(args),
         cli::Command::Metrics(args) => cmd::metrics::run(args),
+        cli::Command::Lint(args) => cmd::lint::run(args),
+        cli::Command::Explain(args) => cmd::explain::run(args),
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,

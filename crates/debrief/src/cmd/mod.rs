@@ -1,6 +1,8 @@
 //! One module per subcommand.
 
+pub mod explain;
 pub mod fmt;
+pub mod lint;
 pub mod metrics;
 pub mod new;
 pub mod show;
