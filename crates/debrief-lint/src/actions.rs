@@ -97,7 +97,12 @@ pub fn vague(text: &str) -> Option<&'static str> {
     if HEDGES.iter().any(|p| has(p)) {
         return Some("it is hedged; decide what will be done");
     }
-    let unbounded = UNBOUNDED.contains(&first)
+    // "Enhance the daily pipeline with synthetic monitoring" names the mechanism.
+    let mechanism = matches!(
+        first,
+        "improve" | "enhance" | "strengthen" | "optimise" | "optimize"
+    ) && (has("with") || has("by"));
+    let unbounded = (UNBOUNDED.contains(&first) && !mechanism)
         || (has("even more") || has("as much as possible") || has("where possible"))
         || (!measurable
             && words.iter().take(4).any(|w| {
@@ -108,6 +113,7 @@ pub fn vague(text: &str) -> Option<&'static str> {
             }));
     // "Make the deploy process safer": a comparison with no target.
     let comparative = matches!(first, "make" | "keep" | "ensure" | "get")
+        && words.len() <= 8
         && words.iter().any(|w| COMPARATIVES.contains(w));
     if (unbounded || comparative) && !measurable {
         return Some("\"better\" or \"more\" has no target; say what will exist when it is done");

@@ -14,9 +14,16 @@ pub(crate) fn check(
     hits: &[Hit],
     ctx: &Ctx<'_>,
     people_allowed: bool,
+    heading: bool,
     out: &mut Vec<Raw>,
 ) {
-    let names = names::find(sentence, &ctx.config.roster, &ctx.config.allowed_words);
+    // Headings are Title Case: a capital there says nothing about names.
+    let names = names::find(
+        sentence,
+        &ctx.config.roster,
+        &ctx.config.allowed_words,
+        !heading,
+    );
     let praise = hits.iter().any(|h| h.cue == Cue::Praise);
     if !people_allowed {
         for name in &names {
@@ -74,13 +81,19 @@ pub(crate) fn check(
                     ),
                 ))
             }
-            Cue::Counterfactual if !speculative_impact(sentence, end_word) => Some((
-                "counterfactual",
-                format!(
-                    "\"{}\" describes a past that did not happen",
-                    span_text(sentence, at, end_word)
-                ),
-            )),
+            Cue::Counterfactual
+                if !heading
+                    && past_counterfactual(sentence, hit.phrase, end_word)
+                    && !speculative_impact(sentence, end_word) =>
+            {
+                Some((
+                    "counterfactual",
+                    format!(
+                        "\"{}\" describes a past that did not happen",
+                        span_text(sentence, at, end_word)
+                    ),
+                ))
+            }
             Cue::IfWeHad => Some((
                 "counterfactual",
                 format!(
@@ -88,7 +101,7 @@ pub(crate) fn check(
                     span_text(sentence, at, end_word)
                 ),
             )),
-            Cue::Hindsight => Some((
+            Cue::Hindsight if !heading && hindsight(sentence, hit.phrase, at, end_word) => Some((
                 "hindsight",
                 format!(
                     "\"{}\" is hindsight: it was not obvious at the time",
@@ -171,7 +184,27 @@ fn who_question(sentence: &Sentence<'_>, names: &[Name], out: &mut Vec<Raw>) -> 
     }
     let words = &sentence.words;
     let first = words.first().map(|w| w.lower.as_str());
-    if matches!(first, Some("who" | "whose" | "who's")) {
+    // "Who missed this step?" asks for a culprit; "Who was the incident commander?" asks for
+    // a role.
+    let second = words.get(1).map_or("", |w| w.lower.as_str());
+    let asks_for_actor = !matches!(
+        second,
+        "is" | "was"
+            | "are"
+            | "were"
+            | "will"
+            | "else"
+            | "can"
+            | "should"
+            | "would"
+            | "to"
+            | "owns"
+            | "has"
+            | "had"
+            | "needs"
+            | "does"
+    );
+    if matches!(first, Some("who")) && asks_for_actor {
         let rewrite = how_question(words);
         out.push(Raw {
             rule: "who-question",
@@ -453,6 +486,80 @@ fn omission_of_action(sentence: &Sentence<'_>, phrase: &str, after: usize) -> bo
     }
 }
 
+/// "should have been caught", "could have avoided": a past that did not happen. Not "each
+/// repository should have clear rules" or "we should have alerting", which say what ought to
+/// exist from now on.
+fn past_counterfactual(sentence: &Sentence<'_>, phrase: &str, after: usize) -> bool {
+    if !(phrase.ends_with("have") || phrase.ends_with("'ve")) {
+        return true;
+    }
+    let mut k = after;
+    while sentence
+        .words
+        .get(k)
+        .is_some_and(|w| w.lower.ends_with("ly") || w.lower == "not" || w.lower == "also")
+    {
+        k += 1;
+    }
+    let Some(next) = sentence.words.get(k).map(|w| w.lower.as_str()) else {
+        return false;
+    };
+    const IRREGULAR: &[&str] = &[
+        "been",
+        "done",
+        "made",
+        "gone",
+        "seen",
+        "taken",
+        "known",
+        "caught",
+        "run",
+        "put",
+        "set",
+        "let",
+        "hit",
+        "cut",
+        "built",
+        "sent",
+        "spent",
+        "found",
+        "had",
+        "told",
+        "thought",
+        "brought",
+        "kept",
+        "left",
+        "lost",
+        "meant",
+        "paid",
+        "said",
+        "stood",
+        "understood",
+        "won",
+        "written",
+        "begun",
+        "chosen",
+        "driven",
+        "fallen",
+        "forgotten",
+        "given",
+        "hidden",
+        "spoken",
+        "stolen",
+        "broken",
+        "frozen",
+        "shown",
+        "grown",
+        "drawn",
+        "read",
+        "led",
+        "lead",
+        "got",
+        "gotten",
+    ];
+    IRREGULAR.contains(&next) || (next.ends_with("ed") && next.len() > 3)
+}
+
 /// "Up to 5,000 users could have been affected" is about the extent of impact.
 fn speculative_impact(sentence: &Sentence<'_>, after: usize) -> bool {
     let next = |k: usize| sentence.words.get(after + k).map(|w| w.lower.as_str());
@@ -504,6 +611,52 @@ fn individual_belief(sentence: &Sentence<'_>, at: usize, end: usize, names: &[Na
     // Agent: "... by the developer".
     (end..words.len().min(end + 8))
         .any(|i| words[i].lower == "by" && (i + 1..words.len().min(i + 4)).any(single))
+}
+
+/// "Clearly, the cache was the cause", "it was obviously wrong", "we could simply have
+/// restarted it": hindsight. Not "a dashboard that clearly showed the problem", "to clearly
+/// state", "very obviously crafted", "rather than simply revert".
+fn hindsight(sentence: &Sentence<'_>, phrase: &str, at: usize, end: usize) -> bool {
+    let word = |i: Option<usize>| {
+        i.and_then(|i| sentence.words.get(i))
+            .map_or("", |w| w.lower.as_str())
+    };
+    let before = word(at.checked_sub(1));
+    let after = word(Some(end));
+    let be = |w: &str| {
+        matches!(
+            w,
+            "is" | "was" | "are" | "were" | "be" | "been" | "being" | "it's"
+        )
+    };
+    match phrase {
+        "clearly" | "obviously" => {
+            if matches!(before, "very" | "so" | "quite" | "most" | "more" | "to") {
+                return false;
+            }
+            at == 0
+                || be(before)
+                || be(after)
+                || matches!(
+                    after,
+                    "the" | "a" | "an" | "wrong" | "broken" | "not" | "caused" | "should"
+                )
+        }
+        "simply" => {
+            let person_or_modal = |w: &str| {
+                PERSON_WORDS.contains(&w)
+                    || matches!(
+                        w,
+                        "could" | "should" | "would" | "have" | "just" | "had" | "can" | "must"
+                    )
+            };
+            person_or_modal(before)
+                || at
+                    .checked_sub(2)
+                    .is_some_and(|i| person_or_modal(word(Some(i))) && before == "have")
+        }
+        _ => true,
+    }
 }
 
 /// "nobody was watching", not "nobody was paged".

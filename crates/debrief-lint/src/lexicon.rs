@@ -152,7 +152,6 @@ const PHRASES: &[(&str, Cue)] = &[
     ("decided", Cue::Belief),
     ("chose", Cue::Belief),
     ("felt", Cue::Belief),
-    ("figured", Cue::Belief),
     ("nobody was", Cue::Inattention),
     ("no one was", Cue::Inattention),
     ("no-one was", Cue::Inattention),

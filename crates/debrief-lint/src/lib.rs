@@ -198,7 +198,11 @@ pub fn lint(source: &str, options: &Options<'_>) -> Linted {
             })
     });
     findings.sort_by_key(|f| (f.range.start, f.diagnostic.rule));
-    findings.dedup_by(|a, b| a.range == b.range && a.diagnostic.rule == b.diagnostic.rule && a.diagnostic.message == b.diagnostic.message);
+    findings.dedup_by(|a, b| {
+        a.range == b.range
+            && a.diagnostic.rule == b.diagnostic.rule
+            && a.diagnostic.message == b.diagnostic.message
+    });
     Linted {
         text,
         read,
@@ -224,7 +228,14 @@ fn narrative_checks(text: &str, read: &Read, ctx: &Ctx<'_>, findings: &mut Vec<F
                 .filter(|h| h.start >= sentence.range.start && h.end <= sentence.range.end)
                 .collect();
             raw.clear();
-            blame::check(&sentence, &inside, ctx, people_allowed, &mut raw);
+            blame::check(
+                &sentence,
+                &inside,
+                ctx,
+                people_allowed,
+                block.kind == ProseKind::Heading,
+                &mut raw,
+            );
             for r in raw.drain(..) {
                 let mut finding =
                     ctx.finding(r.rule, block.source_range(r.range), r.message, r.suggestion);

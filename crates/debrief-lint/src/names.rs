@@ -88,7 +88,12 @@ pub struct Name {
 }
 
 /// The people named in a sentence. `allowed` holds lower-case words never taken for names.
-pub fn find(sentence: &Sentence<'_>, roster: &Roster, allowed: &HashSet<String>) -> Vec<Name> {
+pub fn find(
+    sentence: &Sentence<'_>,
+    roster: &Roster,
+    allowed: &HashSet<String>,
+    heuristics: bool,
+) -> Vec<Name> {
     let words = &sentence.words;
     let mut out = Vec::new();
     let mut i = 0;
@@ -109,7 +114,10 @@ pub fn find(sentence: &Sentence<'_>, roster: &Roster, allowed: &HashSet<String>)
             i += n;
             continue;
         }
-        if word.text.len() > 1 && word.text.starts_with('@') {
+        if word.text.len() > 1
+            && word.text.starts_with('@')
+            && word.text[1..].starts_with(char::is_alphabetic)
+        {
             out.push(Name {
                 from: i,
                 to: i + 1,
@@ -119,7 +127,10 @@ pub fn find(sentence: &Sentence<'_>, roster: &Roster, allowed: &HashSet<String>)
             i += 1;
             continue;
         }
-        if let Some(n) = heuristic(words, i, allowed) {
+        if let Some(n) = heuristics
+            .then(|| heuristic(sentence, i, allowed))
+            .flatten()
+        {
             out.push(Name {
                 from: i,
                 to: i + n,
@@ -135,7 +146,8 @@ pub fn find(sentence: &Sentence<'_>, roster: &Roster, allowed: &HashSet<String>)
 }
 
 /// A name in no roster: how many words it spans, if word `i` starts one.
-fn heuristic(words: &[Word<'_>], i: usize, allowed: &HashSet<String>) -> Option<usize> {
+fn heuristic(sentence: &Sentence<'_>, i: usize, allowed: &HashSet<String>) -> Option<usize> {
+    let words = &sentence.words;
     let word = &words[i];
     if !could_be_name(word, allowed) {
         return None;
@@ -143,12 +155,17 @@ fn heuristic(words: &[Word<'_>], i: usize, allowed: &HashSet<String>) -> Option<
     let lists = lists();
     let bare = word.lower.trim_end_matches("'s");
     let given = lists.given.contains(bare);
-    let ambiguous = AMBIGUOUS.contains(&bare);
+    let ambiguous = AMBIGUOUS.contains(&bare) || lists.common_words.contains(bare);
     let next = words.get(i + 1);
     let previous = i.checked_sub(1).map(|p| words[p].lower.as_str());
-    // "Lloyd Middleton": a capitalised word after a given name is a surname.
-    let surname =
-        next.is_some_and(|n| could_be_name(n, allowed) && !n.text.ends_with("'s") && given);
+    // "Lloyd Middleton": a capitalised word right after a given name is a surname.
+    let surname = given
+        && !sentence.break_after(i)
+        && next.is_some_and(|n| {
+            could_be_name(n, allowed)
+                && !n.text.ends_with("'s")
+                && !lists.common_words.contains(n.lower.as_str())
+        });
     let span = if surname { 2 } else { 1 };
     let after = words.get(i + span).map(|w| w.lower.as_str());
     let acts = after.is_some_and(|a| HUMAN_VERBS.contains(&a));
@@ -163,20 +180,26 @@ fn heuristic(words: &[Word<'_>], i: usize, allowed: &HashSet<String>) -> Option<
             || after
                 .is_some_and(|a| a.chars().all(char::is_lowercase) && !FUNCTION_WORDS.contains(&a))
     } else if given {
-        // "Will", "May", "Mark": only where nothing but a person fits.
-        surname || acts || addressed
+        // "Will", "May", "Mark": only where nothing but a person fits; a capitalised word
+        // after one proves nothing in Title Case ("What Didn't Go So Well").
+        acts || addressed
     } else {
         // A name in no list: "Priya saved us", "Audun looked for the packages".
-        acts && !word.lower.ends_with('s')
-            || addressed && word.text.ends_with(|c: char| c.is_lowercase())
+        (acts && !word.lower.ends_with('s'))
+            || (addressed && word.text.ends_with(|c: char| c.is_lowercase()))
     };
     found.then_some(span)
 }
 
 /// Capitalised, alphabetic, not a known thing, not a common capitalised word.
 fn could_be_name(word: &Word<'_>, allowed: &HashSet<String>) -> bool {
-    let bare = word.lower.trim_end_matches("'s");
+    let bare = word
+        .lower
+        .trim_end_matches("'s")
+        .trim_end_matches("\u{2019}s");
     word.is_capitalised()
+        && !camel_case(word.text)
+        && !(word.lower.contains('\'') && !word.lower.ends_with("'s"))
         && word
             .text
             .chars()
@@ -188,8 +211,26 @@ fn could_be_name(word: &Word<'_>, allowed: &HashSet<String>) -> bool {
         && !COMMON.contains(&bare)
 }
 
+/// "JFrog", "GitGuardian", "PagerDuty": a capital after a lower-case letter makes a product
+/// name, except in "McMillan" and "MacLeod".
+fn camel_case(text: &str) -> bool {
+    // "JFrog", "SDKs": two capitals first.
+    if text.chars().nth(1).is_some_and(char::is_uppercase) {
+        return true;
+    }
+    let body = text
+        .strip_prefix("Mc")
+        .or_else(|| text.strip_prefix("Mac"))
+        .unwrap_or(text);
+    body.chars()
+        .zip(body.chars().skip(1))
+        .any(|(a, b)| a.is_lowercase() && b.is_uppercase())
+}
+
 struct Lists {
     given: HashSet<&'static str>,
+    /// Given names that are also common words.
+    common_words: HashSet<&'static str>,
     not_people: HashSet<&'static str>,
 }
 
@@ -207,6 +248,7 @@ fn lists() -> &'static Lists {
         given.extend(load(include_str!("../data/given-names-extra.txt")));
         Lists {
             given,
+            common_words: load(include_str!("../data/given-names-common-words.txt")),
             not_people: load(include_str!("../data/not-people.txt")),
         }
     })
@@ -250,7 +292,6 @@ const HUMAN_VERBS: &[&str] = &[
     "emailed",
     "decided",
     "decides",
-    "looked",
     "saved",
     "saves",
     "rescued",
@@ -629,7 +670,7 @@ mod tests {
     fn names(text: &str, roster: &Roster) -> Vec<String> {
         let mut out = Vec::new();
         for s in sentences(text) {
-            for n in find(&s, roster, &HashSet::new()) {
+            for n in find(&s, roster, &HashSet::new(), true) {
                 out.push(
                     s.words[n.from..n.to]
                         .iter()

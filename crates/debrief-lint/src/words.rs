@@ -24,11 +24,13 @@ impl Word<'_> {
 
     /// Two or more letters, all upper case: "AWS", "SRE", "CODE".
     pub fn is_all_caps(&self) -> bool {
-        self.text.chars().filter(|c| c.is_alphabetic()).count() >= 2
-            && self
-                .text
-                .chars()
-                .all(|c| !c.is_alphabetic() || c.is_uppercase())
+        let bare = self
+            .text
+            .strip_suffix("'s")
+            .or_else(|| self.text.strip_suffix("\u{2019}s"))
+            .unwrap_or(self.text);
+        bare.chars().filter(|c| c.is_alphabetic()).count() >= 2
+            && bare.chars().all(|c| !c.is_alphabetic() || c.is_uppercase())
     }
 }
 
