@@ -199,7 +199,7 @@ fn could_be_name(word: &Word<'_>, allowed: &HashSet<String>) -> bool {
         .trim_end_matches("\u{2019}s");
     word.is_capitalised()
         && !camel_case(word.text)
-        && !(word.lower.contains('\'') && !word.lower.ends_with("'s"))
+        && (word.lower.ends_with("'s") || !word.lower.contains('\''))
         && word
             .text
             .chars()
