@@ -22,7 +22,7 @@
 //! reported and the affected figures left unknown.
 
 use crate::model::{Milestone, Postmortem, TimelineEntry};
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use jiff::Timestamp;
 use serde::Serialize;
 use std::sync::OnceLock;
@@ -655,6 +655,7 @@ impl Vocabulary {
         }
         let automaton = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::DFA))
             .build(&patterns)
             // The patterns are the constant lists above: building cannot fail at run time
             // unless those lists are broken, which the unit tests would show first.

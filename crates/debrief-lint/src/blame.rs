@@ -183,10 +183,10 @@ fn who_question(sentence: &Sentence<'_>, names: &[Name], out: &mut Vec<Raw>) -> 
         return false;
     }
     let words = &sentence.words;
-    let first = words.first().map(|w| w.lower.as_str());
+    let first = words.first().map(|w| w.lower);
     // "Who missed this step?" asks for a culprit; "Who was the incident commander?" asks for
     // a role.
-    let second = words.get(1).map_or("", |w| w.lower.as_str());
+    let second = words.get(1).map_or("", |w| w.lower);
     let asks_for_actor = !matches!(
         second,
         "is" | "was"
@@ -222,19 +222,18 @@ fn who_question(sentence: &Sentence<'_>, names: &[Name], out: &mut Vec<Raw>) -> 
     if first == Some("why")
         && let Some(aux) = words.get(1)
         && matches!(
-            aux.lower.as_str(),
+            aux.lower,
             "did" | "didn't" | "would" | "wouldn't" | "was" | "were" | "had" | "hadn't"
         )
     {
-        let subject_is_person = words.get(2).is_some_and(|w| {
-            PERSON_WORDS.contains(&w.lower.as_str()) || INDIVIDUALS.contains(&w.lower.as_str())
-        }) || names
-            .iter()
-            .any(|n| n.from == 2 || (n.from == 3 && words[2].lower == "the"))
+        let subject_is_person = words
+            .get(2)
+            .is_some_and(|w| PERSON_WORDS.contains(&w.lower) || INDIVIDUALS.contains(&w.lower))
+            || names
+                .iter()
+                .any(|n| n.from == 2 || (n.from == 3 && words[2].lower == "the"))
             || (words.get(2).is_some_and(|w| w.lower == "the")
-                && words
-                    .get(3)
-                    .is_some_and(|w| ROLE_NOUNS.contains(&w.lower.as_str())));
+                && words.get(3).is_some_and(|w| ROLE_NOUNS.contains(&w.lower)));
         if subject_is_person {
             out.push(Raw {
                 rule: "who-question",
@@ -318,11 +317,22 @@ fn suggestion(rule: &str) -> Option<String> {
 /// "not careless", "without blame", "operator error is never a root cause": a judgement
 /// denied is not one.
 fn negated(sentence: &Sentence<'_>, from: usize, to: usize) -> bool {
-    let word = |i: usize| sentence.words.get(i).map_or("", |w| w.lower.as_str());
+    let word = |i: usize| sentence.words.get(i).map_or("", |w| w.lower);
     let denial = |w: &str| {
         matches!(
             w,
-            "no" | "not" | "never" | "without" | "nor" | "isn't" | "wasn't" | "aren't" | "weren't"
+            "no" | "not"
+                | "never"
+                | "without"
+                | "nor"
+                | "isn't"
+                | "wasn't"
+                | "aren't"
+                | "weren't"
+                | "isn\u{2019}t"
+                | "wasn\u{2019}t"
+                | "aren\u{2019}t"
+                | "weren\u{2019}t"
         )
     };
     let before = (from.saturating_sub(2)..from).any(|i| denial(word(i)));
@@ -339,7 +349,7 @@ fn judging(sentence: &Sentence<'_>, adverb: &str, after: usize) -> bool {
     sentence
         .words
         .get(after)
-        .is_some_and(|w| COGNITIVE.contains(&w.lower.as_str()))
+        .is_some_and(|w| COGNITIVE.contains(&w.lower))
 }
 
 const COGNITIVE: &[&str] = &[
@@ -438,7 +448,7 @@ fn person_subject(sentence: &Sentence<'_>, at: usize, names: &[Name]) -> bool {
     let words = &sentence.words;
     let start = at.saturating_sub(12);
     for i in (start..at).rev() {
-        let w = words[i].lower.as_str();
+        let w = words[i].lower;
         if CLAUSE_BREAKS.contains(&w) || sentence.break_after(i) {
             return false;
         }
@@ -467,7 +477,7 @@ fn omission_of_action(sentence: &Sentence<'_>, phrase: &str, after: usize) -> bo
     let Some(verb) = sentence.words.get(k) else {
         return false;
     };
-    let verb = verb.lower.as_str();
+    let verb = verb.lower;
     const STATES: &[&str] = &[
         "have", "has", "had", "know", "knew", "realise", "realize", "expect", "see", "receive",
         "received", "get", "hear", "exist", "happen", "work", "apply", "matter", "need", "seem",
@@ -501,7 +511,7 @@ fn past_counterfactual(sentence: &Sentence<'_>, phrase: &str, after: usize) -> b
     {
         k += 1;
     }
-    let Some(next) = sentence.words.get(k).map(|w| w.lower.as_str()) else {
+    let Some(next) = sentence.words.get(k).map(|w| w.lower) else {
         return false;
     };
     const IRREGULAR: &[&str] = &[
@@ -562,7 +572,7 @@ fn past_counterfactual(sentence: &Sentence<'_>, phrase: &str, after: usize) -> b
 
 /// "Up to 5,000 users could have been affected" is about the extent of impact.
 fn speculative_impact(sentence: &Sentence<'_>, after: usize) -> bool {
-    let next = |k: usize| sentence.words.get(after + k).map(|w| w.lower.as_str());
+    let next = |k: usize| sentence.words.get(after + k).map(|w| w.lower);
     let participle = if next(0) == Some("been") {
         next(1)
     } else {
@@ -592,16 +602,16 @@ fn speculative_impact(sentence: &Sentence<'_>, after: usize) -> bool {
 fn individual_belief(sentence: &Sentence<'_>, at: usize, end: usize, names: &[Name]) -> bool {
     let words = &sentence.words;
     let single = |i: usize| {
-        let w = words[i].lower.as_str();
+        let w = words[i].lower;
         INDIVIDUALS.contains(&w)
             || (ROLE_NOUNS.contains(&w)
                 && i > 0
-                && matches!(words[i - 1].lower.as_str(), "the" | "a" | "one"))
+                && matches!(words[i - 1].lower, "the" | "a" | "one"))
             || names.iter().any(|n| (n.from..n.to).contains(&i))
     };
     // Subject: read back to the start of the clause.
     for i in (at.saturating_sub(8)..at).rev() {
-        if CLAUSE_BREAKS.contains(&words[i].lower.as_str()) && i + 1 < at {
+        if CLAUSE_BREAKS.contains(&words[i].lower) && i + 1 < at {
             break;
         }
         if single(i) {
@@ -619,7 +629,7 @@ fn individual_belief(sentence: &Sentence<'_>, at: usize, end: usize, names: &[Na
 fn hindsight(sentence: &Sentence<'_>, phrase: &str, at: usize, end: usize) -> bool {
     let word = |i: Option<usize>| {
         i.and_then(|i| sentence.words.get(i))
-            .map_or("", |w| w.lower.as_str())
+            .map_or("", |w| w.lower)
     };
     let before = word(at.checked_sub(1));
     let after = word(Some(end));
@@ -666,7 +676,7 @@ fn inattention(sentence: &Sentence<'_>, phrase: &str, after: usize) -> bool {
     }
     sentence.words.get(after).is_some_and(|w| {
         matches!(
-            w.lower.as_str(),
+            w.lower,
             "watching" | "paying" | "looking" | "checking" | "monitoring" | "reading" | "following"
         )
     })

@@ -6,7 +6,7 @@
 //! means from the words around it (who the subject is, whether it is quoted, whether it is a
 //! question): these lists say what to look at, not what to report.
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use std::sync::OnceLock;
 
 /// What a phrase signals.
@@ -191,23 +191,37 @@ pub struct Hit {
 
 struct Automaton {
     automaton: AhoCorasick,
+    /// The index into `PHRASES` of each pattern: phrases with an apostrophe are also matched
+    /// with a typographic one ("didn’t").
+    phrase_of: Vec<usize>,
 }
 
 static AUTOMATON: OnceLock<Automaton> = OnceLock::new();
 
 fn automaton() -> &'static Automaton {
     AUTOMATON.get_or_init(|| {
-        let patterns: Vec<&str> = PHRASES
-            .iter()
-            .map(|(p, _)| p.trim_end_matches('*'))
-            .collect();
+        let mut patterns: Vec<String> = Vec::new();
+        let mut phrase_of = Vec::new();
+        for (i, (phrase, _)) in PHRASES.iter().enumerate() {
+            let pattern = phrase.trim_end_matches('*');
+            patterns.push(pattern.to_string());
+            phrase_of.push(i);
+            if pattern.contains('\'') {
+                patterns.push(pattern.replace('\'', "\u{2019}"));
+                phrase_of.push(i);
+            }
+        }
         let automaton = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::DFA))
             .ascii_case_insensitive(true)
             .build(&patterns)
             // The patterns are the constant list above; the unit tests build it first.
             .unwrap_or_else(|e| unreachable!("lexicon automaton: {e}"));
-        Automaton { automaton }
+        Automaton {
+            automaton,
+            phrase_of,
+        }
     })
 }
 
@@ -215,8 +229,9 @@ fn automaton() -> &'static Automaton {
 pub fn hits(text: &str) -> Vec<Hit> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
-    for m in automaton().automaton.find_overlapping_iter(text) {
-        let (phrase, cue) = PHRASES[m.pattern().as_usize()];
+    let automaton = automaton();
+    for m in automaton.automaton.find_overlapping_iter(text) {
+        let (phrase, cue) = PHRASES[automaton.phrase_of[m.pattern().as_usize()]];
         let (start, end) = (m.start(), m.end());
         let boundary_before = start == 0 || !is_word_byte(bytes[start - 1]);
         let mut end_word = end;

@@ -221,7 +221,8 @@ fn narrative_checks(text: &str, read: &Read, ctx: &Ctx<'_>, findings: &mut Vec<F
             .and_then(|i| read.postmortem.sections.get(i))
             .is_some_and(|s| matches!(s.body, SectionBody::Other(_)) && lists_people(&s.heading));
         let hits = lexicon::hits(&block.text);
-        for sentence in words::sentences(&block.text) {
+        let lower = block.text.to_ascii_lowercase();
+        for sentence in words::sentences(&block.text, &lower) {
             let inside: Vec<_> = hits
                 .iter()
                 .copied()

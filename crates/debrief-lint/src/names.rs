@@ -38,11 +38,7 @@ impl Roster {
     /// The person whose full name starts at word `i`, or whose first name is word `i` when
     /// no one else on the roster shares it: (words matched, role).
     fn at(&self, words: &[Word<'_>], i: usize) -> Option<(usize, Option<&str>)> {
-        let word = |k: usize| {
-            words
-                .get(k)
-                .map(|w| w.text.trim_end_matches("'s").trim_end_matches("\u{2019}s"))
-        };
+        let word = |k: usize| words.get(k).map(|w| w.bare_text());
         for person in &self.people {
             if person
                 .words
@@ -99,7 +95,7 @@ pub fn find(
     let mut i = 0;
     while i < words.len() {
         let word = &words[i];
-        let bare = word.lower.trim_end_matches("'s");
+        let bare = word.bare();
         if allowed.contains(bare) {
             i += 1;
             continue;
@@ -153,21 +149,21 @@ fn heuristic(sentence: &Sentence<'_>, i: usize, allowed: &HashSet<String>) -> Op
         return None;
     }
     let lists = lists();
-    let bare = word.lower.trim_end_matches("'s");
+    let bare = word.bare();
     let given = lists.given.contains(bare);
     let ambiguous = AMBIGUOUS.contains(&bare) || lists.common_words.contains(bare);
     let next = words.get(i + 1);
-    let previous = i.checked_sub(1).map(|p| words[p].lower.as_str());
+    let previous = i.checked_sub(1).map(|p| words[p].lower);
     // "Lloyd Middleton": a capitalised word right after a given name is a surname.
     let surname = given
         && !sentence.break_after(i)
         && next.is_some_and(|n| {
             could_be_name(n, allowed)
                 && !n.text.ends_with("'s")
-                && !lists.common_words.contains(n.lower.as_str())
+                && !lists.common_words.contains(n.lower)
         });
     let span = if surname { 2 } else { 1 };
-    let after = words.get(i + span).map(|w| w.lower.as_str());
+    let after = words.get(i + span).map(|w| w.lower);
     let acts = after.is_some_and(|a| HUMAN_VERBS.contains(&a));
     let addressed = previous.is_some_and(|p| ADDRESSING.contains(&p));
     let sentence_start = i == 0 || previous.is_some_and(|p| p == "and" && i == 2);
@@ -193,10 +189,7 @@ fn heuristic(sentence: &Sentence<'_>, i: usize, allowed: &HashSet<String>) -> Op
 
 /// Capitalised, alphabetic, not a known thing, not a common capitalised word.
 fn could_be_name(word: &Word<'_>, allowed: &HashSet<String>) -> bool {
-    let bare = word
-        .lower
-        .trim_end_matches("'s")
-        .trim_end_matches("\u{2019}s");
+    let bare = word.bare();
     word.is_capitalised()
         && !camel_case(word.text)
         && (word.lower.ends_with("'s") || !word.lower.contains('\''))
@@ -669,7 +662,8 @@ mod tests {
 
     fn names(text: &str, roster: &Roster) -> Vec<String> {
         let mut out = Vec::new();
-        for s in sentences(text) {
+        let lower = text.to_ascii_lowercase();
+        for s in sentences(text, &lower) {
             for n in find(&s, roster, &HashSet::new(), true) {
                 out.push(
                     s.words[n.from..n.to]

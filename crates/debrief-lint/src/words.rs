@@ -7,15 +7,25 @@ use std::ops::Range;
 pub struct Word<'a> {
     /// As written.
     pub text: &'a str,
-    /// Lower case.
-    pub lower: String,
+    /// Lower case (ASCII letters lowered; the same bytes otherwise).
+    pub lower: &'a str,
     /// Byte range in the prose text.
     pub range: Range<usize>,
     /// Inside quotation marks: a mention ("operator error" is never a root cause), not a use.
     pub quoted: bool,
 }
 
-impl Word<'_> {
+impl<'a> Word<'a> {
+    /// The word without a possessive `'s`: "Priya's" gives "priya" (of [`Word::lower`]).
+    pub fn bare(&self) -> &'a str {
+        possessive_stem(self.lower)
+    }
+
+    /// The word as written without a possessive `'s`.
+    pub fn bare_text(&self) -> &'a str {
+        possessive_stem(self.text)
+    }
+
     /// First letter upper case, the rest not all upper case: "Priya", "Kafka", not "AWS".
     pub fn is_capitalised(&self) -> bool {
         let mut chars = self.text.chars();
@@ -91,12 +101,20 @@ impl Sentence<'_> {
     }
 }
 
+/// "Priya's" and "Priya’s" give "Priya".
+pub fn possessive_stem(word: &str) -> &str {
+    word.strip_suffix("'s")
+        .or_else(|| word.strip_suffix("\u{2019}s"))
+        .unwrap_or(word)
+}
+
 const ABBREVIATIONS: [&str; 12] = [
     "e.g", "i.e", "etc", "vs", "mr", "mrs", "ms", "dr", "approx", "incl", "no", "fig",
 ];
 
-/// Splits prose into sentences and words.
-pub fn sentences(text: &str) -> Vec<Sentence<'_>> {
+/// Splits prose into sentences and words. `lower` is `text` with ASCII letters lowered
+/// (`str::to_ascii_lowercase`), so that the words' lower-case forms are slices of it.
+pub fn sentences<'a>(text: &'a str, lower: &'a str) -> Vec<Sentence<'a>> {
     let mut out = Vec::new();
     let mut start = 0;
     let bytes = text.as_bytes();
@@ -117,19 +135,24 @@ pub fn sentences(text: &str) -> Vec<Sentence<'_>> {
                 b == b'.' && ABBREVIATIONS.contains(&word_before.to_ascii_lowercase().as_str());
             let decimal = b == b'.' && next.is_some_and(|n| n.is_ascii_digit());
             if ends && !abbreviation && !decimal {
-                push_sentence(text, start..i + 1, &mut out);
+                push_sentence(text, lower, start..i + 1, &mut out);
                 start = i + 1;
             }
         }
         i += 1;
     }
     if start < text.len() {
-        push_sentence(text, start..text.len(), &mut out);
+        push_sentence(text, lower, start..text.len(), &mut out);
     }
     out
 }
 
-fn push_sentence<'a>(text: &'a str, range: Range<usize>, out: &mut Vec<Sentence<'a>>) {
+fn push_sentence<'a>(
+    text: &'a str,
+    lower: &'a str,
+    range: Range<usize>,
+    out: &mut Vec<Sentence<'a>>,
+) {
     let slice = &text[range.clone()];
     let lead = slice.len() - slice.trim_start().len();
     let range = range.start + lead..range.end;
@@ -137,7 +160,7 @@ fn push_sentence<'a>(text: &'a str, range: Range<usize>, out: &mut Vec<Sentence<
         return;
     }
     let sentence_text = &text[range.clone()];
-    let words = words(sentence_text, range.start);
+    let words = words(sentence_text, &lower[range.clone()], range.start);
     if !words.is_empty() {
         out.push(Sentence {
             text: sentence_text,
@@ -149,66 +172,69 @@ fn push_sentence<'a>(text: &'a str, range: Range<usize>, out: &mut Vec<Sentence<
 
 /// Words: letters, digits, apostrophes and inner hyphens. URLs, e-mail addresses and paths are
 /// not words. `@handles` keep their `@`.
-fn words(text: &str, base: usize) -> Vec<Word<'_>> {
-    let mut out = Vec::new();
+fn words<'a>(text: &'a str, lower: &'a str, base: usize) -> Vec<Word<'a>> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(text.len() / 6);
     let mut quoted = false;
-    let mut chars = text.char_indices().peekable();
-    while let Some(&(i, c)) = chars.peek() {
+    let mut i = 0;
+    // The character at a byte offset (ASCII without decoding).
+    let char_at = |at: usize| -> Option<char> {
+        match bytes.get(at) {
+            Some(&b) if b < 0x80 => Some(char::from(b)),
+            Some(_) => text[at..].chars().next(),
+            None => None,
+        }
+    };
+    while i < bytes.len() {
+        let Some(c) = char_at(i) else { break };
+        let width = c.len_utf8();
         if matches!(c, '"' | '\u{201c}' | '\u{201d}') {
             quoted = match c {
                 '\u{201c}' => true,
                 '\u{201d}' => false,
                 _ => !quoted,
             };
-            chars.next();
+            i += width;
             continue;
         }
         if !(c.is_alphanumeric() || c == '@') {
-            chars.next();
+            i += width;
             continue;
         }
         // URLs are not words: skip to the next white space.
-        let rest = &text[i..];
-        if rest.starts_with("http://") || rest.starts_with("https://") || rest.starts_with("www.") {
-            while chars.peek().is_some_and(|&(_, d)| !d.is_whitespace()) {
-                chars.next();
+        if (c == 'h' || c == 'w')
+            && (text[i..].starts_with("http://")
+                || text[i..].starts_with("https://")
+                || text[i..].starts_with("www."))
+        {
+            while char_at(i).is_some_and(|d| !d.is_whitespace()) {
+                i += char_at(i).map_or(1, char::len_utf8);
             }
             continue;
         }
         let start = i;
-        let mut end = i;
-        while let Some(&(j, d)) = chars.peek() {
+        let mut end = i + width;
+        // Paths, e-mail addresses and times are not words either.
+        let mut not_a_word = false;
+        while let Some(d) = char_at(end) {
             let inner = matches!(d, '\'' | '\u{2019}' | '-' | '.' | '/' | ':' | '@' | '_');
             if d.is_alphanumeric()
-                || (inner
-                    && text[j + d.len_utf8()..]
-                        .chars()
-                        .next()
-                        .is_some_and(char::is_alphanumeric))
-                || (d == '@' && j == start)
+                || (inner && char_at(end + d.len_utf8()).is_some_and(char::is_alphanumeric))
             {
-                end = j + d.len_utf8();
-                chars.next();
+                not_a_word |= matches!(d, '/' | ':' | '@');
+                end += d.len_utf8();
             } else {
                 break;
             }
         }
-        let raw = &text[start..end];
-        if raw.contains("://")
-            || raw.starts_with("www.")
-            || raw.contains('/')
-            || (raw.contains('@') && !raw.starts_with('@'))
-            || raw.contains(':')
-        {
+        i = end;
+        if not_a_word {
             continue;
         }
-        // "checkout." keeps a dot inside only between letters of a file name: "app.py".
-        let word = raw.trim_end_matches('.');
-        let lower = word.to_lowercase().replace('\u{2019}', "'");
         out.push(Word {
-            text: word,
-            lower,
-            range: base + start..base + start + word.len(),
+            text: &text[start..end],
+            lower: &lower[start..end],
+            range: base + start..base + end,
             quoted,
         });
     }
@@ -221,9 +247,9 @@ mod tests {
 
     #[test]
     fn sentences_and_words() {
-        let s = sentences(
-            "Priya saved us. Who missed this step? See https://x.io/a, e.g. the v1.2 docs.",
-        );
+        let text = "Priya saved us. Who missed this step? See https://x.io/a, e.g. the v1.2 docs.";
+        let lower = text.to_ascii_lowercase();
+        let s = sentences(text, &lower);
         let texts: Vec<&str> = s.iter().map(|s| s.text).collect();
         assert_eq!(
             texts,
@@ -241,14 +267,18 @@ mod tests {
 
     #[test]
     fn quotes_mark_mentions() {
-        let s = sentences("\u{201c}operator error\u{201d} is never a root cause");
+        let text = "\u{201c}operator error\u{201d} is never a root cause";
+        let lower = text.to_ascii_lowercase();
+        let s = sentences(text, &lower);
         assert!(s[0].words[0].quoted && s[0].words[1].quoted && !s[0].words[2].quoted);
         assert_eq!(s[0].find("operator error"), None);
     }
 
     #[test]
     fn handles_and_emails() {
-        let s = sentences("@stevekuznetsov pings ops@example.com about it");
+        let text = "@stevekuznetsov pings ops@example.com about it";
+        let lower = text.to_ascii_lowercase();
+        let s = sentences(text, &lower);
         let words: Vec<&str> = s[0].words.iter().map(|w| w.text).collect();
         assert_eq!(words, ["@stevekuznetsov", "pings", "about", "it"]);
     }

@@ -1,28 +1,133 @@
 //! How `debrief lint` prints its findings: rustc-style for people, JSON for scripts, SARIF for
 //! code-scanning tools, workflow annotations for GitHub Actions.
+//!
+//! Each file's findings are rendered on the worker thread that linted it, as one chunk; the
+//! main thread writes the chunks in input order between the format's prefix and suffix, so
+//! memory stays flat however large the tree.
 
+use crate::cli::LintFormat;
 use debrief_core::{LineIndex, Severity};
-use debrief_lint::{Config, Finding, Linted, RULES};
-use serde_json::{Value, json};
+use debrief_lint::{Finding, Linted, RULES};
+use serde_json::json;
 use std::fmt::Write as _;
 use std::io::IsTerminal;
-use std::sync::Arc;
-
-/// One file's result.
-pub struct FileReport {
-    /// As given on the command line (or `<stdin>`).
-    pub path: String,
-    /// The findings and the text they point into.
-    pub linted: Linted,
-    /// The configuration it was checked with.
-    pub config: Arc<Config>,
-    /// Fixes applied: (line, description).
-    pub fixed: Vec<(u32, String)>,
-}
 
 /// Colour when standard output is a terminal and `NO_COLOR` is not set.
 pub fn colour_wanted() -> bool {
     std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+/// Counts of findings by severity.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Counts {
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+}
+
+impl Counts {
+    pub fn of(findings: &[Finding]) -> Counts {
+        let mut counts = Counts::default();
+        for f in findings {
+            match f.diagnostic.severity {
+                Severity::Error => counts.errors += 1,
+                Severity::Warning => counts.warnings += 1,
+                Severity::Info => counts.infos += 1,
+            }
+        }
+        counts
+    }
+
+    pub fn add(&mut self, other: Counts) {
+        self.errors += other.errors;
+        self.warnings += other.warnings;
+        self.infos += other.infos;
+    }
+
+    fn total(self) -> usize {
+        self.errors + self.warnings + self.infos
+    }
+}
+
+/// What comes before the first file's chunk.
+pub fn prefix(format: LintFormat) -> String {
+    match format {
+        LintFormat::Human | LintFormat::Github => String::new(),
+        LintFormat::Json => "{\"files\": [\n".to_string(),
+        LintFormat::Sarif => {
+            let rules: Vec<serde_json::Value> = RULES
+                .iter()
+                .map(|r| {
+                    json!({
+                        "id": r.id,
+                        "name": r.id,
+                        "shortDescription": {"text": r.summary},
+                        "fullDescription": {"text": r.description},
+                        "help": {"text": format!("{}\n\nReported:\n{}\n\nInstead:\n{}", r.description, r.bad, r.good)},
+                        "defaultConfiguration": {"level": sarif_level(r.severity)},
+                        "properties": {"category": r.category.name()},
+                    })
+                })
+                .collect();
+            let driver = json!({
+                "name": "debrief",
+                "version": env!("CARGO_PKG_VERSION"),
+                "informationUri": "https://example.invalid/debrief",
+                "rules": rules,
+            });
+            format!(
+                "{{\n\"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n\"version\": \"2.1.0\",\n\"runs\": [{{\n\"tool\": {{\"driver\": {driver}}},\n\"results\": [\n"
+            )
+        }
+    }
+}
+
+/// What separates two non-empty chunks.
+pub fn separator(format: LintFormat) -> &'static str {
+    match format {
+        LintFormat::Json | LintFormat::Sarif => ",\n",
+        LintFormat::Human | LintFormat::Github => "",
+    }
+}
+
+/// What comes after the last chunk.
+pub fn suffix(format: LintFormat, files: usize, counts: Counts) -> String {
+    match format {
+        LintFormat::Json => "\n]}\n".to_string(),
+        LintFormat::Sarif => "\n]\n}]\n}\n".to_string(),
+        LintFormat::Github => String::new(),
+        LintFormat::Human => {
+            let total = counts.total();
+            if total == 0 {
+                format!("{files} file{} checked, no findings\n", plural(files))
+            } else {
+                format!(
+                    "{total} finding{} ({} error{}, {} warning{}, {} info) in {files} file{}\n",
+                    plural(total),
+                    counts.errors,
+                    plural(counts.errors),
+                    counts.warnings,
+                    plural(counts.warnings),
+                    counts.infos,
+                    plural(files)
+                )
+            }
+        }
+    }
+}
+
+/// One file's chunk; empty when the format writes nothing for a clean file.
+pub fn chunk(format: LintFormat, path: &str, linted: &Linted, colour: bool) -> String {
+    match format {
+        LintFormat::Human => human(path, linted, colour),
+        LintFormat::Json => json_file(path, &linted.findings),
+        LintFormat::Sarif => sarif_results(path, &linted.findings),
+        LintFormat::Github => github(path, &linted.findings),
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
 }
 
 struct Paint(bool);
@@ -39,126 +144,97 @@ impl Paint {
 
 /// rustc-style: the message, the location, the source line with a caret under the words, the
 /// suggestion.
-pub fn human(reports: &[FileReport], colour: bool) -> String {
+fn human(path: &str, linted: &Linted, colour: bool) -> String {
     let paint = Paint(colour);
     let mut out = String::new();
-    let (mut errors, mut warnings, mut infos) = (0, 0, 0);
-    for report in reports {
-        let index = LineIndex::new(&report.linted.text);
-        for finding in &report.linted.findings {
-            let d = &finding.diagnostic;
-            let (label, code) = match d.severity {
-                Severity::Error => {
-                    errors += 1;
-                    ("error", "1;31")
-                }
-                Severity::Warning => {
-                    warnings += 1;
-                    ("warning", "1;33")
-                }
-                Severity::Info => {
-                    infos += 1;
-                    ("info", "1;36")
-                }
-            };
-            let _ = writeln!(
-                out,
-                "{}: {}",
-                paint.paint(code, &format!("{label}[{}]", d.rule)),
-                paint.paint("1", &d.message)
-            );
-            let gutter = d.span.line.to_string().len();
-            let pad = " ".repeat(gutter);
-            let _ = writeln!(
-                out,
-                "{pad}{} {}:{}:{}",
-                paint.paint("1;34", "-->"),
-                report.path,
-                d.span.line,
-                d.span.column
-            );
-            let line = index.line_text(d.span.line);
-            if !line.trim().is_empty() {
-                let start = d.span.column.saturating_sub(1) as usize;
-                let width = if d.span.end_line == d.span.line {
-                    (d.span.end_column.saturating_sub(d.span.column) as usize).max(1)
-                } else {
-                    line.chars().count().saturating_sub(start).max(1)
-                };
-                let _ = writeln!(out, "{pad} {}", paint.paint("1;34", "|"));
-                let _ = writeln!(
-                    out,
-                    "{} {} {line}",
-                    paint.paint("1;34", &d.span.line.to_string()),
-                    paint.paint("1;34", "|")
-                );
-                let caret = format!("{}{}", " ".repeat(start), "^".repeat(width));
-                let _ = writeln!(
-                    out,
-                    "{pad} {} {}",
-                    paint.paint("1;34", "|"),
-                    paint.paint(code, &caret)
-                );
-            }
-            if let Some(suggestion) = &d.suggestion {
-                let _ = writeln!(
-                    out,
-                    "{pad} {} {}: {suggestion}",
-                    paint.paint("1;34", "="),
-                    paint.paint("1", "help")
-                );
-            }
-            out.push('\n');
-        }
+    if linted.findings.is_empty() {
+        return out;
     }
-    let total = errors + warnings + infos;
-    if total == 0 {
+    let index = LineIndex::new(&linted.text);
+    for finding in &linted.findings {
+        let d = &finding.diagnostic;
+        let (label, code) = match d.severity {
+            Severity::Error => ("error", "1;31"),
+            Severity::Warning => ("warning", "1;33"),
+            Severity::Info => ("info", "1;36"),
+        };
         let _ = writeln!(
             out,
-            "{} file{} checked, no findings",
-            reports.len(),
-            plural(reports.len())
+            "{}: {}",
+            paint.paint(code, &format!("{label}[{}]", d.rule)),
+            paint.paint("1", &d.message)
         );
-    } else {
+        let pad = " ".repeat(d.span.line.to_string().len());
         let _ = writeln!(
             out,
-            "{total} finding{} ({errors} error{}, {warnings} warning{}, {infos} info) in {} file{}",
-            plural(total),
-            plural(errors),
-            plural(warnings),
-            reports.len(),
-            plural(reports.len())
+            "{pad}{} {path}:{}:{}",
+            paint.paint("1;34", "-->"),
+            d.span.line,
+            d.span.column
         );
+        let line = index.line_text(d.span.line);
+        if !line.trim().is_empty() {
+            let start = d.span.column.saturating_sub(1) as usize;
+            let width = if d.span.end_line == d.span.line {
+                (d.span.end_column.saturating_sub(d.span.column) as usize).max(1)
+            } else {
+                line.chars().count().saturating_sub(start).max(1)
+            };
+            let bar = paint.paint("1;34", "|");
+            let _ = writeln!(out, "{pad} {bar}");
+            let _ = writeln!(
+                out,
+                "{} {bar} {line}",
+                paint.paint("1;34", &d.span.line.to_string())
+            );
+            let caret = format!("{}{}", " ".repeat(start), "^".repeat(width));
+            let _ = writeln!(out, "{pad} {bar} {}", paint.paint(code, &caret));
+        }
+        if let Some(suggestion) = &d.suggestion {
+            let _ = writeln!(
+                out,
+                "{pad} {} {}: {suggestion}",
+                paint.paint("1;34", "="),
+                paint.paint("1", "help")
+            );
+        }
+        out.push('\n');
     }
     out
 }
 
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
+/// A JSON string literal.
+fn string(text: &str) -> String {
+    serde_json::to_string(text).unwrap_or_else(|_| "\"\"".to_string())
 }
 
-fn finding_json(finding: &Finding) -> Value {
-    let d = &finding.diagnostic;
-    json!({
-        "rule": d.rule,
-        "category": finding.category.name(),
-        "severity": d.severity.name(),
-        "line": d.span.line,
-        "column": d.span.column,
-        "end_line": d.span.end_line,
-        "end_column": d.span.end_column,
-        "message": d.message,
-        "suggestion": d.suggestion,
-    })
-}
-
-/// `{"files": [{"path", "diagnostics": [...]}]}`.
-pub fn json(reports: &[FileReport]) -> anyhow::Result<String> {
-    let files: Vec<Value> = reports
-        .iter()
-        .map(|r| json!({"path": r.path, "diagnostics": r.linted.findings.iter().map(finding_json).collect::<Vec<_>>()}))
-        .collect();
-    Ok(serde_json::to_string_pretty(&json!({ "files": files }))? + "\n")
+/// `{"path": …, "diagnostics": [{rule, category, severity, line, column, end_line,
+/// end_column, message, suggestion}]}`, one diagnostic a line.
+fn json_file(path: &str, findings: &[Finding]) -> String {
+    let mut out = format!("{{\"path\": {}, \"diagnostics\": [", string(path));
+    for (i, f) in findings.iter().enumerate() {
+        let d = &f.diagnostic;
+        let suggestion = d
+            .suggestion
+            .as_deref()
+            .map_or_else(|| "null".to_string(), string);
+        let _ = write!(
+            out,
+            "{}\n  {{\"rule\": \"{}\", \"category\": \"{}\", \"severity\": \"{}\", \"line\": {}, \"column\": {}, \"end_line\": {}, \"end_column\": {}, \"message\": {}, \"suggestion\": {}}}",
+            if i == 0 { "" } else { "," },
+            d.rule,
+            f.category.name(),
+            d.severity.name(),
+            d.span.line,
+            d.span.column,
+            d.span.end_line,
+            d.span.end_column,
+            string(&d.message),
+            suggestion
+        );
+    }
+    out.push_str(if findings.is_empty() { "]}" } else { "\n]}" });
+    out
 }
 
 fn sarif_level(severity: Severity) -> &'static str {
@@ -169,81 +245,52 @@ fn sarif_level(severity: Severity) -> &'static str {
     }
 }
 
-/// SARIF 2.1.0, with every rule's documentation in `rules[]`.
-pub fn sarif(reports: &[FileReport]) -> anyhow::Result<String> {
-    let rules: Vec<Value> = RULES
-        .iter()
-        .map(|r| {
-            json!({
-                "id": r.id,
-                "name": r.id,
-                "shortDescription": {"text": r.summary},
-                "fullDescription": {"text": r.description},
-                "help": {"text": format!("{}\n\nReported:\n{}\n\nInstead:\n{}", r.description, r.bad, r.good)},
-                "defaultConfiguration": {"level": sarif_level(r.severity)},
-                "properties": {"category": r.category.name()},
-            })
-        })
-        .collect();
-    let mut results = Vec::new();
-    for report in reports {
-        for finding in &report.linted.findings {
-            let d = &finding.diagnostic;
-            let mut message = d.message.clone();
-            if let Some(s) = &d.suggestion {
-                message.push_str(&format!(" ({s})"));
-            }
-            let mut result = json!({
-                "ruleId": d.rule,
-                "ruleIndex": RULES.iter().position(|r| r.id == d.rule),
-                "level": sarif_level(d.severity),
-                "message": {"text": message},
-                "locations": [{
-                    "physicalLocation": {
-                        "artifactLocation": {"uri": uri(&report.path)},
-                        "region": {
-                            "startLine": d.span.line,
-                            "startColumn": d.span.column,
-                            "endLine": d.span.end_line,
-                            "endColumn": d.span.end_column.max(d.span.column + u32::from(d.span.end_line == d.span.line && d.span.end_column <= d.span.column)),
-                        },
-                    },
-                }],
-            });
-            if let Some(replacement) = &finding.fix {
-                result["fixes"] = json!([{
-                    "description": {"text": format!("replace with \"{replacement}\"")},
-                    "artifactChanges": [{
-                        "artifactLocation": {"uri": uri(&report.path)},
-                        "replacements": [{
-                            "deletedRegion": {
-                                "startLine": d.span.line,
-                                "startColumn": d.span.column,
-                                "endLine": d.span.end_line,
-                                "endColumn": d.span.end_column,
-                            },
-                            "insertedContent": {"text": replacement},
-                        }],
-                    }],
-                }]);
-            }
-            results.push(result);
+/// SARIF results of one file, comma-separated.
+fn sarif_results(path: &str, findings: &[Finding]) -> String {
+    let uri = string(&uri(path));
+    let mut results = Vec::with_capacity(findings.len());
+    for finding in findings {
+        let d = &finding.diagnostic;
+        let mut message = d.message.clone();
+        if let Some(s) = &d.suggestion {
+            let _ = write!(message, " ({s})");
         }
+        // SARIF regions are never empty: a point is one column wide.
+        let end_column = if d.span.end_line == d.span.line {
+            d.span.end_column.max(d.span.column + 1)
+        } else {
+            d.span.end_column
+        };
+        let region = format!(
+            "{{\"startLine\": {}, \"startColumn\": {}, \"endLine\": {}, \"endColumn\": {end_column}}}",
+            d.span.line, d.span.column, d.span.end_line
+        );
+        let rule_index = RULES
+            .iter()
+            .position(|r| r.id == d.rule)
+            .map_or("null".to_string(), |i| i.to_string());
+        let mut result = format!(
+            "{{\"ruleId\": \"{}\", \"ruleIndex\": {rule_index}, \"level\": \"{}\", \"message\": {{\"text\": {}}}, \"locations\": [{{\"physicalLocation\": {{\"artifactLocation\": {{\"uri\": {uri}}}, \"region\": {region}}}}}]",
+            d.rule,
+            sarif_level(d.severity),
+            string(&message)
+        );
+        if let Some(replacement) = &finding.fix {
+            let deleted = format!(
+                "{{\"startLine\": {}, \"startColumn\": {}, \"endLine\": {}, \"endColumn\": {}}}",
+                d.span.line, d.span.column, d.span.end_line, d.span.end_column
+            );
+            let _ = write!(
+                result,
+                ", \"fixes\": [{{\"description\": {{\"text\": {}}}, \"artifactChanges\": [{{\"artifactLocation\": {{\"uri\": {uri}}}, \"replacements\": [{{\"deletedRegion\": {deleted}, \"insertedContent\": {{\"text\": {}}}}}]}}]}}]",
+                string(&format!("replace with \"{replacement}\"")),
+                string(replacement)
+            );
+        }
+        result.push('}');
+        results.push(result);
     }
-    let log = json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "debrief",
-                "version": env!("CARGO_PKG_VERSION"),
-                "informationUri": "https://example.invalid/debrief",
-                "rules": rules,
-            }},
-            "results": results,
-        }],
-    });
-    Ok(serde_json::to_string_pretty(&log)? + "\n")
+    results.join(",\n")
 }
 
 /// A relative path as a URI reference: forward slashes, spaces and `%` escaped.
@@ -264,32 +311,30 @@ fn uri(path: &str) -> String {
 }
 
 /// `::warning file=…,line=…,col=…,endLine=…,endColumn=…,title=…::message`.
-pub fn github(reports: &[FileReport]) -> String {
+fn github(path: &str, findings: &[Finding]) -> String {
     let mut out = String::new();
-    for report in reports {
-        for finding in &report.linted.findings {
-            let d = &finding.diagnostic;
-            let level = match d.severity {
-                Severity::Error => "error",
-                Severity::Warning => "warning",
-                Severity::Info => "notice",
-            };
-            let mut message = d.message.clone();
-            if let Some(s) = &d.suggestion {
-                message.push_str(&format!(" ({s})"));
-            }
-            let _ = writeln!(
-                out,
-                "::{level} file={},line={},col={},endLine={},endColumn={},title={}::{}",
-                escape_property(&report.path),
-                d.span.line,
-                d.span.column,
-                d.span.end_line,
-                d.span.end_column,
-                escape_property(&format!("debrief {}", d.rule)),
-                escape_data(&message)
-            );
+    for finding in findings {
+        let d = &finding.diagnostic;
+        let level = match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "notice",
+        };
+        let mut message = d.message.clone();
+        if let Some(s) = &d.suggestion {
+            let _ = write!(message, " ({s})");
         }
+        let _ = writeln!(
+            out,
+            "::{level} file={},line={},col={},endLine={},endColumn={},title={}::{}",
+            escape_property(path),
+            d.span.line,
+            d.span.column,
+            d.span.end_line,
+            d.span.end_column,
+            escape_property(&format!("debrief {}", d.rule)),
+            escape_data(&message)
+        );
     }
     out
 }

@@ -3,17 +3,29 @@
 use crate::Outcome;
 use crate::cli::{LintArgs, LintFormat};
 use crate::files;
-use crate::lint_output::{self, FileReport};
+use crate::lint_output::{self, Counts};
 use anyhow::{Context, Result, anyhow, bail};
+use debrief_core::ReadOptions;
 use debrief_lint::{Config, Options};
-use std::collections::HashMap;
-use std::io::Read as _;
+use std::collections::{BTreeMap, HashMap};
+use std::io::{Read as _, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, mpsc};
 
 /// The configuration file's name, found by walking up from each postmortem.
 pub const CONFIG_FILE: &str = "debrief.toml";
+
+/// One file's result, rendered on the thread that linted it.
+struct Done {
+    chunk: String,
+    counts: Counts,
+    /// A finding reached the configured failing severity.
+    failing: bool,
+    /// Fixes applied: "line: rule: old -> new".
+    fixed: Vec<String>,
+    path: String,
+}
 
 pub fn run(args: LintArgs) -> Result<Outcome> {
     let stdin = args.paths.iter().any(|p| p.as_os_str() == "-");
@@ -23,143 +35,180 @@ pub fn run(args: LintArgs) -> Result<Outcome> {
     if stdin && args.paths.len() > 1 {
         bail!("`-` (standard input) cannot be combined with other paths");
     }
-    let today = args.today.unwrap_or_else(|| jiff::Zoned::now().date());
-    let configs = Configs::new(args.config.as_deref())?;
-
-    let mut outcome = Outcome::Clean;
-    let reports = if stdin {
-        let mut text = String::new();
-        std::io::stdin()
-            .read_to_string(&mut text)
-            .context("standard input: cannot read")?;
-        let config = configs.for_dir(&std::env::current_dir().unwrap_or_default())?;
-        let linted = debrief_lint::lint(&text, &Options::new(&config, today));
-        vec![Ok(FileReport {
-            path: "<stdin>".to_string(),
-            linted,
-            config,
-            fixed: Vec::new(),
-        })]
-    } else {
-        let (paths, errors) = files::expand(&args.paths);
-        for error in errors {
-            eprintln!("error: {error:#}");
-            outcome = Outcome::Failed;
-        }
-        let jobs = args
-            .jobs
-            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-            .max(1);
-        lint_files(&paths, jobs, today, &configs, args.fix)
+    let job = Job {
+        today: args.today.unwrap_or_else(|| jiff::Zoned::now().date()),
+        configs: Configs::new(args.config.as_deref())?,
+        fix: args.fix,
+        format: args.format,
+        colour: lint_output::colour_wanted(),
     };
 
-    let mut done = Vec::with_capacity(reports.len());
-    for report in reports {
-        match report {
-            Ok(report) => done.push(report),
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut outcome = Outcome::Clean;
+    let mut totals = Counts::default();
+    let mut files = 0;
+    let mut wrote_chunk = false;
+    out.write_all(lint_output::prefix(job.format).as_bytes())?;
+    let mut emit = |done: Result<Done>, out: &mut dyn Write| -> Result<()> {
+        match done {
+            Ok(done) => {
+                for change in &done.fixed {
+                    eprintln!("fixed {}:{change}", done.path);
+                }
+                files += 1;
+                totals.add(done.counts);
+                if done.failing {
+                    outcome = outcome.and(Outcome::Findings);
+                }
+                if !done.chunk.is_empty() {
+                    if wrote_chunk {
+                        out.write_all(lint_output::separator(job.format).as_bytes())?;
+                    }
+                    out.write_all(done.chunk.as_bytes())?;
+                    wrote_chunk = true;
+                }
+            }
             Err(error) => {
                 eprintln!("error: {error:#}");
                 outcome = Outcome::Failed;
             }
         }
-    }
-    for report in &done {
-        for (line, change) in &report.fixed {
-            eprintln!("fixed {}:{line}: {change}", report.path);
-        }
-    }
-    let output = match args.format {
-        LintFormat::Human => lint_output::human(&done, lint_output::colour_wanted()),
-        LintFormat::Json => lint_output::json(&done)?,
-        LintFormat::Sarif => lint_output::sarif(&done)?,
-        LintFormat::Github => lint_output::github(&done),
+        Ok(())
     };
-    print!("{output}");
-    let failing = done.iter().any(|r| {
-        r.linted
-            .findings
-            .iter()
-            .any(|f| f.diagnostic.severity >= r.config.fail_on)
-    });
-    if failing {
-        outcome = outcome.and(Outcome::Findings);
+
+    if stdin {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .context("standard input: cannot read")?;
+        let dir = std::env::current_dir().unwrap_or_default();
+        emit(
+            job.lint_text("<stdin>", &text, &dir, ReadOptions::default(), None),
+            &mut out,
+        )?;
+    } else {
+        let (paths, errors) = files::expand(&args.paths);
+        for error in errors {
+            emit(Err(error), &mut out)?;
+        }
+        let jobs = args
+            .jobs
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+            .max(1);
+        job.lint_files(&paths, jobs, |done| emit(done, &mut out))?;
     }
+    out.write_all(lint_output::suffix(job.format, files, totals).as_bytes())?;
+    out.flush()?;
     Ok(outcome)
 }
 
-/// Lints files on `jobs` threads, keeping the input order in the result.
-fn lint_files(
-    paths: &[PathBuf],
-    jobs: usize,
+/// What every file is checked with.
+struct Job {
     today: jiff::civil::Date,
-    configs: &Configs,
+    configs: Configs,
     fix: bool,
-) -> Vec<Result<FileReport>> {
-    let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<Option<Result<FileReport>>>> =
-        Mutex::new((0..paths.len()).map(|_| None).collect());
-    std::thread::scope(|scope| {
-        for _ in 0..jobs.min(paths.len().max(1)) {
-            scope.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(path) = paths.get(i) else { break };
-                    let report = lint_file(path, today, configs, fix);
-                    if let Ok(mut results) = results.lock() {
-                        results[i] = Some(report);
-                    }
-                }
-            });
-        }
-    });
-    results
-        .into_inner()
-        .unwrap_or_default()
-        .into_iter()
-        .map(|r| r.unwrap_or_else(|| Err(anyhow!("a worker thread stopped before finishing"))))
-        .collect()
+    format: LintFormat,
+    colour: bool,
 }
 
-fn lint_file(
-    path: &Path,
-    today: jiff::civil::Date,
-    configs: &Configs,
-    fix: bool,
-) -> Result<FileReport> {
-    let text = files::read_text(path)?;
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let config = configs.for_dir(dir)?;
-    let options = Options {
-        config: &config,
-        today,
-        read: files::read_options(path),
-    };
-    let mut linted = debrief_lint::lint(&text, &options);
-    let mut fixed = Vec::new();
-    if fix {
-        let (new_text, applied) = linted.apply_fixes();
-        if !applied.is_empty() {
-            for finding in &applied {
-                let old = &linted.text[finding.range.clone()];
-                let new = finding.fix.as_deref().unwrap_or_default();
-                fixed.push((
-                    finding.diagnostic.span.line,
-                    format!("{}: \"{old}\" -> \"{new}\"", finding.diagnostic.rule),
-                ));
+impl Job {
+    /// Lints files on `jobs` threads and hands each result to `emit` in input order, as soon
+    /// as it and every file before it are done.
+    fn lint_files(
+        &self,
+        paths: &[PathBuf],
+        jobs: usize,
+        mut emit: impl FnMut(Result<Done>) -> Result<()>,
+    ) -> Result<()> {
+        let next = AtomicUsize::new(0);
+        let (sender, receiver) = mpsc::channel::<(usize, Result<Done>)>();
+        std::thread::scope(|scope| -> Result<()> {
+            for _ in 0..jobs.min(paths.len()) {
+                let sender = sender.clone();
+                let next = &next;
+                scope.spawn(move || {
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(path) = paths.get(i) else { break };
+                        if sender.send((i, self.lint_path(path))).is_err() {
+                            break;
+                        }
+                    }
+                });
             }
-            files::write_atomic(path, &new_text)?;
-            linted = debrief_lint::lint(&new_text, &options);
-        }
+            drop(sender);
+            let mut pending: BTreeMap<usize, Result<Done>> = BTreeMap::new();
+            let mut expected = 0;
+            for (i, done) in receiver {
+                pending.insert(i, done);
+                while let Some(done) = pending.remove(&expected) {
+                    emit(done)?;
+                    expected += 1;
+                }
+            }
+            Ok(())
+        })
     }
-    Ok(FileReport {
-        path: path.display().to_string(),
-        linted,
-        config,
-        fixed,
-    })
+
+    fn lint_path(&self, path: &Path) -> Result<Done> {
+        let text = files::read_text(path)?;
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        self.lint_text(
+            &path.display().to_string(),
+            &text,
+            dir,
+            files::read_options(path),
+            Some(path),
+        )
+    }
+
+    /// Lints one document; with `--fix` and a file to write, applies the safe fixes first.
+    fn lint_text(
+        &self,
+        shown: &str,
+        text: &str,
+        dir: &Path,
+        read: ReadOptions,
+        file: Option<&Path>,
+    ) -> Result<Done> {
+        let config = self.configs.for_dir(dir)?;
+        let options = Options {
+            config: &config,
+            today: self.today,
+            read,
+        };
+        let mut linted = debrief_lint::lint(text, &options);
+        let mut fixed = Vec::new();
+        if let (true, Some(file)) = (self.fix, file) {
+            let (new_text, applied) = linted.apply_fixes();
+            if !applied.is_empty() {
+                for finding in &applied {
+                    let old = &linted.text[finding.range.clone()];
+                    let new = finding.fix.as_deref().unwrap_or_default();
+                    fixed.push(format!(
+                        "{}: {}: \"{old}\" -> \"{new}\"",
+                        finding.diagnostic.span.line, finding.diagnostic.rule
+                    ));
+                }
+                files::write_atomic(file, &new_text)?;
+                linted = debrief_lint::lint(&new_text, &options);
+            }
+        }
+        Ok(Done {
+            chunk: lint_output::chunk(self.format, shown, &linted, self.colour),
+            counts: Counts::of(&linted.findings),
+            failing: linted
+                .findings
+                .iter()
+                .any(|f| f.diagnostic.severity >= config.fail_on),
+            fixed,
+            path: shown.to_string(),
+        })
+    }
 }
 
 /// Configurations: one given on the command line, or the debrief.toml nearest each file,
