@@ -254,7 +254,7 @@ fn who_question(sentence: &Sentence<'_>, names: &[Name], out: &mut Vec<Raw>) -> 
 /// "Who missed this step?" → "How was this step missed?" for a past-tense verb and an object.
 fn how_question(words: &[Word<'_>]) -> Option<String> {
     let verb = words.get(1)?;
-    let participle = participle(&verb.lower)?;
+    let participle = participle(verb.lower)?;
     let object: Vec<&str> = words[2..].iter().map(|w| w.text).collect();
     if object.is_empty() || object.len() > 8 {
         return None;

@@ -223,15 +223,14 @@ fn narrative_checks(text: &str, read: &Read, ctx: &Ctx<'_>, findings: &mut Vec<F
         let hits = lexicon::hits(&block.text);
         let lower = block.text.to_ascii_lowercase();
         for sentence in words::sentences(&block.text, &lower) {
-            let inside: Vec<_> = hits
-                .iter()
-                .copied()
-                .filter(|h| h.start >= sentence.range.start && h.end <= sentence.range.end)
-                .collect();
+            // Hits are sorted by start: the sentence's are one run of them.
+            let from = hits.partition_point(|h| h.start < sentence.range.start);
+            let to = hits.partition_point(|h| h.start < sentence.range.end);
+            let inside = &hits[from..to];
             raw.clear();
             blame::check(
                 &sentence,
-                &inside,
+                inside,
                 ctx,
                 people_allowed,
                 block.kind == ProseKind::Heading,

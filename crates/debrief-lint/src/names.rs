@@ -95,8 +95,11 @@ pub fn find(
     let mut i = 0;
     while i < words.len() {
         let word = &words[i];
-        let bare = word.bare();
-        if allowed.contains(bare) {
+        // Most words are lower case and cannot be names: decide that before any lookup.
+        let starts_upper = word
+            .text
+            .starts_with(|c: char| c.is_uppercase() || c == '@');
+        if !starts_upper || allowed.contains(word.bare()) {
             i += 1;
             continue;
         }
@@ -220,18 +223,44 @@ fn camel_case(text: &str) -> bool {
         .any(|(a, b)| a.is_lowercase() && b.is_uppercase())
 }
 
+/// FNV-1a: the word sets are looked up for every capitalised word; SipHash's resistance to
+/// collision attacks buys nothing for constant lists.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut hash = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            hash ^= u64::from(b);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = hash;
+    }
+}
+
+type WordSet = HashSet<&'static str, std::hash::BuildHasherDefault<Fnv>>;
+
 struct Lists {
-    given: HashSet<&'static str>,
+    given: WordSet,
     /// Given names that are also common words.
-    common_words: HashSet<&'static str>,
-    not_people: HashSet<&'static str>,
+    common_words: WordSet,
+    not_people: WordSet,
 }
 
 static LISTS: OnceLock<Lists> = OnceLock::new();
 
 fn lists() -> &'static Lists {
     LISTS.get_or_init(|| {
-        let load = |text: &'static str| -> HashSet<&'static str> {
+        let load = |text: &'static str| -> WordSet {
             text.lines()
                 .map(str::trim)
                 .filter(|l| !l.is_empty() && !l.starts_with('#'))

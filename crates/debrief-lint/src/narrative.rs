@@ -85,6 +85,11 @@ pub fn extract(text: &str, map: &SourceMap) -> Vec<Prose> {
         let i = fields.partition_point(|f| f.start <= offset);
         i > 0 && fields[i - 1].contains(&offset)
     };
+    // Whether an action item's text starts inside this block.
+    let starts_action = |block: &Range<usize>| {
+        let i = map.action_items.partition_point(|r| r.start < block.start);
+        map.action_items.get(i).is_some_and(|r| r.start < block.end)
+    };
     let in_action_text = |offset: usize| {
         let i = map.action_items.partition_point(|r| r.start <= offset);
         i > 0 && map.action_items[i - 1].contains(&offset)
@@ -125,9 +130,7 @@ pub fn extract(text: &str, map: &SourceMap) -> Vec<Prose> {
                     flush(&mut current, &mut out);
                     let kind = match tag {
                         Tag::Heading { .. } => ProseKind::Heading,
-                        _ if in_action_text(range.start)
-                            || map.action_items.iter().any(|r| range.contains(&r.start)) =>
-                        {
+                        _ if in_action_text(range.start) || starts_action(&range) => {
                             ProseKind::ActionItem
                         }
                         _ => ProseKind::Text,

@@ -121,6 +121,13 @@ impl Job {
         jobs: usize,
         mut emit: impl FnMut(Result<Done>) -> Result<()>,
     ) -> Result<()> {
+        if jobs == 1 {
+            // One thread: no hand-over between threads at all.
+            for path in paths {
+                emit(self.lint_path(path))?;
+            }
+            return Ok(());
+        }
         let next = AtomicUsize::new(0);
         let (sender, receiver) = mpsc::channel::<(usize, Result<Done>)>();
         std::thread::scope(|scope| -> Result<()> {
