@@ -3,8 +3,10 @@
 //!
 //! Exit codes: 0 fine, 1 findings or changes, 2 usage or I/O error.
 
-use assert_cmd::Command;
+mod common;
+
 use assert_cmd::assert::Assert;
+use common::{debrief, read, stderr, stdout, tempdir, write};
 use serde_json::{Value, json};
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -12,34 +14,6 @@ use tempfile::TempDir;
 
 /// The canonical classic example shared with debrief-core's tests.
 const CLASSIC: &str = include_str!("../../debrief-core/tests/fixtures/classic.md");
-
-/// The `debrief` binary built by Cargo for this test run.
-fn debrief() -> Command {
-    Command::cargo_bin("debrief").expect("cargo builds the debrief binary for integration tests")
-}
-
-fn tempdir() -> TempDir {
-    tempfile::tempdir().expect("create a temporary directory")
-}
-
-fn write(path: &Path, contents: impl AsRef<[u8]>) {
-    if let Some(parent) = path.parent() {
-        fs::create_dir_all(parent).expect("create the parent directory");
-    }
-    fs::write(path, contents).expect("write a test file");
-}
-
-fn read(path: &Path) -> Vec<u8> {
-    fs::read(path).expect("read a test file")
-}
-
-fn stdout(assert: &Assert) -> String {
-    String::from_utf8(assert.get_output().stdout.clone()).expect("stdout is UTF-8")
-}
-
-fn stderr(assert: &Assert) -> String {
-    String::from_utf8(assert.get_output().stderr.clone()).expect("stderr is UTF-8")
-}
 
 /// A copy of classic.md in a fresh temporary directory.
 fn classic_copy() -> (TempDir, PathBuf) {
