@@ -220,8 +220,8 @@ fn narrative_checks(text: &str, read: &Read, ctx: &Ctx<'_>, findings: &mut Vec<F
             .section
             .and_then(|i| read.postmortem.sections.get(i))
             .is_some_and(|s| matches!(s.body, SectionBody::Other(_)) && lists_people(&s.heading));
-        let hits = lexicon::hits(&block.text);
         let lower = block.text.to_ascii_lowercase();
+        let hits = lexicon::hits(&lower);
         for sentence in words::sentences(&block.text, &lower) {
             // Hits are sorted by start: the sentence's are one run of them.
             let from = hits.partition_point(|h| h.start < sentence.range.start);
