@@ -396,6 +396,11 @@ const WEEKDAYS: [&str; 7] = [
     "sunday",
 ];
 
+/// Whether a lower-case word is the name of a month or a day of the week.
+pub fn is_calendar_word(lower: &str) -> bool {
+    MONTHS.contains(&lower) || WEEKDAYS.contains(&lower)
+}
+
 fn month_from_word(word: &str) -> Option<i8> {
     let lower = word.to_ascii_lowercase();
     if lower.len() < 3 {

@@ -205,6 +205,7 @@ fn could_be_name(word: &Word<'_>, allowed: &HashSet<String>) -> bool {
         && !allowed.contains(bare)
         && !lists().not_people.contains(bare)
         && !COMMON.contains(&bare)
+        && !debrief_core::when::is_calendar_word(bare)
 }
 
 /// "JFrog", "GitGuardian", "PagerDuty": a capital after a lower-case letter makes a product
@@ -374,10 +375,6 @@ const FUNCTION_WORDS: &[&str] = &[
 /// Given names that are also common words; they need stronger evidence.
 const AMBIGUOUS: &[&str] = &[
     "will",
-    "may",
-    "june",
-    "april",
-    "august",
     "mark",
     "bill",
     "grant",
@@ -518,8 +515,8 @@ const AMBIGUOUS: &[&str] = &[
     "shell",
 ];
 
-/// Capitalised words that are never people: pronouns, determiners, days, months, roles and
-/// teams, common sentence openers.
+/// Capitalised words that are never people: pronouns, determiners, roles and teams, common
+/// sentence openers. (Days and months are the core's calendar words.)
 const COMMON: &[&str] = &[
     "i",
     "we",
@@ -550,25 +547,6 @@ const COMMON: &[&str] = &[
     "your",
     "all",
     "some",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
     "support",
     "product",
     "security",
