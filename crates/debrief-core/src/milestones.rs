@@ -244,11 +244,11 @@ struct Cues {
 impl Cues {
     fn of(text: &str) -> Cues {
         let lower = plain_lower(text);
-        let strong = set_apart(&lower).and_then(|s| {
-            let s = s.trim();
-            weak_from(Found::in_text(s), s).first().copied()
-        });
-        let found = Found::in_text(&lower);
+        // One pass finds the phrases of the whole entry and of its set-apart note.
+        let apart = set_apart(&lower);
+        let (found, found_apart) = Found::in_text(&lower, apart.clone());
+        let strong =
+            apart.and_then(|range| weak_from(found_apart, lower[range].trim()).first().copied());
         let weak = weak_from(found, &lower);
         Cues {
             strong,
@@ -292,17 +292,17 @@ fn plain_lower(text: &str) -> String {
 }
 
 /// A short parenthesised note or a leading label: "(problem started)", "detection: ...".
-fn set_apart(lower: &str) -> Option<&str> {
+fn set_apart(lower: &str) -> Option<std::ops::Range<usize>> {
     if let Some(open) = lower.rfind('(')
         && let Some(close) = lower[open..].find(')')
     {
-        let inner = &lower[open + 1..open + close];
-        if inner.split_whitespace().count() <= 3 {
+        let inner = open + 1..open + close;
+        if lower[inner.clone()].split_whitespace().count() <= 3 {
             return Some(inner);
         }
     }
-    let (label, _) = lower.split_once(':')?;
-    (label.split_whitespace().count() <= 2).then_some(label)
+    let colon = lower.find(':')?;
+    (lower[..colon].split_whitespace().count() <= 2).then_some(0..colon)
 }
 
 /// Impact beginning: an explicit note, or a verb of beginning with a failure.
@@ -593,9 +593,10 @@ impl Found {
     const FOLLOW_UP: u16 = 1 << 11;
 
     /// One pass over the text with an automaton of every phrase.
-    fn in_text(lower: &str) -> Found {
+    /// The lists found in the whole text, and in `part` of it.
+    fn in_text(lower: &str, part: Option<std::ops::Range<usize>>) -> (Found, Found) {
         let vocabulary = VOCABULARY.get_or_init(Vocabulary::new);
-        let mut bits = 0;
+        let (mut bits, mut part_bits) = (0, 0);
         for m in vocabulary.automaton.find_overlapping_iter(lower) {
             let at = m.start();
             let at_word_start = !lower[..at]
@@ -603,10 +604,17 @@ impl Found {
                 .next_back()
                 .is_some_and(char::is_alphanumeric);
             if at_word_start {
-                bits |= vocabulary.lists[m.pattern().as_usize()];
+                let list = vocabulary.lists[m.pattern().as_usize()];
+                bits |= list;
+                if part
+                    .as_ref()
+                    .is_some_and(|p| p.start <= at && m.end() <= p.end)
+                {
+                    part_bits |= list;
+                }
             }
         }
-        Found(bits)
+        (Found(bits), Found(part_bits))
     }
 
     fn has(self, list: u16) -> bool {
@@ -699,7 +707,7 @@ fn weak_from(found: Found, lower: &str) -> Vec<Milestone> {
 
 #[cfg(test)]
 fn weak_cues(lower: &str) -> Vec<Milestone> {
-    weak_from(Found::in_text(lower), lower)
+    weak_from(Found::in_text(lower, None).0, lower)
 }
 
 #[cfg(test)]

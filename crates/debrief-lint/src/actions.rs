@@ -77,12 +77,26 @@ pub fn vague(text: &str) -> Option<&'static str> {
     let starts = |phrase: &str| {
         body.starts_with(phrase) && body[phrase.len()..].starts_with([' ', ',', '.', ':'])
     };
+    // Where words start: phrases are looked for there only (a few dozen phrases against a
+    // short item, cheaper than a substring search per phrase).
+    let word_starts: Vec<usize> = body
+        .char_indices()
+        .filter(|&(i, c)| {
+            c.is_alphanumeric()
+                && !body[..i]
+                    .chars()
+                    .next_back()
+                    .is_some_and(char::is_alphanumeric)
+        })
+        .map(|(i, _)| i)
+        .collect();
     let has = |phrase: &str| {
-        body.match_indices(phrase).any(|(i, _)| {
-            let before = body[..i].chars().next_back();
-            let after = body[i + phrase.len()..].chars().next();
-            before.is_none_or(|c| !c.is_alphanumeric())
-                && after.is_none_or(|c| !c.is_alphanumeric())
+        word_starts.iter().any(|&i| {
+            body[i..].starts_with(phrase)
+                && body[i + phrase.len()..]
+                    .chars()
+                    .next()
+                    .is_none_or(|c| !c.is_alphanumeric())
         })
     };
     if WISHES.iter().any(|p| starts(p)) {
