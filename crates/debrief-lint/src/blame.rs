@@ -26,7 +26,7 @@ pub(crate) fn check(
     );
     let praise = hits.iter().any(|h| h.cue == Cue::Praise);
     if !people_allowed {
-        for name in &names {
+        for name in names.iter().filter(|n| !owner_field(sentence, n.from)) {
             out.push(named(sentence, name, praise));
         }
     }
@@ -133,6 +133,23 @@ pub(crate) fn check(
             reported_until = hit.end;
         }
     }
+}
+
+/// "Owner: @lucasheriques" is an owner field wherever it is written, not narrative.
+fn owner_field(sentence: &Sentence<'_>, at: usize) -> bool {
+    at.checked_sub(1).is_some_and(|label| {
+        matches!(
+            sentence.words[label].lower,
+            "owner"
+                | "owners"
+                | "assignee"
+                | "dri"
+                | "author"
+                | "authors"
+                | "facilitator"
+                | "scribe"
+        ) && sentence.break_after(label)
+    })
 }
 
 fn named(sentence: &Sentence<'_>, name: &Name, praise: bool) -> Raw {

@@ -1,0 +1,65 @@
+//! What the blame rules read and what they leave alone: the narrative only, not front matter,
+//! owner and due fields, code, quotes of logs or chat, or URLs; systems that fail are mechanisms.
+
+use debrief_lint::{Category, Config, Options, lint};
+
+fn blame(text: &str) -> Vec<(&'static str, u32)> {
+    let config = Config::default();
+    let linted = lint(text, &Options::new(&config, jiff::civil::date(2026, 1, 1)));
+    linted
+        .findings
+        .iter()
+        .filter(|f| f.category == Category::Blame)
+        .map(|f| (f.diagnostic.rule, f.diagnostic.span.line))
+        .collect()
+}
+
+#[test]
+fn only_the_narrative_is_read() {
+    let text = "---\ntitle: Outage\nfacilitator: Priya Raman\nauthor: \"@jdoe\"\n---\n\
+        # Postmortem: Outage, 2026-01-01\n\n## Root cause analysis\n\n\
+        The script ran `sudo careless-cleanup --user priya` against production.\n\n\
+        ```\nERROR: human error detected by operator Sam\n```\n\n\
+        > 14:02 <priya> I think I fat-fingered the replica count\n\n\
+        See https://example.com/blame/should-have-known for the log.\n\n\
+        ## Action items\n\n- [ ] Require confirmation for production targets (owner: Priya, due: 2 weeks)\n\
+        - Add a dry-run flag. Owner: @sam\n";
+    assert_eq!(
+        blame(text),
+        vec![],
+        "front matter, code, quotes, URLs and owner fields are not narrative"
+    );
+}
+
+#[test]
+fn systems_that_fail_are_mechanisms() {
+    let text = "# Postmortem: Outage, 2026-01-01\n\n## Root cause analysis\n\n\
+        The health check failed to detect the hung worker.\n\n\
+        The deploy job did not wait for pods to drain.\n\n\
+        We failed to verify the backup before the migration.\n";
+    assert_eq!(blame(text), vec![("counterfactual", 9)]);
+}
+
+#[test]
+fn mentions_and_denials_are_not_judgements() {
+    let text = "# Postmortem: Outage, 2026-01-01\n\n## Root cause analysis\n\n\
+        \u{201c}Human error\u{201d} is never a root cause.\n\n\
+        This was not careless: the runbook described the old flag.\n\n\
+        The cause was human error.\n";
+    assert_eq!(blame(text), vec![("blame-language", 9)]);
+}
+
+#[test]
+fn praise_names_a_person_too() {
+    let found = blame(
+        "# Postmortem: Outage, 2026-01-01\n\n## What went well\n\nThanks to Elena, the backups were restored.\n",
+    );
+    assert_eq!(found, vec![("named-individual", 5)]);
+}
+
+#[test]
+fn attendee_lists_name_people_by_design() {
+    let found =
+        blame("# Postmortem: Outage, 2026-01-01\n\n## Attendees\n\n- Maria Lopez\n- Daniel Chen\n");
+    assert_eq!(found, vec![]);
+}
