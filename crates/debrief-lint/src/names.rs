@@ -154,7 +154,7 @@ fn heuristic(sentence: &Sentence<'_>, i: usize, allowed: &HashSet<String>) -> Op
     let lists = lists();
     let bare = word.bare();
     let given = lists.given.contains(bare);
-    let ambiguous = AMBIGUOUS.contains(&bare) || lists.common_words.contains(bare);
+    let ambiguous = lists.common_words.contains(bare);
     let next = words.get(i + 1);
     let previous = i.checked_sub(1).map(|p| words[p].lower);
     // "Lloyd Middleton": a capitalised word right after a given name is a surname.
@@ -167,7 +167,7 @@ fn heuristic(sentence: &Sentence<'_>, i: usize, allowed: &HashSet<String>) -> Op
         });
     let span = if surname { 2 } else { 1 };
     let after = words.get(i + span).map(|w| w.lower);
-    let acts = after.is_some_and(|a| HUMAN_VERBS.contains(&a));
+    let acts = after.is_some_and(|a| lists.human_verbs.contains(a));
     let addressed = previous.is_some_and(|p| ADDRESSING.contains(&p));
     let sentence_start = i == 0 || previous.is_some_and(|p| p == "and" && i == 2);
     let found = if given && !ambiguous {
@@ -204,7 +204,7 @@ fn could_be_name(word: &Word<'_>, allowed: &HashSet<String>) -> bool {
         && !word.quoted
         && !allowed.contains(bare)
         && !lists().not_people.contains(bare)
-        && !COMMON.contains(&bare)
+        && !lists().common.contains(bare)
         && !debrief_core::when::is_calendar_word(bare)
 }
 
@@ -252,9 +252,13 @@ type WordSet = HashSet<&'static str, std::hash::BuildHasherDefault<Fnv>>;
 
 struct Lists {
     given: WordSet,
-    /// Given names that are also common words.
+    /// Given names that are also common words, from the data and from [`AMBIGUOUS`].
     common_words: WordSet,
     not_people: WordSet,
+    /// [`COMMON`]: never people.
+    common: WordSet,
+    /// [`HUMAN_VERBS`].
+    human_verbs: WordSet,
 }
 
 static LISTS: OnceLock<Lists> = OnceLock::new();
@@ -269,10 +273,14 @@ fn lists() -> &'static Lists {
         };
         let mut given = load(include_str!("../data/given-names.txt"));
         given.extend(load(include_str!("../data/given-names-extra.txt")));
+        let mut common_words = load(include_str!("../data/given-names-common-words.txt"));
+        common_words.extend(AMBIGUOUS.iter().copied());
         Lists {
             given,
-            common_words: load(include_str!("../data/given-names-common-words.txt")),
+            common_words,
             not_people: load(include_str!("../data/not-people.txt")),
+            common: COMMON.iter().copied().collect(),
+            human_verbs: HUMAN_VERBS.iter().copied().collect(),
         }
     })
 }
