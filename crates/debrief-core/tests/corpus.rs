@@ -50,6 +50,7 @@ fn options(path: &Path) -> ReadOptions {
         .unwrap_or_default();
     ReadOptions {
         default_date: debrief_core::when::find_iso_date(&name),
+        ..ReadOptions::default()
     }
 }
 

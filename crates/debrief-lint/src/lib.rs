@@ -153,7 +153,11 @@ pub(crate) struct Raw {
 /// Lints a postmortem.
 pub fn lint(source: &str, options: &Options<'_>) -> Linted {
     let text = debrief_core::normalise(source).into_owned();
-    let read = debrief_core::read_with(&text, &options.read);
+    let read_options = ReadOptions {
+        prose: true,
+        ..options.read.clone()
+    };
+    let read = debrief_core::read_with(&text, &read_options);
     let ctx = Ctx {
         config: options.config,
         today: options.today,

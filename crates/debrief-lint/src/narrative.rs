@@ -4,8 +4,7 @@
 //! URLs and the owner and due fields of action items are not narrative. Inline code becomes
 //! the word `CODE` so that sentences keep their shape.
 
-use debrief_core::read::SourceMap;
-use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use debrief_core::read::{ProseEvent, SourceMap};
 use std::ops::Range;
 
 /// What kind of block a piece of prose comes from.
@@ -68,9 +67,12 @@ impl Prose {
     }
 }
 
-/// Extracts the narrative of a document. `text` is the normalised source the map refers to.
+/// Builds the narrative of a document from the prose its reading recorded (see
+/// `debrief_core::read::Prose`). `text` is the normalised source the map refers to.
 pub fn extract(text: &str, map: &SourceMap) -> Vec<Prose> {
-    let body = map.body_start.min(text.len());
+    let Some(recorded) = &map.prose else {
+        return Vec::new();
+    };
     // The owner, due and other fields after each action item's text are not narrative.
     let fields: Vec<Range<usize>> = map
         .action_items
@@ -85,23 +87,15 @@ pub fn extract(text: &str, map: &SourceMap) -> Vec<Prose> {
         let i = fields.partition_point(|f| f.start <= offset);
         i > 0 && fields[i - 1].contains(&offset)
     };
-    // Whether an action item's text starts inside this block.
-    let starts_action = |block: &Range<usize>| {
-        let i = map.action_items.partition_point(|r| r.start < block.start);
-        map.action_items.get(i).is_some_and(|r| r.start < block.end)
-    };
-    let in_action_text = |offset: usize| {
-        let i = map.action_items.partition_point(|r| r.start <= offset);
-        i > 0 && map.action_items[i - 1].contains(&offset)
+    // Whether an action item's text starts on the first line of a block at `offset`.
+    let starts_action = |offset: usize| {
+        let line_end = text[offset..].find('\n').map_or(text.len(), |n| offset + n);
+        let i = map.action_items.partition_point(|r| r.start < offset);
+        map.action_items.get(i).is_some_and(|r| r.start <= line_end)
     };
 
-    let options = Options::ENABLE_TABLES
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_FOOTNOTES;
     let mut out = Vec::new();
     let mut current: Option<Prose> = None;
-    let mut skip = 0usize;
     let flush = |current: &mut Option<Prose>, out: &mut Vec<Prose>| {
         if let Some(prose) = current.take()
             && !prose.text.trim().is_empty()
@@ -109,80 +103,46 @@ pub fn extract(text: &str, map: &SourceMap) -> Vec<Prose> {
             out.push(prose);
         }
     };
-    for (event, range) in Parser::new_ext(&text[body..], options).into_offset_iter() {
-        let range = range.start + body..range.end + body;
+    for event in &recorded.events {
         match event {
-            Event::Start(tag) => match tag {
-                Tag::CodeBlock(_)
-                | Tag::HtmlBlock
-                | Tag::BlockQuote(_)
-                | Tag::Image { .. }
-                | Tag::MetadataBlock(_) => {
-                    flush(&mut current, &mut out);
-                    skip += 1;
-                }
-                Tag::Paragraph
-                | Tag::Heading { .. }
-                | Tag::Item
-                | Tag::TableCell
-                | Tag::List(_)
-                | Tag::FootnoteDefinition(_) => {
-                    flush(&mut current, &mut out);
-                    let kind = match tag {
-                        Tag::Heading { .. } => ProseKind::Heading,
-                        _ if in_action_text(range.start) || starts_action(&range) => {
-                            ProseKind::ActionItem
-                        }
-                        _ => ProseKind::Text,
-                    };
-                    if skip == 0 {
-                        current = Some(Prose {
-                            text: String::new(),
-                            kind,
-                            section: section_of(range.start),
-                            map: Vec::new(),
-                        });
-                    }
-                }
-                _ => {}
-            },
-            Event::End(end) => match end {
-                TagEnd::CodeBlock
-                | TagEnd::HtmlBlock
-                | TagEnd::BlockQuote(_)
-                | TagEnd::Image
-                | TagEnd::MetadataBlock(_) => {
-                    skip = skip.saturating_sub(1);
-                }
-                TagEnd::Paragraph
-                | TagEnd::Heading(_)
-                | TagEnd::Item
-                | TagEnd::TableCell
-                | TagEnd::List(_)
-                | TagEnd::FootnoteDefinition => {
-                    flush(&mut current, &mut out);
-                }
-                _ => {}
-            },
-            Event::Text(piece) if skip == 0 => {
+            ProseEvent::Start { offset, heading } => {
+                flush(&mut current, &mut out);
+                let kind = if *heading {
+                    ProseKind::Heading
+                } else if starts_action(*offset) {
+                    ProseKind::ActionItem
+                } else {
+                    ProseKind::Text
+                };
+                current = Some(Prose {
+                    text: String::new(),
+                    kind,
+                    section: section_of(*offset),
+                    map: Vec::new(),
+                });
+            }
+            ProseEvent::End => flush(&mut current, &mut out),
+            ProseEvent::Text { range, text: piece } => {
                 if in_fields(range.start) {
                     continue;
                 }
                 if let Some(prose) = current.as_mut() {
-                    prose.push(&piece, range);
+                    match piece {
+                        Some(piece) => prose.push(piece, range.clone()),
+                        None => prose.push(&text[range.clone()], range.clone()),
+                    }
                 }
             }
-            Event::Code(_) if skip == 0 => {
+            ProseEvent::Code(at) => {
                 if let Some(prose) = current.as_mut() {
-                    prose.push(" CODE ", range.start..range.start);
+                    prose.push(" CODE ", *at..*at);
                 }
             }
-            Event::SoftBreak | Event::HardBreak if skip == 0 => {
+            ProseEvent::Break(at) => {
                 if let Some(prose) = current.as_mut() {
-                    prose.push(" ", range.start..range.start);
+                    prose.push(" ", *at..*at);
                 }
             }
-            _ => {}
         }
     }
     flush(&mut current, &mut out);

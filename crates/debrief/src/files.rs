@@ -96,6 +96,7 @@ pub fn read_options(path: &Path) -> ReadOptions {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
     ReadOptions {
         default_date: find_iso_date(name),
+        ..ReadOptions::default()
     }
 }
 

@@ -45,12 +45,15 @@ pub(crate) fn options() -> Options {
 }
 
 /// Scans `body`; ranges are offset by `base` so they index the whole document.
-pub(crate) fn scan(body: &str, base: usize) -> Vec<Block> {
+pub(crate) fn scan(body: &str, base: usize, mut prose: Option<&mut Prose>) -> Vec<Block> {
     let mut blocks = Vec::new();
     let mut depth = 0usize;
     let mut current: Option<Block> = None;
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         let range = range.start + base..range.end + base;
+        if let Some(prose) = prose.as_deref_mut() {
+            prose.record(&event, &range);
+        }
         match event {
             Event::Start(tag) => {
                 if depth == 0 {
@@ -161,6 +164,104 @@ fn heading_level(level: HeadingLevel) -> u8 {
         HeadingLevel::H4 => 4,
         HeadingLevel::H5 => 5,
         HeadingLevel::H6 => 6,
+    }
+}
+
+/// The prose of a document, recorded during the reader's one parse for the checks that read
+/// it: blocks of text with where each piece is in the source. Code, HTML, block quotes, images
+/// and metadata are left out.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Prose {
+    /// Events in document order.
+    pub events: Vec<ProseEvent>,
+    /// Depth of skipped regions (code blocks, quotes) we are inside.
+    skip: usize,
+}
+
+/// One step of the prose.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProseEvent {
+    /// A block of prose starts at this offset: a heading (`true`) or a paragraph, list item or
+    /// table cell (`false`).
+    Start {
+        /// Source offset of the block.
+        offset: usize,
+        /// Whether it is a heading.
+        heading: bool,
+    },
+    /// Text at this source range; `text` is set when it differs from the source (escapes,
+    /// entities).
+    Text {
+        /// Source range.
+        range: Range<usize>,
+        /// The text, when it is not the source's bytes.
+        text: Option<Box<str>>,
+    },
+    /// Inline code at this offset.
+    Code(usize),
+    /// A line break inside a block.
+    Break(usize),
+    /// The current block ends.
+    End,
+}
+
+impl Prose {
+    fn record(&mut self, event: &Event<'_>, range: &Range<usize>) {
+        match event {
+            Event::Start(tag) => match tag {
+                Tag::CodeBlock(_)
+                | Tag::HtmlBlock
+                | Tag::BlockQuote(_)
+                | Tag::Image { .. }
+                | Tag::MetadataBlock(_) => {
+                    self.events.push(ProseEvent::End);
+                    self.skip += 1;
+                }
+                Tag::Paragraph
+                | Tag::Heading { .. }
+                | Tag::Item
+                | Tag::TableCell
+                | Tag::List(_)
+                | Tag::FootnoteDefinition(_) => {
+                    self.events.push(ProseEvent::End);
+                    if self.skip == 0 {
+                        self.events.push(ProseEvent::Start {
+                            offset: range.start,
+                            heading: matches!(tag, Tag::Heading { .. }),
+                        });
+                    }
+                }
+                _ => {}
+            },
+            Event::End(end) => match end {
+                TagEnd::CodeBlock
+                | TagEnd::HtmlBlock
+                | TagEnd::BlockQuote(_)
+                | TagEnd::Image
+                | TagEnd::MetadataBlock(_) => {
+                    self.skip = self.skip.saturating_sub(1);
+                }
+                TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::Item
+                | TagEnd::TableCell
+                | TagEnd::List(_)
+                | TagEnd::FootnoteDefinition => self.events.push(ProseEvent::End),
+                _ => {}
+            },
+            Event::Text(text) if self.skip == 0 => {
+                let verbatim = text.len() == range.len();
+                self.events.push(ProseEvent::Text {
+                    range: range.clone(),
+                    text: (!verbatim).then(|| text.as_ref().into()),
+                });
+            }
+            Event::Code(_) if self.skip == 0 => self.events.push(ProseEvent::Code(range.start)),
+            Event::SoftBreak | Event::HardBreak if self.skip == 0 => {
+                self.events.push(ProseEvent::Break(range.start))
+            }
+            _ => {}
+        }
     }
 }
 

@@ -17,6 +17,7 @@ use std::borrow::Cow;
 use std::ops::Range;
 
 pub use actions::due as parse_due;
+pub use blocks::{Prose, ProseEvent};
 pub(crate) use front_matter::KNOWN_KEYS as FRONT_MATTER_KEYS;
 pub use impact::quantities;
 pub(crate) use timeline::{UNDATED, reads_as_same_day};
@@ -27,6 +28,8 @@ pub struct ReadOptions {
     /// The incident's date when the document does not say (for example from a file name
     /// such as `2019-01-23.md`). Used for timelines and relative due dates.
     pub default_date: Option<Date>,
+    /// Record the prose in [`SourceMap::prose`] (for the linter), from the same parse.
+    pub prose: bool,
 }
 
 /// A document as read: the model and what could not be interpreted.
@@ -55,6 +58,8 @@ pub struct SourceMap {
     /// Each action item's text, without its owner and due fields, in the order of
     /// [`Postmortem::action_items`].
     pub action_items: Vec<Range<usize>>,
+    /// The prose, when [`ReadOptions::prose`] asked for it.
+    pub prose: Option<Prose>,
 }
 
 /// Where one section is in the source.
@@ -97,6 +102,7 @@ pub fn read_with(source: &str, options: &ReadOptions) -> Read {
         action_ranges: Vec::new(),
         section_ranges: Vec::new(),
         body_start: 0,
+        prose: None,
     };
     let postmortem = reader.document(options);
     let analysis = crate::milestones::analyse(&postmortem);
@@ -121,6 +127,7 @@ pub fn read_with(source: &str, options: &ReadOptions) -> Read {
         sections: reader.section_ranges,
         entries: reader.entry_offsets,
         action_items: reader.action_ranges,
+        prose: reader.prose,
     };
     Read {
         postmortem,
@@ -152,6 +159,7 @@ pub(crate) struct Reader<'a> {
     /// Source ranges of the sections, in document order.
     section_ranges: Vec<SectionSource>,
     body_start: usize,
+    prose: Option<Prose>,
 }
 
 /// A section being assembled: its heading and the blocks under it.
@@ -187,7 +195,9 @@ impl<'a> Reader<'a> {
             self.front_matter(syntax, range, &mut meta);
             body_start = end;
         }
-        let blocks = blocks::scan(&text[body_start..], body_start);
+        let mut prose = options.prose.then(blocks::Prose::default);
+        let blocks = blocks::scan(&text[body_start..], body_start, prose.as_mut());
+        self.prose = prose;
 
         let title = self.title(&blocks, &mut meta);
         if meta.date.is_none() {
