@@ -1,8 +1,10 @@
 //! The action-item rules: wishes instead of actions, no owner, no due date, overdue, untracked.
 
 use crate::{Ctx, Finding};
+use aho_corasick::{AhoCorasick, MatchKind};
 use debrief_core::model::ActionItem;
 use std::ops::Range;
+use std::sync::OnceLock;
 
 /// Checks one action item whose text is at `range` in the source.
 pub(crate) fn check(item: &ActionItem, range: Range<usize>, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
@@ -77,47 +79,27 @@ pub fn vague(text: &str) -> Option<&'static str> {
     let starts = |phrase: &str| {
         body.starts_with(phrase) && body[phrase.len()..].starts_with([' ', ',', '.', ':'])
     };
-    // Where words start: phrases are looked for there only (a few dozen phrases against a
-    // short item, cheaper than a substring search per phrase).
-    let word_starts: Vec<usize> = body
-        .char_indices()
-        .filter(|&(i, c)| {
-            c.is_alphanumeric()
-                && !body[..i]
-                    .chars()
-                    .next_back()
-                    .is_some_and(char::is_alphanumeric)
-        })
-        .map(|(i, _)| i)
-        .collect();
-    let has = |phrase: &str| {
-        word_starts.iter().any(|&i| {
-            body[i..].starts_with(phrase)
-                && body[i + phrase.len()..]
-                    .chars()
-                    .next()
-                    .is_none_or(|c| !c.is_alphanumeric())
-        })
-    };
+    let found = phrases_in(body);
+    let has = |list: u8| found & list != 0;
     if WISHES.iter().any(|p| starts(p)) {
         return Some("it states a need or a wish, not a change");
     }
-    if THINKING.iter().any(|p| starts(p)) || (has("investigate further") || has("look further")) {
+    if THINKING.iter().any(|p| starts(p)) || has(FURTHER) {
         return Some("thinking about a problem has no end; say what will change");
     }
-    if ATTITUDES.iter().any(|p| has(p)) {
+    if has(ATTITUDE) {
         return Some("it asks people to try harder instead of changing the system");
     }
-    if HEDGES.iter().any(|p| has(p)) {
+    if has(HEDGE) {
         return Some("it is hedged; decide what will be done");
     }
     // "Enhance the daily pipeline with synthetic monitoring" names the mechanism.
     let mechanism = matches!(
         first,
         "improve" | "enhance" | "strengthen" | "optimise" | "optimize"
-    ) && (has("with") || has("by"));
+    ) && has(MEANS);
     let unbounded = (UNBOUNDED.contains(&first) && !mechanism)
-        || (has("even more") || has("as much as possible") || has("where possible"))
+        || has(OPEN_ENDED)
         || (!measurable
             && words.iter().take(4).any(|w| {
                 matches!(
@@ -138,12 +120,64 @@ pub fn vague(text: &str) -> Option<&'static str> {
     None
 }
 
+// Bits of the phrase lists an action item is searched for.
+const ATTITUDE: u8 = 1;
+const HEDGE: u8 = 1 << 1;
+const FURTHER: u8 = 1 << 2;
+const OPEN_ENDED: u8 = 1 << 3;
+const MEANS: u8 = 1 << 4;
+
+/// The phrase lists that occur in `body` at word boundaries, as bits: one Aho-Corasick pass.
+fn phrases_in(body: &str) -> u8 {
+    static AUTOMATON: OnceLock<(AhoCorasick, Vec<u8>)> = OnceLock::new();
+    let (automaton, bits) = AUTOMATON.get_or_init(|| {
+        let lists: [(&[&str], u8); 5] = [
+            (ATTITUDES, ATTITUDE),
+            (HEDGES, HEDGE),
+            (&["investigate further", "look further"], FURTHER),
+            (
+                &["even more", "as much as possible", "where possible"],
+                OPEN_ENDED,
+            ),
+            (&["with", "by"], MEANS),
+        ];
+        let mut patterns = Vec::new();
+        let mut bits = Vec::new();
+        for (phrases, bit) in lists {
+            for phrase in phrases {
+                patterns.push(*phrase);
+                bits.push(bit);
+            }
+        }
+        let automaton = AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .build(&patterns)
+            // The patterns are the constant lists of this file; the unit tests build them.
+            .unwrap_or_else(|e| unreachable!("action-item phrases: {e}"));
+        (automaton, bits)
+    });
+    let bytes = body.as_bytes();
+    let word = |b: u8| b.is_ascii_alphanumeric() || b >= 0x80;
+    automaton
+        .find_overlapping_iter(body)
+        .filter(|m| {
+            (m.start() == 0 || !word(bytes[m.start() - 1]))
+                && bytes.get(m.end()).is_none_or(|&b| !word(b))
+        })
+        .fold(0, |found, m| found | bits[m.pattern().as_usize()])
+}
+
 /// Lower case, without emphasis and code marks.
 fn plain(text: &str) -> String {
-    text.chars()
-        .filter(|c| !matches!(c, '*' | '_' | '`'))
-        .flat_map(char::to_lowercase)
-        .collect()
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '*' | '_' | '`' => {}
+            c if c.is_ascii() => out.push(c.to_ascii_lowercase()),
+            c => out.extend(c.to_lowercase()),
+        }
+    }
+    out
 }
 
 /// "**Circuit breakers**: Add ..." → "add ..."; "[#2227]: Add ..." → "add ..."; "high include ..." → "include ...".

@@ -177,54 +177,75 @@ fn words<'a>(text: &'a str, lower: &'a str, base: usize) -> Vec<Word<'a>> {
     let mut out = Vec::with_capacity(text.len() / 6);
     let mut quoted = false;
     let mut i = 0;
-    // The character at a byte offset (ASCII without decoding).
-    let char_at = |at: usize| -> Option<char> {
-        match bytes.get(at) {
-            Some(&b) if b < 0x80 => Some(char::from(b)),
-            Some(_) => text[at..].chars().next(),
-            None => None,
-        }
+    // Whether the character at a byte offset is a letter or digit (ASCII without decoding).
+    let alphanumeric_at = |at: usize| match bytes.get(at) {
+        Some(&b) if b < 0x80 => b.is_ascii_alphanumeric(),
+        Some(_) => text[at..].chars().next().is_some_and(char::is_alphanumeric),
+        None => false,
     };
     while i < bytes.len() {
-        let Some(c) = char_at(i) else { break };
-        let width = c.len_utf8();
-        if matches!(c, '"' | '\u{201c}' | '\u{201d}') {
-            quoted = match c {
-                '\u{201c}' => true,
-                '\u{201d}' => false,
-                _ => !quoted,
-            };
-            i += width;
-            continue;
-        }
-        if !(c.is_alphanumeric() || c == '@') {
-            i += width;
-            continue;
-        }
-        // URLs are not words: skip to the next white space.
-        if (c == 'h' || c == 'w')
-            && (text[i..].starts_with("http://")
-                || text[i..].starts_with("https://")
-                || text[i..].starts_with("www."))
-        {
-            while char_at(i).is_some_and(|d| !d.is_whitespace()) {
-                i += char_at(i).map_or(1, char::len_utf8);
+        let b = bytes[i];
+        if b < 0x80 {
+            if b == b'"' {
+                quoted = !quoted;
+                i += 1;
+                continue;
             }
-            continue;
+            if !(b.is_ascii_alphanumeric() || b == b'@') {
+                i += 1;
+                continue;
+            }
+            // URLs are not words: skip to the next white space.
+            if (b == b'h' || b == b'w')
+                && (bytes[i..].starts_with(b"http://")
+                    || bytes[i..].starts_with(b"https://")
+                    || bytes[i..].starts_with(b"www."))
+            {
+                while i < bytes.len() && !bytes[i].is_ascii_whitespace() {
+                    i += 1;
+                }
+                continue;
+            }
+        } else {
+            let c = text[i..].chars().next().unwrap_or(' ');
+            match c {
+                '\u{201c}' => quoted = true,
+                '\u{201d}' => quoted = false,
+                _ => {}
+            }
+            if !c.is_alphanumeric() {
+                i += c.len_utf8();
+                continue;
+            }
         }
         let start = i;
-        let mut end = i + width;
+        let mut end = i + if b < 0x80 {
+            1
+        } else {
+            text[i..].chars().next().map_or(1, char::len_utf8)
+        };
         // Paths, e-mail addresses and times are not words either.
         let mut not_a_word = false;
-        while let Some(d) = char_at(end) {
-            let inner = matches!(d, '\'' | '\u{2019}' | '-' | '.' | '/' | ':' | '@' | '_');
-            if d.is_alphanumeric()
-                || (inner && char_at(end + d.len_utf8()).is_some_and(char::is_alphanumeric))
-            {
-                not_a_word |= matches!(d, '/' | ':' | '@');
-                end += d.len_utf8();
+        while end < bytes.len() {
+            let d = bytes[end];
+            if d.is_ascii_alphanumeric() {
+                end += 1;
+            } else if d < 0x80 {
+                if matches!(d, b'\'' | b'-' | b'.' | b'/' | b':' | b'@' | b'_')
+                    && alphanumeric_at(end + 1)
+                {
+                    not_a_word |= matches!(d, b'/' | b':' | b'@');
+                    end += 1;
+                } else {
+                    break;
+                }
             } else {
-                break;
+                let c = text[end..].chars().next().unwrap_or(' ');
+                if c.is_alphanumeric() || (c == '\u{2019}' && alphanumeric_at(end + c.len_utf8())) {
+                    end += c.len_utf8();
+                } else {
+                    break;
+                }
             }
         }
         i = end;
