@@ -186,6 +186,16 @@ pub enum Part<T> {
     Text(String),
 }
 
+impl<T> Part<T> {
+    /// The item, when this part is one.
+    pub fn item(&self) -> Option<&T> {
+        match self {
+            Part::Item(item) => Some(item),
+            Part::Text(_) => None,
+        }
+    }
+}
+
 /// The impact section: its Markdown verbatim, and the quantities found in it.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct Impact {
@@ -241,10 +251,7 @@ pub struct Timeline {
 impl Timeline {
     /// The entries, in document order.
     pub fn entries(&self) -> impl Iterator<Item = &TimelineEntry> {
-        self.parts.iter().filter_map(|part| match part {
-            Part::Item(entry) => Some(entry),
-            Part::Text(_) => None,
-        })
+        self.parts.iter().filter_map(Part::item)
     }
 }
 
@@ -323,10 +330,7 @@ pub struct ActionItems {
 impl ActionItems {
     /// The items, in document order.
     pub fn items(&self) -> impl Iterator<Item = &ActionItem> {
-        self.parts.iter().filter_map(|part| match part {
-            Part::Item(item) => Some(item),
-            Part::Text(_) => None,
-        })
+        self.parts.iter().filter_map(Part::item)
     }
 }
 
