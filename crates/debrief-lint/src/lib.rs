@@ -226,7 +226,17 @@ fn narrative_checks(text: &str, read: &Read, ctx: &Ctx<'_>, findings: &mut Vec<F
             .is_some_and(|s| matches!(s.body, SectionBody::Other(_)) && lists_people(&s.heading));
         let lower = block.text.to_ascii_lowercase();
         let hits = lexicon::hits(&lower);
-        for sentence in words::sentences(&block.text, &lower) {
+        let roster = !ctx.config.roster.is_empty();
+        let sentences = words::sentences_where(&block.text, &lower, |range| {
+            // Only sentences a rule could report on are tokenised.
+            let text = &block.text[range.clone()];
+            let hit = hits.partition_point(|h| h.start < range.start)
+                < hits.partition_point(|h| h.start < range.end);
+            hit || roster
+                || text.contains(['@', '?'])
+                || (!people_allowed && names::may_name(text, &lower[range]))
+        });
+        for sentence in sentences {
             // Hits are sorted by start: the sentence's are one run of them.
             let from = hits.partition_point(|h| h.start < sentence.range.start);
             let to = hits.partition_point(|h| h.start < sentence.range.end);

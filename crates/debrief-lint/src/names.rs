@@ -144,6 +144,66 @@ pub fn find(
     out
 }
 
+/// Whether a sentence may name someone the heuristics would find: a capitalised word that
+/// could be a name and is a given name, or stands before a verb only people do, or after a
+/// word that addresses a person. A cheap scan of the bytes that over-approximates [`find`]'s
+/// heuristics, so that sentences without any can skip tokenising.
+pub fn may_name(text: &str, lower: &str) -> bool {
+    let lists = lists();
+    let bytes = text.as_bytes();
+    let word_at = |from: usize| -> (usize, usize) {
+        let end = bytes[from..]
+            .iter()
+            .position(|b| !(b.is_ascii_alphabetic() || *b == b'\'' || *b >= 0x80))
+            .map_or(bytes.len(), |n| from + n);
+        (from, end)
+    };
+    let mut previous: Option<(usize, usize)> = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let starts_word = (b.is_ascii_alphabetic() || b >= 0x80)
+            && (i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] >= 0x80));
+        if !starts_word {
+            i += 1;
+            continue;
+        }
+        let (start, end) = word_at(i);
+        if end == start {
+            i += 1;
+            continue;
+        }
+        let upper = text[start..].chars().next().is_some_and(char::is_uppercase);
+        if upper {
+            let bare = possessive(&lower[start..end]);
+            let known_thing = lists.not_people.contains(bare)
+                || lists.common.contains(bare)
+                || debrief_core::when::is_calendar_word(bare);
+            if !known_thing {
+                let next_start = bytes[end..]
+                    .iter()
+                    .position(|b| !b.is_ascii_whitespace())
+                    .map(|n| end + n);
+                let next = next_start.map(word_at).map(|(s, e)| &lower[s..e]);
+                let acts = next.is_some_and(|n| lists.human_verbs.contains(n));
+                let addressed = previous.is_some_and(|(s, e)| ADDRESSING.contains(&&lower[s..e]));
+                if lists.given.contains(bare) || acts || addressed {
+                    return true;
+                }
+            }
+        }
+        previous = Some((start, end));
+        i = end.max(i + 1);
+    }
+    false
+}
+
+fn possessive(word: &str) -> &str {
+    word.strip_suffix("'s")
+        .or_else(|| word.strip_suffix("\u{2019}s"))
+        .unwrap_or(word)
+}
+
 /// A name in no roster: how many words it spans, if word `i` starts one.
 fn heuristic(sentence: &Sentence<'_>, i: usize, allowed: &HashSet<String>) -> Option<usize> {
     let words = &sentence.words;

@@ -115,6 +115,16 @@ const ABBREVIATIONS: [&str; 12] = [
 /// Splits prose into sentences and words. `lower` is `text` with ASCII letters lowered
 /// (`str::to_ascii_lowercase`), so that the words' lower-case forms are slices of it.
 pub fn sentences<'a>(text: &'a str, lower: &'a str) -> Vec<Sentence<'a>> {
+    sentences_where(text, lower, |_| true)
+}
+
+/// Like [`sentences`], tokenising only the sentences (byte ranges of `text`) that `wanted`
+/// accepts: words are the costly part, and most sentences give a check nothing to look at.
+pub fn sentences_where<'a>(
+    text: &'a str,
+    lower: &'a str,
+    mut wanted: impl FnMut(Range<usize>) -> bool,
+) -> Vec<Sentence<'a>> {
     let mut out = Vec::new();
     let mut start = 0;
     let bytes = text.as_bytes();
@@ -135,13 +145,15 @@ pub fn sentences<'a>(text: &'a str, lower: &'a str) -> Vec<Sentence<'a>> {
                 b == b'.' && ABBREVIATIONS.contains(&word_before.to_ascii_lowercase().as_str());
             let decimal = b == b'.' && next.is_some_and(|n| n.is_ascii_digit());
             if ends && !abbreviation && !decimal {
-                push_sentence(text, lower, start..i + 1, &mut out);
+                if wanted(start..i + 1) {
+                    push_sentence(text, lower, start..i + 1, &mut out);
+                }
                 start = i + 1;
             }
         }
         i += 1;
     }
-    if start < text.len() {
+    if start < text.len() && wanted(start..text.len()) {
         push_sentence(text, lower, start..text.len(), &mut out);
     }
     out
