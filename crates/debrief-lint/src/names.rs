@@ -151,49 +151,51 @@ pub fn find(
 pub fn may_name(text: &str, lower: &str) -> bool {
     let lists = lists();
     let bytes = text.as_bytes();
-    let word_at = |from: usize| -> (usize, usize) {
-        let end = bytes[from..]
+    let is_word = |b: u8| b.is_ascii_alphanumeric() || b >= 0x80;
+    let word_end = |from: usize| {
+        bytes[from..]
             .iter()
-            .position(|b| !(b.is_ascii_alphabetic() || *b == b'\'' || *b >= 0x80))
-            .map_or(bytes.len(), |n| from + n);
-        (from, end)
+            .position(|&b| !(b.is_ascii_alphabetic() || b == b'\'' || b >= 0x80))
+            .map_or(bytes.len(), |n| from + n)
     };
-    let mut previous: Option<(usize, usize)> = None;
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        let starts_word = (b.is_ascii_alphabetic() || b >= 0x80)
-            && (i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] >= 0x80));
-        if !starts_word {
-            i += 1;
+    for (start, &b) in bytes.iter().enumerate() {
+        // Only capitals (and non-ASCII letters, which may be) at the start of a word.
+        if !(b.is_ascii_uppercase() || b >= 0xc0) || (start > 0 && is_word(bytes[start - 1])) {
             continue;
         }
-        let (start, end) = word_at(i);
-        if end == start {
-            i += 1;
+        if !text[start..].chars().next().is_some_and(char::is_uppercase) {
             continue;
         }
-        let upper = text[start..].chars().next().is_some_and(char::is_uppercase);
-        if upper {
-            let bare = possessive(&lower[start..end]);
-            let known_thing = lists.not_people.contains(bare)
-                || lists.common.contains(bare)
-                || debrief_core::when::is_calendar_word(bare);
-            if !known_thing {
-                let next_start = bytes[end..]
-                    .iter()
-                    .position(|b| !b.is_ascii_whitespace())
-                    .map(|n| end + n);
-                let next = next_start.map(word_at).map(|(s, e)| &lower[s..e]);
-                let acts = next.is_some_and(|n| lists.human_verbs.contains(n));
-                let addressed = previous.is_some_and(|(s, e)| ADDRESSING.contains(&&lower[s..e]));
-                if lists.given.contains(bare) || acts || addressed {
-                    return true;
-                }
-            }
+        let end = word_end(start);
+        let bare = possessive(&lower[start..end]);
+        if lists.not_people.contains(bare)
+            || lists.common.contains(bare)
+            || debrief_core::when::is_calendar_word(bare)
+        {
+            continue;
         }
-        previous = Some((start, end));
-        i = end.max(i + 1);
+        if lists.given.contains(bare) {
+            return true;
+        }
+        let next_start = bytes[end..]
+            .iter()
+            .position(|b| !b.is_ascii_whitespace())
+            .map_or(bytes.len(), |n| end + n);
+        if next_start < bytes.len()
+            && lists
+                .human_verbs
+                .contains(&lower[next_start..word_end(next_start)])
+        {
+            return true;
+        }
+        let before = lower[..start].trim_end_matches(|c: char| !c.is_alphanumeric());
+        let previous = before
+            .rsplit(|c: char| !c.is_alphanumeric())
+            .next()
+            .unwrap_or("");
+        if ADDRESSING.contains(&previous) {
+            return true;
+        }
     }
     false
 }
