@@ -12,11 +12,16 @@ pub fn parse_zone(label: &str) -> Option<TimeZone> {
     let label = label
         .trim()
         .trim_matches(|c: char| matches!(c, '(' | ')' | '.' | ',' | ':' | '*'));
-    if label.is_empty() || label.len() > 40 {
+    if label.is_empty() || label.len() > 40 || !label.is_ascii() {
         return None;
     }
-    let lower = label.to_ascii_lowercase();
-    let region = match lower.as_str() {
+    // Lower case on the stack: this runs for the word after every time in a timeline.
+    let mut buffer = [0u8; 40];
+    let lower = &mut buffer[..label.len()];
+    lower.copy_from_slice(label.as_bytes());
+    lower.make_ascii_lowercase();
+    let lower = std::str::from_utf8(lower).unwrap_or_default();
+    let region = match lower {
         "utc" | "gmt" | "z" | "zulu" | "uct" | "coordinated universal time" => {
             return Some(TimeZone::UTC);
         }
@@ -36,7 +41,7 @@ pub fn parse_zone(label: &str) -> Option<TimeZone> {
     if !region.is_empty() {
         return TimeZone::get(region).ok();
     }
-    if let Some(offset) = parse_offset(&lower) {
+    if let Some(offset) = parse_offset(lower) {
         return Some(TimeZone::fixed(offset));
     }
     if label.contains('/')
