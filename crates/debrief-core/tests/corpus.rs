@@ -137,6 +137,8 @@ fn assert_words_kept(path: &Path, source: &str, formatted: &str) {
         map
     };
     let after = counts(formatted);
+    // Words of the time expressions and zone statements the timeline rewrites; month and day
+    // names are the reader's calendar words.
     let rewritten = [
         "times",
         "time",
@@ -145,29 +147,11 @@ fn assert_words_kept(path: &Path, source: &str, formatted: &str) {
         "noted",
         "event",
         "date",
-        "january",
-        "february",
-        "march",
-        "april",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
         "eastern",
         "pacific",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
     ];
     for (word, n) in counts(&source) {
-        if rewritten.contains(&word.as_str()) {
+        if rewritten.contains(&word.as_str()) || debrief_core::when::is_calendar_word(&word) {
             continue;
         }
         let m = after.get(&word).copied().unwrap_or(0);
