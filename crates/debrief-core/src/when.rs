@@ -398,26 +398,41 @@ const WEEKDAYS: [&str; 7] = [
 
 /// Whether a lower-case word is the name of a month or a day of the week.
 pub fn is_calendar_word(lower: &str) -> bool {
-    MONTHS.contains(&lower) || WEEKDAYS.contains(&lower)
+    calendar_words().any(|w| w == lower)
+}
+
+/// The names of the months and the days of the week, lower case.
+pub fn calendar_words() -> impl Iterator<Item = &'static str> {
+    MONTHS.iter().chain(&WEEKDAYS).copied()
+}
+
+/// Whether `word` is `name` or a prefix of it, ignoring ASCII case: "Sep", "sept" and
+/// "SEPTEMBER" all abbreviate "september".
+fn abbreviates(word: &str, name: &str) -> bool {
+    name.get(..word.len())
+        .is_some_and(|prefix| prefix.eq_ignore_ascii_case(word))
 }
 
 fn month_from_word(word: &str) -> Option<i8> {
-    let lower = word.to_ascii_lowercase();
-    if lower.len() < 3 {
+    if word.len() < 3 {
         return None;
     }
     let index = MONTHS.iter().position(|m| {
-        m.starts_with(&lower) || (lower.len() == 4 && lower == "sept" && *m == "september")
+        abbreviates(word, m) || (*m == "september" && word.eq_ignore_ascii_case("sept"))
     })?;
     i8::try_from(index + 1).ok()
 }
 
 fn parse_date_at(cur: &mut Cursor<'_>) -> Option<DateSpec> {
     let start = cur.pos;
+    // "14:02", the usual start of a timeline entry, is a time and never a date.
+    let digits = cur.rest().bytes().take_while(u8::is_ascii_digit).count();
+    if (1..=2).contains(&digits) && cur.rest().as_bytes().get(digits) == Some(&b':') {
+        return None;
+    }
     // An optional weekday: "Monday, ", "Mon ".
     if let Some(word) = cur.word() {
-        let lower = word.to_ascii_lowercase();
-        if lower.len() >= 3 && WEEKDAYS.iter().any(|d| d.starts_with(&lower)) {
+        if word.len() >= 3 && WEEKDAYS.iter().any(|d| abbreviates(word, d)) {
             cur.eat(",");
             cur.skip_ws();
         } else {
@@ -452,14 +467,14 @@ fn parse_iso(cur: &mut Cursor<'_>) -> Option<Date> {
             return None;
         }
         let sep = if cur.eat("-") {
-            '-'
+            "-"
         } else if cur.eat("/") {
-            '/'
+            "/"
         } else {
             return None;
         };
         let (month, _) = cur.digits(2)?;
-        if !cur.eat(&sep.to_string()) {
+        if !cur.eat(sep) {
             return None;
         }
         let (day, _) = cur.digits(2)?;

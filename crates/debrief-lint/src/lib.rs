@@ -216,24 +216,26 @@ pub fn lint(source: &str, options: &Options<'_>) -> Linted {
 
 /// The blame rules over every sentence of the narrative.
 fn narrative_checks(text: &str, read: &Read, ctx: &Ctx<'_>, findings: &mut Vec<Finding>) {
-    let prose = narrative::extract(text, &read.source_map);
+    let narrative = narrative::extract(text, &read.source_map);
+    let lower_narrative = narrative.text.to_ascii_lowercase();
+    let roster = !ctx.config.roster.is_empty();
     let mut raw = Vec::new();
-    for block in &prose {
+    for block in &narrative.blocks {
         // Lists of who attended name people by design.
         let people_allowed = block
             .section
             .and_then(|i| read.postmortem.sections.get(i))
             .is_some_and(|s| matches!(s.body, SectionBody::Other(_)) && lists_people(&s.heading));
-        let lower = block.text.to_ascii_lowercase();
-        let hits = lexicon::hits(&lower);
-        let roster = !ctx.config.roster.is_empty();
-        let sentences = words::sentences_where(&block.text, &lower, |range| {
+        let prose = &narrative.text[block.range.clone()];
+        let lower = &lower_narrative[block.range.clone()];
+        let hits = lexicon::hits(lower);
+        let sentences = words::sentences_where(prose, lower, |range| {
             // Only sentences a rule could report on are tokenised.
-            let text = &block.text[range.clone()];
+            let text = &prose[range.clone()];
             let hit = hits.partition_point(|h| h.start < range.start)
                 < hits.partition_point(|h| h.start < range.end);
             hit || roster
-                || text.contains(['@', '?'])
+                || text.bytes().any(|b| b == b'@' || b == b'?')
                 || (!people_allowed && names::may_name(text, &lower[range]))
         });
         for sentence in sentences {
@@ -251,10 +253,14 @@ fn narrative_checks(text: &str, read: &Read, ctx: &Ctx<'_>, findings: &mut Vec<F
                 &mut raw,
             );
             for r in raw.drain(..) {
-                let mut finding =
-                    ctx.finding(r.rule, block.source_range(r.range), r.message, r.suggestion);
+                let mut finding = ctx.finding(
+                    r.rule,
+                    narrative.source_range(block, r.range),
+                    r.message,
+                    r.suggestion,
+                );
                 if let Some((range, replacement)) = r.fix {
-                    let source = block.source_range(range);
+                    let source = narrative.source_range(block, range);
                     // Only where the prose maps one to one onto the source.
                     if text
                         .get(source.clone())

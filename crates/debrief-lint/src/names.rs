@@ -2,7 +2,7 @@
 //! apart from technology, products and places by where they stand in the sentence.
 
 use crate::words::{Sentence, Word};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 /// People the team knows by name, each with the role to write instead.
@@ -158,7 +158,20 @@ pub fn may_name(text: &str, lower: &str) -> bool {
             .position(|&b| !(b.is_ascii_alphabetic() || b == b'\'' || b >= 0x80))
             .map_or(bytes.len(), |n| from + n)
     };
-    for (start, &b) in bytes.iter().enumerate() {
+    let lower_bytes = lower.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        // Most of a sentence is lower case: skip eight bytes at a time while they are ASCII
+        // and equal to their lower case.
+        if let (Some(chunk), Some(lowered)) = (bytes.get(at..at + 8), lower_bytes.get(at..at + 8))
+            && chunk == lowered
+            && chunk.is_ascii()
+        {
+            at += 8;
+            continue;
+        }
+        let (start, b) = (at, bytes[at]);
+        at += 1;
         // Only capitals (and non-ASCII letters, which may be) at the start of a word.
         if !(b.is_ascii_uppercase() || b >= 0xc0) || (start > 0 && is_word(bytes[start - 1])) {
             continue;
@@ -167,14 +180,11 @@ pub fn may_name(text: &str, lower: &str) -> bool {
             continue;
         }
         let end = word_end(start);
-        let bare = possessive(&lower[start..end]);
-        if lists.not_people.contains(bare)
-            || lists.common.contains(bare)
-            || debrief_core::when::is_calendar_word(bare)
-        {
+        let kinds = lists.kinds(possessive(&lower[start..end]));
+        if kinds.has(Kinds::THING) {
             continue;
         }
-        if lists.given.contains(bare) {
+        if kinds.has(Kinds::GIVEN) {
             return true;
         }
         let next_start = bytes[end..]
@@ -183,8 +193,8 @@ pub fn may_name(text: &str, lower: &str) -> bool {
             .map_or(bytes.len(), |n| end + n);
         if next_start < bytes.len()
             && lists
-                .human_verbs
-                .contains(&lower[next_start..word_end(next_start)])
+                .kinds(&lower[next_start..word_end(next_start)])
+                .has(Kinds::HUMAN_VERB)
         {
             return true;
         }
@@ -214,9 +224,9 @@ fn heuristic(sentence: &Sentence<'_>, i: usize, allowed: &HashSet<String>) -> Op
         return None;
     }
     let lists = lists();
-    let bare = word.bare();
-    let given = lists.given.contains(bare);
-    let ambiguous = lists.common_words.contains(bare);
+    let kinds = lists.kinds(word.bare());
+    let given = kinds.has(Kinds::GIVEN);
+    let ambiguous = kinds.has(Kinds::AMBIGUOUS);
     let next = words.get(i + 1);
     let previous = i.checked_sub(1).map(|p| words[p].lower);
     // "Lloyd Middleton": a capitalised word right after a given name is a surname.
@@ -225,11 +235,11 @@ fn heuristic(sentence: &Sentence<'_>, i: usize, allowed: &HashSet<String>) -> Op
         && next.is_some_and(|n| {
             could_be_name(n, allowed)
                 && !n.text.ends_with("'s")
-                && !lists.common_words.contains(n.lower)
+                && !lists.kinds(n.lower).has(Kinds::AMBIGUOUS)
         });
     let span = if surname { 2 } else { 1 };
     let after = words.get(i + span).map(|w| w.lower);
-    let acts = after.is_some_and(|a| lists.human_verbs.contains(a));
+    let acts = after.is_some_and(|a| lists.kinds(a).has(Kinds::HUMAN_VERB));
     let addressed = previous.is_some_and(|p| ADDRESSING.contains(&p));
     let sentence_start = i == 0 || previous.is_some_and(|p| p == "and" && i == 2);
     let found = if given && !ambiguous {
@@ -265,9 +275,7 @@ fn could_be_name(word: &Word<'_>, allowed: &HashSet<String>) -> bool {
         && word.text.chars().count() >= 2
         && !word.quoted
         && !allowed.contains(bare)
-        && !lists().not_people.contains(bare)
-        && !lists().common.contains(bare)
-        && !debrief_core::when::is_calendar_word(bare)
+        && !lists().kinds(bare).has(Kinds::THING)
 }
 
 /// "JFrog", "GitGuardian", "PagerDuty": a capital after a lower-case letter makes a product
@@ -310,40 +318,71 @@ impl std::hash::Hasher for Fnv {
     }
 }
 
-type WordSet = HashSet<&'static str, std::hash::BuildHasherDefault<Fnv>>;
+/// What the bundled lists say a lower-case word is: one lookup answers every question the
+/// heuristics ask about a word. Bits of [`Kinds`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Kinds(u8);
+
+impl Kinds {
+    /// A given name ([`given-names.txt`, `given-names-extra.txt`]).
+    const GIVEN: u8 = 1;
+    /// A given name that is also a common word ("Will", "May"), from the data and from
+    /// [`AMBIGUOUS`].
+    const AMBIGUOUS: u8 = 1 << 1;
+    /// Never a person: technology, products and places (`not-people.txt`), [`COMMON`]
+    /// capitalised words, months and days of the week.
+    const THING: u8 = 1 << 2;
+    /// [`HUMAN_VERBS`].
+    const HUMAN_VERB: u8 = 1 << 3;
+
+    fn has(self, kind: u8) -> bool {
+        self.0 & kind != 0
+    }
+}
 
 struct Lists {
-    given: WordSet,
-    /// Given names that are also common words, from the data and from [`AMBIGUOUS`].
-    common_words: WordSet,
-    not_people: WordSet,
-    /// [`COMMON`]: never people.
-    common: WordSet,
-    /// [`HUMAN_VERBS`].
-    human_verbs: WordSet,
+    kinds: HashMap<&'static str, Kinds, std::hash::BuildHasherDefault<Fnv>>,
+}
+
+impl Lists {
+    fn kinds(&self, lower: &str) -> Kinds {
+        self.kinds.get(lower).copied().unwrap_or_default()
+    }
+
+    fn add(&mut self, words: impl IntoIterator<Item = &'static str>, kind: u8) {
+        for word in words {
+            self.kinds.entry(word).or_default().0 |= kind;
+        }
+    }
 }
 
 static LISTS: OnceLock<Lists> = OnceLock::new();
 
 fn lists() -> &'static Lists {
     LISTS.get_or_init(|| {
-        let load = |text: &'static str| -> WordSet {
+        let load = |text: &'static str| {
             text.lines()
                 .map(str::trim)
                 .filter(|l| !l.is_empty() && !l.starts_with('#'))
-                .collect()
         };
-        let mut given = load(include_str!("../data/given-names.txt"));
-        given.extend(load(include_str!("../data/given-names-extra.txt")));
-        let mut common_words = load(include_str!("../data/given-names-common-words.txt"));
-        common_words.extend(AMBIGUOUS.iter().copied());
-        Lists {
-            given,
-            common_words,
-            not_people: load(include_str!("../data/not-people.txt")),
-            common: COMMON.iter().copied().collect(),
-            human_verbs: HUMAN_VERBS.iter().copied().collect(),
-        }
+        let mut lists = Lists {
+            kinds: HashMap::default(),
+        };
+        lists.add(load(include_str!("../data/given-names.txt")), Kinds::GIVEN);
+        lists.add(
+            load(include_str!("../data/given-names-extra.txt")),
+            Kinds::GIVEN,
+        );
+        lists.add(
+            load(include_str!("../data/given-names-common-words.txt")),
+            Kinds::AMBIGUOUS,
+        );
+        lists.add(AMBIGUOUS.iter().copied(), Kinds::AMBIGUOUS);
+        lists.add(load(include_str!("../data/not-people.txt")), Kinds::THING);
+        lists.add(COMMON.iter().copied(), Kinds::THING);
+        lists.add(debrief_core::when::calendar_words(), Kinds::THING);
+        lists.add(HUMAN_VERBS.iter().copied(), Kinds::HUMAN_VERB);
+        lists
     })
 }
 

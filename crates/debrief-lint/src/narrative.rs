@@ -18,21 +18,32 @@ pub enum ProseKind {
     ActionItem,
 }
 
-/// One block of prose.
+/// One block of prose: a range of [`Narrative::text`].
 #[derive(Debug, Clone)]
-pub struct Prose {
-    /// The plain text.
-    pub text: String,
+pub struct Block {
+    /// Where its text is in [`Narrative::text`].
+    pub range: Range<usize>,
     /// The kind of block.
     pub kind: ProseKind,
     /// The section it is in (`None` before the first section).
     pub section: Option<usize>,
+}
+
+/// Every block of prose of a document, one after another in one text (each block ends with a
+/// line break, so no phrase or sentence runs from one into the next), with a map back to the
+/// source. One buffer for the whole document: the linter runs on every keystroke.
+#[derive(Debug, Clone, Default)]
+pub struct Narrative {
+    /// The plain text of all the blocks.
+    pub text: String,
+    /// The blocks in document order.
+    pub blocks: Vec<Block>,
     /// Pieces of `text` and where they are in the source: (text offset, source offset,
     /// whether the piece is the same bytes as the source).
     map: Vec<(usize, usize, bool)>,
 }
 
-impl Prose {
+impl Narrative {
     /// The source byte offset of a byte offset in `text`.
     pub fn source_offset(&self, at: usize) -> usize {
         let i = self
@@ -46,8 +57,9 @@ impl Prose {
         }
     }
 
-    /// The source range of a range in `text`.
-    pub fn source_range(&self, range: Range<usize>) -> Range<usize> {
+    /// The source range of a range of a block's text.
+    pub fn source_range(&self, block: &Block, range: Range<usize>) -> Range<usize> {
+        let range = block.range.start + range.start..block.range.start + range.end;
         let start = self.source_offset(range.start);
         let end = if range.end > range.start {
             self.source_offset(range.end - 1) + 1
@@ -65,13 +77,30 @@ impl Prose {
         self.map.push((self.text.len(), source.start, verbatim));
         self.text.push_str(piece);
     }
+
+    /// Adds a block whose text was pushed since it started: drops it when it has no text,
+    /// ends it with a line break.
+    fn close(&mut self, block: Option<Block>) {
+        let Some(mut block) = block else {
+            return;
+        };
+        if self.text[block.range.start..].trim().is_empty() {
+            self.text.truncate(block.range.start);
+            let kept = self.map.partition_point(|&(t, _, _)| t < block.range.start);
+            self.map.truncate(kept);
+            return;
+        }
+        block.range.end = self.text.len();
+        self.text.push('\n');
+        self.blocks.push(block);
+    }
 }
 
 /// Builds the narrative of a document from the prose its reading recorded (see
 /// `debrief_core::read::Prose`). `text` is the normalised source the map refers to.
-pub fn extract(text: &str, map: &SourceMap) -> Vec<Prose> {
+pub fn extract(text: &str, map: &SourceMap) -> Narrative {
     let Some(recorded) = &map.prose else {
-        return Vec::new();
+        return Narrative::default();
     };
     // The owner, due and other fields after each action item's text are not narrative.
     let fields: Vec<Range<usize>> = map
@@ -89,24 +118,23 @@ pub fn extract(text: &str, map: &SourceMap) -> Vec<Prose> {
     };
     // Whether an action item's text starts on the first line of a block at `offset`.
     let starts_action = |offset: usize| {
-        let line_end = text[offset..].find('\n').map_or(text.len(), |n| offset + n);
         let i = map.action_items.partition_point(|r| r.start < offset);
-        map.action_items.get(i).is_some_and(|r| r.start <= line_end)
+        map.action_items
+            .get(i)
+            .and_then(|r| text.get(offset..r.start))
+            .is_some_and(|between| !between.contains('\n'))
     };
 
-    let mut out = Vec::new();
-    let mut current: Option<Prose> = None;
-    let flush = |current: &mut Option<Prose>, out: &mut Vec<Prose>| {
-        if let Some(prose) = current.take()
-            && !prose.text.trim().is_empty()
-        {
-            out.push(prose);
-        }
+    let mut out = Narrative {
+        text: String::with_capacity(text.len()),
+        blocks: Vec::with_capacity(recorded.events.len() / 4),
+        map: Vec::with_capacity(recorded.events.len()),
     };
+    let mut current: Option<Block> = None;
     for event in &recorded.events {
         match event {
             ProseEvent::Start { offset, heading } => {
-                flush(&mut current, &mut out);
+                out.close(current.take());
                 let kind = if *heading {
                     ProseKind::Heading
                 } else if starts_action(*offset) {
@@ -114,37 +142,27 @@ pub fn extract(text: &str, map: &SourceMap) -> Vec<Prose> {
                 } else {
                     ProseKind::Text
                 };
-                current = Some(Prose {
-                    text: String::new(),
+                let at = out.text.len();
+                current = Some(Block {
+                    range: at..at,
                     kind,
                     section: section_of(*offset),
-                    map: Vec::new(),
                 });
             }
-            ProseEvent::End => flush(&mut current, &mut out),
+            ProseEvent::End => out.close(current.take()),
+            _ if current.is_none() => {}
             ProseEvent::Text { range, text: piece } => {
-                if in_fields(range.start) {
-                    continue;
-                }
-                if let Some(prose) = current.as_mut() {
+                if !in_fields(range.start) {
                     match piece {
-                        Some(piece) => prose.push(piece, range.clone()),
-                        None => prose.push(&text[range.clone()], range.clone()),
+                        Some(piece) => out.push(piece, range.clone()),
+                        None => out.push(&text[range.clone()], range.clone()),
                     }
                 }
             }
-            ProseEvent::Code(at) => {
-                if let Some(prose) = current.as_mut() {
-                    prose.push(" CODE ", *at..*at);
-                }
-            }
-            ProseEvent::Break(at) => {
-                if let Some(prose) = current.as_mut() {
-                    prose.push(" ", *at..*at);
-                }
-            }
+            ProseEvent::Code(at) => out.push(" CODE ", *at..*at),
+            ProseEvent::Break(at) => out.push(" ", *at..*at),
         }
     }
-    flush(&mut current, &mut out);
+    out.close(current);
     out
 }

@@ -195,7 +195,7 @@ impl<'a> Reader<'a> {
             self.front_matter(syntax, range, &mut meta);
             body_start = end;
         }
-        let mut prose = options.prose.then(blocks::Prose::default);
+        let mut prose = options.prose.then(|| blocks::Prose::for_text(text));
         let blocks = blocks::scan(&text[body_start..], body_start, prose.as_mut());
         self.prose = prose;
 

@@ -399,6 +399,9 @@ fn split_marker(text: &str) -> (Option<Milestone>, &str) {
 
 /// Continuation lines of an entry keep their relative indentation but lose the common one.
 fn dedent_continuation(text: &str) -> String {
+    if !text.contains('\n') {
+        return text.trim().to_string();
+    }
     let mut lines = text.lines();
     let first = lines.next().unwrap_or("").trim();
     let rest: Vec<&str> = lines.collect();
