@@ -15,6 +15,7 @@
 pub mod diagnostic;
 pub mod milestones;
 pub mod model;
+pub mod phrases;
 pub mod read;
 pub mod when;
 mod write;

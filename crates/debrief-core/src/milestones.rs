@@ -22,7 +22,7 @@
 //! reported and the affected figures left unknown.
 
 use crate::model::{Milestone, Postmortem, TimelineEntry};
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use crate::phrases::Phrases;
 use jiff::Timestamp;
 use serde::Serialize;
 use std::sync::OnceLock;
@@ -592,28 +592,21 @@ impl Found {
     const NOT_DONE: u16 = 1 << 10;
     const FOLLOW_UP: u16 = 1 << 11;
 
-    /// One pass over the text with an automaton of every phrase.
+    /// One pass over the text with a trie of every phrase.
     /// The lists found in the whole text, and in `part` of it.
     fn in_text(lower: &str, part: Option<std::ops::Range<usize>>) -> (Found, Found) {
         let vocabulary = VOCABULARY.get_or_init(Vocabulary::new);
         let (mut bits, mut part_bits) = (0, 0);
-        for m in vocabulary.automaton.find_overlapping_iter(lower) {
-            let at = m.start();
-            let at_word_start = !lower[..at]
-                .chars()
-                .next_back()
-                .is_some_and(char::is_alphanumeric);
-            if at_word_start {
-                let list = vocabulary.lists[m.pattern().as_usize()];
-                bits |= list;
-                if part
-                    .as_ref()
-                    .is_some_and(|p| p.start <= at && m.end() <= p.end)
-                {
-                    part_bits |= list;
-                }
+        vocabulary.phrases.find(lower, |found| {
+            let list = vocabulary.lists[found.phrase];
+            bits |= list;
+            if part
+                .as_ref()
+                .is_some_and(|p| p.start <= found.start && found.end <= p.end)
+            {
+                part_bits |= list;
             }
-        }
+        });
         (Found(bits), Found(part_bits))
     }
 
@@ -622,10 +615,10 @@ impl Found {
     }
 }
 
-/// Every phrase of every list in one Aho-Corasick automaton, built once: matching an entry
-/// costs one pass over its text, not one search per phrase.
+/// Every phrase of every list in one trie, built once: matching an entry costs one pass over
+/// its text, not one search per phrase.
 struct Vocabulary {
-    automaton: AhoCorasick,
+    phrases: Phrases,
     /// The list bits of each pattern; a phrase in several lists carries all their bits.
     lists: Vec<u16>,
 }
@@ -661,15 +654,10 @@ impl Vocabulary {
                 }
             }
         }
-        let automaton = AhoCorasick::builder()
-            .match_kind(MatchKind::Standard)
-            .kind(Some(AhoCorasickKind::DFA))
-            .build(&patterns)
-            // The patterns are the constant lists above: building cannot fail at run time
-            // unless those lists are broken, which the unit tests would show first.
-            .unwrap_or_else(|e| unreachable!("phrase automaton: {e}"));
         Vocabulary {
-            automaton,
+            // Words are ASCII letters and digits: a phrase after a typographic quote or
+            // dash ("—alert fired") still starts a word.
+            phrases: Phrases::new(&patterns, |b| b.is_ascii_alphanumeric()),
             lists: bits,
         }
     }

@@ -1,8 +1,8 @@
 //! The action-item rules: wishes instead of actions, no owner, no due date, overdue, untracked.
 
 use crate::{Ctx, Finding};
-use aho_corasick::{AhoCorasick, MatchKind};
 use debrief_core::model::ActionItem;
+use debrief_core::phrases::Phrases;
 use std::ops::Range;
 use std::sync::OnceLock;
 
@@ -127,10 +127,13 @@ const FURTHER: u8 = 1 << 2;
 const OPEN_ENDED: u8 = 1 << 3;
 const MEANS: u8 = 1 << 4;
 
-/// The phrase lists that occur in `body` at word boundaries, as bits: one Aho-Corasick pass.
+/// The phrase lists that occur in `body` at word boundaries, as bits: one pass.
 fn phrases_in(body: &str) -> u8 {
-    static AUTOMATON: OnceLock<(AhoCorasick, Vec<u8>)> = OnceLock::new();
-    let (automaton, bits) = AUTOMATON.get_or_init(|| {
+    fn word(b: u8) -> bool {
+        b.is_ascii_alphanumeric() || b >= 0x80
+    }
+    static PHRASES: OnceLock<(Phrases, Vec<u8>)> = OnceLock::new();
+    let (phrases, bits) = PHRASES.get_or_init(|| {
         let lists: [(&[&str], u8); 5] = [
             (ATTITUDES, ATTITUDE),
             (HEDGES, HEDGE),
@@ -149,22 +152,16 @@ fn phrases_in(body: &str) -> u8 {
                 bits.push(bit);
             }
         }
-        let automaton = AhoCorasick::builder()
-            .match_kind(MatchKind::Standard)
-            .build(&patterns)
-            // The patterns are the constant lists of this file; the unit tests build them.
-            .unwrap_or_else(|e| unreachable!("action-item phrases: {e}"));
-        (automaton, bits)
+        (Phrases::new(&patterns, word), bits)
     });
     let bytes = body.as_bytes();
-    let word = |b: u8| b.is_ascii_alphanumeric() || b >= 0x80;
-    automaton
-        .find_overlapping_iter(body)
-        .filter(|m| {
-            (m.start() == 0 || !word(bytes[m.start() - 1]))
-                && bytes.get(m.end()).is_none_or(|&b| !word(b))
-        })
-        .fold(0, |found, m| found | bits[m.pattern().as_usize()])
+    let mut found = 0;
+    phrases.find(body, |f| {
+        if bytes.get(f.end).is_none_or(|&b| !word(b)) {
+            found |= bits[f.phrase];
+        }
+    });
+    found
 }
 
 /// Lower case, without emphasis and code marks.

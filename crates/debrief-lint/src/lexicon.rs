@@ -6,7 +6,7 @@
 //! means from the words around it (who the subject is, whether it is quoted, whether it is a
 //! question): these lists say what to look at, not what to report.
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use debrief_core::phrases::Phrases;
 use std::sync::OnceLock;
 
 /// What a phrase signals.
@@ -190,7 +190,7 @@ pub struct Hit {
 }
 
 struct Automaton {
-    automaton: AhoCorasick,
+    phrases: Phrases,
     /// The index into `PHRASES` of each pattern: phrases with an apostrophe are also matched
     /// with a typographic one ("didn’t").
     phrase_of: Vec<usize>,
@@ -211,14 +211,8 @@ fn automaton() -> &'static Automaton {
                 phrase_of.push(i);
             }
         }
-        let automaton = AhoCorasick::builder()
-            .match_kind(MatchKind::Standard)
-            .kind(Some(AhoCorasickKind::DFA))
-            .build(&patterns)
-            // The patterns are the constant list above; the unit tests build it first.
-            .unwrap_or_else(|e| unreachable!("lexicon automaton: {e}"));
         Automaton {
-            automaton,
+            phrases: Phrases::new(&patterns, is_word_byte),
             phrase_of,
         }
     })
@@ -230,28 +224,24 @@ pub fn hits(text: &str) -> Vec<Hit> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
     let automaton = automaton();
-    for m in automaton.automaton.find_overlapping_iter(text) {
-        let (phrase, cue) = PHRASES[automaton.phrase_of[m.pattern().as_usize()]];
-        let (start, end) = (m.start(), m.end());
-        let boundary_before = start == 0 || !is_word_byte(bytes[start - 1]);
-        let mut end_word = end;
+    automaton.phrases.find(text, |found| {
+        let (phrase, cue) = PHRASES[automaton.phrase_of[found.phrase]];
+        let mut end = found.end;
         if phrase.ends_with('*') {
-            while end_word < bytes.len() && is_word_byte(bytes[end_word]) {
-                end_word += 1;
+            while end < bytes.len() && is_word_byte(bytes[end]) {
+                end += 1;
             }
         }
         // "would" must not match inside "would've".
-        let boundary_after =
-            end_word == bytes.len() || (!is_word_byte(bytes[end_word]) && bytes[end_word] != b'\'');
-        if boundary_before && boundary_after {
+        if end == bytes.len() || (!is_word_byte(bytes[end]) && bytes[end] != b'\'') {
             out.push(Hit {
                 cue,
                 phrase,
-                start,
-                end: end_word,
+                start: found.start,
+                end,
             });
         }
-    }
+    });
     out.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end)));
     out
 }
