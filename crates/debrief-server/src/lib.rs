@@ -1,0 +1,10 @@
+//! The debrief server: the store, accounts and roles, the review workflow and the JSON API.
+//!
+//! The store is SQLite (embedded, the default) or PostgreSQL (for several instances), behind
+//! one [`store::Store`] that speaks SQL both accept. Everything that must hold across
+//! instances (versions, sessions, locks) lives in the database, never in a process.
+
+pub mod secret;
+pub mod store;
+
+pub use store::{NewUser, Role, Store, StoreError, User};

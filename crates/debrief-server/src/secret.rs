@@ -1,0 +1,75 @@
+//! Passwords and tokens: argon2 hashes for passwords, random tokens stored as SHA-256.
+//!
+//! A password is slow to check on purpose (argon2); an API token is 256 random bits, so a fast
+//! hash is enough to make a stolen database useless for calling the API.
+
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use sha2::{Digest, Sha256};
+
+/// Random bytes from the operating system.
+fn random<const N: usize>() -> Result<[u8; N], getrandom::Error> {
+    let mut bytes = [0u8; N];
+    getrandom::fill(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// The argon2 hash of a password, in PHC string form.
+pub fn hash_password(password: &str) -> Result<String, String> {
+    let salt_bytes = random::<16>().map_err(|e| format!("no randomness: {e}"))?;
+    let salt = SaltString::encode_b64(&salt_bytes).map_err(|e| e.to_string())?;
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|hash| hash.to_string())
+        .map_err(|e| e.to_string())
+}
+
+/// Whether `password` matches a hash made by [`hash_password`].
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|parsed| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
+    })
+}
+
+/// A new API token: `dbf_` and 64 hexadecimal digits.
+pub fn new_token() -> Result<String, String> {
+    let bytes = random::<32>().map_err(|e| format!("no randomness: {e}"))?;
+    Ok(format!("dbf_{}", hex(&bytes)))
+}
+
+/// What the store keeps of a token.
+pub fn token_hash(token: &str) -> String {
+    hex(&Sha256::digest(token.as_bytes()))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_verify_only_themselves() {
+        let hash = hash_password("correct horse").unwrap_or_default();
+        assert!(hash.starts_with("$argon2"));
+        assert!(verify_password("correct horse", &hash));
+        assert!(!verify_password("correct horse ", &hash));
+        assert!(!verify_password("correct horse", "not a hash"));
+    }
+
+    #[test]
+    fn tokens_are_random_and_hashed() {
+        let (a, b) = (
+            new_token().unwrap_or_default(),
+            new_token().unwrap_or_default(),
+        );
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 68);
+        assert_eq!(token_hash(&a).len(), 64);
+        assert_ne!(token_hash(&a), token_hash(&b));
+    }
+}

@@ -1,0 +1,88 @@
+//! Stores for tests: a fresh SQLite file, and a fresh PostgreSQL database when
+//! `DEBRIEF_TEST_POSTGRES` names a server (`.ci/run` sets it).
+
+#![allow(dead_code)]
+
+use debrief_server::Store;
+use sqlx::Connection;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// A store under test and what keeps it alive.
+pub struct TestStore {
+    pub store: Store,
+    pub name: &'static str,
+    _dir: Option<tempfile::TempDir>,
+    /// The PostgreSQL database made for the test, dropped by [`TestStore::finish`].
+    database: Option<(String, String)>,
+}
+
+impl TestStore {
+    /// Closes the store and drops its PostgreSQL database (a SQLite directory goes with
+    /// the value). A failed test leaves its database behind for a look.
+    pub async fn finish(self) {
+        self.store.close().await;
+        if let Some((base, name)) = self.database {
+            let mut admin = sqlx::PgConnection::connect(&base)
+                .await
+                .expect("connect to DEBRIEF_TEST_POSTGRES");
+            sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE {name}")))
+                .execute(&mut admin)
+                .await
+                .expect("drop the test database");
+        }
+    }
+}
+
+/// A new, empty SQLite store in a temporary directory.
+pub async fn sqlite() -> TestStore {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let store = Store::open_dir(dir.path()).await.expect("SQLite store");
+    TestStore {
+        store,
+        name: "sqlite",
+        _dir: Some(dir),
+        database: None,
+    }
+}
+
+/// A new, empty PostgreSQL database on the server `DEBRIEF_TEST_POSTGRES` names, as that URL
+/// and the new database's name; `None` (with a line saying so) when it is unset.
+pub async fn postgres_url(test: &str) -> Option<(String, String)> {
+    let Ok(base) = std::env::var("DEBRIEF_TEST_POSTGRES") else {
+        eprintln!("{test}: PostgreSQL skipped: DEBRIEF_TEST_POSTGRES is not set");
+        return None;
+    };
+    static COUNTER: AtomicUsize = AtomicUsize::new(0);
+    let name = format!(
+        "debrief_test_{}_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed),
+        jiff::Timestamp::now().as_millisecond()
+    );
+    let mut admin = sqlx::PgConnection::connect(&base)
+        .await
+        .expect("connect to DEBRIEF_TEST_POSTGRES");
+    // The name is made here of digits and underscores, never of input.
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&mut admin)
+        .await
+        .expect("create a test database");
+    Some((base, name))
+}
+
+/// A new, empty PostgreSQL store, or `None` when `DEBRIEF_TEST_POSTGRES` is unset.
+pub async fn postgres(test: &str) -> Option<TestStore> {
+    let (base, name) = postgres_url(test).await?;
+    let (prefix, _) = base
+        .rsplit_once('/')
+        .expect("a database URL ends with /DATABASE");
+    let store = Store::connect(&format!("{prefix}/{name}"))
+        .await
+        .expect("PostgreSQL store");
+    Some(TestStore {
+        store,
+        name: "postgres",
+        _dir: None,
+        database: Some((base, name)),
+    })
+}
