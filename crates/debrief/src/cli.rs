@@ -44,6 +44,52 @@ pub enum Command {
     /// List the lint rules, or explain one.
     #[command(after_help = "Examples:\n  debrief explain\n  debrief explain named-individual")]
     Explain(ExplainArgs),
+    /// Manage the server's users.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a user to the server's store: the way to create the first admin.
+    #[command(after_help = "Example:\n  \
+                            DEBRIEF_PASSWORD='a long passphrase' debrief user add priya --function SRE --role admin\n\n\
+                            Without DEBRIEF_PASSWORD the password is read from the first line of standard input.")]
+    Add(UserAddArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct UserAddArgs {
+    /// Login name: letters, digits, '.', '-' and '_'.
+    pub username: String,
+    /// Their function: Dev, Ops, Product, SRE, Security, Observability, Support, ...
+    #[arg(long, short)]
+    pub function: String,
+    /// What they may do.
+    #[arg(long, short, value_enum, default_value_t = UserRole::Contributor)]
+    pub role: UserRole,
+    /// The name shown to people [default: the username]
+    #[arg(long, short)]
+    pub name: Option<String>,
+    /// The password (at least 12 characters); read from standard input when unset.
+    #[arg(long, env = "DEBRIEF_PASSWORD", hide_env_values = true)]
+    pub password: Option<String>,
+    /// The directory of the embedded SQLite store.
+    #[arg(long, env = "DEBRIEF_DATA", default_value = "debrief-data")]
+    pub data: PathBuf,
+    /// A database URL (postgres://...) instead of the embedded store.
+    #[arg(long, env = "DEBRIEF_DATABASE_URL")]
+    pub database_url: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum UserRole {
+    /// Reads what they may see.
+    Viewer,
+    /// Also writes postmortems and contributions.
+    Contributor,
+    /// Also manages users and sees every postmortem.
+    Admin,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

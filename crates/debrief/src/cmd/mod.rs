@@ -6,3 +6,4 @@ pub mod lint;
 pub mod metrics;
 pub mod new;
 pub mod show;
+pub mod user;
