@@ -71,9 +71,6 @@ pub struct UserAddArgs {
     /// The name shown to people [default: the username]
     #[arg(long, short)]
     pub name: Option<String>,
-    /// The password (at least 12 characters); read from standard input when unset.
-    #[arg(long, env = "DEBRIEF_PASSWORD", hide_env_values = true)]
-    pub password: Option<String>,
     /// The directory of the embedded SQLite store.
     #[arg(long, env = "DEBRIEF_DATA", default_value = "debrief-data")]
     pub data: PathBuf,

@@ -7,9 +7,10 @@ use debrief_server::{NewUser, Role, Store};
 use std::io::BufRead;
 
 pub fn add(args: UserAddArgs) -> Result<Outcome> {
-    let password = match args.password {
-        Some(password) => password,
-        None => {
+    // Never an argument: arguments show in the process list.
+    let password = match std::env::var("DEBRIEF_PASSWORD") {
+        Ok(password) => password,
+        Err(_) => {
             let mut line = String::new();
             std::io::stdin()
                 .lock()
