@@ -2,86 +2,63 @@
 
 mod common;
 
-use assert_cmd::assert::Assert;
-use common::{debrief, tempdir};
+use assert_cmd::Command;
+use common::{debrief, stderr, stdout, tempdir};
+use std::path::Path;
 
-trait Has {
-    fn stdout_has(self, text: &str);
-    fn stderr_has(self, text: &str);
+/// `debrief user add ARGS --data DATA`, with the password in `DEBRIEF_PASSWORD` when given.
+fn user_add(data: &Path, args: &[&str], password: Option<&str>) -> Command {
+    let mut command = debrief();
+    command
+        .args(["user", "add"])
+        .args(args)
+        .arg("--data")
+        .arg(data);
+    match password {
+        Some(password) => command.env("DEBRIEF_PASSWORD", password),
+        None => command.env_remove("DEBRIEF_PASSWORD"),
+    };
+    command
 }
 
-impl Has for Assert {
-    fn stdout_has(self, text: &str) {
-        let out = String::from_utf8_lossy(&self.get_output().stdout).into_owned();
-        assert!(out.contains(text), "stdout {out:?} lacks {text:?}");
-    }
-
-    fn stderr_has(self, text: &str) {
-        let err = String::from_utf8_lossy(&self.get_output().stderr).into_owned();
-        assert!(err.contains(text), "stderr {err:?} lacks {text:?}");
-    }
-}
+const PASSWORD: Option<&str> = Some("a long enough password");
 
 #[test]
 fn the_first_admin_is_added_from_the_command_line() {
     let dir = tempdir();
     let data = dir.path().join("data");
-    debrief()
-        .args([
-            "user",
-            "add",
-            "priya",
-            "--function",
-            "SRE",
-            "--role",
-            "admin",
-        ])
-        .arg("--data")
-        .arg(&data)
-        .env("DEBRIEF_PASSWORD", "a long enough password")
-        .assert()
-        .success()
-        .stdout_has("added priya (SRE, admin) with id 1");
+    let added = user_add(
+        &data,
+        &["priya", "--function", "SRE", "--role", "admin"],
+        PASSWORD,
+    )
+    .assert()
+    .success();
+    assert!(stdout(&added).contains("added priya (SRE, admin) with id 1"));
     assert!(data.join("debrief.sqlite3").is_file());
 
     // The password can come on standard input; a taken name is refused with exit 2.
-    debrief()
-        .args(["user", "add", "dev", "--function", "Dev"])
-        .arg("--data")
-        .arg(&data)
-        .env_remove("DEBRIEF_PASSWORD")
+    let added = user_add(&data, &["dev", "--function", "Dev"], None)
         .write_stdin("another long password\n")
         .assert()
-        .success()
-        .stdout_has("added dev (Dev, contributor) with id 2");
-    debrief()
-        .args(["user", "add", "priya", "--function", "SRE"])
-        .arg("--data")
-        .arg(&data)
-        .env("DEBRIEF_PASSWORD", "a long enough password")
+        .success();
+    assert!(stdout(&added).contains("added dev (Dev, contributor) with id 2"));
+    let taken = user_add(&data, &["priya", "--function", "SRE"], PASSWORD)
         .assert()
-        .code(2)
-        .stderr_has("the username \"priya\" is taken");
+        .code(2);
+    assert!(stderr(&taken).contains("the username \"priya\" is taken"));
 }
 
 #[test]
 fn a_short_password_is_refused_and_nothing_is_added() {
     let dir = tempdir();
     let data = dir.path().join("data");
-    debrief()
-        .args(["user", "add", "priya", "--function", "SRE"])
-        .arg("--data")
-        .arg(&data)
-        .env("DEBRIEF_PASSWORD", "short")
+    let refused = user_add(&data, &["priya", "--function", "SRE"], Some("short"))
         .assert()
-        .code(2)
-        .stderr_has("at least 12 characters");
-    debrief()
-        .args(["user", "add", "priya", "--function", "SRE"])
-        .arg("--data")
-        .arg(&data)
-        .env("DEBRIEF_PASSWORD", "a long enough password")
+        .code(2);
+    assert!(stderr(&refused).contains("at least 12 characters"));
+    let added = user_add(&data, &["priya", "--function", "SRE"], PASSWORD)
         .assert()
-        .success()
-        .stdout_has("with id 1");
+        .success();
+    assert!(stdout(&added).contains("with id 1"));
 }
