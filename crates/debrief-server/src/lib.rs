@@ -6,5 +6,6 @@
 
 pub mod secret;
 pub mod store;
+pub mod workflow;
 
-pub use store::{NewUser, Role, Store, StoreError, User};
+pub use store::{NewUser, Policy, Role, Store, StoreError, User};

@@ -4,7 +4,10 @@
 
 mod common;
 
-use debrief_server::store::StoreError;
+use debrief_server::store::{
+    ContributionKind, Filters, Login, NewContribution, Part, StoreError, Upload,
+};
+use debrief_server::workflow::State;
 use debrief_server::{NewUser, Role, Store, User};
 
 const DRAFT: &str = "---\ntitle: Checkout outage\ndate: 2026-06-14\n---\n\n## Summary\n\nCheckout failed for 23 minutes.\n";
@@ -99,11 +102,11 @@ async fn story(store: &Store, backend: &str) {
         (created.version, created.title.as_str()),
         (1, "Checkout outage")
     );
-    assert_eq!(created.status, "draft");
+    assert_eq!(created.status, State::Draft);
     assert!(
         created
             .markdown
-            .starts_with("# Postmortem: Checkout outage, 2026-06-14\n"),
+            .contains("status: draft\n---\n# Postmortem: Checkout outage, 2026-06-14\n"),
         "stored canonical: {}",
         created.markdown
     );
@@ -182,7 +185,7 @@ async fn story(store: &Store, backend: &str) {
         Err(StoreError::NotFound)
     ));
     let listed: Vec<i64> = store
-        .postmortems(&outsider)
+        .postmortems(&outsider, &Filters::default())
         .await
         .expect("list")
         .iter()
@@ -194,15 +197,23 @@ async fn story(store: &Store, backend: &str) {
         .await
         .expect("member");
     assert!(store.postmortem(&pm, secret.id).await.is_ok());
-    let listed = store.postmortems(&pm).await.expect("list");
+    let listed = store
+        .postmortems(&pm, &Filters::default())
+        .await
+        .expect("list");
     assert_eq!(listed.len(), 2, "{backend}");
+
+    workflow(
+        store, backend, &admin, &dev, &pm, &outsider, created.id, secret.id,
+    )
+    .await;
 
     // The audit log records who did what; only admins may read it.
     let log = store.audit_log(&admin).await.expect("audit");
     let actions: Vec<&str> = log.iter().map(|e| e.action.as_str()).collect();
     assert_eq!(
-        actions,
-        vec![
+        actions[..8],
+        [
             "user.add",
             "user.add",
             "user.add",
@@ -213,6 +224,17 @@ async fn story(store: &Store, backend: &str) {
             "member.add"
         ]
     );
+    for action in [
+        "postmortem.assign",
+        "postmortem.transition",
+        "contribution.add",
+        "session.create",
+    ] {
+        assert!(
+            actions.contains(&action),
+            "{backend}: {action} in {actions:?}"
+        );
+    }
     assert_eq!(
         log[0].actor, None,
         "the first admin came from the command line"
@@ -221,6 +243,286 @@ async fn story(store: &Store, backend: &str) {
         store.audit_log(&dev).await,
         Err(StoreError::Forbidden(_))
     ));
+}
+
+const READY: &str = "---
+title: Checkout outage
+date: 2026-06-14
+services: [checkout]
+tags: [migration]
+---
+
+## Summary
+
+Checkout failed for 23 minutes after a schema migration.
+
+## Timeline
+
+- 2026-06-14 14:00 Migration deploy starts
+- 2026-06-14 14:05 [detected] Alert fires for checkout errors
+- 2026-06-14 14:23 [resolved] Rollback completes
+
+## Action items
+
+- [ ] Add a CI step that fails on DROP COLUMN (owner: platform team, due: 2026-07-01)
+";
+
+/// The workflow chapter: sessions, contributions by role, facilitator and scribe with the
+/// rotation, gates that refuse with reasons, publishing, search and its visibility.
+#[expect(clippy::too_many_arguments, reason = "the cast of the story")]
+async fn workflow(
+    store: &Store,
+    backend: &str,
+    admin: &User,
+    dev: &User,
+    pm: &User,
+    outsider: &User,
+    id: i64,
+    secret: i64,
+) {
+    // Sessions: a wrong password is refused, and after five failures even the right one
+    // waits; a good login opens a session that finds its user.
+    let sre = user(store, "sre", "SRE", Role::Contributor, Some(admin)).await;
+    let ops = user(store, "ops", "Ops", Role::Contributor, Some(admin)).await;
+    let Login::Accepted(who, session) = store
+        .login("sre", "a long enough password", Some("10.0.0.1"))
+        .await
+        .expect("login")
+    else {
+        panic!("{backend}: login refused")
+    };
+    assert_eq!(who, sre);
+    assert_eq!(
+        store.user_by_session(&session).await.expect("session"),
+        Some(sre.clone())
+    );
+    store.logout(&session).await.expect("logout");
+    assert_eq!(
+        store.user_by_session(&session).await.expect("session"),
+        None
+    );
+    for _ in 0..5 {
+        let refused = store
+            .login("ops", "wrong password", None)
+            .await
+            .expect("login");
+        assert_eq!(refused, Login::Refused);
+    }
+    let throttled = store
+        .login("ops", "a long enough password", None)
+        .await
+        .expect("login");
+    assert!(
+        matches!(throttled, Login::Throttled(s) if s > 0),
+        "{backend}: {throttled:?}"
+    );
+
+    // Contributions carry their author's function; evidence files are stored by content.
+    let current = store.postmortem(dev, id).await.expect("read").version;
+    let ready = store
+        .update_postmortem(dev, id, current, READY, "timeline and action items")
+        .await
+        .expect("update");
+    let file = store
+        .contribute(
+            &sre,
+            id,
+            &NewContribution {
+                kind: ContributionKind::Evidence,
+                body: "error rate graph",
+                happened_at: None,
+                url: None,
+                file: Some(Upload {
+                    name: "../graph.html",
+                    media_type: "text/html",
+                    content: b"<script>alert(1)</script>",
+                }),
+            },
+        )
+        .await
+        .expect("evidence");
+    let info = file.file.as_ref().expect("file");
+    assert_eq!(
+        (info.name.as_str(), info.media_type.as_str()),
+        ("graph.html", "application/octet-stream")
+    );
+    let served = store.evidence(pm, id, file.id).await.expect("served");
+    assert_eq!(served.content, b"<script>alert(1)</script>");
+    let timeline_without_time = store
+        .contribute(
+            &sre,
+            id,
+            &NewContribution {
+                kind: ContributionKind::Timeline,
+                body: "Pager fires",
+                happened_at: None,
+                url: None,
+                file: None,
+            },
+        )
+        .await;
+    assert!(matches!(timeline_without_time, Err(StoreError::Invalid(_))));
+
+    // Facilitator and scribe: the rotation suggests Ops (no Ops person has facilitated; Dev
+    // and Product are not eligible: dev responded, pm is about to be the scribe).
+    let stale = store.assign(dev, id, current, Part::Scribe, "pm").await;
+    assert!(
+        matches!(stale, Err(StoreError::Conflict { .. })),
+        "{backend}: {stale:?}"
+    );
+    let scribed = store
+        .assign(dev, id, ready.version, Part::Scribe, "pm")
+        .await
+        .expect("scribe");
+    let suggestion = store.suggest_facilitator(dev, id).await.expect("suggest");
+    let ranked: Vec<&str> = suggestion
+        .ranking
+        .iter()
+        .map(|r| r.username.as_str())
+        .collect();
+    assert_eq!(ranked, ["ops"], "{backend}: {suggestion:?}");
+    let responder = store
+        .assign(dev, id, scribed.version, Part::Facilitator, "dev")
+        .await;
+    assert!(matches!(responder, Err(StoreError::Invalid(m)) if m.contains("responders")));
+    let same = store
+        .assign(dev, id, scribed.version, Part::Facilitator, "pm")
+        .await;
+    assert!(matches!(same, Err(StoreError::Invalid(m)) if m.contains("two different")));
+    let assigned = store
+        .assign(dev, id, scribed.version, Part::Facilitator, "ops")
+        .await
+        .expect("facilitator");
+    assert!(
+        assigned.markdown.contains("facilitator: ops"),
+        "{}",
+        assigned.markdown
+    );
+    assert!(!assigned.assignment.overdue);
+
+    // Gates: publishing is two steps away; then refused until Product has contributed.
+    let skipped = store
+        .transition(dev, id, assigned.version, State::Published)
+        .await;
+    assert!(matches!(skipped, Err(StoreError::Refused(_))));
+    let in_review = store
+        .transition(dev, id, assigned.version, State::InReview)
+        .await
+        .expect("review");
+    let reviewed = store
+        .transition(&ops, id, in_review.version, State::Reviewed)
+        .await
+        .expect("reviewed");
+    let view = store.workflow(dev, id).await.expect("workflow");
+    assert_eq!(
+        view.roles.missing,
+        Vec::<String>::new(),
+        "{backend}: dev and pm edited, sre gave evidence"
+    );
+    let refused = store
+        .transition(dev, id, reviewed.version, State::Closed)
+        .await;
+    assert!(
+        matches!(refused, Err(StoreError::Refused(r)) if r.message.starts_with("cannot go from reviewed"))
+    );
+    let published = store
+        .transition(dev, id, reviewed.version, State::Published)
+        .await
+        .expect("publish");
+    assert_eq!(published.status, State::Published);
+    assert!(published.markdown.contains("status: published"));
+    let refused = store
+        .transition(dev, id, published.version, State::Closed)
+        .await;
+    let Err(StoreError::Refused(refusal)) = refused else {
+        panic!("{backend}: closing with an open action item: {refused:?}")
+    };
+    assert_eq!(
+        refusal.message,
+        "cannot close: 1 action item is neither done nor declined"
+    );
+
+    // Search: found by a stemmed word, with a highlighted snippet, filtered by service and
+    // state; the restricted postmortem is never found by an outsider.
+    let hits = store
+        .search(outsider, "migrations", &Filters::default())
+        .await
+        .expect("search");
+    assert_eq!(
+        hits.iter().map(|h| h.postmortem.id).collect::<Vec<_>>(),
+        [id],
+        "{backend}"
+    );
+    assert!(
+        hits[0].snippet.iter().any(|f| f.highlight),
+        "{backend}: {:?}",
+        hits[0].snippet
+    );
+    let filtered = Filters {
+        service: Some("checkout".into()),
+        status: Some(State::Published),
+        ..Filters::default()
+    };
+    assert_eq!(
+        store
+            .search(outsider, "checkout", &filtered)
+            .await
+            .expect("search")
+            .len(),
+        1
+    );
+    let elsewhere = Filters {
+        service: Some("payments".into()),
+        ..Filters::default()
+    };
+    assert!(
+        store
+            .search(outsider, "checkout", &elsewhere)
+            .await
+            .expect("search")
+            .is_empty()
+    );
+    assert!(
+        store
+            .search(outsider, "key exposed", &Filters::default())
+            .await
+            .expect("search")
+            .is_empty()
+    );
+    assert_eq!(
+        store
+            .search(pm, "key exposed", &Filters::default())
+            .await
+            .expect("search")
+            .len(),
+        1
+    );
+    assert_eq!(
+        store
+            .postmortems(outsider, &filtered)
+            .await
+            .expect("list")
+            .len(),
+        1
+    );
+    assert!(matches!(
+        store.workflow(outsider, secret).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        store.contributions(outsider, secret).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        store.search(outsider, "", &Filters::default()).await,
+        Err(StoreError::Invalid(_))
+    ));
+    let diff = store.diff(outsider, id, 2, 3).await.expect("diff");
+    assert!(
+        diff.added > 0 && diff.unified.contains("+++ version 3"),
+        "{}",
+        diff.unified
+    );
 }
 
 #[tokio::test]

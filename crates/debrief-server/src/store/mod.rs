@@ -1,5 +1,6 @@
-//! The store: users, API tokens, postmortems with every version, restricted membership and
-//! the audit log, in SQLite or PostgreSQL.
+//! The store: users, API tokens and sessions, postmortems with every version, the workflow,
+//! contributions and evidence, search, restricted membership and the audit log, in SQLite or
+//! PostgreSQL.
 //!
 //! One SQL dialect serves both (sqlx's `Any` driver, `$1` placeholders, `RETURNING`), with a
 //! migration directory per database under the same version numbers. Postmortems are stored
@@ -10,12 +11,29 @@
 //! only if that is still the current version (`UPDATE ... WHERE version = $n`), which holds
 //! across several server instances on one PostgreSQL.
 
+mod contributions;
+mod postmortems;
+mod search;
+mod sessions;
+mod workflow;
+
+pub use contributions::{
+    Contribution, ContributionKind, Evidence, FileInfo, MAX_UPLOAD_BYTES, NewContribution, Upload,
+    safe_media_type,
+};
+pub use postmortems::{Assignment, Diff, Filters, Postmortem, Version};
+pub use search::{Fragment, Hit};
+pub use sessions::Login;
+pub use workflow::{Gate, Part, RoleCoverage, Suggestion, WorkflowView};
+
 use crate::secret;
+use crate::workflow::{Refusal, Settings};
 use serde::Serialize;
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::migrate::Migrator;
 use sqlx::{AnyPool, AssertSqlSafe, Row};
 use std::path::Path;
+use std::sync::Arc;
 
 static SQLITE: Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES: Migrator = sqlx::migrate!("migrations/postgres");
@@ -34,6 +52,9 @@ pub enum StoreError {
         /// The current version.
         current: i64,
     },
+    /// The workflow refused a transition; everything missing is listed.
+    #[error("{}", .0.message)]
+    Refused(Refusal),
     /// The caller's role does not allow this.
     #[error("{0}")]
     Forbidden(String),
@@ -114,38 +135,6 @@ pub struct NewUser<'a> {
     pub password: &'a str,
 }
 
-/// A postmortem as stored: its current version and canonical Markdown.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Postmortem {
-    /// Database id.
-    pub id: i64,
-    /// The current version, starting at 1.
-    pub version: i64,
-    /// Its title.
-    pub title: String,
-    /// Its workflow state.
-    pub status: String,
-    /// Visible only to its members and to admins.
-    pub restricted: bool,
-    /// The canonical Markdown.
-    pub markdown: String,
-    /// Unix seconds of the last change.
-    pub updated_at: i64,
-}
-
-/// One version in a postmortem's history.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Version {
-    /// The version number.
-    pub version: i64,
-    /// Who made it.
-    pub author: String,
-    /// Unix seconds.
-    pub created_at: i64,
-    /// What changed, in the author's words or the server's.
-    pub note: String,
-}
-
 /// An entry of the audit log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AuditEntry {
@@ -159,10 +148,29 @@ pub struct AuditEntry {
     pub target: String,
 }
 
+/// Which database the store runs on, for the few statements that differ (search).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// What the store enforces besides its data: the workflow's settings and the lint
+/// configuration the publishing gate applies.
+#[derive(Debug, Clone, Default)]
+pub struct Policy {
+    /// Required roles, the facilitator rotation, the assignment window.
+    pub workflow: Settings,
+    /// The linter's configuration (`debrief.toml`).
+    pub lint: debrief_lint::Config,
+}
+
 /// The store.
 #[derive(Debug, Clone)]
 pub struct Store {
     pool: AnyPool,
+    backend: Backend,
+    policy: Arc<Policy>,
 }
 
 impl Store {
@@ -203,7 +211,34 @@ impl Store {
         } else {
             POSTGRES.run(&pool).await?;
         }
-        Ok(Store { pool })
+        Ok(Store {
+            pool,
+            backend: if sqlite {
+                Backend::Sqlite
+            } else {
+                Backend::Postgres
+            },
+            policy: Arc::new(Policy::default()),
+        })
+    }
+
+    /// The same store under another policy.
+    pub fn with_policy(self, policy: Policy) -> Store {
+        Store {
+            policy: Arc::new(policy),
+            ..self
+        }
+    }
+
+    /// The policy the store enforces.
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    /// Whether the database answers.
+    pub async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
     }
 
     /// Waits for the connections in use to be returned, then closes them all.
@@ -337,6 +372,16 @@ impl Store {
         row.as_ref().map(user_from).transpose()
     }
 
+    /// Every user, by username: people to pick as facilitator, scribe, responder or member.
+    pub async fn users(&self) -> Result<Vec<User>> {
+        let rows = sqlx::query(AssertSqlSafe(format!(
+            "{USER_COLUMNS} FROM users ORDER BY username"
+        )))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(user_from).collect()
+    }
+
     /// The user with this username.
     pub async fn user(&self, username: &str) -> Result<User> {
         let row = sqlx::query(AssertSqlSafe(format!(
@@ -347,192 +392,6 @@ impl Store {
         .await?
         .ok_or(StoreError::NotFound)?;
         user_from(&row)
-    }
-
-    /// Stores a new postmortem from Markdown, as version 1. Its author is a member, so a
-    /// restricted postmortem stays visible to the one who started it.
-    pub async fn create_postmortem(&self, actor: &User, markdown: &str) -> Result<Postmortem> {
-        require_writer(actor)?;
-        let document = Document::read(markdown)?;
-        let at = now();
-        let mut tx = self.pool.begin().await?;
-        let id: i64 = sqlx::query(
-            "INSERT INTO postmortems (version, title, status, restricted, markdown, created_by, created_at, updated_at)
-             VALUES (1, $1, 'draft', $2, $3, $4, $5, $5) RETURNING id",
-        )
-        .bind(&document.title)
-        .bind(i64::from(document.restricted))
-        .bind(&document.markdown)
-        .bind(actor.id)
-        .bind(at)
-        .fetch_one(&mut *tx)
-        .await?
-        .try_get(0)?;
-        insert_version(&mut tx, id, 1, actor, at, "created", &document.markdown).await?;
-        sqlx::query("INSERT INTO postmortem_members (postmortem_id, user_id) VALUES ($1, $2)")
-            .bind(id)
-            .bind(actor.id)
-            .execute(&mut *tx)
-            .await?;
-        audit(
-            &mut tx,
-            Some(actor),
-            "postmortem.create",
-            &format!("postmortem:{id}"),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(Postmortem {
-            id,
-            version: 1,
-            title: document.title,
-            status: "draft".into(),
-            restricted: document.restricted,
-            markdown: document.markdown,
-            updated_at: at,
-        })
-    }
-
-    /// A postmortem the viewer may see; [`StoreError::NotFound`] otherwise.
-    pub async fn postmortem(&self, viewer: &User, id: i64) -> Result<Postmortem> {
-        let row = sqlx::query(AssertSqlSafe(format!(
-            "{POSTMORTEM_COLUMNS} FROM postmortems WHERE id = $1 AND {}",
-            visible(2, 3)
-        )))
-        .bind(id)
-        .bind(viewer.id)
-        .bind(i64::from(viewer.role == Role::Admin))
-        .fetch_optional(&self.pool)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-        postmortem_from(&row)
-    }
-
-    /// Every postmortem the viewer may see, most recently changed first.
-    pub async fn postmortems(&self, viewer: &User) -> Result<Vec<Postmortem>> {
-        let rows = sqlx::query(AssertSqlSafe(format!(
-            "{POSTMORTEM_COLUMNS} FROM postmortems WHERE {} ORDER BY updated_at DESC, id DESC",
-            visible(1, 2)
-        )))
-        .bind(viewer.id)
-        .bind(i64::from(viewer.role == Role::Admin))
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(postmortem_from).collect()
-    }
-
-    /// Replaces a postmortem's Markdown, based on version `based_on`. A write based on an
-    /// older version is refused with [`StoreError::Conflict`] and changes nothing.
-    pub async fn update_postmortem(
-        &self,
-        actor: &User,
-        id: i64,
-        based_on: i64,
-        markdown: &str,
-        note: &str,
-    ) -> Result<Postmortem> {
-        require_writer(actor)?;
-        let current = self.postmortem(actor, id).await?;
-        let document = Document::read(markdown)?;
-        let at = now();
-        let mut tx = self.pool.begin().await?;
-        let updated = sqlx::query(
-            "UPDATE postmortems SET version = version + 1, title = $1, restricted = $2,
-             markdown = $3, updated_at = $4 WHERE id = $5 AND version = $6",
-        )
-        .bind(&document.title)
-        .bind(i64::from(document.restricted))
-        .bind(&document.markdown)
-        .bind(at)
-        .bind(id)
-        .bind(based_on)
-        .execute(&mut *tx)
-        .await?;
-        if updated.rows_affected() == 0 {
-            tx.rollback().await?;
-            let now_current = self.postmortem(actor, id).await?;
-            return Err(StoreError::Conflict {
-                based_on,
-                current: now_current.version,
-            });
-        }
-        let version = based_on + 1;
-        let note = if note.trim().is_empty() {
-            "edited"
-        } else {
-            note.trim()
-        };
-        insert_version(&mut tx, id, version, actor, at, note, &document.markdown).await?;
-        tx.commit().await?;
-        Ok(Postmortem {
-            version,
-            title: document.title,
-            restricted: document.restricted,
-            markdown: document.markdown,
-            updated_at: at,
-            ..current
-        })
-    }
-
-    /// The versions of a postmortem, oldest first.
-    pub async fn history(&self, viewer: &User, id: i64) -> Result<Vec<Version>> {
-        self.postmortem(viewer, id).await?;
-        let rows = sqlx::query(
-            "SELECT v.version, u.username, v.created_at, v.note FROM postmortem_versions v
-             JOIN users u ON u.id = v.author_id WHERE v.postmortem_id = $1 ORDER BY v.version",
-        )
-        .bind(id)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(Version {
-                    version: row.try_get(0)?,
-                    author: row.try_get(1)?,
-                    created_at: row.try_get(2)?,
-                    note: row.try_get(3)?,
-                })
-            })
-            .collect()
-    }
-
-    /// The Markdown of one version of a postmortem.
-    pub async fn version_markdown(&self, viewer: &User, id: i64, version: i64) -> Result<String> {
-        self.postmortem(viewer, id).await?;
-        let row = sqlx::query(
-            "SELECT markdown FROM postmortem_versions WHERE postmortem_id = $1 AND version = $2",
-        )
-        .bind(id)
-        .bind(version)
-        .fetch_optional(&self.pool)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-        Ok(row.try_get(0)?)
-    }
-
-    /// Makes `member` a member of a postmortem: they see it even when it is restricted.
-    pub async fn add_member(&self, actor: &User, id: i64, member: &User) -> Result<()> {
-        require_writer(actor)?;
-        self.postmortem(actor, id).await?;
-        let mut tx = self.pool.begin().await?;
-        let exists = sqlx::query(
-            "SELECT 1 FROM postmortem_members WHERE postmortem_id = $1 AND user_id = $2",
-        )
-        .bind(id)
-        .bind(member.id)
-        .fetch_optional(&mut *tx)
-        .await?;
-        if exists.is_none() {
-            sqlx::query("INSERT INTO postmortem_members (postmortem_id, user_id) VALUES ($1, $2)")
-                .bind(id)
-                .bind(member.id)
-                .execute(&mut *tx)
-                .await?;
-            let target = format!("postmortem:{id} user:{}", member.id);
-            audit(&mut tx, Some(actor), "member.add", &target).await?;
-        }
-        tx.commit().await?;
-        Ok(())
     }
 
     /// The audit log, oldest first. Admins only.
@@ -565,17 +424,6 @@ impl Store {
 // never from input: input is always bound as a parameter (hence `AssertSqlSafe`).
 const USER_COLUMNS: &str =
     "SELECT users.id, users.username, users.display_name, users.function, users.role";
-const POSTMORTEM_COLUMNS: &str =
-    "SELECT id, version, title, status, restricted, markdown, updated_at";
-/// The visibility rule, with the viewer's id as parameter `viewer` and whether they are an
-/// admin as parameter `admin`: everybody sees what is not restricted; members and admins see
-/// the rest. Every query that returns postmortems goes through it.
-fn visible(viewer: u8, admin: u8) -> String {
-    format!(
-        "(postmortems.restricted = 0 OR ${admin} = 1 OR EXISTS (SELECT 1 FROM postmortem_members m
-         WHERE m.postmortem_id = postmortems.id AND m.user_id = ${viewer}))"
-    )
-}
 
 fn user_from(row: &AnyRow) -> Result<User> {
     let role: String = row.try_get(4)?;
@@ -587,91 +435,6 @@ fn user_from(row: &AnyRow) -> Result<User> {
         role: Role::parse(&role)
             .ok_or_else(|| StoreError::Invalid(format!("unknown role {role:?} in the store")))?,
     })
-}
-
-fn postmortem_from(row: &AnyRow) -> Result<Postmortem> {
-    Ok(Postmortem {
-        id: row.try_get(0)?,
-        version: row.try_get(1)?,
-        title: row.try_get(2)?,
-        status: row.try_get(3)?,
-        restricted: row.try_get::<i64, _>(4)? != 0,
-        markdown: row.try_get(5)?,
-        updated_at: row.try_get(6)?,
-    })
-}
-
-fn require_writer(actor: &User) -> Result<()> {
-    if actor.role == Role::Viewer {
-        return Err(StoreError::Forbidden(
-            "a viewer cannot change postmortems".into(),
-        ));
-    }
-    Ok(())
-}
-
-/// A postmortem read from Markdown, ready to store.
-struct Document {
-    title: String,
-    restricted: bool,
-    markdown: String,
-}
-
-impl Document {
-    fn read(markdown: &str) -> Result<Document> {
-        let read = debrief_core::read(markdown);
-        if !read.rewritable() {
-            let reason = read
-                .diagnostics
-                .iter()
-                .find(|d| d.severity == debrief_core::Severity::Error)
-                .map_or_else(
-                    || "the front matter cannot be read".to_string(),
-                    |d| {
-                        format!(
-                            "line {}, column {}: {}",
-                            d.span.line, d.span.column, d.message
-                        )
-                    },
-                );
-            return Err(StoreError::Invalid(reason));
-        }
-        let title = read.postmortem.meta.title.trim().to_string();
-        if title.is_empty() {
-            return Err(StoreError::Invalid(
-                "a postmortem needs a title (front matter `title:` or `# Postmortem: ...`)".into(),
-            ));
-        }
-        Ok(Document {
-            title,
-            restricted: read.postmortem.meta.restricted,
-            markdown: debrief_core::write(&read.postmortem),
-        })
-    }
-}
-
-async fn insert_version(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    id: i64,
-    version: i64,
-    author: &User,
-    at: i64,
-    note: &str,
-    markdown: &str,
-) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO postmortem_versions (postmortem_id, version, author_id, created_at, note, markdown)
-         VALUES ($1, $2, $3, $4, $5, $6)",
-    )
-    .bind(id)
-    .bind(version)
-    .bind(author.id)
-    .bind(at)
-    .bind(note)
-    .bind(markdown)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
 }
 
 async fn audit(
@@ -689,6 +452,15 @@ async fn audit(
     .bind(target)
     .execute(&mut **tx)
     .await?;
+    Ok(())
+}
+
+fn require_writer(actor: &User) -> Result<()> {
+    if actor.role == Role::Viewer {
+        return Err(StoreError::Forbidden(
+            "a viewer cannot change postmortems".into(),
+        ));
+    }
     Ok(())
 }
 

@@ -1,0 +1,353 @@
+//! Contributions by role: timeline entries, observations, customer impact and evidence, each
+//! kept with its author's function. Uploaded evidence is stored once per content (SHA-256)
+//! in the database, so every server instance can serve it.
+
+use super::{Result, Store, StoreError, User, audit, now, require_writer};
+use crate::workflow::State;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+/// What a contribution is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ContributionKind {
+    /// Something that happened, and when.
+    Timeline,
+    /// What someone noticed or thinks mattered.
+    Observation,
+    /// What customers experienced.
+    Impact,
+    /// A link or a file: logs, dashboards, deploy records, chat history.
+    Evidence,
+}
+
+impl ContributionKind {
+    /// The kind's name, as stored and in the API.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ContributionKind::Timeline => "timeline",
+            ContributionKind::Observation => "observation",
+            ContributionKind::Impact => "impact",
+            ContributionKind::Evidence => "evidence",
+        }
+    }
+
+    /// Parses a kind's name.
+    pub fn parse(name: &str) -> Option<ContributionKind> {
+        [
+            ContributionKind::Timeline,
+            ContributionKind::Observation,
+            ContributionKind::Impact,
+            ContributionKind::Evidence,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == name)
+    }
+}
+
+/// An uploaded file.
+#[derive(Debug, Clone, Copy)]
+pub struct Upload<'a> {
+    /// Its name, as the uploader gave it.
+    pub name: &'a str,
+    /// Its media type, as the uploader gave it.
+    pub media_type: &'a str,
+    /// Its bytes.
+    pub content: &'a [u8],
+}
+
+/// A contribution to add.
+#[derive(Debug, Clone, Copy)]
+pub struct NewContribution<'a> {
+    /// What it is.
+    pub kind: ContributionKind,
+    /// Its text (Markdown).
+    pub body: &'a str,
+    /// For timeline entries: when it happened (Unix seconds).
+    pub happened_at: Option<i64>,
+    /// For evidence: a link.
+    pub url: Option<&'a str>,
+    /// For evidence: a file.
+    pub file: Option<Upload<'a>>,
+}
+
+/// A contribution as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Contribution {
+    /// Database id.
+    pub id: i64,
+    /// Who wrote it.
+    pub author: String,
+    /// Their function when they wrote it.
+    pub function: String,
+    /// What it is.
+    pub kind: ContributionKind,
+    /// Its text.
+    pub body: String,
+    /// For timeline entries: when it happened.
+    pub happened_at: Option<i64>,
+    /// For evidence: a link.
+    pub url: Option<String>,
+    /// For evidence: the file's name, media type, size and content hash.
+    pub file: Option<FileInfo>,
+    /// Unix seconds.
+    pub created_at: i64,
+}
+
+/// An uploaded file's description.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FileInfo {
+    /// Its name.
+    pub name: String,
+    /// The media type it is served with.
+    pub media_type: String,
+    /// Bytes.
+    pub size: i64,
+    /// SHA-256 of its content, in hexadecimal.
+    pub sha256: String,
+}
+
+/// A file to serve.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Evidence {
+    /// Its description.
+    pub info: FileInfo,
+    /// Its bytes.
+    pub content: Vec<u8>,
+}
+
+/// Media types served as themselves. Anything else, HTML and SVG above all (they run script
+/// in the server's origin), is served as `application/octet-stream`.
+const SAFE_MEDIA_TYPES: [&str; 8] = [
+    "image/png",
+    "image/jpeg",
+    "image/gif",
+    "image/webp",
+    "application/pdf",
+    "application/json",
+    "text/plain",
+    "text/csv",
+];
+
+/// The media type a file is stored and served with.
+pub fn safe_media_type(given: &str) -> &'static str {
+    let essence = given
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    SAFE_MEDIA_TYPES
+        .into_iter()
+        .find(|t| *t == essence)
+        .unwrap_or("application/octet-stream")
+}
+
+/// The largest file accepted as evidence.
+pub const MAX_UPLOAD_BYTES: usize = 10 * 1024 * 1024;
+
+impl Store {
+    /// Adds a contribution to a postmortem that is not yet published, with the author's
+    /// function.
+    pub async fn contribute(
+        &self,
+        actor: &User,
+        id: i64,
+        new: &NewContribution<'_>,
+    ) -> Result<Contribution> {
+        require_writer(actor)?;
+        let current = self.current(actor, id).await?;
+        if current.postmortem.status >= State::Published {
+            return Err(StoreError::Invalid(format!(
+                "the postmortem is {}: contributions are closed",
+                current.postmortem.status.as_str()
+            )));
+        }
+        validate(new)?;
+        let at = now();
+        let mut tx = self.pool.begin().await?;
+        let mut file = None;
+        if let Some(upload) = new.file {
+            let sha256 = crate::secret::hex(&Sha256::digest(upload.content));
+            let exists = sqlx::query("SELECT 1 FROM blobs WHERE sha256 = $1")
+                .bind(&sha256)
+                .fetch_optional(&mut *tx)
+                .await?;
+            if exists.is_none() {
+                sqlx::query("INSERT INTO blobs (sha256, content, size) VALUES ($1, $2, $3)")
+                    .bind(&sha256)
+                    .bind(upload.content.to_vec())
+                    .bind(upload.content.len() as i64)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            file = Some(FileInfo {
+                name: file_name(upload.name),
+                media_type: safe_media_type(upload.media_type).to_string(),
+                size: upload.content.len() as i64,
+                sha256,
+            });
+        }
+        let contribution_id: i64 = sqlx::query(
+            "INSERT INTO contributions (postmortem_id, author_id, function, kind, body,
+             happened_at, url, blob_sha256, file_name, media_type, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+        )
+        .bind(id)
+        .bind(actor.id)
+        .bind(&actor.function)
+        .bind(new.kind.as_str())
+        .bind(new.body.trim())
+        .bind(new.happened_at)
+        .bind(new.url)
+        .bind(file.as_ref().map(|f| f.sha256.clone()))
+        .bind(file.as_ref().map(|f| f.name.clone()))
+        .bind(file.as_ref().map(|f| f.media_type.clone()))
+        .bind(at)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get(0)?;
+        audit(
+            &mut tx,
+            Some(actor),
+            "contribution.add",
+            &format!("postmortem:{id} contribution:{contribution_id}"),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Contribution {
+            id: contribution_id,
+            author: actor.username.clone(),
+            function: actor.function.clone(),
+            kind: new.kind,
+            body: new.body.trim().to_string(),
+            happened_at: new.happened_at,
+            url: new.url.map(str::to_string),
+            file,
+            created_at: at,
+        })
+    }
+
+    /// The contributions to a postmortem the viewer may see, oldest first.
+    pub async fn contributions(&self, viewer: &User, id: i64) -> Result<Vec<Contribution>> {
+        self.current(viewer, id).await?;
+        let rows = sqlx::query(
+            "SELECT c.id, u.username, c.function, c.kind, c.body, c.happened_at, c.url,
+             c.file_name, c.media_type, b.size, c.blob_sha256, c.created_at
+             FROM contributions c JOIN users u ON u.id = c.author_id
+             LEFT JOIN blobs b ON b.sha256 = c.blob_sha256
+             WHERE c.postmortem_id = $1 ORDER BY c.id",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(contribution_from).collect()
+    }
+
+    /// The file of an evidence contribution, if the viewer may see its postmortem.
+    pub async fn evidence(&self, viewer: &User, id: i64, contribution: i64) -> Result<Evidence> {
+        self.current(viewer, id).await?;
+        let row = sqlx::query(
+            "SELECT c.file_name, c.media_type, b.size, b.sha256, b.content
+             FROM contributions c JOIN blobs b ON b.sha256 = c.blob_sha256
+             WHERE c.postmortem_id = $1 AND c.id = $2",
+        )
+        .bind(id)
+        .bind(contribution)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        Ok(Evidence {
+            info: FileInfo {
+                name: row.try_get(0)?,
+                media_type: row.try_get(1)?,
+                size: row.try_get(2)?,
+                sha256: row.try_get(3)?,
+            },
+            content: row.try_get(4)?,
+        })
+    }
+}
+
+fn validate(new: &NewContribution<'_>) -> Result<()> {
+    let invalid = |message: &str| Err(StoreError::Invalid(message.to_string()));
+    match new.kind {
+        ContributionKind::Timeline if new.happened_at.is_none() => {
+            return invalid("a timeline entry needs the time it happened (`at`)");
+        }
+        ContributionKind::Evidence if new.url.is_none() && new.file.is_none() => {
+            return invalid("evidence needs a link (`url`) or an uploaded file");
+        }
+        ContributionKind::Timeline | ContributionKind::Observation | ContributionKind::Impact
+            if new.url.is_some() || new.file.is_some() =>
+        {
+            return invalid("only evidence carries a link or a file");
+        }
+        _ => {}
+    }
+    if new.body.trim().is_empty() && new.kind != ContributionKind::Evidence {
+        return invalid("a contribution needs some text (`text`)");
+    }
+    if let Some(url) = new.url
+        && !(url.starts_with("https://") || url.starts_with("http://"))
+    {
+        return invalid("an evidence link must start with https:// or http://");
+    }
+    if let Some(file) = new.file {
+        if file.content.is_empty() {
+            return invalid("the uploaded file is empty");
+        }
+        if file.content.len() > MAX_UPLOAD_BYTES {
+            return Err(StoreError::Invalid(format!(
+                "the uploaded file has {} bytes; the limit is {MAX_UPLOAD_BYTES}",
+                file.content.len()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// A file name safe to put in a `Content-Disposition` header: no path, no quotes, no
+/// control characters.
+fn file_name(given: &str) -> String {
+    let base = given.rsplit(['/', '\\']).next().unwrap_or("");
+    let cleaned: String = base
+        .chars()
+        .filter(|c| !c.is_control() && !matches!(c, '"' | ';'))
+        .take(200)
+        .collect();
+    if cleaned.trim().is_empty() {
+        "evidence".to_string()
+    } else {
+        cleaned.trim().to_string()
+    }
+}
+
+fn contribution_from(row: &AnyRow) -> Result<Contribution> {
+    let kind: String = row.try_get(3)?;
+    let name: Option<String> = row.try_get(7)?;
+    let sha256: Option<String> = row.try_get(10)?;
+    let file = match (name, sha256) {
+        (Some(name), Some(sha256)) => Some(FileInfo {
+            name,
+            media_type: row.try_get::<Option<String>, _>(8)?.unwrap_or_default(),
+            size: row.try_get::<Option<i64>, _>(9)?.unwrap_or_default(),
+            sha256,
+        }),
+        _ => None,
+    };
+    Ok(Contribution {
+        id: row.try_get(0)?,
+        author: row.try_get(1)?,
+        function: row.try_get(2)?,
+        kind: ContributionKind::parse(&kind)
+            .ok_or_else(|| StoreError::Invalid(format!("unknown kind {kind:?} in the store")))?,
+        body: row.try_get(4)?,
+        happened_at: row.try_get(5)?,
+        url: row.try_get(6)?,
+        file,
+        created_at: row.try_get(11)?,
+    })
+}

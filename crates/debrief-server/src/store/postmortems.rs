@@ -1,0 +1,784 @@
+//! Postmortems: created from Markdown, read, listed with filters, revised with every version
+//! kept, compared between versions, and shared with members.
+//!
+//! Every change, whether new Markdown or a workflow step, goes through [`Store::commit`]: it
+//! writes the server's workflow fields (status, facilitator, scribe) into the front matter,
+//! stores the canonical Markdown as a new version, and applies only if the version it was
+//! based on is still the current one.
+
+use super::{
+    Backend, Result, Store, StoreError, USER_COLUMNS, User, audit, now, require_writer, user_from,
+};
+use crate::workflow::State;
+use debrief_core::model::Milestone;
+use serde::Serialize;
+use sqlx::any::AnyRow;
+use sqlx::{AssertSqlSafe, Row};
+
+/// A postmortem as stored: its current version, what lists and filters show, and (when read
+/// one at a time) its canonical Markdown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Postmortem {
+    /// Database id.
+    pub id: i64,
+    /// The current version, starting at 1.
+    pub version: i64,
+    /// Its title.
+    pub title: String,
+    /// Its workflow state.
+    pub status: State,
+    /// Visible only to its members and to admins.
+    pub restricted: bool,
+    /// Severity from the front matter.
+    pub severity: Option<String>,
+    /// The incident's date, `YYYY-MM-DD`.
+    pub date: Option<String>,
+    /// Services affected.
+    pub services: Vec<String>,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// Unix seconds of creation.
+    pub created_at: i64,
+    /// Unix seconds of the last change.
+    pub updated_at: i64,
+    /// Facilitator and scribe, and whether they are overdue.
+    pub assignment: Assignment,
+    /// The canonical Markdown; empty in lists.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub markdown: String,
+}
+
+/// Facilitator and scribe of a postmortem and when they are due.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Assignment {
+    /// The facilitator's username.
+    pub facilitator: Option<String>,
+    /// The scribe's username.
+    pub scribe: Option<String>,
+    /// Unix seconds the incident was resolved, from the timeline (mitigated when resolution
+    /// is not written); `None` when the timeline does not say.
+    pub resolved_at: Option<i64>,
+    /// Unix seconds by which both are due: the assignment window after resolution (after the
+    /// postmortem was started when the resolution is unknown).
+    pub due_at: i64,
+    /// Due and not both assigned.
+    pub overdue: bool,
+}
+
+/// One version in a postmortem's history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Version {
+    /// The version number.
+    pub version: i64,
+    /// Who made it.
+    pub author: String,
+    /// Unix seconds.
+    pub created_at: i64,
+    /// What changed, in the author's words or the server's.
+    pub note: String,
+}
+
+/// The difference between two versions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diff {
+    /// The older version.
+    pub from: i64,
+    /// The newer version.
+    pub to: i64,
+    /// A unified diff of their Markdown.
+    pub unified: String,
+    /// Lines added.
+    pub added: usize,
+    /// Lines removed.
+    pub removed: usize,
+}
+
+/// What lists and searches may be narrowed to, and the page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Filters {
+    /// A service the postmortem names.
+    pub service: Option<String>,
+    /// A tag it carries.
+    pub tag: Option<String>,
+    /// Its severity, as written.
+    pub severity: Option<String>,
+    /// Its state.
+    pub status: Option<State>,
+    /// Incidents on or after this date.
+    pub from: Option<jiff::civil::Date>,
+    /// Incidents on or before this date.
+    pub to: Option<jiff::civil::Date>,
+    /// Skip this many.
+    pub offset: i64,
+    /// Return at most this many (1 to 500).
+    pub limit: i64,
+}
+
+impl Default for Filters {
+    fn default() -> Self {
+        Filters {
+            service: None,
+            tag: None,
+            severity: None,
+            status: None,
+            from: None,
+            to: None,
+            offset: 0,
+            limit: 50,
+        }
+    }
+}
+
+/// The columns of a postmortem summary; [`summary_from`] reads them in this order.
+pub(super) const SUMMARY: &str = "SELECT p.id, p.version, p.title, p.status, p.restricted, \
+     p.severity, p.incident_date, p.created_at, p.updated_at, p.resolved_at, \
+     f.username, s.username";
+/// Postmortems with their facilitator and scribe, as `p`.
+pub(super) const FROM: &str = "FROM postmortems p LEFT JOIN users f ON f.id = p.facilitator_id \
+     LEFT JOIN users s ON s.id = p.scribe_id";
+
+/// The visibility rule, with the viewer's id as parameter `viewer` and whether they are an
+/// admin as parameter `admin`: everybody sees what is not restricted; members and admins see
+/// the rest. Every query that returns postmortems goes through it.
+pub(super) fn visible(viewer: usize, admin: usize) -> String {
+    format!(
+        "(p.restricted = 0 OR ${admin} = 1 OR EXISTS (SELECT 1 FROM postmortem_members m \
+         WHERE m.postmortem_id = p.id AND m.user_id = ${viewer}))"
+    )
+}
+
+/// A query under construction: SQL text and its parameters, numbered as they are added.
+/// Only constants and `$n` placeholders go into the text; every value is bound.
+#[derive(Debug, Default)]
+pub(super) struct Query {
+    pub sql: String,
+    pub params: Vec<Param>,
+}
+
+#[derive(Debug, Clone)]
+pub(super) enum Param {
+    Int(i64),
+    Text(String),
+}
+
+impl Query {
+    /// Adds a parameter and returns its number.
+    pub fn param(&mut self, value: Param) -> usize {
+        self.params.push(value);
+        self.params.len()
+    }
+
+    /// Appends the visibility rule for `viewer`.
+    pub fn visible_to(&mut self, viewer: &User) {
+        let id = self.param(Param::Int(viewer.id));
+        let admin = self.param(Param::Int(i64::from(viewer.role == super::Role::Admin)));
+        self.sql.push_str(&visible(id, admin));
+    }
+
+    /// Appends ` AND ...` for every filter that is set.
+    pub fn filters(&mut self, filters: &Filters) {
+        for (kind, value) in [("service", &filters.service), ("tag", &filters.tag)] {
+            if let Some(value) = value {
+                let n = self.param(Param::Text(value.clone()));
+                self.sql.push_str(&format!(
+                    " AND EXISTS (SELECT 1 FROM postmortem_labels l WHERE l.postmortem_id = p.id \
+                     AND l.kind = '{kind}' AND LOWER(l.value) = LOWER(${n}))"
+                ));
+            }
+        }
+        if let Some(severity) = &filters.severity {
+            let n = self.param(Param::Text(severity.clone()));
+            self.sql
+                .push_str(&format!(" AND LOWER(p.severity) = LOWER(${n})"));
+        }
+        if let Some(status) = filters.status {
+            let n = self.param(Param::Text(status.as_str().into()));
+            self.sql.push_str(&format!(" AND p.status = ${n}"));
+        }
+        if let Some(from) = filters.from {
+            let n = self.param(Param::Text(from.to_string()));
+            self.sql.push_str(&format!(" AND p.incident_date >= ${n}"));
+        }
+        if let Some(to) = filters.to {
+            let n = self.param(Param::Text(to.to_string()));
+            self.sql.push_str(&format!(" AND p.incident_date <= ${n}"));
+        }
+    }
+
+    /// Appends the page.
+    pub fn page(&mut self, filters: &Filters) {
+        let limit = self.param(Param::Int(filters.limit.clamp(1, 500)));
+        let offset = self.param(Param::Int(filters.offset.max(0)));
+        self.sql
+            .push_str(&format!(" LIMIT ${limit} OFFSET ${offset}"));
+    }
+
+    pub async fn fetch_all(self, pool: &sqlx::AnyPool) -> Result<Vec<AnyRow>> {
+        let mut query = sqlx::query(AssertSqlSafe(self.sql));
+        for param in self.params {
+            query = match param {
+                Param::Int(v) => query.bind(v),
+                Param::Text(v) => query.bind(v),
+            };
+        }
+        Ok(query.fetch_all(pool).await?)
+    }
+}
+
+/// A postmortem row with what only the store needs: who created it, its workflow ids.
+pub(super) struct Current {
+    pub postmortem: Postmortem,
+    pub facilitator_id: Option<i64>,
+    pub facilitator_assigned_at: Option<i64>,
+    pub scribe_id: Option<i64>,
+    pub scribe_assigned_at: Option<i64>,
+}
+
+/// The server's part of a new version: state and assignments.
+#[derive(Debug, Clone)]
+pub(super) struct Workflow {
+    pub state: State,
+    pub facilitator: Option<(i64, String)>,
+    pub facilitator_assigned_at: Option<i64>,
+    pub scribe: Option<(i64, String)>,
+    pub scribe_assigned_at: Option<i64>,
+}
+
+impl Store {
+    /// Stores a new postmortem from Markdown, as version 1 in `draft`. Its author is a member
+    /// (a restricted postmortem stays visible to the one who started it) and a responder.
+    pub async fn create_postmortem(&self, actor: &User, markdown: &str) -> Result<Postmortem> {
+        require_writer(actor)?;
+        let mut document = read_document(markdown)?;
+        let workflow = Workflow {
+            state: State::Draft,
+            facilitator: None,
+            facilitator_assigned_at: None,
+            scribe: None,
+            scribe_assigned_at: None,
+        };
+        let facts = DocumentFacts::of(&mut document, &workflow);
+        let at = now();
+        let mut tx = self.pool.begin().await?;
+        let id: i64 = sqlx::query(
+            "INSERT INTO postmortems (version, title, status, restricted, markdown, created_by,
+             created_at, updated_at, severity, incident_date, resolved_at)
+             VALUES (1, $1, 'draft', $2, $3, $4, $5, $5, $6, $7, $8) RETURNING id",
+        )
+        .bind(&facts.title)
+        .bind(i64::from(facts.restricted))
+        .bind(&facts.markdown)
+        .bind(actor.id)
+        .bind(at)
+        .bind(&facts.severity)
+        .bind(&facts.date)
+        .bind(facts.resolved_at)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get(0)?;
+        self.index(&mut tx, id, &facts, false).await?;
+        insert_version(&mut tx, id, 1, actor, at, "created", &facts.markdown, true).await?;
+        for table in ["postmortem_members", "postmortem_responders"] {
+            sqlx::query(AssertSqlSafe(format!(
+                "INSERT INTO {table} (postmortem_id, user_id) VALUES ($1, $2)"
+            )))
+            .bind(id)
+            .bind(actor.id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        audit(
+            &mut tx,
+            Some(actor),
+            "postmortem.create",
+            &format!("postmortem:{id}"),
+        )
+        .await?;
+        tx.commit().await?;
+        self.postmortem(actor, id).await
+    }
+
+    /// A postmortem the viewer may see, with its Markdown; [`StoreError::NotFound`] otherwise.
+    pub async fn postmortem(&self, viewer: &User, id: i64) -> Result<Postmortem> {
+        Ok(self.current(viewer, id).await?.postmortem)
+    }
+
+    /// The postmortem with what the store needs to change it.
+    pub(super) async fn current(&self, viewer: &User, id: i64) -> Result<Current> {
+        let mut query = Query::default();
+        let n = query.param(super::postmortems::Param::Int(id));
+        query.sql = format!(
+            "{SUMMARY}, p.markdown, p.facilitator_id, p.facilitator_assigned_at, p.scribe_id, \
+             p.scribe_assigned_at {FROM} WHERE p.id = ${n} AND "
+        );
+        query.visible_to(viewer);
+        let rows = query.fetch_all(&self.pool).await?;
+        let row = rows.first().ok_or(StoreError::NotFound)?;
+        let mut postmortem = summary_from(row, &self.policy.workflow)?;
+        postmortem.markdown = row.try_get(12)?;
+        self.labels(std::slice::from_mut(&mut postmortem)).await?;
+        Ok(Current {
+            postmortem,
+            facilitator_id: row.try_get(13)?,
+            facilitator_assigned_at: row.try_get(14)?,
+            scribe_id: row.try_get(15)?,
+            scribe_assigned_at: row.try_get(16)?,
+        })
+    }
+
+    /// The postmortems the viewer may see that pass the filters, most recently changed first,
+    /// without their Markdown.
+    pub async fn postmortems(&self, viewer: &User, filters: &Filters) -> Result<Vec<Postmortem>> {
+        let mut query = Query {
+            sql: format!("{SUMMARY} {FROM} WHERE "),
+            ..Query::default()
+        };
+        query.visible_to(viewer);
+        query.filters(filters);
+        query.sql.push_str(" ORDER BY p.updated_at DESC, p.id DESC");
+        query.page(filters);
+        let rows = query.fetch_all(&self.pool).await?;
+        let mut list = rows
+            .iter()
+            .map(|row| summary_from(row, &self.policy.workflow))
+            .collect::<Result<Vec<_>>>()?;
+        self.labels(&mut list).await?;
+        Ok(list)
+    }
+
+    /// Fills in services and tags.
+    pub(super) async fn labels(&self, list: &mut [Postmortem]) -> Result<()> {
+        if list.is_empty() {
+            return Ok(());
+        }
+        let placeholders: Vec<String> = (1..=list.len()).map(|n| format!("${n}")).collect();
+        let sql = format!(
+            "SELECT postmortem_id, kind, value FROM postmortem_labels
+             WHERE postmortem_id IN ({}) ORDER BY postmortem_id, kind, value",
+            placeholders.join(", ")
+        );
+        let mut query = sqlx::query(AssertSqlSafe(sql));
+        for postmortem in list.iter() {
+            query = query.bind(postmortem.id);
+        }
+        for row in query.fetch_all(&self.pool).await? {
+            let id: i64 = row.try_get(0)?;
+            let kind: String = row.try_get(1)?;
+            let value: String = row.try_get(2)?;
+            if let Some(p) = list.iter_mut().find(|p| p.id == id) {
+                if kind == "service" {
+                    p.services.push(value);
+                } else {
+                    p.tags.push(value);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Replaces a postmortem's Markdown, based on version `based_on`. A write based on an
+    /// older version is refused with [`StoreError::Conflict`] and changes nothing. The
+    /// workflow fields of the front matter (status, facilitator, scribe) are the server's:
+    /// whatever the Markdown says of them is replaced by the workflow's values.
+    pub async fn update_postmortem(
+        &self,
+        actor: &User,
+        id: i64,
+        based_on: i64,
+        markdown: &str,
+        note: &str,
+    ) -> Result<Postmortem> {
+        require_writer(actor)?;
+        let current = self.current(actor, id).await?;
+        check_version(&current, based_on)?;
+        if current.postmortem.status == State::Closed {
+            return Err(StoreError::Invalid(
+                "the postmortem is closed: its text no longer changes".into(),
+            ));
+        }
+        let document = read_document(markdown)?;
+        let workflow = self.workflow_of(&current);
+        let note = if note.trim().is_empty() {
+            "edited"
+        } else {
+            note.trim()
+        };
+        self.commit(actor, &current, based_on, document, &workflow, note, None)
+            .await
+    }
+
+    /// Stores a new version: the document with the workflow's fields written into it. Fails
+    /// with a conflict, changing nothing, when `based_on` is no longer the current version.
+    #[expect(clippy::too_many_arguments, reason = "one write, described in full")]
+    pub(super) async fn commit(
+        &self,
+        actor: &User,
+        current: &Current,
+        based_on: i64,
+        mut document: debrief_core::Postmortem,
+        workflow: &Workflow,
+        note: &str,
+        action: Option<&str>,
+    ) -> Result<Postmortem> {
+        let id = current.postmortem.id;
+        let facts = DocumentFacts::of(&mut document, workflow);
+        let at = now();
+        let mut tx = self.pool.begin().await?;
+        let updated = sqlx::query(
+            "UPDATE postmortems SET version = version + 1, title = $1, restricted = $2,
+             markdown = $3, updated_at = $4, severity = $5, incident_date = $6, resolved_at = $7,
+             status = $8, facilitator_id = $9, facilitator_assigned_at = $10, scribe_id = $11,
+             scribe_assigned_at = $12
+             WHERE id = $13 AND version = $14",
+        )
+        .bind(&facts.title)
+        .bind(i64::from(facts.restricted))
+        .bind(&facts.markdown)
+        .bind(at)
+        .bind(&facts.severity)
+        .bind(&facts.date)
+        .bind(facts.resolved_at)
+        .bind(workflow.state.as_str())
+        .bind(workflow.facilitator.as_ref().map(|f| f.0))
+        .bind(workflow.facilitator_assigned_at)
+        .bind(workflow.scribe.as_ref().map(|s| s.0))
+        .bind(workflow.scribe_assigned_at)
+        .bind(id)
+        .bind(based_on)
+        .execute(&mut *tx)
+        .await?;
+        if updated.rows_affected() == 0 {
+            tx.rollback().await?;
+            let now_current = self.postmortem(actor, id).await?;
+            return Err(StoreError::Conflict {
+                based_on,
+                current: now_current.version,
+            });
+        }
+        self.index(&mut tx, id, &facts, true).await?;
+        // A workflow step (one with an audit action) keeps the text; an edit contributes.
+        let changes_text = action.is_none();
+        insert_version(
+            &mut tx,
+            id,
+            based_on + 1,
+            actor,
+            at,
+            note,
+            &facts.markdown,
+            changes_text,
+        )
+        .await?;
+        if let Some(action) = action {
+            audit(&mut tx, Some(actor), action, &format!("postmortem:{id}")).await?;
+        }
+        tx.commit().await?;
+        self.postmortem(actor, id).await
+    }
+
+    /// Keeps labels and (on SQLite) the full-text index in step with a version.
+    async fn index(
+        &self,
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        id: i64,
+        facts: &DocumentFacts,
+        replace: bool,
+    ) -> Result<()> {
+        if replace {
+            sqlx::query("DELETE FROM postmortem_labels WHERE postmortem_id = $1")
+                .bind(id)
+                .execute(&mut **tx)
+                .await?;
+        }
+        let mut seen = std::collections::HashSet::new();
+        let labels = facts
+            .services
+            .iter()
+            .map(|s| ("service", s))
+            .chain(facts.tags.iter().map(|t| ("tag", t)));
+        for (kind, value) in labels {
+            if !seen.insert((kind, value.as_str())) {
+                continue;
+            }
+            sqlx::query(
+                "INSERT INTO postmortem_labels (postmortem_id, kind, value) VALUES ($1, $2, $3)",
+            )
+            .bind(id)
+            .bind(kind)
+            .bind(value)
+            .execute(&mut **tx)
+            .await?;
+        }
+        // PostgreSQL computes its tsvector column itself.
+        if self.backend == Backend::Sqlite {
+            if replace {
+                sqlx::query("DELETE FROM postmortem_search WHERE rowid = $1")
+                    .bind(id)
+                    .execute(&mut **tx)
+                    .await?;
+            }
+            sqlx::query("INSERT INTO postmortem_search (rowid, title, body) VALUES ($1, $2, $3)")
+                .bind(id)
+                .bind(&facts.title)
+                .bind(&facts.markdown)
+                .execute(&mut **tx)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// The workflow as it stands, to carry into a new version unchanged.
+    pub(super) fn workflow_of(&self, current: &Current) -> Workflow {
+        let a = &current.postmortem.assignment;
+        Workflow {
+            state: current.postmortem.status,
+            facilitator: current.facilitator_id.zip(a.facilitator.clone()),
+            facilitator_assigned_at: current.facilitator_assigned_at,
+            scribe: current.scribe_id.zip(a.scribe.clone()),
+            scribe_assigned_at: current.scribe_assigned_at,
+        }
+    }
+
+    /// The versions of a postmortem, oldest first.
+    pub async fn history(&self, viewer: &User, id: i64) -> Result<Vec<Version>> {
+        self.current(viewer, id).await?;
+        let rows = sqlx::query(
+            "SELECT v.version, u.username, v.created_at, v.note FROM postmortem_versions v
+             JOIN users u ON u.id = v.author_id WHERE v.postmortem_id = $1 ORDER BY v.version",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(Version {
+                    version: row.try_get(0)?,
+                    author: row.try_get(1)?,
+                    created_at: row.try_get(2)?,
+                    note: row.try_get(3)?,
+                })
+            })
+            .collect()
+    }
+
+    /// The Markdown of one version of a postmortem.
+    pub async fn version_markdown(&self, viewer: &User, id: i64, version: i64) -> Result<String> {
+        self.current(viewer, id).await?;
+        let row = sqlx::query(
+            "SELECT markdown FROM postmortem_versions WHERE postmortem_id = $1 AND version = $2",
+        )
+        .bind(id)
+        .bind(version)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        Ok(row.try_get(0)?)
+    }
+
+    /// What changed between two versions of a postmortem.
+    pub async fn diff(&self, viewer: &User, id: i64, from: i64, to: i64) -> Result<Diff> {
+        let old = self.version_markdown(viewer, id, from).await?;
+        let new = self.version_markdown(viewer, id, to).await?;
+        let diff = similar::TextDiff::from_lines(&old, &new);
+        let (mut added, mut removed) = (0, 0);
+        for change in diff.iter_all_changes() {
+            match change.tag() {
+                similar::ChangeTag::Insert => added += 1,
+                similar::ChangeTag::Delete => removed += 1,
+                similar::ChangeTag::Equal => {}
+            }
+        }
+        let unified = diff
+            .unified_diff()
+            .context_radius(3)
+            .header(&format!("version {from}"), &format!("version {to}"))
+            .to_string();
+        Ok(Diff {
+            from,
+            to,
+            unified,
+            added,
+            removed,
+        })
+    }
+
+    /// Makes `member` a member of a postmortem: they see it even when it is restricted.
+    pub async fn add_member(&self, actor: &User, id: i64, member: &User) -> Result<()> {
+        require_writer(actor)?;
+        self.current(actor, id).await?;
+        let mut tx = self.pool.begin().await?;
+        let exists = sqlx::query(
+            "SELECT 1 FROM postmortem_members WHERE postmortem_id = $1 AND user_id = $2",
+        )
+        .bind(id)
+        .bind(member.id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if exists.is_none() {
+            sqlx::query("INSERT INTO postmortem_members (postmortem_id, user_id) VALUES ($1, $2)")
+                .bind(id)
+                .bind(member.id)
+                .execute(&mut *tx)
+                .await?;
+            let target = format!("postmortem:{id} user:{}", member.id);
+            audit(&mut tx, Some(actor), "member.add", &target).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The members of a postmortem.
+    pub async fn members(&self, viewer: &User, id: i64) -> Result<Vec<User>> {
+        self.current(viewer, id).await?;
+        let rows = sqlx::query(AssertSqlSafe(format!(
+            "{USER_COLUMNS} FROM users JOIN postmortem_members m ON m.user_id = users.id
+             WHERE m.postmortem_id = $1 ORDER BY users.username"
+        )))
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(user_from).collect()
+    }
+}
+
+/// Refuses a write based on a version that is not the current one.
+pub(super) fn check_version(current: &Current, based_on: i64) -> Result<()> {
+    if based_on != current.postmortem.version {
+        return Err(StoreError::Conflict {
+            based_on,
+            current: current.postmortem.version,
+        });
+    }
+    Ok(())
+}
+
+/// Reads a summary (the [`SUMMARY`] columns).
+pub(super) fn summary_from(
+    row: &AnyRow,
+    settings: &crate::workflow::Settings,
+) -> Result<Postmortem> {
+    let status: String = row.try_get(3)?;
+    let created_at: i64 = row.try_get(7)?;
+    let resolved_at: Option<i64> = row.try_get(9)?;
+    let facilitator: Option<String> = row.try_get(10)?;
+    let scribe: Option<String> = row.try_get(11)?;
+    let due_at = resolved_at.unwrap_or(created_at) + settings.assignment_window_s;
+    let overdue = (facilitator.is_none() || scribe.is_none()) && now() > due_at;
+    Ok(Postmortem {
+        id: row.try_get(0)?,
+        version: row.try_get(1)?,
+        title: row.try_get(2)?,
+        status: State::parse(&status)
+            .ok_or_else(|| StoreError::Invalid(format!("unknown state {status:?} in the store")))?,
+        restricted: row.try_get::<i64, _>(4)? != 0,
+        severity: row.try_get(5)?,
+        date: row.try_get(6)?,
+        services: Vec::new(),
+        tags: Vec::new(),
+        created_at,
+        updated_at: row.try_get(8)?,
+        assignment: Assignment {
+            facilitator,
+            scribe,
+            resolved_at,
+            due_at,
+            overdue,
+        },
+        markdown: String::new(),
+    })
+}
+
+/// Reads Markdown the store will keep, refusing what cannot be rewritten without loss.
+pub(super) fn read_document(markdown: &str) -> Result<debrief_core::Postmortem> {
+    let read = debrief_core::read(markdown);
+    if !read.rewritable() {
+        let reason = read
+            .diagnostics
+            .iter()
+            .find(|d| d.severity == debrief_core::Severity::Error)
+            .map_or_else(
+                || "the front matter cannot be read".to_string(),
+                |d| {
+                    format!(
+                        "line {}, column {}: {}",
+                        d.span.line, d.span.column, d.message
+                    )
+                },
+            );
+        return Err(StoreError::Invalid(reason));
+    }
+    if read.postmortem.meta.title.trim().is_empty() {
+        return Err(StoreError::Invalid(
+            "a postmortem needs a title (front matter `title:` or `# Postmortem: ...`)".into(),
+        ));
+    }
+    Ok(read.postmortem)
+}
+
+/// What the store keeps of a document besides its Markdown.
+pub(super) struct DocumentFacts {
+    pub title: String,
+    pub restricted: bool,
+    pub severity: Option<String>,
+    pub date: Option<String>,
+    pub services: Vec<String>,
+    pub tags: Vec<String>,
+    pub resolved_at: Option<i64>,
+    pub markdown: String,
+}
+
+impl DocumentFacts {
+    /// Writes the workflow's fields into the document and reads off its facts.
+    fn of(document: &mut debrief_core::Postmortem, workflow: &Workflow) -> DocumentFacts {
+        let meta = &mut document.meta;
+        meta.status = Some(workflow.state.as_str().to_string());
+        meta.facilitator = workflow.facilitator.as_ref().map(|f| f.1.clone());
+        meta.scribe = workflow.scribe.as_ref().map(|s| s.1.clone());
+        let analysis = debrief_core::analyse(document);
+        let entries: Vec<_> = document.timeline_entries().collect();
+        let resolved_at = [Milestone::Resolved, Milestone::Mitigated]
+            .into_iter()
+            .find_map(|m| analysis.entry_of(m))
+            .and_then(|i| entries.get(i))
+            .map(|entry| entry.at.as_second());
+        let meta = &document.meta;
+        DocumentFacts {
+            title: meta.title.trim().to_string(),
+            restricted: meta.restricted,
+            severity: meta.severity.clone(),
+            date: meta.date.map(|d| d.to_string()),
+            services: meta.services.clone(),
+            tags: meta.tags.clone(),
+            resolved_at,
+            markdown: debrief_core::write(document),
+        }
+    }
+}
+
+#[expect(clippy::too_many_arguments, reason = "one row, described in full")]
+async fn insert_version(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    id: i64,
+    version: i64,
+    author: &User,
+    at: i64,
+    note: &str,
+    markdown: &str,
+    changes_text: bool,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO postmortem_versions
+         (postmortem_id, version, author_id, created_at, note, markdown, changes_text)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(id)
+    .bind(version)
+    .bind(author.id)
+    .bind(at)
+    .bind(note)
+    .bind(markdown)
+    .bind(i64::from(changes_text))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}

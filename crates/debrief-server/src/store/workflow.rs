@@ -1,0 +1,379 @@
+//! The workflow in the store: facilitator, scribe and responders, the rotation suggestion,
+//! which roles have contributed, and transitions through the gates of
+//! [`crate::workflow`]. Every assignment and transition is a new version, so it is kept in
+//! the history, written into the front matter, and safe against concurrent writers.
+
+use super::postmortems::{Assignment, Current, check_version};
+use super::{Result, Store, StoreError, User, audit, now, require_writer};
+use crate::workflow::{self, Candidate, Facts, Ranked, Refusal, State};
+use debrief_lint::Category;
+use serde::Serialize;
+use sqlx::Row;
+use std::collections::HashMap;
+
+/// Where a postmortem stands in the workflow and what its next steps need.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WorkflowView {
+    /// The current state.
+    pub state: State,
+    /// The version this view was read from.
+    pub version: i64,
+    /// Facilitator and scribe, and whether they are overdue.
+    pub assignment: Assignment,
+    /// The incident's responders (never its facilitator).
+    pub responders: Vec<String>,
+    /// Which required roles have contributed.
+    pub roles: RoleCoverage,
+    /// Each state the postmortem may move to, with what it still lacks.
+    pub next: Vec<Gate>,
+}
+
+/// Required roles and who has covered them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RoleCoverage {
+    /// Functions that must contribute before publishing.
+    pub required: Vec<String>,
+    /// Functions that have contributed (contributions or edits of the text).
+    pub contributed: Vec<String>,
+    /// Required functions that have not.
+    pub missing: Vec<String>,
+}
+
+/// One possible next state.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Gate {
+    /// The state.
+    pub to: State,
+    /// What is missing; empty when the step may be taken now.
+    pub missing: Vec<String>,
+}
+
+/// The facilitator suggestion for a postmortem.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Suggestion {
+    /// The person to ask first; `None` when nobody is eligible.
+    pub suggested: Option<Ranked>,
+    /// Every eligible person, best first.
+    pub ranking: Vec<Ranked>,
+}
+
+/// Which assignment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// Runs the review meeting.
+    Facilitator,
+    /// Records its decisions.
+    Scribe,
+}
+
+impl Store {
+    /// The workflow of a postmortem the viewer may see.
+    pub async fn workflow(&self, viewer: &User, id: i64) -> Result<WorkflowView> {
+        let current = self.current(viewer, id).await?;
+        let (facts, roles) = self.facts(&current).await?;
+        let state = current.postmortem.status;
+        let next = State::ALL
+            .into_iter()
+            .filter(|to| state.may_become(*to))
+            .map(|to| Gate {
+                to,
+                missing: workflow::check(state, to, &facts)
+                    .err()
+                    .map(|r| r.missing)
+                    .unwrap_or_default(),
+            })
+            .collect();
+        Ok(WorkflowView {
+            state,
+            version: current.postmortem.version,
+            assignment: current.postmortem.assignment.clone(),
+            responders: self.responders(id).await?,
+            roles,
+            next,
+        })
+    }
+
+    /// Assigns the facilitator or the scribe, as a new version based on `based_on`. The two
+    /// are different people, and the facilitator is not one of the responders.
+    pub async fn assign(
+        &self,
+        actor: &User,
+        id: i64,
+        based_on: i64,
+        part: Part,
+        username: &str,
+    ) -> Result<super::Postmortem> {
+        require_writer(actor)?;
+        let current = self.current(actor, id).await?;
+        check_version(&current, based_on)?;
+        if current.postmortem.status >= State::Published {
+            return Err(StoreError::Invalid(format!(
+                "the postmortem is {}: its facilitator and scribe no longer change",
+                current.postmortem.status.as_str()
+            )));
+        }
+        let person = self
+            .user(username)
+            .await
+            .map_err(|_| StoreError::Invalid(format!("there is no user named {username:?}")))?;
+        let mut workflow = self.workflow_of(&current);
+        let at = now();
+        let (other, name) = match part {
+            Part::Facilitator => (&workflow.scribe, "facilitator"),
+            Part::Scribe => (&workflow.facilitator, "scribe"),
+        };
+        if other
+            .as_ref()
+            .is_some_and(|(other_id, _)| *other_id == person.id)
+        {
+            return Err(StoreError::Invalid(format!(
+                "{username} cannot be {name}: facilitator and scribe must be two different people"
+            )));
+        }
+        if part == Part::Facilitator && self.responders(id).await?.contains(&person.username) {
+            return Err(StoreError::Invalid(format!(
+                "{username} cannot facilitate: they responded to the incident, and the \
+                 facilitator must not be one of the responders"
+            )));
+        }
+        match part {
+            Part::Facilitator => {
+                workflow.facilitator = Some((person.id, person.username.clone()));
+                workflow.facilitator_assigned_at = Some(at);
+            }
+            Part::Scribe => {
+                workflow.scribe = Some((person.id, person.username.clone()));
+                workflow.scribe_assigned_at = Some(at);
+            }
+        }
+        let document = super::postmortems::read_document(&current.postmortem.markdown)?;
+        let note = format!("{name}: {} ({})", person.username, person.function);
+        let assigned = self
+            .commit(
+                actor,
+                &current,
+                based_on,
+                document,
+                &workflow,
+                &note,
+                Some("postmortem.assign"),
+            )
+            .await?;
+        // Whoever runs or records the review sees the postmortem, restricted or not.
+        self.add_member(actor, id, &person).await?;
+        Ok(assigned)
+    }
+
+    /// The responders of a postmortem, by username.
+    pub async fn responders(&self, id: i64) -> Result<Vec<String>> {
+        let rows = sqlx::query(
+            "SELECT u.username FROM postmortem_responders r JOIN users u ON u.id = r.user_id
+             WHERE r.postmortem_id = $1 ORDER BY u.username",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|row| Ok(row.try_get(0)?)).collect()
+    }
+
+    /// Replaces the responders of a postmortem. They become members; the facilitator cannot
+    /// be one of them.
+    pub async fn set_responders(
+        &self,
+        actor: &User,
+        id: i64,
+        usernames: &[String],
+    ) -> Result<Vec<String>> {
+        require_writer(actor)?;
+        let current = self.current(actor, id).await?;
+        let mut people = Vec::with_capacity(usernames.len());
+        for username in usernames {
+            let person = self
+                .user(username)
+                .await
+                .map_err(|_| StoreError::Invalid(format!("there is no user named {username:?}")))?;
+            if current.facilitator_id == Some(person.id) {
+                return Err(StoreError::Invalid(format!(
+                    "{username} is the facilitator, and the facilitator must not be one of \
+                     the responders"
+                )));
+            }
+            if !people.iter().any(|p: &User| p.id == person.id) {
+                people.push(person);
+            }
+        }
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM postmortem_responders WHERE postmortem_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        for person in &people {
+            sqlx::query(
+                "INSERT INTO postmortem_responders (postmortem_id, user_id) VALUES ($1, $2)",
+            )
+            .bind(id)
+            .bind(person.id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        audit(
+            &mut tx,
+            Some(actor),
+            "postmortem.responders",
+            &format!("postmortem:{id}"),
+        )
+        .await?;
+        tx.commit().await?;
+        for person in &people {
+            self.add_member(actor, id, person).await?;
+        }
+        self.responders(id).await
+    }
+
+    /// Whom to ask to facilitate: eligible people (contributors and admins whose function is
+    /// in the rotation, not responders, not the scribe), ranked by
+    /// [`workflow::rank_facilitators`].
+    pub async fn suggest_facilitator(&self, viewer: &User, id: i64) -> Result<Suggestion> {
+        let current = self.current(viewer, id).await?;
+        let responders = self.responders(id).await?;
+        let history = sqlx::query(
+            "SELECT facilitator_id, MAX(facilitator_assigned_at) FROM postmortems
+             WHERE facilitator_id IS NOT NULL AND id <> $1 GROUP BY facilitator_id",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut person_last: HashMap<i64, i64> = HashMap::new();
+        for row in &history {
+            let at: Option<i64> = row.try_get(1)?;
+            person_last.insert(row.try_get(0)?, at.unwrap_or(0));
+        }
+        let users = self.users().await?;
+        let mut function_last: HashMap<String, i64> = HashMap::new();
+        for user in &users {
+            if let Some(at) = person_last.get(&user.id) {
+                let entry = function_last
+                    .entry(user.function.to_lowercase())
+                    .or_insert(*at);
+                *entry = (*entry).max(*at);
+            }
+        }
+        let candidates: Vec<Candidate> = users
+            .iter()
+            .filter(|u| u.role != super::Role::Viewer)
+            .filter(|u| !responders.contains(&u.username))
+            .filter(|u| current.scribe_id != Some(u.id))
+            .map(|u| Candidate {
+                username: u.username.clone(),
+                function: u.function.clone(),
+                last_facilitated: person_last.get(&u.id).copied(),
+            })
+            .collect();
+        let ranking =
+            workflow::rank_facilitators(&candidates, &self.policy.workflow.rotation, &|function| {
+                function_last.get(&function.to_lowercase()).copied()
+            });
+        Ok(Suggestion {
+            suggested: ranking.first().cloned(),
+            ranking,
+        })
+    }
+
+    /// Moves a postmortem to another state, as a new version based on `based_on`. A step the
+    /// gates refuse changes nothing and answers with [`StoreError::Refused`].
+    pub async fn transition(
+        &self,
+        actor: &User,
+        id: i64,
+        based_on: i64,
+        to: State,
+    ) -> Result<super::Postmortem> {
+        require_writer(actor)?;
+        let current = self.current(actor, id).await?;
+        check_version(&current, based_on)?;
+        let (facts, _) = self.facts(&current).await?;
+        let from = current.postmortem.status;
+        workflow::check(from, to, &facts).map_err(StoreError::Refused)?;
+        let mut workflow = self.workflow_of(&current);
+        workflow.state = to;
+        let document = super::postmortems::read_document(&current.postmortem.markdown)?;
+        let note = format!("status: {} → {}", from.as_str(), to.as_str());
+        self.commit(
+            actor,
+            &current,
+            based_on,
+            document,
+            &workflow,
+            &note,
+            Some("postmortem.transition"),
+        )
+        .await
+    }
+
+    /// What the gates look at, and the role coverage.
+    async fn facts(&self, current: &Current) -> Result<(Facts, RoleCoverage)> {
+        let today = jiff::Timestamp::now()
+            .to_zoned(jiff::tz::TimeZone::UTC)
+            .date();
+        let options = debrief_lint::Options::new(&self.policy.lint, today);
+        let linted = debrief_lint::lint(&current.postmortem.markdown, &options);
+        let blame_errors = linted
+            .findings
+            .iter()
+            .filter(|f| {
+                f.category == Category::Blame
+                    && f.diagnostic.severity == debrief_core::Severity::Error
+            })
+            .count();
+        let items: Vec<_> = linted.read.postmortem.action_items().collect();
+        let roles = self.role_coverage(current.postmortem.id).await?;
+        let facts = Facts {
+            facilitator: current.facilitator_id.is_some(),
+            scribe: current.scribe_id.is_some(),
+            action_items: items.len(),
+            without_owner: items.iter().filter(|i| i.owner.is_none()).count(),
+            without_due: items.iter().filter(|i| i.due.is_none()).count(),
+            open_items: items.iter().filter(|i| !i.done).count(),
+            blame_errors,
+            missing_roles: roles.missing.clone(),
+        };
+        Ok((facts, roles))
+    }
+
+    /// Which required functions have contributed: through contributions, or by changing the
+    /// text (workflow steps do not count).
+    pub(super) async fn role_coverage(&self, id: i64) -> Result<RoleCoverage> {
+        let rows = sqlx::query(
+            "SELECT function FROM contributions WHERE postmortem_id = $1
+             UNION
+             SELECT u.function FROM postmortem_versions v JOIN users u ON u.id = v.author_id
+             WHERE v.postmortem_id = $1 AND v.changes_text = 1",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut contributed: Vec<String> = rows
+            .iter()
+            .map(|row| row.try_get(0))
+            .collect::<Result<_, _>>()?;
+        contributed.sort();
+        contributed.dedup();
+        let required = self.policy.workflow.required_roles.clone();
+        let missing = required
+            .iter()
+            .filter(|r| !contributed.iter().any(|c| c.eq_ignore_ascii_case(r)))
+            .cloned()
+            .collect();
+        Ok(RoleCoverage {
+            required,
+            contributed,
+            missing,
+        })
+    }
+}
+
+impl From<Refusal> for StoreError {
+    fn from(refusal: Refusal) -> Self {
+        StoreError::Refused(refusal)
+    }
+}

@@ -1,0 +1,387 @@
+//! The review workflow, as rules over facts: which state may follow which, what each gate
+//! requires, and whom to suggest as facilitator. No database here: the store gathers the
+//! facts and applies the answer, so the rules read (and are tested) on their own.
+
+use serde::Serialize;
+
+/// The states of a postmortem, in the order it moves through them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum State {
+    /// Being written: timeline, impact, contributions from every role.
+    Draft,
+    /// Facilitator and scribe assigned; the review meeting is ahead.
+    InReview,
+    /// The meeting was held and its action items written down.
+    Reviewed,
+    /// Readable by the whole organisation (restricted ones: by their members).
+    Published,
+    /// Every action item done or declined.
+    Closed,
+}
+
+impl State {
+    /// Every state, in order.
+    pub const ALL: [State; 5] = [
+        State::Draft,
+        State::InReview,
+        State::Reviewed,
+        State::Published,
+        State::Closed,
+    ];
+
+    /// The state's name, as stored, written in front matter and in the API.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::Draft => "draft",
+            State::InReview => "in_review",
+            State::Reviewed => "reviewed",
+            State::Published => "published",
+            State::Closed => "closed",
+        }
+    }
+
+    /// Parses a state's name.
+    pub fn parse(name: &str) -> Option<State> {
+        State::ALL.into_iter().find(|s| s.as_str() == name)
+    }
+
+    /// Whether the workflow allows going from `self` to `to` at all: one step forward, or
+    /// one step back before publishing (a review that needs more work).
+    pub fn may_become(self, to: State) -> bool {
+        use State::*;
+        matches!(
+            (self, to),
+            (Draft, InReview)
+                | (InReview, Reviewed)
+                | (Reviewed, Published)
+                | (Published, Closed)
+                | (InReview, Draft)
+                | (Reviewed, InReview)
+        )
+    }
+
+    /// The verb a refusal starts with: "cannot publish".
+    fn verb(self) -> &'static str {
+        match self {
+            State::Draft => "return to draft",
+            State::InReview => "start the review",
+            State::Reviewed => "mark as reviewed",
+            State::Published => "publish",
+            State::Closed => "close",
+        }
+    }
+}
+
+/// The workflow's settings: `[server]` in `debrief.toml`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    /// Functions that must have contributed before publishing.
+    pub required_roles: Vec<String>,
+    /// Functions the facilitator rotates across, in order of preference on a tie.
+    pub rotation: Vec<String>,
+    /// Seconds after the incident's resolution by which facilitator and scribe are due.
+    pub assignment_window_s: i64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            required_roles: vec!["Dev".into(), "Product".into(), "SRE".into()],
+            rotation: vec!["Dev".into(), "Ops".into(), "Product".into()],
+            assignment_window_s: 48 * 3600,
+        }
+    }
+}
+
+/// What the gates look at, gathered by the store.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Facts {
+    /// A facilitator is assigned.
+    pub facilitator: bool,
+    /// A scribe is assigned.
+    pub scribe: bool,
+    /// Action items in the document.
+    pub action_items: usize,
+    /// Action items with no owner.
+    pub without_owner: usize,
+    /// Action items with no due date.
+    pub without_due: usize,
+    /// Action items neither done nor declined.
+    pub open_items: usize,
+    /// Blame findings of error severity in the narrative.
+    pub blame_errors: usize,
+    /// Required functions that have not contributed yet.
+    pub missing_roles: Vec<String>,
+}
+
+/// A transition the workflow refused, with everything that is missing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Refusal {
+    /// One sentence: "cannot publish: 2 action items have no owner; the Product role has not
+    /// contributed".
+    pub message: String,
+    /// Each missing thing on its own.
+    pub missing: Vec<String>,
+}
+
+/// Checks a transition from `from` to `to` against the facts.
+pub fn check(from: State, to: State, facts: &Facts) -> Result<(), Refusal> {
+    if from == to {
+        return Err(Refusal {
+            message: format!("the postmortem is already {}", to.as_str()),
+            missing: Vec::new(),
+        });
+    }
+    if !from.may_become(to) {
+        let path: Vec<&str> = State::ALL.iter().map(|s| s.as_str()).collect();
+        return Err(Refusal {
+            message: format!(
+                "cannot go from {} to {}: the workflow is {}",
+                from.as_str(),
+                to.as_str(),
+                path.join(" → ")
+            ),
+            missing: Vec::new(),
+        });
+    }
+    let mut missing = Vec::new();
+    let backwards = to < from;
+    if !backwards && to >= State::InReview {
+        if !facts.facilitator {
+            missing.push("no facilitator is assigned".to_string());
+        }
+        if !facts.scribe {
+            missing.push("no scribe is assigned".to_string());
+        }
+    }
+    if !backwards && to >= State::Reviewed && facts.action_items == 0 {
+        missing.push("the review has recorded no action items".to_string());
+    }
+    if to == State::Published {
+        if facts.blame_errors > 0 {
+            missing.push(count(
+                facts.blame_errors,
+                "blame finding of error severity remains in the narrative",
+                "blame findings of error severity remain in the narrative",
+            ));
+        }
+        if facts.without_owner > 0 {
+            missing.push(count(
+                facts.without_owner,
+                "action item has no owner",
+                "action items have no owner",
+            ));
+        }
+        if facts.without_due > 0 {
+            missing.push(count(
+                facts.without_due,
+                "action item has no due date",
+                "action items have no due date",
+            ));
+        }
+        for role in &facts.missing_roles {
+            missing.push(format!("the {role} role has not contributed"));
+        }
+    }
+    if to == State::Closed && facts.open_items > 0 {
+        missing.push(count(
+            facts.open_items,
+            "action item is neither done nor declined",
+            "action items are neither done nor declined",
+        ));
+    }
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(Refusal {
+            message: format!("cannot {}: {}", to.verb(), missing.join("; ")),
+            missing,
+        })
+    }
+}
+
+fn count(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+/// Someone who could facilitate, with when they last did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    /// Login name.
+    pub username: String,
+    /// Their function.
+    pub function: String,
+    /// Unix seconds of their latest facilitator assignment; `None`: never.
+    pub last_facilitated: Option<i64>,
+}
+
+/// The ranking of candidates: the suggestion first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Ranked {
+    /// Login name.
+    pub username: String,
+    /// Their function.
+    pub function: String,
+    /// Why they rank where they do.
+    pub reason: String,
+}
+
+/// Ranks eligible candidates for facilitator. Only functions in `rotation` take part. The
+/// function that facilitated least recently comes first (`function_last`: the latest
+/// facilitation by anyone of that function, including people no longer eligible); within a
+/// function, the person who facilitated least recently; "never" is the least recent of all.
+/// Ties go by the rotation's order, then by username, so the answer is deterministic.
+pub fn rank_facilitators(
+    candidates: &[Candidate],
+    rotation: &[String],
+    function_last: &dyn Fn(&str) -> Option<i64>,
+) -> Vec<Ranked> {
+    let position = |function: &str| {
+        rotation
+            .iter()
+            .position(|r| r.eq_ignore_ascii_case(function))
+    };
+    let mut eligible: Vec<(&Candidate, usize, Option<i64>)> = candidates
+        .iter()
+        .filter_map(|c| {
+            let at = position(&c.function)?;
+            Some((c, at, function_last(&rotation[at])))
+        })
+        .collect();
+    // `None` sorts before `Some`: never facilitated is the least recent.
+    eligible.sort_by(|a, b| {
+        (a.2, a.1, a.0.last_facilitated, &a.0.username).cmp(&(
+            b.2,
+            b.1,
+            b.0.last_facilitated,
+            &b.0.username,
+        ))
+    });
+    eligible
+        .into_iter()
+        .map(|(c, at, function_last)| Ranked {
+            username: c.username.clone(),
+            function: rotation[at].clone(),
+            reason: format!(
+                "{} last facilitated {}; {} last facilitated {}",
+                rotation[at],
+                when(function_last),
+                c.username,
+                when(c.last_facilitated)
+            ),
+        })
+        .collect()
+}
+
+fn when(at: Option<i64>) -> String {
+    match at.and_then(|s| jiff::Timestamp::from_second(s).ok()) {
+        Some(t) => t.strftime("%Y-%m-%d %H:%M UTC").to_string(),
+        None => "never".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ready() -> Facts {
+        Facts {
+            facilitator: true,
+            scribe: true,
+            action_items: 2,
+            ..Facts::default()
+        }
+    }
+
+    #[test]
+    fn publishing_lists_everything_missing() {
+        let facts = Facts {
+            without_owner: 2,
+            without_due: 1,
+            blame_errors: 1,
+            missing_roles: vec!["Product".into()],
+            ..ready()
+        };
+        let refusal = check(State::Reviewed, State::Published, &facts).expect_err("refused");
+        assert_eq!(
+            refusal.message,
+            "cannot publish: 1 blame finding of error severity remains in the narrative; \
+             2 action items have no owner; 1 action item has no due date; \
+             the Product role has not contributed"
+        );
+        assert_eq!(refusal.missing.len(), 4);
+        assert!(check(State::Reviewed, State::Published, &ready()).is_ok());
+    }
+
+    #[test]
+    fn states_are_not_skipped() {
+        let refusal = check(State::Draft, State::Published, &ready()).expect_err("refused");
+        assert!(
+            refusal
+                .message
+                .starts_with("cannot go from draft to published")
+        );
+        assert!(check(State::Reviewed, State::InReview, &Facts::default()).is_ok());
+        assert!(check(State::Published, State::Reviewed, &ready()).is_err());
+    }
+
+    #[test]
+    fn review_needs_facilitator_and_scribe() {
+        let refusal = check(State::Draft, State::InReview, &Facts::default()).expect_err("refused");
+        assert_eq!(
+            refusal.message,
+            "cannot start the review: no facilitator is assigned; no scribe is assigned"
+        );
+    }
+
+    #[test]
+    fn closing_needs_every_item_settled() {
+        let facts = Facts {
+            open_items: 1,
+            ..ready()
+        };
+        assert!(check(State::Published, State::Closed, &facts).is_err());
+        assert!(check(State::Published, State::Closed, &ready()).is_ok());
+    }
+
+    #[test]
+    fn rotation_prefers_the_function_then_the_person_least_recent() {
+        let rotation: Vec<String> = vec!["Dev".into(), "Ops".into(), "Product".into()];
+        let candidate = |name: &str, function: &str, last| Candidate {
+            username: name.into(),
+            function: function.into(),
+            last_facilitated: last,
+        };
+        let candidates = [
+            candidate("dana", "Dev", Some(300)),
+            candidate("dev2", "Dev", None),
+            candidate("olga", "Ops", Some(100)),
+            candidate("pia", "Product", Some(200)),
+            candidate("sam", "SRE", None),
+        ];
+        // Dev facilitated last at 300, Ops at 100, Product at 200: Ops first.
+        let last = |f: &str| match f {
+            "Dev" => Some(300),
+            "Ops" => Some(100),
+            _ => Some(200),
+        };
+        let ranked = rank_facilitators(&candidates, &rotation, &last);
+        let names: Vec<&str> = ranked.iter().map(|r| r.username.as_str()).collect();
+        assert_eq!(
+            names,
+            ["olga", "pia", "dev2", "dana"],
+            "SRE is not in the rotation"
+        );
+        // A function that never facilitated beats every other; within it, ties by name.
+        let never_product = |f: &str| if f == "Product" { None } else { Some(1) };
+        assert_eq!(
+            rank_facilitators(&candidates, &rotation, &never_product)[0].username,
+            "pia"
+        );
+    }
+}
