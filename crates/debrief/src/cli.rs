@@ -44,9 +44,32 @@ pub enum Command {
     /// List the lint rules, or explain one.
     #[command(after_help = "Examples:\n  debrief explain\n  debrief explain named-individual")]
     Explain(ExplainArgs),
+    /// Run the server: the JSON API under /api/v1, /healthz and /metrics.
+    #[command(after_help = "Examples:\n  \
+                            debrief serve                               # SQLite in ./debrief-data\n  \
+                            debrief serve --listen 0.0.0.0:8080 --database-url postgres://debrief@db/debrief\n\n\
+                            Create the first admin with `debrief user add`. Settings: flags, then DEBRIEF_* \
+                            variables, then [server] in ./debrief.toml (or --config).")]
+    Serve(ServeArgs),
     /// Manage the server's users.
     #[command(subcommand)]
     User(UserCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on [default: 127.0.0.1:8080]
+    #[arg(long, env = "DEBRIEF_LISTEN")]
+    pub listen: Option<String>,
+    /// The directory of the embedded SQLite store [default: debrief-data]
+    #[arg(long, env = "DEBRIEF_DATA")]
+    pub data: Option<PathBuf>,
+    /// A database URL (postgres://...) instead of the embedded store.
+    #[arg(long, env = "DEBRIEF_DATABASE_URL")]
+    pub database_url: Option<String>,
+    /// The configuration file [default: ./debrief.toml, when there is one]
+    #[arg(long, env = "DEBRIEF_CONFIG")]
+    pub config: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -49,6 +49,7 @@ fn main() -> ExitCode {
         cli::Command::Metrics(args) => cmd::metrics::run(args),
         cli::Command::Lint(args) => cmd::lint::run(args),
         cli::Command::Explain(args) => cmd::explain::run(args),
+        cli::Command::Serve(args) => cmd::serve::run(args),
         cli::Command::User(cli::UserCommand::Add(args)) => cmd::user::add(args),
     };
     match result {

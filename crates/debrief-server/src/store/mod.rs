@@ -23,7 +23,7 @@ pub use contributions::{
 };
 pub use postmortems::{Assignment, Diff, Filters, Postmortem, Version};
 pub use search::{Fragment, Hit};
-pub use sessions::Login;
+pub use sessions::{Login, SESSION_SECONDS};
 pub use workflow::{Gate, Part, RoleCoverage, Suggestion, WorkflowView};
 
 use crate::secret;

@@ -5,5 +5,6 @@ pub mod fmt;
 pub mod lint;
 pub mod metrics;
 pub mod new;
+pub mod serve;
 pub mod show;
 pub mod user;

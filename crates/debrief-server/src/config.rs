@@ -1,0 +1,122 @@
+//! `[server]` in `debrief.toml`: where to listen and store, cookies, and the workflow.
+//!
+//! ```toml
+//! [server]
+//! listen = "127.0.0.1:8080"
+//! data = "debrief-data"                      # the embedded SQLite store
+//! # database_url = "postgres://debrief@db/debrief"
+//! secure_cookies = true                      # clients reach the server over https
+//! required_roles = ["Dev", "Product", "SRE"] # must contribute before publishing
+//! rotation = ["Dev", "Ops", "Product"]       # the facilitator rotates across these
+//! assignment_hours = 48                      # facilitator and scribe due after resolution
+//! ```
+//! Other tables belong to other parts of debrief and are left alone; an unknown key in
+//! `[server]` is an error with its line and column.
+
+use crate::workflow::Settings;
+use serde::Deserialize;
+use std::path::PathBuf;
+
+/// The server's part of `debrief.toml`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ServerConfig {
+    /// Address to listen on.
+    pub listen: Option<String>,
+    /// Directory of the embedded store.
+    pub data: Option<PathBuf>,
+    /// A PostgreSQL URL instead.
+    pub database_url: Option<String>,
+    /// Mark cookies `Secure`.
+    pub secure_cookies: bool,
+    /// The workflow's settings.
+    pub workflow: Settings,
+}
+
+/// A configuration that cannot be used, with where.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{line}:{column}: {message}")]
+pub struct ConfigError {
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+    /// What is wrong.
+    pub message: String,
+}
+
+#[derive(Deserialize)]
+struct File {
+    server: Option<Table>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Table {
+    listen: Option<String>,
+    data: Option<PathBuf>,
+    database_url: Option<String>,
+    #[serde(default)]
+    secure_cookies: bool,
+    required_roles: Option<Vec<String>>,
+    rotation: Option<Vec<String>>,
+    assignment_hours: Option<u32>,
+}
+
+impl ServerConfig {
+    /// Parses the `[server]` table of `debrief.toml`.
+    pub fn from_toml(text: &str) -> Result<ServerConfig, ConfigError> {
+        let file: File = toml::from_str(text).map_err(|e| {
+            let at = e.span().map_or(0, |s| s.start).min(text.len());
+            let before = &text[..at];
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            ConfigError {
+                line,
+                column,
+                message: e.message().to_string(),
+            }
+        })?;
+        let Some(table) = file.server else {
+            return Ok(ServerConfig::default());
+        };
+        let defaults = Settings::default();
+        Ok(ServerConfig {
+            listen: table.listen,
+            data: table.data,
+            database_url: table.database_url,
+            secure_cookies: table.secure_cookies,
+            workflow: Settings {
+                required_roles: table.required_roles.unwrap_or(defaults.required_roles),
+                rotation: table.rotation.unwrap_or(defaults.rotation),
+                assignment_window_s: table
+                    .assignment_hours
+                    .map_or(defaults.assignment_window_s, |h| i64::from(h) * 3600),
+            },
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_server_table_and_ignores_others() {
+        let config = ServerConfig::from_toml(
+            "[lint]\nfail_on = \"error\"\n\n[server]\nrequired_roles = [\"Dev\", \"Security\"]\nassignment_hours = 24\n",
+        )
+        .expect("valid");
+        assert_eq!(config.workflow.required_roles, ["Dev", "Security"]);
+        assert_eq!(config.workflow.assignment_window_s, 24 * 3600);
+        assert_eq!(config.workflow.rotation, Settings::default().rotation);
+    }
+
+    #[test]
+    fn unknown_keys_are_errors_with_a_position() {
+        let error =
+            ServerConfig::from_toml("[server]\nlisten = \"127.0.0.1:1\"\nrequired_role = []\n")
+                .expect_err("unknown key");
+        assert_eq!((error.line, error.column), (3, 1), "{error}");
+        assert!(error.message.contains("required_role"), "{error}");
+    }
+}

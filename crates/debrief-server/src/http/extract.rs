@@ -1,0 +1,154 @@
+//! What handlers take from a request: the caller (a bearer token, or a session cookie with
+//! the CSRF check), a JSON body whose every fault is a clear 4xx, and the version a write is
+//! based on.
+//!
+//! CSRF: a cookie rides along on every request a browser sends, even one a hostile page
+//! started, so a write authenticated by cookie must come from this site: `Sec-Fetch-Site`
+//! is `same-origin` (or `none`, typed by the user), or else `Origin` names this host. A
+//! request with neither is refused; scripts use tokens, which no page can send for them.
+//! Together with `SameSite=Lax` cookies this is the defence OWASP lists first.
+
+use super::AppState;
+use super::error::ApiError;
+use crate::User;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, Method, StatusCode, header};
+use serde::de::DeserializeOwned;
+
+/// The name of the session cookie.
+pub const SESSION_COOKIE: &str = "debrief_session";
+
+/// The signed-in user making the request.
+#[derive(Debug, Clone)]
+pub struct Caller(pub User);
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        if let Some(value) = parts.headers.get(header::AUTHORIZATION) {
+            let token = value
+                .to_str()
+                .ok()
+                .and_then(|v| v.strip_prefix("Bearer "))
+                .ok_or_else(|| {
+                    ApiError::new(
+                        StatusCode::UNAUTHORIZED,
+                        "the Authorization header must be `Bearer <token>`",
+                    )
+                })?;
+            return match state.store.user_by_token(token.trim()).await? {
+                Some(user) => Ok(Caller(user)),
+                None => Err(ApiError::new(
+                    StatusCode::UNAUTHORIZED,
+                    "the token is not valid",
+                )),
+            };
+        }
+        let Some(session) = session_cookie(&parts.headers) else {
+            return Err(ApiError::unauthorized());
+        };
+        if !is_safe(&parts.method) {
+            same_site(&parts.headers)?;
+        }
+        match state.store.user_by_session(session).await? {
+            Some(user) => Ok(Caller(user)),
+            None => Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "the session has ended; sign in again",
+            )),
+        }
+    }
+}
+
+fn is_safe(method: &Method) -> bool {
+    matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// The session token in the `Cookie` header, if any.
+pub fn session_cookie(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|pair| {
+            let (name, value) = pair.trim().split_once('=')?;
+            (name == SESSION_COOKIE && !value.is_empty()).then_some(value)
+        })
+}
+
+/// Refuses a cookie-authenticated write that may come from another site.
+pub fn same_site(headers: &HeaderMap) -> Result<(), ApiError> {
+    let refuse = || {
+        Err(ApiError::forbidden(
+            "cross-site request refused: a write signed in by cookie must come from this site \
+             (use a token for scripts)",
+        ))
+    };
+    if let Some(site) = headers.get("sec-fetch-site") {
+        return match site.to_str() {
+            Ok("same-origin" | "none") => Ok(()),
+            _ => refuse(),
+        };
+    }
+    let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    match (origin, host) {
+        (Some(origin), Some(host))
+            if origin
+                .split_once("://")
+                .is_some_and(|(_, authority)| authority == host) =>
+        {
+            Ok(())
+        }
+        _ => refuse(),
+    }
+}
+
+/// A JSON body. Malformed JSON, a wrong content type, unknown fields (request types deny
+/// them), missing fields and an oversized body are each a 4xx with the reason.
+#[derive(Debug)]
+pub struct Body<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+        match axum::Json::<T>::from_request(request, state).await {
+            Ok(axum::Json(value)) => Ok(Body(value)),
+            Err(rejection) => Err(json_error(rejection)),
+        }
+    }
+}
+
+fn json_error(rejection: JsonRejection) -> ApiError {
+    let status = match &rejection {
+        JsonRejection::JsonDataError(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        JsonRejection::MissingJsonContentType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        _ => rejection.status(),
+    };
+    ApiError::new(status, rejection.body_text())
+}
+
+/// The version a write is based on: `If-Match: "N"` or the body's `version` field. A write
+/// that names neither is refused with 428: the server never guesses.
+pub fn based_on(headers: &HeaderMap, field: Option<i64>) -> Result<i64, ApiError> {
+    if let Some(value) = headers.get(header::IF_MATCH) {
+        let text = value.to_str().unwrap_or("");
+        let tag = text.trim().trim_start_matches("W/").trim_matches('"');
+        return tag.parse().map_err(|_| {
+            ApiError::bad_request(format!(
+                "If-Match must be an ETag this server gave, such as \"3\"; got {text:?}"
+            ))
+        });
+    }
+    field.ok_or_else(|| {
+        ApiError::new(
+            StatusCode::PRECONDITION_REQUIRED,
+            "name the version this write is based on: an If-Match header or a `version` field",
+        )
+    })
+}

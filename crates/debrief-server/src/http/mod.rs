@@ -1,0 +1,108 @@
+//! The HTTP face of the server: the JSON API under `/api/v1`, `/healthz` and `/metrics`.
+//! Only this module knows HTTP; everything it answers comes from the [`Store`].
+
+mod api;
+mod error;
+mod extract;
+mod metrics;
+
+pub use error::{ApiError, ApiResult};
+pub use extract::SESSION_COOKIE;
+pub use metrics::Metrics;
+
+use crate::Store;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+
+/// The largest JSON body accepted (a postmortem's Markdown travels in one).
+pub const MAX_JSON_BYTES: usize = 2 * 1024 * 1024;
+
+/// How the server speaks HTTP.
+#[derive(Debug, Clone, Default)]
+pub struct HttpConfig {
+    /// Mark session cookies `Secure`: set when clients reach the server over https (behind
+    /// a TLS-terminating proxy, say).
+    pub secure_cookies: bool,
+}
+
+/// What every handler shares.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    /// The store.
+    pub store: Store,
+    /// HTTP settings.
+    pub config: HttpConfig,
+    /// Request metrics.
+    pub metrics: Arc<Metrics>,
+}
+
+impl AppState {
+    /// A state over a store.
+    pub fn new(store: Store, config: HttpConfig) -> AppState {
+        AppState {
+            store,
+            config,
+            metrics: Arc::new(Metrics::default()),
+        }
+    }
+}
+
+/// The whole application.
+pub fn router(state: AppState) -> Router {
+    let metrics = state.metrics.clone();
+    api::routes()
+        .fallback(|| async { ApiError::not_found() })
+        .layer(DefaultBodyLimit::max(MAX_JSON_BYTES))
+        .layer(axum::middleware::from_fn_with_state(
+            metrics,
+            metrics::track,
+        ))
+        .with_state(state)
+}
+
+/// Serves the application on `listener` until `shutdown` completes; then stops taking
+/// connections, lets requests in flight finish, and closes the store. A write is one
+/// database transaction, so a stop can never leave one half-done.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let store = state.store.clone();
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await?;
+    store.close().await;
+    Ok(())
+}
+
+/// Completes on SIGTERM or Ctrl-C.
+pub async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::warn!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {}
+        () = terminate => {}
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

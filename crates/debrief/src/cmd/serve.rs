@@ -1,0 +1,96 @@
+//! `debrief serve`: settings from flags, `DEBRIEF_*` variables and `[server]` in
+//! `debrief.toml` (in that order of precedence), then the server until SIGTERM.
+
+use crate::Outcome;
+use crate::cli::ServeArgs;
+use anyhow::{Context, Result};
+use debrief_server::config::ServerConfig;
+use debrief_server::http::{self, AppState, HttpConfig};
+use debrief_server::{Policy, Store};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+pub fn run(args: ServeArgs) -> Result<Outcome> {
+    let started = Instant::now();
+    init_logs();
+    let (config, lint) = read_config(args.config.as_deref())?;
+    let listen = args
+        .listen
+        .or(config.listen)
+        .unwrap_or_else(|| "127.0.0.1:8080".to_string());
+    let database_url = args.database_url.or(config.database_url);
+    let data = args
+        .data
+        .or(config.data)
+        .unwrap_or_else(|| PathBuf::from("debrief-data"));
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    runtime.block_on(async move {
+        let store = match &database_url {
+            Some(url) => Store::connect(url).await,
+            None => Store::open_dir(&data).await,
+        }
+        .context("opening the store")?
+        .with_policy(Policy {
+            workflow: config.workflow,
+            lint,
+        });
+        let listener = tokio::net::TcpListener::bind(&listen)
+            .await
+            .with_context(|| format!("listening on {listen}"))?;
+        let address = listener.local_addr().context("reading the bound address")?;
+        let state = AppState::new(
+            store,
+            HttpConfig {
+                secure_cookies: config.secure_cookies,
+            },
+        );
+        let store_name = match &database_url {
+            Some(_) => "postgres".to_string(),
+            None => data.join("debrief.sqlite3").display().to_string(),
+        };
+        tracing::info!(
+            %address,
+            store = store_name,
+            ready_ms = started.elapsed().as_secs_f64() * 1000.0,
+            "listening"
+        );
+        // The one line on standard output: scripts and tests read the address from it.
+        println!("debrief: listening on http://{address}");
+        http::serve(listener, state, http::shutdown_signal())
+            .await
+            .context("serving")?;
+        tracing::info!("stopped");
+        Ok(Outcome::Clean)
+    })
+}
+
+/// JSON lines on standard error; `DEBRIEF_LOG` filters them (`info` by default).
+fn init_logs() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("DEBRIEF_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .json()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+/// `[server]` and the lint configuration from the file given, or `./debrief.toml` if any.
+fn read_config(path: Option<&Path>) -> Result<(ServerConfig, debrief_lint::Config)> {
+    let default = Path::new(crate::cmd::lint::CONFIG_FILE);
+    let path = match path {
+        Some(path) => path,
+        None if default.exists() => default,
+        None => return Ok((ServerConfig::default(), debrief_lint::Config::default())),
+    };
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let server =
+        ServerConfig::from_toml(&text).map_err(|e| anyhow::anyhow!("{}:{e}", path.display()))?;
+    let lint = debrief_lint::Config::from_toml(&text)
+        .map_err(|e| anyhow::anyhow!("{}:{e}", path.display()))?;
+    Ok((server, lint))
+}
