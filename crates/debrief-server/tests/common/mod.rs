@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod server;
+
 use debrief_server::Store;
 use sqlx::Connection;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -11,6 +13,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 pub struct TestStore {
     pub store: Store,
     pub name: &'static str,
+    /// The PostgreSQL URL of the test's database, for a second store on it.
+    pub url: Option<String>,
     _dir: Option<tempfile::TempDir>,
     /// The PostgreSQL database made for the test, dropped by [`TestStore::finish`].
     database: Option<(String, String)>,
@@ -40,6 +44,7 @@ pub async fn sqlite() -> TestStore {
     TestStore {
         store,
         name: "sqlite",
+        url: None,
         _dir: Some(dir),
         database: None,
     }
@@ -76,12 +81,12 @@ pub async fn postgres(test: &str) -> Option<TestStore> {
     let (prefix, _) = base
         .rsplit_once('/')
         .expect("a database URL ends with /DATABASE");
-    let store = Store::connect(&format!("{prefix}/{name}"))
-        .await
-        .expect("PostgreSQL store");
+    let url = format!("{prefix}/{name}");
+    let store = Store::connect(&url).await.expect("PostgreSQL store");
     Some(TestStore {
         store,
         name: "postgres",
+        url: Some(url),
         _dir: None,
         database: Some((base, name)),
     })

@@ -1,0 +1,74 @@
+//! A server on a free local port, and a client for it.
+
+use debrief_server::Store;
+use debrief_server::http::{self, AppState, HttpConfig};
+use reqwest::{Method, StatusCode};
+use serde_json::Value;
+
+/// A server on a free local port, stopped by dropping `stop`.
+pub struct Server {
+    pub base: String,
+    pub host: String,
+    pub client: reqwest::Client,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl Server {
+    pub async fn start(store: Store) -> Server {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind a local port");
+        let address = listener.local_addr().expect("address");
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let state = AppState::new(store, HttpConfig::default());
+        let task = tokio::spawn(http::serve(listener, state, async {
+            let _ = stopped.await;
+        }));
+        Server {
+            base: format!("http://{address}"),
+            host: address.to_string(),
+            client: reqwest::Client::new(),
+            stop: Some(stop),
+            task,
+        }
+    }
+
+    /// Stops the server gracefully and waits for it.
+    pub async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        self.task.await.expect("server task").expect("server");
+    }
+
+    /// A request as `who` (a bearer token), with an optional JSON body.
+    pub async fn call(
+        &self,
+        who: &str,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let mut request = self
+            .client
+            .request(method, format!("{}{path}", self.base))
+            .bearer_auth(who);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.expect("request");
+        read(response).await
+    }
+}
+
+pub async fn read(response: reqwest::Response) -> (StatusCode, Value) {
+    let status = response.status();
+    let text = response.text().await.expect("body");
+    let value = serde_json::from_str(&text).unwrap_or(Value::String(text));
+    assert!(
+        status.as_u16() < 500,
+        "the server answered {status}: {value}"
+    );
+    (status, value)
+}
