@@ -51,9 +51,45 @@ pub enum Command {
                             Create the first admin with `debrief user add`. Settings: flags, then DEBRIEF_* \
                             variables, then [server] in ./debrief.toml (or --config).")]
     Serve(ServeArgs),
+    /// Send Markdown postmortems to a server.
+    #[command(
+        after_help = "Example:\n  debrief import postmortems/ --server http://debrief.internal:8080 --token $DEBRIEF_TOKEN\n\n\
+                            An admin's import keeps the status written in each file; others start drafts."
+    )]
+    Import(ImportArgs),
+    /// Write every postmortem a server lets you see as Markdown files.
+    #[command(
+        after_help = "Example:\n  debrief export --server http://debrief.internal:8080 --token $DEBRIEF_TOKEN backup/"
+    )]
+    Export(ExportArgs),
     /// Manage the server's users.
     #[command(subcommand)]
     User(UserCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Markdown files, or directories to walk.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// The server's URL.
+    #[arg(long, env = "DEBRIEF_SERVER")]
+    pub server: String,
+    /// An API token (create one with POST /api/v1/tokens).
+    #[arg(long, env = "DEBRIEF_TOKEN", hide_env_values = true)]
+    pub token: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The directory to write into (created if missing).
+    pub dir: PathBuf,
+    /// The server's URL.
+    #[arg(long, env = "DEBRIEF_SERVER")]
+    pub server: String,
+    /// An API token.
+    #[arg(long, env = "DEBRIEF_TOKEN", hide_env_values = true)]
+    pub token: String,
 }
 
 #[derive(Debug, Args)]

@@ -50,6 +50,8 @@ fn main() -> ExitCode {
         cli::Command::Lint(args) => cmd::lint::run(args),
         cli::Command::Explain(args) => cmd::explain::run(args),
         cli::Command::Serve(args) => cmd::serve::run(args),
+        cli::Command::Import(args) => cmd::remote::import(args),
+        cli::Command::Export(args) => cmd::remote::export(args),
         cli::Command::User(cli::UserCommand::Add(args)) => cmd::user::add(args),
     };
     match result {

@@ -245,13 +245,20 @@ pub(super) struct Workflow {
 }
 
 impl Store {
-    /// Stores a new postmortem from Markdown, as version 1 in `draft`. Its author is a member
+    /// Stores a new postmortem from Markdown, as version 1 in `draft` (an admin's import keeps
+    /// the state its front matter names). Its author is a member
     /// (a restricted postmortem stays visible to the one who started it) and a responder.
     pub async fn create_postmortem(&self, actor: &User, markdown: &str) -> Result<Postmortem> {
         require_writer(actor)?;
         let mut document = read_document(markdown)?;
+        // An admin importing past postmortems keeps the state they reached; everybody else
+        // starts a draft.
+        let state = match (&document.meta.status, actor.role) {
+            (Some(status), super::Role::Admin) => State::parse(status).unwrap_or(State::Draft),
+            _ => State::Draft,
+        };
         let workflow = Workflow {
-            state: State::Draft,
+            state,
             facilitator: None,
             facilitator_assigned_at: None,
             scribe: None,
@@ -263,7 +270,7 @@ impl Store {
         let id: i64 = sqlx::query(
             "INSERT INTO postmortems (version, title, status, restricted, markdown, created_by,
              created_at, updated_at, severity, incident_date, resolved_at)
-             VALUES (1, $1, 'draft', $2, $3, $4, $5, $5, $6, $7, $8) RETURNING id",
+             VALUES (1, $1, $9, $2, $3, $4, $5, $5, $6, $7, $8) RETURNING id",
         )
         .bind(&facts.title)
         .bind(i64::from(facts.restricted))
@@ -273,6 +280,7 @@ impl Store {
         .bind(&facts.severity)
         .bind(&facts.date)
         .bind(facts.resolved_at)
+        .bind(state.as_str())
         .fetch_one(&mut *tx)
         .await?
         .try_get(0)?;
@@ -378,8 +386,8 @@ impl Store {
 
     /// Replaces a postmortem's Markdown, based on version `based_on`. A write based on an
     /// older version is refused with [`StoreError::Conflict`] and changes nothing. The
-    /// workflow fields of the front matter (status, facilitator, scribe) are the server's:
-    /// whatever the Markdown says of them is replaced by the workflow's values.
+    /// workflow fields of the front matter are the server's: `status` always, `facilitator`
+    /// and `scribe` once assigned; whatever the Markdown says of them is replaced.
     pub async fn update_postmortem(
         &self,
         actor: &User,
@@ -732,8 +740,14 @@ impl DocumentFacts {
     fn of(document: &mut debrief_core::Postmortem, workflow: &Workflow) -> DocumentFacts {
         let meta = &mut document.meta;
         meta.status = Some(workflow.state.as_str().to_string());
-        meta.facilitator = workflow.facilitator.as_ref().map(|f| f.1.clone());
-        meta.scribe = workflow.scribe.as_ref().map(|s| s.1.clone());
+        // An assignment made here replaces what the text says; without one, a name the
+        // document carries (an imported postmortem's facilitator) is kept, not lost.
+        if let Some((_, username)) = &workflow.facilitator {
+            meta.facilitator = Some(username.clone());
+        }
+        if let Some((_, username)) = &workflow.scribe {
+            meta.scribe = Some(username.clone());
+        }
         let analysis = debrief_core::analyse(document);
         let entries: Vec<_> = document.timeline_entries().collect();
         let resolved_at = [Milestone::Resolved, Milestone::Mitigated]

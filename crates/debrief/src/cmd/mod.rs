@@ -5,6 +5,7 @@ pub mod fmt;
 pub mod lint;
 pub mod metrics;
 pub mod new;
+pub mod remote;
 pub mod serve;
 pub mod show;
 pub mod user;
