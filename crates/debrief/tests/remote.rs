@@ -149,7 +149,7 @@ fn import_export_round_trip_loses_nothing() {
     let mut sources = vec![input.clone()];
     match std::env::var("DEBRIEF_CORPUS") {
         Ok(corpus) => sources.push(Path::new(&corpus).join("dfds-postmortems")),
-        Err(_) => eprintln!("corpus part skipped: DEBRIEF_CORPUS is not set"),
+        Err(_) => eprintln!("SKIPPED the corpus part of the round trip: DEBRIEF_CORPUS is not set"),
     }
 
     // Import: the broken file is reported with its position and the rest go in.

@@ -54,7 +54,7 @@ pub async fn sqlite() -> TestStore {
 /// and the new database's name; `None` (with a line saying so) when it is unset.
 pub async fn postgres_url(test: &str) -> Option<(String, String)> {
     let Ok(base) = std::env::var("DEBRIEF_TEST_POSTGRES") else {
-        eprintln!("{test}: PostgreSQL skipped: DEBRIEF_TEST_POSTGRES is not set");
+        eprintln!("SKIPPED {test} on PostgreSQL: DEBRIEF_TEST_POSTGRES is not set");
         return None;
     };
     static COUNTER: AtomicUsize = AtomicUsize::new(0);
