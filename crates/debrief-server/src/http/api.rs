@@ -26,6 +26,7 @@ pub(super) fn routes() -> Router<AppState> {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
+        .route("/api/v1/openapi.json", get(openapi))
         .route("/api/v1/session", post(login).delete(logout))
         .route("/api/v1/me", get(me))
         .route("/api/v1/tokens", post(create_token))
@@ -171,6 +172,10 @@ async fn metrics(State(state): State<AppState>) -> Response {
         state.metrics.render(),
     )
         .into_response()
+}
+
+async fn openapi() -> Json<&'static Value> {
+    Json(super::openapi::document())
 }
 
 // Accounts.

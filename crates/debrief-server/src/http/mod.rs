@@ -5,6 +5,7 @@ mod api;
 mod error;
 mod extract;
 mod metrics;
+pub mod openapi;
 
 pub use error::{ApiError, ApiResult};
 pub use extract::SESSION_COOKIE;

@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+pub mod openapi;
 pub mod server;
 
 use debrief_server::Store;

@@ -50,6 +50,8 @@ impl Server {
         path: &str,
         body: Option<Value>,
     ) -> (StatusCode, Value) {
+        let method_name = method.as_str().to_string();
+        let method_name = method_name.as_str();
         let mut request = self
             .client
             .request(method, format!("{}{path}", self.base))
@@ -58,7 +60,14 @@ impl Server {
             request = request.json(&body);
         }
         let response = request.send().await.expect("request");
-        read(response).await
+        let (status, value) = read(response).await;
+        // Every answer must be what the OpenAPI document says it is.
+        if let Some(schema) = super::openapi::response_schema(method_name, path, status.as_u16())
+            && let Err(error) = super::openapi::conforms(&value, schema, "response")
+        {
+            panic!("{method_name} {path} answered {status}, not as documented: {error}\n{value}");
+        }
+        (status, value)
     }
 }
 

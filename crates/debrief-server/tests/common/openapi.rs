@@ -1,0 +1,102 @@
+//! Checks JSON against the schemas of the server's OpenAPI document: types, required and
+//! unknown properties, enums, array items, `oneOf` and `$ref`. Enough to catch a response
+//! that drifted from its documentation.
+
+use debrief_server::http::openapi;
+use serde_json::Value;
+
+/// The documented schema of the answer to `method path` with `status`, if any.
+pub fn response_schema(method: &str, path: &str, status: u16) -> Option<&'static Value> {
+    let document = openapi::document();
+    let path = path.split('?').next().unwrap_or(path);
+    let (_, operations) = document["paths"]
+        .as_object()?
+        .iter()
+        .find(|(template, _)| matches(template, path))?;
+    let responses = &operations[method.to_lowercase()]["responses"];
+    let response = if status < 400 {
+        &responses[status.to_string()]
+    } else {
+        &responses["default"]
+    };
+    let schema = &response["content"]["application/json"]["schema"];
+    (!schema.is_null()).then_some(schema)
+}
+
+fn matches(template: &str, path: &str) -> bool {
+    let (t, p): (Vec<&str>, Vec<&str>) = (template.split('/').collect(), path.split('/').collect());
+    t.len() == p.len()
+        && t.iter()
+            .zip(&p)
+            .all(|(t, p)| t == p || (t.starts_with('{') && !p.is_empty()))
+}
+
+/// Whether `value` conforms to `schema`; the error says where it does not.
+pub fn conforms(value: &Value, schema: &Value, at: &str) -> Result<(), String> {
+    if let Some(reference) = schema["$ref"].as_str() {
+        let name = reference.rsplit('/').next().unwrap_or("");
+        return conforms(
+            value,
+            &openapi::document()["components"]["schemas"][name],
+            at,
+        );
+    }
+    if let Some(options) = schema["oneOf"].as_array() {
+        return if options.iter().any(|o| conforms(value, o, at).is_ok()) {
+            Ok(())
+        } else {
+            Err(format!("{at}: {value} matches none of {schema}"))
+        };
+    }
+    let types: Vec<&str> = match &schema["type"] {
+        Value::String(t) => vec![t.as_str()],
+        Value::Array(ts) => ts.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    };
+    if !types.is_empty() && !types.iter().any(|t| is_type(value, t)) {
+        return Err(format!("{at}: {value} is not {types:?}"));
+    }
+    if let Some(allowed) = schema["enum"].as_array()
+        && !allowed.contains(value)
+    {
+        return Err(format!("{at}: {value} is not one of {allowed:?}"));
+    }
+    if let Value::Object(object) = value {
+        for required in schema["required"].as_array().into_iter().flatten() {
+            let key = required.as_str().unwrap_or("");
+            if !object.contains_key(key) {
+                return Err(format!("{at}: missing {key}"));
+            }
+        }
+        if let Some(properties) = schema["properties"].as_object() {
+            for (key, item) in object {
+                match properties.get(key) {
+                    Some(property) => conforms(item, property, &format!("{at}.{key}"))?,
+                    None if schema["additionalProperties"] == false => {
+                        return Err(format!("{at}: undocumented property {key}"));
+                    }
+                    None => {}
+                }
+            }
+        }
+    }
+    if let (Value::Array(items), Some(item_schema)) = (value, schema.get("items")) {
+        for (i, item) in items.iter().enumerate() {
+            conforms(item, item_schema, &format!("{at}[{i}]"))?;
+        }
+    }
+    Ok(())
+}
+
+fn is_type(value: &Value, name: &str) -> bool {
+    match name {
+        "null" => value.is_null(),
+        "boolean" => value.is_boolean(),
+        "integer" => value.is_i64() || value.is_u64(),
+        "number" => value.is_number(),
+        "string" => value.is_string(),
+        "array" => value.is_array(),
+        "object" => value.is_object(),
+        _ => false,
+    }
+}
