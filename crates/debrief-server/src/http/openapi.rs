@@ -510,9 +510,9 @@ fn build() -> Value {
             json!({"description": "an error", "content": {"application/json": {"schema": schema("Error")}}}),
         );
         operation.insert("responses".into(), Value::Object(responses));
-        if !matches!(op.path, "/healthz" | "/metrics" | "/api/v1/openapi.json")
-            && !(op.path == "/api/v1/session" && op.method == "post")
-        {
+        let public = matches!(op.path, "/healthz" | "/metrics" | "/api/v1/openapi.json")
+            || (op.path == "/api/v1/session" && op.method == "post");
+        if !public {
             operation.insert("security".into(), json!([{"token": []}, {"session": []}]));
         }
         let entry = paths
