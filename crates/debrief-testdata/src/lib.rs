@@ -425,3 +425,125 @@ pub fn postmortem(seed: u64) -> String {
     }
     out
 }
+
+const CAUSES: &[(&str, &str, &str)] = &[
+    (
+        "Checkout errors after a schema migration",
+        "migration",
+        "A migration dropped a column that the running version of the service still read.",
+    ),
+    (
+        "Ingress controller overload",
+        "ingress",
+        "The ingress controllers ran out of worker connections when a retry storm doubled traffic.",
+    ),
+    (
+        "Node failures in the batch pool",
+        "nodes",
+        "A kernel update left nodes unable to mount volumes, and the pool drained faster than it healed.",
+    ),
+    (
+        "Logging pipeline backlog",
+        "logging",
+        "The log shippers buffered to disk when the indexer slowed down, and the disks filled.",
+    ),
+    (
+        "Metrics exporter crash loop",
+        "monitoring",
+        "A new exporter version crashed on a label it did not expect, so alerts went quiet.",
+    ),
+    (
+        "Expired TLS certificate on the API gateway",
+        "certificates",
+        "The renewal job had been failing silently for a month before the certificate expired.",
+    ),
+    (
+        "Cache stampede after a deploy",
+        "cache",
+        "A deploy flushed the cache, and every instance recomputed the same keys at once.",
+    ),
+    (
+        "Queue consumers stalled by a poison message",
+        "queue",
+        "One malformed message made every consumer crash on the same offset.",
+    ),
+];
+
+/// A typical single-day postmortem of a few kilobytes: the size most teams write, varied by
+/// seed in title, date, severity, services, tags and timeline. For benchmarks that need many
+/// documents (a server seeded with thousands, a review over an organisation's history).
+pub fn typical(seed: u64) -> String {
+    let mut rng = Lcg(seed);
+    let (title, tag, cause) = CAUSES[usize::try_from(rng.next()).unwrap_or(0) % CAUSES.len()];
+    let year = rng.range(2019, 2026);
+    let month = rng.range(1, 12);
+    let day = rng.range(1, 28);
+    let severity = rng.pick(&["SEV1", "SEV2", "SEV2", "SEV3", "SEV3", "SEV3"]);
+    let first = rng.pick(SERVICES);
+    let second = rng.pick(SERVICES);
+    let services = if first == second {
+        first.to_string()
+    } else {
+        format!("{first}, {second}")
+    };
+    let mut out = String::with_capacity(6 * 1024);
+    let _ = write!(
+        out,
+        "---\ntitle: {title} ({first}, case {seed_id})\ndate: {year}-{month:02}-{day:02}\n\
+         severity: {severity}\nservices: [{services}]\ntags: [{tag}]\ntimezone: UTC\n---\n\n\
+         # Postmortem: {title} ({first}, case {seed_id}), {year}-{month:02}-{day:02}\n\n\
+         ## Summary\n\n{cause} Requests to `{first}` failed for {minutes} minutes until \
+         {who} rolled back the change.\n\n\
+         ## Impact\n\n- {failed} requests failed\n- {tickets} support tickets\n\n\
+         ## Timeline (UTC)\n\n",
+        seed_id = seed % 100_000,
+        minutes = rng.range(8, 180),
+        who = rng.pick(ROLES),
+        failed = rng.range(200, 90_000),
+        tickets = rng.range(0, 400),
+    );
+    let start = rng.range(0, 20 * 60);
+    let opening = [
+        "Deploy of the change starts (problem started)",
+        "[detected] Alert fires for elevated error rates",
+        "[acknowledged] The on-call engineer acknowledges the page",
+    ];
+    let mut minute = start;
+    for text in opening {
+        let _ = writeln!(out, "- {:02}:{:02} {text}", minute / 60 % 24, minute % 60);
+        minute += rng.range(2, 9);
+    }
+    for _ in 0..rng.range(4, 14) {
+        let text = entry_text(&mut rng);
+        let _ = writeln!(out, "- {:02}:{:02} {text}", minute / 60 % 24, minute % 60);
+        minute += rng.range(2, 12);
+    }
+    let _ = writeln!(
+        out,
+        "- {:02}:{:02} [mitigated] Rollback completes and error rates recover",
+        minute / 60 % 24,
+        minute % 60
+    );
+    minute += rng.range(5, 40);
+    let _ = writeln!(
+        out,
+        "- {:02}:{:02} [resolved] Incident closed after an hour of normal traffic",
+        minute / 60 % 24,
+        minute % 60
+    );
+    let _ = write!(
+        out,
+        "\n## Root cause analysis\n\n{cause} Nothing in the pipeline checked for it, and the \
+         alert that would have caught it earlier was routed to a channel nobody watched.\n\n\
+         ## What went well\n\n- The rollback took minutes.\n\n\
+         ## What went badly\n\n- Detection depended on customer reports for the first minutes.\n\n\
+         ## Action items\n\n\
+         - [ ] Add a check for this failure to the deploy pipeline (owner: {team}, due: {year}-{m2:02}-15)\n\
+         - [{done}] Route the alert to the on-call rotation (owner: {team2}, due: {year}-{m2:02}-01)\n",
+        team = rng.pick(TEAMS),
+        team2 = rng.pick(TEAMS),
+        m2 = month % 12 + 1,
+        done = if rng.chance(50) { "x" } else { " " },
+    );
+    out
+}

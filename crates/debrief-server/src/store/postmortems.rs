@@ -133,6 +133,9 @@ impl Default for Filters {
 pub(super) const SUMMARY: &str = "SELECT p.id, p.version, p.title, p.status, p.restricted, \
      p.severity, p.incident_date, p.created_at, p.updated_at, p.resolved_at, \
      f.username, s.username";
+/// The facilitator and scribe of postmortems `p`, as `f` and `s`.
+pub(super) const PEOPLE: &str = "LEFT JOIN users f ON f.id = p.facilitator_id \
+     LEFT JOIN users s ON s.id = p.scribe_id";
 /// Postmortems with their facilitator and scribe, as `p`.
 pub(super) const FROM: &str = "FROM postmortems p LEFT JOIN users f ON f.id = p.facilitator_id \
      LEFT JOIN users s ON s.id = p.scribe_id";

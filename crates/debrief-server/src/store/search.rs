@@ -5,7 +5,7 @@
 //! Snippets come back as fragments flagged as matching or not, never as HTML, so a page
 //! can highlight them without trusting the postmortem's text.
 
-use super::postmortems::{FROM, Filters, Param, Query, SUMMARY, summary_from};
+use super::postmortems::{Filters, PEOPLE, Param, Query, SUMMARY, summary_from};
 use super::{Backend, Postmortem, Result, Store, StoreError, User};
 use serde::Serialize;
 use sqlx::Row;
@@ -45,6 +45,8 @@ impl Store {
                 "the search needs at least one word (`q`)".into(),
             ));
         }
+        // The best page of matches first, then snippets for that page only: a snippet reads
+        // the document, ranking does not.
         let mut query = Query::default();
         match self.backend {
             Backend::Sqlite => {
@@ -52,31 +54,40 @@ impl Store {
                 let phrase: Vec<String> = words.iter().map(|w| format!("\"{w}\"")).collect();
                 let n = query.param(Param::Text(phrase.join(" ")));
                 query.sql = format!(
-                    "{SUMMARY}, snippet(postmortem_search, 1, char(2), char(3), '…', 24) \
-                     {FROM} JOIN postmortem_search ON postmortem_search.rowid = p.id \
+                    "WITH top AS (SELECT p.id AS id, bm25(postmortem_search, 5.0, 1.0) AS r \
+                     FROM postmortem_search JOIN postmortems p ON p.id = postmortem_search.rowid \
                      WHERE postmortem_search MATCH ${n} AND "
                 );
                 query.visible_to(viewer);
                 query.filters(filters);
-                query
-                    .sql
-                    .push_str(" ORDER BY bm25(postmortem_search, 5.0, 1.0), p.id DESC");
+                query.sql.push_str(" ORDER BY r, p.id DESC");
+                query.page(filters);
+                query.sql.push_str(&format!(
+                    ") {SUMMARY}, snippet(postmortem_search, 1, char(2), char(3), '…', 24) \
+                     FROM top JOIN postmortem_search ON postmortem_search.rowid = top.id \
+                     JOIN postmortems p ON p.id = top.id {PEOPLE} \
+                     WHERE postmortem_search MATCH ${n} ORDER BY top.r, p.id DESC"
+                ));
             }
             Backend::Postgres => {
                 let n = query.param(Param::Text(words.join(" ")));
                 query.sql = format!(
-                    "{SUMMARY}, ts_headline('english', p.markdown, plainto_tsquery('english', ${n}), \
-                     'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=30, MinWords=12') \
-                     {FROM} WHERE p.search @@ plainto_tsquery('english', ${n}) AND "
+                    "WITH top AS (SELECT p.id AS id, \
+                     ts_rank(p.search, plainto_tsquery('english', ${n})) AS r FROM postmortems p \
+                     WHERE p.search @@ plainto_tsquery('english', ${n}) AND "
                 );
                 query.visible_to(viewer);
                 query.filters(filters);
+                query.sql.push_str(" ORDER BY r DESC, p.id DESC");
+                query.page(filters);
                 query.sql.push_str(&format!(
-                    " ORDER BY ts_rank(p.search, plainto_tsquery('english', ${n})) DESC, p.id DESC"
+                    ") {SUMMARY}, ts_headline('english', p.markdown, plainto_tsquery('english', ${n}), \
+                     'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=30, MinWords=12') \
+                     FROM top JOIN postmortems p ON p.id = top.id {PEOPLE} \
+                     ORDER BY top.r DESC, p.id DESC"
                 ));
             }
         }
-        query.page(filters);
         let rows = query.fetch_all(&self.pool).await?;
         let mut hits = Vec::with_capacity(rows.len());
         let mut postmortems = Vec::with_capacity(rows.len());
