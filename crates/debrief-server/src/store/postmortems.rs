@@ -132,7 +132,7 @@ impl Default for Filters {
 /// The columns of a postmortem summary; [`summary_from`] reads them in this order.
 pub(super) const SUMMARY: &str = "SELECT p.id, p.version, p.title, p.status, p.restricted, \
      p.severity, p.incident_date, p.created_at, p.updated_at, p.resolved_at, \
-     f.username, s.username";
+     f.username, s.username, p.labels";
 /// The facilitator and scribe of postmortems `p`, as `f` and `s`.
 pub(super) const PEOPLE: &str = "LEFT JOIN users f ON f.id = p.facilitator_id \
      LEFT JOIN users s ON s.id = p.scribe_id";
@@ -272,8 +272,8 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         let id: i64 = sqlx::query(
             "INSERT INTO postmortems (version, title, status, restricted, markdown, created_by,
-             created_at, updated_at, severity, incident_date, resolved_at)
-             VALUES (1, $1, $9, $2, $3, $4, $5, $5, $6, $7, $8) RETURNING id",
+             created_at, updated_at, severity, incident_date, resolved_at, labels)
+             VALUES (1, $1, $9, $2, $3, $4, $5, $5, $6, $7, $8, $10) RETURNING id",
         )
         .bind(&facts.title)
         .bind(i64::from(facts.restricted))
@@ -284,6 +284,7 @@ impl Store {
         .bind(&facts.date)
         .bind(facts.resolved_at)
         .bind(state.as_str())
+        .bind(facts.labels_json())
         .fetch_one(&mut *tx)
         .await?
         .try_get(0)?;
@@ -326,14 +327,13 @@ impl Store {
         let rows = query.fetch_all(&self.pool).await?;
         let row = rows.first().ok_or(StoreError::NotFound)?;
         let mut postmortem = summary_from(row, &self.policy.workflow)?;
-        postmortem.markdown = row.try_get(12)?;
-        self.labels(std::slice::from_mut(&mut postmortem)).await?;
+        postmortem.markdown = row.try_get(13)?;
         Ok(Current {
             postmortem,
-            facilitator_id: row.try_get(13)?,
-            facilitator_assigned_at: row.try_get(14)?,
-            scribe_id: row.try_get(15)?,
-            scribe_assigned_at: row.try_get(16)?,
+            facilitator_id: row.try_get(14)?,
+            facilitator_assigned_at: row.try_get(15)?,
+            scribe_id: row.try_get(16)?,
+            scribe_assigned_at: row.try_get(17)?,
         })
     }
 
@@ -349,42 +349,9 @@ impl Store {
         query.sql.push_str(" ORDER BY p.updated_at DESC, p.id DESC");
         query.page(filters);
         let rows = query.fetch_all(&self.pool).await?;
-        let mut list = rows
-            .iter()
+        rows.iter()
             .map(|row| summary_from(row, &self.policy.workflow))
-            .collect::<Result<Vec<_>>>()?;
-        self.labels(&mut list).await?;
-        Ok(list)
-    }
-
-    /// Fills in services and tags.
-    pub(super) async fn labels(&self, list: &mut [Postmortem]) -> Result<()> {
-        if list.is_empty() {
-            return Ok(());
-        }
-        let placeholders: Vec<String> = (1..=list.len()).map(|n| format!("${n}")).collect();
-        let sql = format!(
-            "SELECT postmortem_id, kind, value FROM postmortem_labels
-             WHERE postmortem_id IN ({}) ORDER BY postmortem_id, kind, value",
-            placeholders.join(", ")
-        );
-        let mut query = sqlx::query(AssertSqlSafe(sql));
-        for postmortem in list.iter() {
-            query = query.bind(postmortem.id);
-        }
-        for row in query.fetch_all(&self.pool).await? {
-            let id: i64 = row.try_get(0)?;
-            let kind: String = row.try_get(1)?;
-            let value: String = row.try_get(2)?;
-            if let Some(p) = list.iter_mut().find(|p| p.id == id) {
-                if kind == "service" {
-                    p.services.push(value);
-                } else {
-                    p.tags.push(value);
-                }
-            }
-        }
-        Ok(())
+            .collect()
     }
 
     /// Replaces a postmortem's Markdown, based on version `based_on`. A write based on an
@@ -439,7 +406,7 @@ impl Store {
             "UPDATE postmortems SET version = version + 1, title = $1, restricted = $2,
              markdown = $3, updated_at = $4, severity = $5, incident_date = $6, resolved_at = $7,
              status = $8, facilitator_id = $9, facilitator_assigned_at = $10, scribe_id = $11,
-             scribe_assigned_at = $12
+             scribe_assigned_at = $12, labels = $15
              WHERE id = $13 AND version = $14",
         )
         .bind(&facts.title)
@@ -456,6 +423,7 @@ impl Store {
         .bind(workflow.scribe_assigned_at)
         .bind(id)
         .bind(based_on)
+        .bind(facts.labels_json())
         .execute(&mut *tx)
         .await?;
         if updated.rows_affected() == 0 {
@@ -673,6 +641,9 @@ pub(super) fn summary_from(
     let resolved_at: Option<i64> = row.try_get(9)?;
     let facilitator: Option<String> = row.try_get(10)?;
     let scribe: Option<String> = row.try_get(11)?;
+    let labels: String = row.try_get(12)?;
+    let labels: Labels = serde_json::from_str(&labels)
+        .map_err(|e| StoreError::Invalid(format!("unreadable labels in the store: {e}")))?;
     let due_at = resolved_at.unwrap_or(created_at) + settings.assignment_window_s;
     let overdue = (facilitator.is_none() || scribe.is_none()) && now() > due_at;
     Ok(Postmortem {
@@ -684,8 +655,8 @@ pub(super) fn summary_from(
         restricted: row.try_get::<i64, _>(4)? != 0,
         severity: row.try_get(5)?,
         date: row.try_get(6)?,
-        services: Vec::new(),
-        tags: Vec::new(),
+        services: labels.services,
+        tags: labels.tags,
         created_at,
         updated_at: row.try_get(8)?,
         assignment: Assignment {
@@ -726,6 +697,13 @@ pub(super) fn read_document(markdown: &str) -> Result<debrief_core::Postmortem> 
     Ok(read.postmortem)
 }
 
+/// Services and tags as kept on the row (`labels`, JSON).
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Labels {
+    services: Vec<String>,
+    tags: Vec<String>,
+}
+
 /// What the store keeps of a document besides its Markdown.
 pub(super) struct DocumentFacts {
     pub title: String,
@@ -739,6 +717,21 @@ pub(super) struct DocumentFacts {
 }
 
 impl DocumentFacts {
+    /// Services and tags for the row, sorted and without repeats, as filters see them.
+    fn labels_json(&self) -> String {
+        let sorted = |values: &[String]| {
+            let mut values = values.to_vec();
+            values.sort();
+            values.dedup();
+            values
+        };
+        let labels = Labels {
+            services: sorted(&self.services),
+            tags: sorted(&self.tags),
+        };
+        serde_json::to_string(&labels).unwrap_or_else(|_| r#"{"services":[],"tags":[]}"#.into())
+    }
+
     /// Writes the workflow's fields into the document and reads off its facts.
     fn of(document: &mut debrief_core::Postmortem, workflow: &Workflow) -> DocumentFacts {
         let meta = &mut document.meta;

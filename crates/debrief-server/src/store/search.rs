@@ -89,21 +89,14 @@ impl Store {
             }
         }
         let rows = query.fetch_all(&self.pool).await?;
-        let mut hits = Vec::with_capacity(rows.len());
-        let mut postmortems = Vec::with_capacity(rows.len());
-        let mut snippets = Vec::with_capacity(rows.len());
-        for row in &rows {
-            postmortems.push(summary_from(row, &self.policy.workflow)?);
-            snippets.push(fragments(&row.try_get::<String, _>(12)?));
-        }
-        self.labels(&mut postmortems).await?;
-        for (postmortem, snippet) in postmortems.into_iter().zip(snippets) {
-            hits.push(Hit {
-                postmortem,
-                snippet,
-            });
-        }
-        Ok(hits)
+        rows.iter()
+            .map(|row| {
+                Ok(Hit {
+                    postmortem: summary_from(row, &self.policy.workflow)?,
+                    snippet: fragments(&row.try_get::<String, _>(13)?),
+                })
+            })
+            .collect()
     }
 }
 

@@ -1,0 +1,9 @@
+-- Services and tags also kept on the row, as JSON, so a read or a list needs no second
+-- query; postmortem_labels stays the index that filters use.
+ALTER TABLE postmortems ADD COLUMN labels TEXT NOT NULL DEFAULT '{"services":[],"tags":[]}';
+UPDATE postmortems SET labels = json_object(
+    'services', (SELECT json_group_array(value) FROM (SELECT value FROM postmortem_labels l
+                 WHERE l.postmortem_id = postmortems.id AND l.kind = 'service' ORDER BY value)),
+    'tags', (SELECT json_group_array(value) FROM (SELECT value FROM postmortem_labels l
+             WHERE l.postmortem_id = postmortems.id AND l.kind = 'tag' ORDER BY value))
+);
