@@ -349,6 +349,10 @@ pub struct ActionItem {
     pub priority: Option<String>,
     /// Tracker reference: an issue URL or key (`#123`, `OPS-42`).
     pub tracker: Option<String>,
+    /// Declined, with the reason (`declined: covered by the new gateway`): it will not be
+    /// done, on purpose.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub declined: Option<String>,
     /// Markdown below the item's first line (nested lists, notes), verbatim and dedented.
     pub details: String,
 }

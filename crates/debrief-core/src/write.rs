@@ -239,6 +239,9 @@ fn write_action_item(out: &mut String, item: &ActionItem) {
     if let Some(tracker) = &item.tracker {
         fields.push(format!("tracker: {tracker}"));
     }
+    if let Some(reason) = &item.declined {
+        fields.push(format!("declined: {reason}"));
+    }
     if !fields.is_empty() {
         let _ = write!(out, " ({})", fields.join(", "));
     }

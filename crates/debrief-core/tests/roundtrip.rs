@@ -328,6 +328,7 @@ fn build(meta: &Metadata, preamble: String, specs: Vec<SectionSpec>, base: Date)
                             done,
                             priority,
                             tracker: None,
+                            declined: None,
                             details: if details {
                                 "- a sub-task with the runbook".to_string()
                             } else {

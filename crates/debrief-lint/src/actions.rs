@@ -16,7 +16,8 @@ pub(crate) fn check(item: &ActionItem, range: Range<usize>, ctx: &Ctx<'_>, out: 
             Some("write a specific change someone can finish, such as \"Add a CI step that fails on DROP COLUMN\"".to_string()),
         ));
     }
-    if item.done {
+    // A done or declined item asks nothing more of anyone.
+    if item.done || item.declined.is_some() {
         return;
     }
     if item.owner.is_none() {

@@ -442,6 +442,38 @@ async fn workflow(
         "cannot close: 1 action item is neither done nor declined"
     );
 
+    // Declined with a reason settles an item as well as done does; then it closes, and a
+    // closed postmortem's text no longer changes.
+    let declined = store
+        .update_postmortem(
+            dev,
+            id,
+            published.version,
+            &READY.replace(
+                "due: 2026-07-01)",
+                "due: 2026-07-01, declined: the schema registry now refuses DROP COLUMN)",
+            ),
+            "decline the CI step",
+        )
+        .await
+        .expect("decline");
+    let closed = store
+        .transition(dev, id, declined.version, State::Closed)
+        .await
+        .expect("close");
+    assert_eq!(closed.status, State::Closed);
+    assert!(
+        closed
+            .markdown
+            .contains("declined: the schema registry now refuses DROP COLUMN"),
+        "{}",
+        closed.markdown
+    );
+    let after = store
+        .update_postmortem(dev, id, closed.version, READY, "reopen")
+        .await;
+    assert!(matches!(after, Err(StoreError::Invalid(m)) if m.contains("closed")));
+
     // Search: found by a stemmed word, with a highlighted snippet, filtered by service and
     // state; the restricted postmortem is never found by an outsider.
     let hits = store
@@ -460,7 +492,7 @@ async fn workflow(
     );
     let filtered = Filters {
         service: Some("checkout".into()),
-        status: Some(State::Published),
+        status: Some(State::Closed),
         ..Filters::default()
     };
     assert_eq!(

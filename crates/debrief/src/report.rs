@@ -72,6 +72,9 @@ pub struct ActionItemJson<'a> {
     pub done: bool,
     pub priority: Option<&'a str>,
     pub tracker: Option<&'a str>,
+    /// Why the item will not be done; absent unless declined.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub declined: Option<&'a str>,
 }
 
 impl<'a> PostmortemJson<'a> {
@@ -134,6 +137,7 @@ impl<'a> PostmortemJson<'a> {
                     done: a.done,
                     priority: a.priority.as_deref(),
                     tracker: a.tracker.as_deref(),
+                    declined: a.declined.as_deref(),
                 })
                 .collect(),
             diagnostics,

@@ -77,6 +77,7 @@ pub(crate) fn parse_item(line: &str, base: Option<Date>) -> ActionItem {
                 Field::Due => item.due = Some(due(&value, base)),
                 Field::Priority => item.priority = Some(value),
                 Field::Tracker => item.tracker = Some(value),
+                Field::Declined => item.declined = Some(value),
             }
         }
         text = rest;
@@ -91,6 +92,7 @@ enum Field {
     Due,
     Priority,
     Tracker,
+    Declined,
 }
 
 fn field(key: &str) -> Option<Field> {
@@ -100,6 +102,7 @@ fn field(key: &str) -> Option<Field> {
         "due" | "due date" | "deadline" | "by" | "eta" | "target" | "when" => Field::Due,
         "priority" | "prio" | "pri" => Field::Priority,
         "tracker" | "issue" | "ticket" | "jira" | "tracked in" | "tracking" => Field::Tracker,
+        "declined" | "won't do" | "wont do" | "wontfix" | "not doing" => Field::Declined,
         _ => return None,
     })
 }
@@ -293,6 +296,20 @@ mod tests {
                 date: Some(date(2026, 6, 28))
             })
         );
+    }
+
+    #[test]
+    fn declined_with_a_reason() {
+        let item = parse_item(
+            "Shard the queue (owner: platform, due: 2026-07-01, declined: the new broker scales, so sharding is moot)",
+            None,
+        );
+        assert_eq!(item.text, "Shard the queue");
+        assert_eq!(
+            item.declined.as_deref(),
+            Some("the new broker scales, so sharding is moot")
+        );
+        assert_eq!(item.owner.as_deref(), Some("platform"));
     }
 
     #[test]

@@ -333,7 +333,10 @@ impl Store {
             action_items: items.len(),
             without_owner: items.iter().filter(|i| i.owner.is_none()).count(),
             without_due: items.iter().filter(|i| i.due.is_none()).count(),
-            open_items: items.iter().filter(|i| !i.done).count(),
+            open_items: items
+                .iter()
+                .filter(|i| !i.done && i.declined.as_deref().is_none_or(|r| r.trim().is_empty()))
+                .count(),
             blame_errors,
             missing_roles: roles.missing.clone(),
         };
