@@ -307,7 +307,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
-        self.postmortem(actor, id).await
+        Ok(facts.postmortem(&self.policy.workflow, id, 1, &workflow, at, at))
     }
 
     /// A postmortem the viewer may see, with its Markdown; [`StoreError::NotFound`] otherwise.
@@ -452,7 +452,14 @@ impl Store {
             audit(&mut tx, Some(actor), action, &format!("postmortem:{id}")).await?;
         }
         tx.commit().await?;
-        self.postmortem(actor, id).await
+        Ok(facts.postmortem(
+            &self.policy.workflow,
+            id,
+            based_on + 1,
+            workflow,
+            current.postmortem.created_at,
+            at,
+        ))
     }
 
     /// Keeps labels and (on SQLite) the full-text index in step with a version.
@@ -644,8 +651,6 @@ pub(super) fn summary_from(
     let labels: String = row.try_get(12)?;
     let labels: Labels = serde_json::from_str(&labels)
         .map_err(|e| StoreError::Invalid(format!("unreadable labels in the store: {e}")))?;
-    let due_at = resolved_at.unwrap_or(created_at) + settings.assignment_window_s;
-    let overdue = (facilitator.is_none() || scribe.is_none()) && now() > due_at;
     Ok(Postmortem {
         id: row.try_get(0)?,
         version: row.try_get(1)?,
@@ -659,15 +664,69 @@ pub(super) fn summary_from(
         tags: labels.tags,
         created_at,
         updated_at: row.try_get(8)?,
-        assignment: Assignment {
+        assignment: Assignment::new(settings, created_at, resolved_at, facilitator, scribe),
+        markdown: String::new(),
+    })
+}
+
+impl Assignment {
+    /// Facilitator and scribe, due the assignment window after resolution (after creation
+    /// when the resolution is unknown), overdue when past that and not both assigned.
+    fn new(
+        settings: &crate::workflow::Settings,
+        created_at: i64,
+        resolved_at: Option<i64>,
+        facilitator: Option<String>,
+        scribe: Option<String>,
+    ) -> Assignment {
+        let due_at = resolved_at.unwrap_or(created_at) + settings.assignment_window_s;
+        let overdue = (facilitator.is_none() || scribe.is_none()) && now() > due_at;
+        Assignment {
             facilitator,
             scribe,
             resolved_at,
             due_at,
             overdue,
-        },
-        markdown: String::new(),
-    })
+        }
+    }
+}
+
+impl DocumentFacts {
+    /// The postmortem as this write left it. Built from what was written rather than read
+    /// back afterwards: a read after the commit could already see a later writer's version,
+    /// and answering with that version's ETag would let the caller overwrite it unseen.
+    fn postmortem(
+        self,
+        settings: &crate::workflow::Settings,
+        id: i64,
+        version: i64,
+        workflow: &Workflow,
+        created_at: i64,
+        updated_at: i64,
+    ) -> Postmortem {
+        let labels = self.labels();
+        Postmortem {
+            id,
+            version,
+            title: self.title,
+            status: workflow.state,
+            restricted: self.restricted,
+            severity: self.severity,
+            date: self.date,
+            services: labels.services,
+            tags: labels.tags,
+            created_at,
+            updated_at,
+            assignment: Assignment::new(
+                settings,
+                created_at,
+                self.resolved_at,
+                workflow.facilitator.as_ref().map(|f| f.1.clone()),
+                workflow.scribe.as_ref().map(|s| s.1.clone()),
+            ),
+            markdown: self.markdown,
+        }
+    }
 }
 
 /// Reads Markdown the store will keep, refusing what cannot be rewritten without loss.
@@ -717,19 +776,24 @@ pub(super) struct DocumentFacts {
 }
 
 impl DocumentFacts {
-    /// Services and tags for the row, sorted and without repeats, as filters see them.
-    fn labels_json(&self) -> String {
+    /// Services and tags, sorted and without repeats.
+    fn labels(&self) -> Labels {
         let sorted = |values: &[String]| {
             let mut values = values.to_vec();
             values.sort();
             values.dedup();
             values
         };
-        let labels = Labels {
+        Labels {
             services: sorted(&self.services),
             tags: sorted(&self.tags),
-        };
-        serde_json::to_string(&labels).unwrap_or_else(|_| r#"{"services":[],"tags":[]}"#.into())
+        }
+    }
+
+    /// [`Self::labels`] as the row keeps them.
+    fn labels_json(&self) -> String {
+        serde_json::to_string(&self.labels())
+            .unwrap_or_else(|_| r#"{"services":[],"tags":[]}"#.into())
     }
 
     /// Writes the workflow's fields into the document and reads off its facts.
