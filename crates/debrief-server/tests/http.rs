@@ -696,6 +696,34 @@ async fn story(store: Store, backend: &str) {
         .call("dbf_forged", Method::GET, "/api/v1/postmortems", None)
         .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    // A revoked token stops working at once; someone else's token is "not found".
+    let (_, listed) = s
+        .call(&t("outsider"), Method::GET, "/api/v1/tokens", None)
+        .await;
+    let token_id = listed["tokens"][0]["id"].as_i64().expect("a token");
+    let (status, _) = s
+        .call(
+            &t("pm"),
+            Method::DELETE,
+            &format!("/api/v1/tokens/{token_id}"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = s
+        .call(
+            &t("outsider"),
+            Method::DELETE,
+            &format!("/api/v1/tokens/{token_id}"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, _) = s
+        .call(&t("outsider"), Method::GET, "/api/v1/me", None)
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{backend}: revoked");
     let (_, after) = s
         .call(
             &t("sre"),

@@ -15,7 +15,7 @@ use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequestParts, Path, Query
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, put};
+use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -29,7 +29,8 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/api/v1/openapi.json", get(openapi))
         .route("/api/v1/session", post(login).delete(logout))
         .route("/api/v1/me", get(me))
-        .route("/api/v1/tokens", post(create_token))
+        .route("/api/v1/tokens", get(tokens).post(create_token))
+        .route("/api/v1/tokens/{id}", delete(revoke_token))
         .route("/api/v1/users", get(users).post(add_user))
         .route("/api/v1/audit", get(audit_log))
         .route("/api/v1/search", get(search))
@@ -264,6 +265,20 @@ async fn create_token(
 ) -> ApiResult<(StatusCode, Json<Value>)> {
     let token = state.store.create_token(&user, &request.name).await?;
     Ok((StatusCode::CREATED, Json(json!({ "token": token }))))
+}
+
+async fn tokens(State(state): State<AppState>, Caller(user): Caller) -> ApiResult<Json<Value>> {
+    let tokens = state.store.tokens(&user).await?;
+    Ok(Json(json!({ "tokens": to_json(tokens)? })))
+}
+
+async fn revoke_token(
+    State(state): State<AppState>,
+    Caller(user): Caller,
+    Ids(id): Ids<i64>,
+) -> ApiResult<StatusCode> {
+    state.store.revoke_token(&user, id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 async fn users(State(state): State<AppState>, Caller(_): Caller) -> ApiResult<Json<Value>> {

@@ -344,6 +344,9 @@ fn schemas() -> Value {
             "id": int, "username": string, "display_name": string, "function": string,
             "role": {"type": "string", "enum": ["viewer", "contributor", "admin"]}
         })),
+        "TokenInfo": object(&["id", "name", "created_at"], json!({
+            "id": int, "name": string, "created_at": int
+        })),
         "AuditEntry": object(&["at", "actor", "action", "target"], json!({
             "at": int, "actor": nullable("string"), "action": string, "target": string
         })),

@@ -12,18 +12,18 @@
 //! across several server instances on one PostgreSQL.
 
 mod contributions;
+mod credentials;
 mod postmortems;
 mod search;
-mod sessions;
 mod workflow;
 
 pub use contributions::{
     Contribution, ContributionKind, Evidence, FileInfo, MAX_UPLOAD_BYTES, NewContribution, Upload,
     safe_media_type,
 };
+pub use credentials::{Login, SESSION_SECONDS, TokenInfo};
 pub use postmortems::{Assignment, Diff, Filters, Postmortem, Version};
 pub use search::{Fragment, Hit};
-pub use sessions::{Login, SESSION_SECONDS};
 pub use workflow::{Gate, Part, RoleCoverage, Suggestion, WorkflowView};
 
 use crate::secret;
@@ -171,6 +171,7 @@ pub struct Store {
     pool: AnyPool,
     backend: Backend,
     policy: Arc<Policy>,
+    credentials: Arc<credentials::Cache>,
 }
 
 impl Store {
@@ -219,6 +220,7 @@ impl Store {
                 Backend::Postgres
             },
             policy: Arc::new(Policy::default()),
+            credentials: Arc::default(),
         })
     }
 
@@ -334,42 +336,6 @@ impl Store {
         } else {
             Ok(None)
         }
-    }
-
-    /// A new API token for `user`. The token is returned once; the store keeps its hash.
-    pub async fn create_token(&self, user: &User, name: &str) -> Result<String> {
-        let token = secret::new_token().map_err(StoreError::Invalid)?;
-        let mut tx = self.pool.begin().await?;
-        sqlx::query(
-            "INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4)",
-        )
-        .bind(user.id)
-        .bind(name)
-        .bind(secret::token_hash(&token))
-        .bind(now())
-        .execute(&mut *tx)
-        .await?;
-        audit(
-            &mut tx,
-            Some(user),
-            "token.create",
-            &format!("user:{}", user.id),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(token)
-    }
-
-    /// The user an API token belongs to.
-    pub async fn user_by_token(&self, token: &str) -> Result<Option<User>> {
-        let row = sqlx::query(AssertSqlSafe(format!(
-            "{USER_COLUMNS} FROM users JOIN api_tokens ON api_tokens.user_id = users.id
-             WHERE api_tokens.token_hash = $1"
-        )))
-        .bind(secret::token_hash(token))
-        .fetch_optional(&self.pool)
-        .await?;
-        row.as_ref().map(user_from).transpose()
     }
 
     /// Every user, by username: people to pick as facilitator, scribe, responder or member.

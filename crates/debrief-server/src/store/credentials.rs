@@ -1,0 +1,304 @@
+//! Credentials: API tokens, sign-in sessions and the login rate limit, all in the database
+//! so that every server instance behind a load balancer knows them.
+//!
+//! Tokens and session tokens are 256 random bits; the database keeps their SHA-256 only.
+//! Failed logins are counted per username and per client address over a sliding window;
+//! past the limit, the password is not even checked until the window has moved on.
+//!
+//! Every request presents a credential, so each instance remembers the ones it verified for
+//! a few seconds ([`CACHE_SECONDS`]). Revoking a token or ending a session takes effect at
+//! once on the instance that did it, and within those seconds on the others.
+
+use super::{Result, Role, Store, StoreError, USER_COLUMNS, User, audit, now, user_from};
+use crate::secret;
+use serde::Serialize;
+use sqlx::{AssertSqlSafe, Row};
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// How long an instance trusts a credential it verified.
+pub const CACHE_SECONDS: u64 = 5;
+/// The most credentials an instance remembers; past it, it forgets them all and starts over.
+const CACHE_ENTRIES: usize = 10_000;
+
+/// Credentials verified recently: the hash of a token or session ("t…" or "s…") and whom it
+/// belongs to.
+#[derive(Debug, Default)]
+pub(super) struct Cache {
+    entries: Mutex<HashMap<String, (User, Instant)>>,
+}
+
+impl Cache {
+    fn get(&self, key: &str) -> Option<User> {
+        let entries = self.entries.lock().ok()?;
+        let (user, at) = entries.get(key)?;
+        (at.elapsed() < Duration::from_secs(CACHE_SECONDS)).then(|| user.clone())
+    }
+
+    fn put(&self, key: String, user: &User) {
+        if let Ok(mut entries) = self.entries.lock() {
+            if entries.len() >= CACHE_ENTRIES {
+                entries.clear();
+            }
+            entries.insert(key, (user.clone(), Instant::now()));
+        }
+    }
+
+    fn forget(&self, key: &str) {
+        if let Ok(mut entries) = self.entries.lock() {
+            entries.remove(key);
+        }
+    }
+
+    fn forget_user(&self, user_id: i64) {
+        if let Ok(mut entries) = self.entries.lock() {
+            entries.retain(|_, (user, _)| user.id != user_id);
+        }
+    }
+}
+
+/// An API token as listed: never the token itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TokenInfo {
+    /// Database id, to revoke it by.
+    pub id: i64,
+    /// The name its owner gave it.
+    pub name: String,
+    /// Unix seconds.
+    pub created_at: i64,
+}
+
+/// How long a session lasts.
+pub const SESSION_SECONDS: i64 = 14 * 24 * 3600;
+/// The window failed logins are counted over.
+pub const FAILURE_WINDOW_SECONDS: i64 = 15 * 60;
+/// Failed logins allowed per username in the window.
+pub const FAILURES_PER_USER: i64 = 5;
+/// Failed logins allowed per client address in the window.
+pub const FAILURES_PER_ADDRESS: i64 = 20;
+
+/// The outcome of a login.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Login {
+    /// Signed in: the user and their new session token (returned once).
+    Accepted(User, String),
+    /// Wrong username or password (never told apart).
+    Refused,
+    /// Too many failures: try again after this many seconds.
+    Throttled(i64),
+}
+
+impl Store {
+    /// A new API token for `user`. The token is returned once; the store keeps its hash.
+    pub async fn create_token(&self, user: &User, name: &str) -> Result<String> {
+        let token = secret::new_token().map_err(StoreError::Invalid)?;
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(user.id)
+        .bind(name)
+        .bind(secret::token_hash(&token))
+        .bind(now())
+        .execute(&mut *tx)
+        .await?;
+        audit(
+            &mut tx,
+            Some(user),
+            "token.create",
+            &format!("user:{}", user.id),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(token)
+    }
+
+    /// The user an API token belongs to.
+    pub async fn user_by_token(&self, token: &str) -> Result<Option<User>> {
+        let hash = secret::token_hash(token);
+        let key = format!("t{hash}");
+        if let Some(user) = self.credentials.get(&key) {
+            return Ok(Some(user));
+        }
+        let row = sqlx::query(AssertSqlSafe(format!(
+            "{USER_COLUMNS} FROM users JOIN api_tokens ON api_tokens.user_id = users.id
+             WHERE api_tokens.token_hash = $1"
+        )))
+        .bind(hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        let user = row.as_ref().map(user_from).transpose()?;
+        if let Some(user) = &user {
+            self.credentials.put(key, user);
+        }
+        Ok(user)
+    }
+
+    /// The caller's API tokens, newest first.
+    pub async fn tokens(&self, user: &User) -> Result<Vec<TokenInfo>> {
+        let rows = sqlx::query(
+            "SELECT id, name, created_at FROM api_tokens WHERE user_id = $1
+             ORDER BY created_at DESC, id DESC",
+        )
+        .bind(user.id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(TokenInfo {
+                    id: row.try_get(0)?,
+                    name: row.try_get(1)?,
+                    created_at: row.try_get(2)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Revokes a token: the caller's own, or anyone's for an admin. Someone else's token is
+    /// "not found" to a non-admin, like a token that does not exist.
+    pub async fn revoke_token(&self, actor: &User, id: i64) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        let row = sqlx::query("SELECT user_id FROM api_tokens WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let owner: i64 = row.try_get(0)?;
+        if owner != actor.id && actor.role != Role::Admin {
+            return Err(StoreError::NotFound);
+        }
+        sqlx::query("DELETE FROM api_tokens WHERE id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        audit(
+            &mut tx,
+            Some(actor),
+            "token.revoke",
+            &format!("token:{id} user:{owner}"),
+        )
+        .await?;
+        tx.commit().await?;
+        // The hash is not at hand; forgetting the owner's cached credentials covers it.
+        self.credentials.forget_user(owner);
+        Ok(())
+    }
+
+    /// Checks a username and password, within the rate limit, and opens a session.
+    pub async fn login(
+        &self,
+        username: &str,
+        password: &str,
+        address: Option<&str>,
+    ) -> Result<Login> {
+        let at = now();
+        let since = at - FAILURE_WINDOW_SECONDS;
+        let user_subject = format!("user:{username}");
+        let address_subject = address.map(|a| format!("ip:{a}"));
+        let mut retry_after = 0;
+        for (subject, limit) in [
+            (Some(&user_subject), FAILURES_PER_USER),
+            (address_subject.as_ref(), FAILURES_PER_ADDRESS),
+        ] {
+            let Some(subject) = subject else { continue };
+            let row = sqlx::query(
+                "SELECT COUNT(*), MIN(at) FROM login_failures WHERE subject = $1 AND at > $2",
+            )
+            .bind(subject)
+            .bind(since)
+            .fetch_one(&self.pool)
+            .await?;
+            let failures: i64 = row.try_get(0)?;
+            if failures >= limit {
+                let oldest: Option<i64> = row.try_get(1)?;
+                let free_at = oldest.unwrap_or(at) + FAILURE_WINDOW_SECONDS;
+                retry_after = retry_after.max((free_at - at).max(1));
+            }
+        }
+        if retry_after > 0 {
+            return Ok(Login::Throttled(retry_after));
+        }
+        let Some(user) = self.authenticate(username, password).await? else {
+            let mut tx = self.pool.begin().await?;
+            for subject in [Some(&user_subject), address_subject.as_ref()]
+                .into_iter()
+                .flatten()
+            {
+                sqlx::query("DELETE FROM login_failures WHERE subject = $1 AND at <= $2")
+                    .bind(subject)
+                    .bind(since)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query("INSERT INTO login_failures (subject, at) VALUES ($1, $2)")
+                    .bind(subject)
+                    .bind(at)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await?;
+            return Ok(Login::Refused);
+        };
+        let token = secret::new_token().map_err(StoreError::Invalid)?;
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM login_failures WHERE subject = $1")
+            .bind(&user_subject)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(secret::token_hash(&token))
+        .bind(user.id)
+        .bind(at)
+        .bind(at + SESSION_SECONDS)
+        .execute(&mut *tx)
+        .await?;
+        audit(
+            &mut tx,
+            Some(&user),
+            "session.create",
+            &format!("user:{}", user.id),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Login::Accepted(user, token))
+    }
+
+    /// The user a live session belongs to.
+    pub async fn user_by_session(&self, token: &str) -> Result<Option<User>> {
+        let hash = secret::token_hash(token);
+        let key = format!("s{hash}");
+        if let Some(user) = self.credentials.get(&key) {
+            return Ok(Some(user));
+        }
+        let row = sqlx::query(AssertSqlSafe(format!(
+            "{USER_COLUMNS} FROM users JOIN sessions ON sessions.user_id = users.id
+             WHERE sessions.token_hash = $1 AND sessions.expires_at > $2"
+        )))
+        .bind(hash)
+        .bind(now())
+        .fetch_optional(&self.pool)
+        .await?;
+        let user = row.as_ref().map(user_from).transpose()?;
+        if let Some(user) = &user {
+            self.credentials.put(key, user);
+        }
+        Ok(user)
+    }
+
+    /// Ends a session.
+    pub async fn logout(&self, token: &str) -> Result<()> {
+        let hash = secret::token_hash(token);
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(&hash)
+            .execute(&self.pool)
+            .await?;
+        self.credentials.forget(&format!("s{hash}"));
+        Ok(())
+    }
+}
