@@ -6,6 +6,7 @@
 #   scripts/bench-server.sh [POSTMORTEMS, default 10000] [SECONDS per run, default 15]
 # Needs wrk (apt-get install wrk) and, for the PostgreSQL half, a server at
 # DEBRIEF_BENCH_POSTGRES (default postgres://postgres@127.0.0.1:5432; skipped if unreachable).
+# DEBRIEF_BENCH_STORES picks the stores (default "sqlite postgres").
 # wrk runs on the same machine and takes its share of the cores: the figures are for both.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -76,11 +77,16 @@ run() { # name, store arguments...
   kill -TERM "$server"; wait "$server" || true; server=
 }
 
-run sqlite --data "$dir/data"
-db="debrief_bench_$$"
-if psql "$pg/postgres" -qc "CREATE DATABASE $db" 2> /dev/null; then
-  run postgres --database-url "$pg/$db"
-  psql "$pg/postgres" -qc "DROP DATABASE $db"
-else
-  echo "== postgres: SKIPPED, no server at $pg"
+stores=${DEBRIEF_BENCH_STORES:-sqlite postgres}
+if [[ " $stores " == *" sqlite "* ]]; then
+  run sqlite --data "$dir/data"
+fi
+if [[ " $stores " == *" postgres "* ]]; then
+  db="debrief_bench_$$"
+  if psql "$pg/postgres" -qc "CREATE DATABASE $db" 2> /dev/null; then
+    run postgres --database-url "$pg/$db"
+    psql "$pg/postgres" -qc "DROP DATABASE $db"
+  else
+    echo "== postgres: SKIPPED, no server at $pg"
+  fi
 fi

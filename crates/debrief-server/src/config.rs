@@ -6,6 +6,7 @@
 //! data = "debrief-data"                      # the embedded SQLite store
 //! # database_url = "postgres://debrief@db/debrief"
 //! secure_cookies = true                      # clients reach the server over https
+//! pool_size = 16                             # database connections per instance
 //! required_roles = ["Dev", "Product", "SRE"] # must contribute before publishing
 //! rotation = ["Dev", "Ops", "Product"]       # the facilitator rotates across these
 //! assignment_hours = 48                      # facilitator and scribe due after resolution
@@ -28,6 +29,8 @@ pub struct ServerConfig {
     pub database_url: Option<String>,
     /// Mark cookies `Secure`.
     pub secure_cookies: bool,
+    /// Database connections per instance.
+    pub pool_size: Option<u32>,
     /// The workflow's settings.
     pub workflow: Settings,
 }
@@ -57,6 +60,7 @@ struct Table {
     database_url: Option<String>,
     #[serde(default)]
     secure_cookies: bool,
+    pool_size: Option<u32>,
     required_roles: Option<Vec<String>>,
     rotation: Option<Vec<String>>,
     assignment_hours: Option<u32>,
@@ -85,6 +89,7 @@ impl ServerConfig {
             data: table.data,
             database_url: table.database_url,
             secure_cookies: table.secure_cookies,
+            pool_size: table.pool_size,
             workflow: Settings {
                 required_roles: table.required_roles.unwrap_or(defaults.required_roles),
                 rotation: table.rotation.unwrap_or(defaults.rotation),

@@ -103,6 +103,9 @@ pub struct ServeArgs {
     /// A database URL (postgres://...) instead of the embedded store.
     #[arg(long, env = "DEBRIEF_DATABASE_URL")]
     pub database_url: Option<String>,
+    /// Database connections per instance [default: 4 for SQLite; twice the cores, at least 4, for PostgreSQL]
+    #[arg(long, env = "DEBRIEF_POOL_SIZE")]
+    pub pool_size: Option<u32>,
     /// The configuration file [default: ./debrief.toml, when there is one]
     #[arg(long, env = "DEBRIEF_CONFIG")]
     pub config: Option<PathBuf>,

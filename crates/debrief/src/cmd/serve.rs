@@ -23,20 +23,23 @@ pub fn run(args: ServeArgs) -> Result<Outcome> {
         .data
         .or(config.data)
         .unwrap_or_else(|| PathBuf::from("debrief-data"));
+    let pool_size = args.pool_size.or(config.pool_size);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("starting the async runtime")?;
     runtime.block_on(async move {
-        let store = match &database_url {
-            Some(url) => Store::connect(url).await,
-            None => Store::open_dir(&data).await,
-        }
-        .context("opening the store")?
-        .with_policy(Policy {
-            workflow: config.workflow,
-            lint,
-        });
+        let url = match &database_url {
+            Some(url) => url.clone(),
+            None => Store::sqlite_url(&data).context("opening the store")?,
+        };
+        let store = Store::connect_with(&url, pool_size)
+            .await
+            .context("opening the store")?
+            .with_policy(Policy {
+                workflow: config.workflow,
+                lint,
+            });
         let listener = tokio::net::TcpListener::bind(&listen)
             .await
             .with_context(|| format!("listening on {listen}"))?;
