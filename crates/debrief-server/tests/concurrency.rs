@@ -29,6 +29,7 @@ async fn racing_writers_on_two_instances_lose_nothing() {
                 function: "SRE",
                 role: Role::Contributor,
                 password: "a long enough password",
+                team: None,
             },
             None,
         )

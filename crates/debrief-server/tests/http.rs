@@ -64,6 +64,7 @@ async fn story(store: Store, backend: &str) {
                 function: "SRE",
                 role: Role::Admin,
                 password: "a long enough password",
+                team: None,
             },
             None,
         )
@@ -95,17 +96,26 @@ async fn story(store: Store, backend: &str) {
         ("sec", "Security", "contributor"),
         ("outsider", "Support", "viewer"),
     ] {
+        let team = ["sre", "dev", "pm"].contains(&name).then_some("payments");
         let (status, body) = s
             .call(
                 &admin_token,
                 Method::POST,
                 "/api/v1/users",
                 Some(json!({"username": name, "function": function, "role": role,
-                            "password": "a long enough password"})),
+                            "password": "a long enough password", "team": team})),
             )
             .await;
         assert_eq!(status, StatusCode::CREATED, "{backend}: {body}");
     }
+    let (_, teams) = s
+        .call(&admin_token, Method::GET, "/api/v1/teams", None)
+        .await;
+    assert_eq!(
+        teams,
+        json!({"teams": [{"name": "payments", "functions": ["Dev", "Product", "SRE"],
+                          "members": ["dev", "pm", "sre"]}]})
+    );
 
     // Sessions: log in, get a cookie, and use it for a same-site write that makes a token.
     let mut tokens = std::collections::HashMap::new();

@@ -24,6 +24,7 @@ async fn user(store: &Store, name: &str, function: &str, role: Role, actor: Opti
                 function,
                 role,
                 password: "a long enough password",
+                team: None,
             },
             actor,
         )
@@ -45,6 +46,7 @@ async fn story(store: &Store, backend: &str) {
                 function: "Dev",
                 role: Role::Admin,
                 password: "a long enough password",
+                team: None,
             },
             Some(&dev),
         )
@@ -61,6 +63,7 @@ async fn story(store: &Store, backend: &str) {
                 function: "Dev",
                 role: Role::Viewer,
                 password: "a long enough password",
+                team: None,
             },
             Some(&admin),
         )

@@ -133,6 +133,9 @@ pub struct UserAddArgs {
     /// The name shown to people [default: the username]
     #[arg(long, short)]
     pub name: Option<String>,
+    /// Their team ("payments", "platform").
+    #[arg(long, short)]
+    pub team: Option<String>,
     /// The directory of the embedded SQLite store.
     #[arg(long, env = "DEBRIEF_DATA", default_value = "debrief-data")]
     pub data: PathBuf,

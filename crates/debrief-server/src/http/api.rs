@@ -32,6 +32,7 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/api/v1/tokens", get(tokens).post(create_token))
         .route("/api/v1/tokens/{id}", delete(revoke_token))
         .route("/api/v1/users", get(users).post(add_user))
+        .route("/api/v1/teams", get(teams))
         .route("/api/v1/audit", get(audit_log))
         .route("/api/v1/search", get(search))
         .route(
@@ -293,6 +294,7 @@ struct NewUserRequest {
     function: String,
     role: Option<String>,
     password: String,
+    team: Option<String>,
 }
 
 async fn add_user(
@@ -318,11 +320,18 @@ async fn add_user(
                 function: &request.function,
                 role,
                 password: &request.password,
+                team: request.team.as_deref(),
             },
             Some(&actor),
         )
         .await?;
     Ok((StatusCode::CREATED, Json(to_json(&user)?)))
+}
+
+async fn teams(State(state): State<AppState>, Caller(_): Caller) -> ApiResult<Json<Value>> {
+    Ok(Json(
+        json!({ "teams": to_json(state.store.teams().await?)? }),
+    ))
 }
 
 async fn audit_log(State(state): State<AppState>, Caller(user): Caller) -> ApiResult<Json<Value>> {

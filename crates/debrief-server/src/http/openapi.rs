@@ -340,9 +340,13 @@ fn schemas() -> Value {
                 "missing": strings, "current_version": int
             }
         }})),
-        "User": object(&["id", "username", "display_name", "function", "role"], json!({
+        "User": object(&["id", "username", "display_name", "function", "role", "team"], json!({
             "id": int, "username": string, "display_name": string, "function": string,
-            "role": {"type": "string", "enum": ["viewer", "contributor", "admin"]}
+            "role": {"type": "string", "enum": ["viewer", "contributor", "admin"]},
+            "team": nullable("string")
+        })),
+        "Team": object(&["name", "functions", "members"], json!({
+            "name": string, "functions": strings, "members": strings
         })),
         "TokenInfo": object(&["id", "name", "created_at"], json!({
             "id": int, "name": string, "created_at": int
@@ -424,7 +428,8 @@ fn schemas() -> Value {
         "NewUserRequest": object(&["username", "function", "password"], json!({
             "username": string, "display_name": string, "function": string,
             "role": {"type": "string", "enum": ["viewer", "contributor", "admin"]},
-            "password": {"type": "string", "minLength": 12}
+            "password": {"type": "string", "minLength": 12},
+            "team": string
         })),
         "MarkdownRequest": object(&["markdown"], json!({
             "markdown": markdown(), "note": string,

@@ -118,6 +118,8 @@ pub struct User {
     pub function: String,
     /// What they may do.
     pub role: Role,
+    /// Their team, if any.
+    pub team: Option<String>,
 }
 
 /// A user to create.
@@ -133,6 +135,19 @@ pub struct NewUser<'a> {
     pub role: Role,
     /// Their password, at least 12 characters.
     pub password: &'a str,
+    /// Their team, if any.
+    pub team: Option<&'a str>,
+}
+
+/// A team and its people.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Team {
+    /// Its name.
+    pub name: String,
+    /// The functions of its people, sorted.
+    pub functions: Vec<String>,
+    /// Its people, by username.
+    pub members: Vec<String>,
 }
 
 /// An entry of the audit log.
@@ -303,6 +318,11 @@ impl Store {
                 "a user needs a function (Dev, Ops, Product, SRE, ...)".into(),
             ));
         }
+        let team = new
+            .team
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_string);
         let hash = secret::hash_password(new.password).map_err(StoreError::Invalid)?;
         let mut tx = self.pool.begin().await?;
         let taken = sqlx::query("SELECT 1 FROM users WHERE username = $1")
@@ -316,8 +336,8 @@ impl Store {
             )));
         }
         let id: i64 = sqlx::query(
-            "INSERT INTO users (username, display_name, function, role, password_hash, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            "INSERT INTO users (username, display_name, function, role, password_hash, created_at, team)
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         )
         .bind(new.username)
         .bind(new.display_name)
@@ -325,6 +345,7 @@ impl Store {
         .bind(new.role.as_str())
         .bind(hash)
         .bind(now())
+        .bind(team.clone())
         .fetch_one(&mut *tx)
         .await?
         .try_get(0)?;
@@ -336,6 +357,7 @@ impl Store {
             display_name: new.display_name.to_string(),
             function: new.function.trim().to_string(),
             role: new.role,
+            team,
         })
     }
 
@@ -366,6 +388,35 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(user_from).collect()
+    }
+
+    /// The teams and their people, by name.
+    pub async fn teams(&self) -> Result<Vec<Team>> {
+        let mut teams: Vec<Team> = Vec::new();
+        for user in self.users().await? {
+            let Some(name) = user.team else { continue };
+            let at = match teams.iter().position(|t| t.name == name) {
+                Some(at) => at,
+                None => {
+                    teams.push(Team {
+                        name,
+                        functions: Vec::new(),
+                        members: Vec::new(),
+                    });
+                    teams.len() - 1
+                }
+            };
+            let team = &mut teams[at];
+            team.members.push(user.username);
+            if !team.functions.contains(&user.function) {
+                team.functions.push(user.function);
+            }
+        }
+        for team in &mut teams {
+            team.functions.sort();
+        }
+        teams.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(teams)
     }
 
     /// The user with this username.
@@ -409,7 +460,7 @@ impl Store {
 // Queries are built with `format!` only from the constants and the `visible` rule below,
 // never from input: input is always bound as a parameter (hence `AssertSqlSafe`).
 const USER_COLUMNS: &str =
-    "SELECT users.id, users.username, users.display_name, users.function, users.role";
+    "SELECT users.id, users.username, users.display_name, users.function, users.role, users.team";
 
 fn user_from(row: &AnyRow) -> Result<User> {
     let role: String = row.try_get(4)?;
@@ -420,6 +471,7 @@ fn user_from(row: &AnyRow) -> Result<User> {
         function: row.try_get(3)?,
         role: Role::parse(&role)
             .ok_or_else(|| StoreError::Invalid(format!("unknown role {role:?} in the store")))?,
+        team: row.try_get(5)?,
     })
 }
 

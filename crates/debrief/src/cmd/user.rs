@@ -43,6 +43,7 @@ pub fn add(args: UserAddArgs) -> Result<Outcome> {
             function: &args.function,
             role,
             password: &password,
+            team: args.team.as_deref(),
         };
         let user = store.add_user(&new, None).await;
         store.close().await;
