@@ -201,6 +201,15 @@ pub fn check(from: State, to: State, facts: &Facts) -> Result<(), Refusal> {
     }
 }
 
+/// Whether an action item asks nothing more: done, or declined with a reason.
+pub fn is_settled(item: &debrief_core::model::ActionItem) -> bool {
+    item.done
+        || item
+            .declined
+            .as_deref()
+            .is_some_and(|reason| !reason.trim().is_empty())
+}
+
 fn count(n: usize, one: &str, many: &str) -> String {
     if n == 1 {
         format!("1 {one}")

@@ -237,6 +237,17 @@ pub(super) struct Current {
     pub scribe_assigned_at: Option<i64>,
 }
 
+/// What a new version is, for its history entry and the audit log.
+pub(super) struct Change<'a> {
+    /// The history's note.
+    pub note: &'a str,
+    /// The text changed (an edit, which counts as its author's contribution), or only the
+    /// workflow did (an assignment, a transition).
+    pub changes_text: bool,
+    /// The audit log's action, for permission-relevant steps.
+    pub audit: Option<&'a str>,
+}
+
 /// The server's part of a new version: state and assignments.
 #[derive(Debug, Clone)]
 pub(super) struct Workflow {
@@ -375,19 +386,34 @@ impl Store {
             ));
         }
         let document = read_document(markdown)?;
-        let workflow = self.workflow_of(&current);
-        let note = if note.trim().is_empty() {
-            "edited"
+        let mut workflow = self.workflow_of(&current);
+        let mut note = if note.trim().is_empty() {
+            "edited".to_string()
         } else {
-            note.trim()
+            note.trim().to_string()
         };
-        self.commit(actor, &current, based_on, document, &workflow, note, None)
+        // A published postmortem closes with the edit that settles its last action item.
+        let mut audit = None;
+        let settled = {
+            let mut items = document.action_items().peekable();
+            items.peek().is_some() && items.all(crate::workflow::is_settled)
+        };
+        if workflow.state == State::Published && settled {
+            workflow.state = State::Closed;
+            note.push_str("; closed: every action item is done or declined");
+            audit = Some("postmortem.close");
+        }
+        let change = Change {
+            note: &note,
+            changes_text: true,
+            audit,
+        };
+        self.commit(actor, &current, based_on, document, &workflow, &change)
             .await
     }
 
     /// Stores a new version: the document with the workflow's fields written into it. Fails
     /// with a conflict, changing nothing, when `based_on` is no longer the current version.
-    #[expect(clippy::too_many_arguments, reason = "one write, described in full")]
     pub(super) async fn commit(
         &self,
         actor: &User,
@@ -395,8 +421,7 @@ impl Store {
         based_on: i64,
         mut document: debrief_core::Postmortem,
         workflow: &Workflow,
-        note: &str,
-        action: Option<&str>,
+        change: &Change<'_>,
     ) -> Result<Postmortem> {
         let id = current.postmortem.id;
         let facts = DocumentFacts::of(&mut document, workflow);
@@ -435,20 +460,18 @@ impl Store {
             });
         }
         self.index(&mut tx, id, &facts, true).await?;
-        // A workflow step (one with an audit action) keeps the text; an edit contributes.
-        let changes_text = action.is_none();
         insert_version(
             &mut tx,
             id,
             based_on + 1,
             actor,
             at,
-            note,
+            change.note,
             &facts.markdown,
-            changes_text,
+            change.changes_text,
         )
         .await?;
-        if let Some(action) = action {
+        if let Some(action) = change.audit {
             audit(&mut tx, Some(actor), action, &format!("postmortem:{id}")).await?;
         }
         tx.commit().await?;

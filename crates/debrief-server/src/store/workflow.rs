@@ -3,7 +3,7 @@
 //! [`crate::workflow`]. Every assignment and transition is a new version, so it is kept in
 //! the history, written into the front matter, and safe against concurrent writers.
 
-use super::postmortems::{Assignment, Current, check_version};
+use super::postmortems::{Assignment, Change, Current, check_version};
 use super::{Result, Store, StoreError, User, audit, now, require_writer};
 use crate::workflow::{self, Candidate, Facts, Ranked, Refusal, State};
 use debrief_lint::Category;
@@ -155,8 +155,11 @@ impl Store {
                 based_on,
                 document,
                 &workflow,
-                &note,
-                Some("postmortem.assign"),
+                &Change {
+                    note: &note,
+                    changes_text: false,
+                    audit: Some("postmortem.assign"),
+                },
             )
             .await?;
         // Whoever runs or records the review sees the postmortem, restricted or not.
@@ -304,8 +307,11 @@ impl Store {
             based_on,
             document,
             &workflow,
-            &note,
-            Some("postmortem.transition"),
+            &Change {
+                note: &note,
+                changes_text: false,
+                audit: Some("postmortem.transition"),
+            },
         )
         .await
     }
@@ -333,10 +339,7 @@ impl Store {
             action_items: items.len(),
             without_owner: items.iter().filter(|i| i.owner.is_none()).count(),
             without_due: items.iter().filter(|i| i.due.is_none()).count(),
-            open_items: items
-                .iter()
-                .filter(|i| !i.done && i.declined.as_deref().is_none_or(|r| r.trim().is_empty()))
-                .count(),
+            open_items: items.iter().filter(|i| !workflow::is_settled(i)).count(),
             blame_errors,
             missing_roles: roles.missing.clone(),
         };
