@@ -54,7 +54,7 @@ async fn racing_writers_on_two_instances_lose_nothing() {
         let write_to = servers[(writer + 1) % 2].base.clone();
         let token = token.clone();
         tasks.push(tokio::spawn(async move {
-            let client = reqwest::Client::new();
+            let client = common::server::client();
             let mut outcomes = Vec::new();
             for attempt in 0..ATTEMPTS {
                 let response = client

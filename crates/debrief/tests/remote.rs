@@ -66,6 +66,8 @@ fn new_token(base: &str, username: &str) -> String {
         .build()
         .expect("runtime");
     runtime.block_on(async {
+        // The binary's reqwest needs a crypto provider before a client is built.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let client = reqwest::Client::new();
         let login = client
             .post(format!("{base}/api/v1/session"))
@@ -212,6 +214,38 @@ fn import_export_round_trip_loses_nothing() {
         .success();
     assert_eq!(files(&second), exported, "a round trip changes nothing");
     server2.stop();
+}
+
+#[test]
+fn https_is_spoken_and_checked() {
+    // A plain-HTTP server asked for TLS: the handshake fails, and the error says so; the
+    // URL itself is accepted.
+    let dir = tempdir();
+    let data = dir.path().join("data");
+    add_admin(&data);
+    let server = Serve::start(&data);
+    let https = server.base.replace("http://", "https://");
+    let assert = debrief()
+        .args(["export", "out", "--server", &https, "--token", "dbf_any"])
+        .current_dir(dir.path())
+        .assert()
+        .failure();
+    let err = stderr(&assert);
+    assert!(err.contains("cannot reach https://"), "{err}");
+    let assert = debrief()
+        .args([
+            "export",
+            "out",
+            "--server",
+            "ftp://example.org",
+            "--token",
+            "dbf_any",
+        ])
+        .current_dir(dir.path())
+        .assert()
+        .failure();
+    assert!(stderr(&assert).contains("must start with https:// or http://"));
+    server.stop();
 }
 
 #[test]

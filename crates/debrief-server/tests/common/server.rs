@@ -5,6 +5,13 @@ use debrief_server::http::{self, AppState, HttpConfig};
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
 
+/// An HTTP client. A workspace build gives reqwest the binary's TLS feature, which needs a
+/// crypto provider installed first (a second install fails harmlessly).
+pub fn client() -> reqwest::Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::new()
+}
+
 /// A server on a free local port, stopped by dropping `stop`.
 pub struct Server {
     pub base: String,
@@ -28,7 +35,7 @@ impl Server {
         Server {
             base: format!("http://{address}"),
             host: address.to_string(),
-            client: reqwest::Client::new(),
+            client: client(),
             stop: Some(stop),
             task,
         }

@@ -1,5 +1,6 @@
 //! `debrief import` and `debrief export`: Markdown files in and out of a server, through its
-//! API with a token. What goes in comes back as the same canonical Markdown.
+//! API with a token, over https or http. What goes in comes back as the same canonical
+//! Markdown.
 
 use crate::Outcome;
 use crate::cli::{ExportArgs, ImportArgs};
@@ -19,15 +20,20 @@ struct Remote {
 impl Remote {
     fn new(server: &str, token: &str) -> Result<Remote> {
         let base = server.trim_end_matches('/').to_string();
-        if !base.starts_with("http://") {
-            bail!(
-                "the server URL must start with http:// (got {server:?}); put a TLS proxy in front for https"
-            );
+        if !(base.starts_with("https://") || base.starts_with("http://")) {
+            bail!("the server URL must start with https:// or http:// (got {server:?})");
         }
+        // reqwest is built without a default crypto provider (the default one needs a C
+        // toolchain for aws-lc); ring is installed once per process, and a second install
+        // fails harmlessly. Certificates are checked against the system's roots.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let client = reqwest::Client::builder()
+            .build()
+            .context("starting the HTTP client")?;
         Ok(Remote {
             base,
             token: token.to_string(),
-            client: reqwest::Client::new(),
+            client,
         })
     }
 
