@@ -526,6 +526,20 @@ async fn story(store: Store, backend: &str) {
         )
         .await;
     assert_eq!(metrics["metrics"]["time_to_detect_s"], 300, "{metrics}");
+    let (_, items) = s
+        .call(
+            &t("outsider"),
+            Method::GET,
+            &format!("{pm_path}/action-items"),
+            None,
+        )
+        .await;
+    let item = &items["action_items"][0];
+    assert_eq!(
+        (&item["owner"], &item["due"], &item["settled"]),
+        (&json!("platform team"), &json!("2026-07-01"), &json!(false)),
+        "{items}"
+    );
 
     // A restricted postmortem: invisible to an outsider in every place.
     let (status, secret) = s
@@ -547,6 +561,7 @@ async fn story(store: Store, backend: &str) {
         format!("{secret_path}/diff?from=1&to=1"),
         format!("{secret_path}/lint"),
         format!("{secret_path}/metrics"),
+        format!("{secret_path}/action-items"),
         format!("{secret_path}/workflow"),
         format!("{secret_path}/contributions"),
         format!("{secret_path}/members"),

@@ -49,6 +49,7 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/api/v1/postmortems/{id}/diff", get(diff))
         .route("/api/v1/postmortems/{id}/lint", get(lint))
         .route("/api/v1/postmortems/{id}/metrics", get(postmortem_metrics))
+        .route("/api/v1/postmortems/{id}/action-items", get(action_items))
         .route("/api/v1/postmortems/{id}/workflow", get(workflow))
         .route("/api/v1/postmortems/{id}/transitions", post(transition))
         .route(
@@ -590,6 +591,35 @@ async fn postmortem_metrics(
         "metrics": to_json(analysis.metrics)?,
         "timeline": timeline,
     })))
+}
+
+async fn action_items(
+    State(state): State<AppState>,
+    Caller(user): Caller,
+    Ids(id): Ids<i64>,
+) -> ApiResult<Json<Value>> {
+    let postmortem = state.store.postmortem(&user, id).await?;
+    let read = debrief_core::read(&postmortem.markdown);
+    let items: Vec<Value> = read
+        .postmortem
+        .action_items()
+        .map(|item| {
+            json!({
+                "text": item.text,
+                "owner": item.owner,
+                "due": item.due.as_ref().and_then(|d| d.date).map(|d| d.to_string()),
+                "due_written": item.due.as_ref().map(|d| d.written.as_str()),
+                "done": item.done,
+                "declined": item.declined,
+                "settled": crate::workflow::is_settled(item),
+                "priority": item.priority,
+                "tracker": item.tracker,
+            })
+        })
+        .collect();
+    Ok(Json(
+        json!({ "version": postmortem.version, "action_items": items }),
+    ))
 }
 
 // The workflow.

@@ -391,6 +391,20 @@ fn schemas() -> Value {
                 "at": string, "text": string, "milestone": nullable("string")
             }))}
         })),
+        "ActionItems": object(&["version", "action_items"], json!({
+            "version": int,
+            "action_items": {"type": "array", "items": object(
+                &["text", "owner", "due", "due_written", "done", "declined", "settled", "priority", "tracker"],
+                json!({
+                    "text": string, "owner": nullable("string"),
+                    "due": {"type": ["string", "null"], "description": "YYYY-MM-DD, resolved against the postmortem's date"},
+                    "due_written": nullable("string"), "done": {"type": "boolean"},
+                    "declined": {"type": ["string", "null"], "description": "the reason it will not be done"},
+                    "settled": {"type": "boolean", "description": "done, or declined with a reason"},
+                    "priority": nullable("string"), "tracker": nullable("string")
+                })
+            )}
+        })),
         "Gate": object(&["to", "missing"], json!({"to": state, "missing": strings})),
         "RoleCoverage": object(&["required", "contributed", "missing"], json!({
             "required": strings, "contributed": strings, "missing": strings
