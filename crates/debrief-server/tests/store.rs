@@ -326,6 +326,31 @@ async fn workflow(
         .update_postmortem(dev, id, current, READY, "timeline and action items")
         .await
         .expect("update");
+    // Resolved on 2026-06-14 with nobody assigned: overdue, in a read, a list and a search.
+    assert!(
+        ready.assignment.overdue,
+        "{backend}: {:?}",
+        ready.assignment
+    );
+    assert_eq!(
+        ready.assignment.resolved_at,
+        Some(1_781_446_980),
+        "the resolved milestone: 14:23 UTC on 2026-06-14"
+    );
+    let listed = store
+        .postmortems(outsider, &Filters::default())
+        .await
+        .expect("list");
+    assert!(listed.iter().any(|p| p.id == id && p.assignment.overdue));
+    let found = store
+        .search(outsider, "rollback", &Filters::default())
+        .await
+        .expect("search");
+    assert!(
+        found
+            .iter()
+            .any(|h| h.postmortem.id == id && h.postmortem.assignment.overdue)
+    );
     let file = store
         .contribute(
             &sre,
