@@ -34,6 +34,11 @@ pub enum Command {
     #[command(after_help = "Examples:\n  debrief metrics postmortems/\n  \
                             debrief metrics --format csv postmortems/ > metrics.csv")]
     Metrics(MetricsArgs),
+    /// The quarterly review: recurring causes, detection and response, action items, process.
+    #[command(after_help = "Examples:\n  debrief review postmortems/\n  \
+                            debrief review --from 2026-04-01 --to 2026-06-30 postmortems/ > q2.md\n  \
+                            debrief review --format json postmortems/")]
+    Review(ReviewArgs),
     /// Check postmortems for blame, vague action items and missing structure.
     #[command(after_help = "Examples:\n  debrief lint postmortems/\n  \
                             debrief lint --format github postmortems/   # annotations in a GitHub workflow\n  \
@@ -239,6 +244,33 @@ pub struct ShowArgs {
 pub enum MetricsFormat {
     Table,
     Csv,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ReviewArgs {
+    /// The first day of the period (YYYY-MM-DD) [default: since the first postmortem]
+    #[arg(long)]
+    pub from: Option<jiff::civil::Date>,
+    /// The last day of the period (YYYY-MM-DD) [default: up to the last postmortem]
+    #[arg(long)]
+    pub to: Option<jiff::civil::Date>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ReviewFormat::Md)]
+    pub format: ReviewFormat,
+    /// Today, for overdue items and ages (YYYY-MM-DD) [default: today]
+    #[arg(long)]
+    pub today: Option<jiff::civil::Date>,
+    /// Files or directories (walked for Markdown files).
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReviewFormat {
+    /// A Markdown report.
+    Md,
+    /// The whole review as JSON.
     Json,
 }
 

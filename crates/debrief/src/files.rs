@@ -126,3 +126,57 @@ pub fn write_atomic(path: &Path, contents: &str) -> Result<()> {
     }
     result.with_context(|| format!("{}: cannot write", path.display()))
 }
+
+/// Trees with at least this many files get a progress bar on standard error (on a terminal
+/// only: indicatif hides it otherwise).
+const PROGRESS_THRESHOLD: usize = 200;
+
+/// Applies `work` to every file on every core, keeping the input order, with a progress
+/// bar for large trees.
+pub fn map_files<T: Send>(
+    paths: &[PathBuf],
+    work: impl Fn(&Path) -> Result<T> + Sync,
+) -> Vec<Result<T>> {
+    let progress = if paths.len() >= PROGRESS_THRESHOLD {
+        let bar = indicatif::ProgressBar::new(paths.len() as u64);
+        if let Ok(style) =
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {wide_msg}")
+        {
+            bar.set_style(style);
+        }
+        bar
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(paths.len().max(1));
+    let chunk = paths.len().div_ceil(threads).max(1);
+    let (work, progress_ref) = (&work, &progress);
+    let results = std::thread::scope(|scope| {
+        let handles: Vec<_> = paths
+            .chunks(chunk)
+            .map(|chunk| {
+                scope.spawn(move || {
+                    chunk
+                        .iter()
+                        .map(|path| {
+                            let result = work(path);
+                            progress_ref.inc(1);
+                            result
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| vec![Err(anyhow::anyhow!("a worker thread panicked"))])
+            })
+            .collect()
+    });
+    progress.finish_and_clear();
+    results
+}

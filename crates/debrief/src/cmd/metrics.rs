@@ -6,12 +6,8 @@ use crate::files;
 use crate::report::human_duration;
 use anyhow::Result;
 use debrief_core::Metrics;
-use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
-use std::path::{Path, PathBuf};
-
-/// Trees with at least this many files get a progress bar (on a terminal only).
-const PROGRESS_THRESHOLD: usize = 200;
+use std::path::Path;
 
 #[derive(Debug, Serialize)]
 struct Row {
@@ -30,17 +26,7 @@ pub fn run(args: MetricsArgs) -> Result<Outcome> {
         eprintln!("error: {error:#}");
         outcome = Outcome::Failed;
     }
-    let progress = if paths.len() >= PROGRESS_THRESHOLD {
-        let bar = ProgressBar::new(paths.len() as u64);
-        if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} {wide_msg}") {
-            bar.set_style(style);
-        }
-        bar
-    } else {
-        ProgressBar::hidden()
-    };
-    let results = measure_all(&paths, &progress);
-    progress.finish_and_clear();
+    let results = files::map_files(&paths, measure);
     let mut rows = Vec::with_capacity(results.len());
     for result in results {
         match result {
@@ -58,38 +44,6 @@ pub fn run(args: MetricsArgs) -> Result<Outcome> {
     };
     print!("{out}");
     Ok(outcome)
-}
-
-/// Reads and measures files on every core, keeping the input order.
-fn measure_all(paths: &[PathBuf], progress: &ProgressBar) -> Vec<Result<Row>> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(paths.len().max(1));
-    let chunk = paths.len().div_ceil(threads).max(1);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = paths
-            .chunks(chunk)
-            .map(|chunk| {
-                scope.spawn(move || {
-                    chunk
-                        .iter()
-                        .map(|path| {
-                            let row = measure(path);
-                            progress.inc(1);
-                            row
-                        })
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| {
-                h.join()
-                    .unwrap_or_else(|_| vec![Err(anyhow::anyhow!("a worker thread panicked"))])
-            })
-            .collect()
-    })
 }
 
 fn measure(path: &Path) -> Result<Row> {

@@ -6,6 +6,7 @@ pub mod lint;
 pub mod metrics;
 pub mod new;
 pub mod remote;
+pub mod review;
 pub mod serve;
 pub mod show;
 pub mod user;

@@ -1,0 +1,317 @@
+//! Recurring causes: contributing-factor text from many postmortems, grouped when it says
+//! the same thing, deterministically and explainably.
+//!
+//! Each factor (a bullet, or a paragraph when there are no bullets) becomes a TF-IDF vector
+//! over stemmed words, weighted so that words every postmortem uses count for little.
+//! Factors are first grouped by their two heaviest words that recur in other postmortems,
+//! which keeps the work near linear
+//! in the number of factors (an organisation's whole history runs in well under a second);
+//! groups are then merged into clusters that share one of those words while the cosine
+//! similarity of their centroids is at least [`MERGE_COSINE`]. A cause is a group that spans at least two
+//! postmortems; it is named by the words most of its factors share, and it lists them.
+
+use crate::text::words;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+
+/// Centroids at least this similar are one cause.
+pub const MERGE_COSINE: f64 = 0.2;
+/// Words kept per factor vector (the heaviest).
+const TERMS_PER_FACTOR: usize = 12;
+/// Shared words shown per cause.
+const SHARED_SHOWN: usize = 5;
+
+/// A factor: which postmortem it comes from, and its text.
+#[derive(Debug, Clone, Copy)]
+pub struct Factor<'a> {
+    /// Index of the postmortem in the review's input.
+    pub postmortem: usize,
+    /// The factor's text.
+    pub text: &'a str,
+}
+
+/// A cause that recurs across postmortems.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Cause {
+    /// The words most of its factors share, as written, heaviest first.
+    pub shared: Vec<String>,
+    /// The postmortems behind it (indexes into the input), in input order.
+    pub postmortems: Vec<usize>,
+    /// Its texts (indexes into the factors given), in input order.
+    pub members: Vec<usize>,
+    /// The stems of the shared words, to find them in the postmortems' own words.
+    #[serde(skip)]
+    pub stems: Vec<String>,
+    /// Mean cosine similarity of its factors to their centroid: how alike they are.
+    pub cohesion: f64,
+}
+
+/// A sparse vector: (term id, weight), sorted by term id, L2-normalised.
+type Vector = Vec<(u32, f64)>;
+
+/// Finds the recurring causes among factors, most postmortems first.
+pub fn recurring(factors: &[Factor<'_>]) -> Vec<Cause> {
+    // Terms: stems, with the most frequent written form of each for display.
+    let mut ids: HashMap<String, u32> = HashMap::new();
+    let mut stems: Vec<String> = Vec::new();
+    let mut written: Vec<HashMap<String, u32>> = Vec::new();
+    let mut documents: Vec<Vec<(u32, f64)>> = Vec::with_capacity(factors.len());
+    for factor in factors {
+        let mut counts: BTreeMap<u32, f64> = BTreeMap::new();
+        for word in words(factor.text) {
+            let next = u32::try_from(ids.len()).unwrap_or(u32::MAX);
+            let id = *ids.entry(word.stem.clone()).or_insert(next);
+            if id as usize == written.len() {
+                written.push(HashMap::new());
+                stems.push(word.stem);
+            }
+            *written[id as usize]
+                .entry(word.written.to_lowercase())
+                .or_default() += 1;
+            *counts.entry(id).or_default() += 1.0;
+        }
+        documents.push(counts.into_iter().collect());
+    }
+    // Document frequency is counted per postmortem, so that one postmortem repeating a word
+    // in every bullet does not make it common.
+    let mut df = vec![0u32; ids.len()];
+    let mut seen: HashMap<(usize, u32), ()> = HashMap::new();
+    for (factor, terms) in factors.iter().zip(&documents) {
+        for (term, _) in terms {
+            if seen.insert((factor.postmortem, *term), ()).is_none() {
+                df[*term as usize] += 1;
+            }
+        }
+    }
+    let postmortems = factors
+        .iter()
+        .map(|f| f.postmortem)
+        .max()
+        .map_or(0, |m| m + 1) as f64;
+    let vectors: Vec<Vector> = documents
+        .iter()
+        .map(|terms| {
+            let mut weighted: Vec<(u32, f64)> = terms
+                .iter()
+                .map(|&(term, tf)| {
+                    let idf =
+                        ((1.0 + postmortems) / (1.0 + f64::from(df[term as usize]))).ln() + 1.0;
+                    (term, (1.0 + tf.ln()) * idf)
+                })
+                .collect();
+            // The heaviest terms; ties by term id, so the result never depends on hashing.
+            weighted.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            weighted.truncate(TERMS_PER_FACTOR);
+            weighted.sort_by_key(|t| t.0);
+            normalise(&mut weighted);
+            weighted
+        })
+        .collect();
+
+    // Candidate groups: the two heaviest terms of each factor among those another postmortem
+    // uses too. TF-IDF makes a factor's rarest words its heaviest, and a word no other
+    // postmortem uses cannot make a cause recur; a factor with no such word recurs nowhere.
+    let mut groups: BTreeMap<(u32, u32), Vec<usize>> = BTreeMap::new();
+    for (i, vector) in vectors.iter().enumerate() {
+        let mut heaviest: Vec<&(u32, f64)> = vector
+            .iter()
+            .filter(|(term, _)| df[*term as usize] >= 2)
+            .collect();
+        heaviest.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        match heaviest.as_slice() {
+            [] => {}
+            [only] => groups.entry((only.0, u32::MAX)).or_default().push(i),
+            [first, second, ..] => groups.entry((first.0, second.0)).or_default().push(i),
+        }
+    }
+    // Merge groups into clusters that share one of their two heaviest terms while the
+    // centroids are similar enough. Largest groups first, so small ones join the big ones
+    // they resemble; ties by key, so the result never depends on hashing.
+    let mut ordered: Vec<((u32, u32), Vec<usize>)> = groups.into_iter().collect();
+    ordered.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(&b.0)));
+    let mut clusters: Vec<(Vec<usize>, Vector)> = Vec::new();
+    let mut by_term: HashMap<u32, Vec<usize>> = HashMap::new();
+    for ((lead, second), members) in ordered {
+        let c = centroid(&members, &vectors);
+        let mut candidates: Vec<usize> = [lead, second]
+            .iter()
+            .filter_map(|t| by_term.get(t))
+            .flatten()
+            .copied()
+            .collect();
+        candidates.sort_unstable();
+        candidates.dedup();
+        let best = candidates
+            .into_iter()
+            .map(|k| (cosine(&c, &clusters[k].1), k))
+            .filter(|(s, _)| *s >= MERGE_COSINE)
+            .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)));
+        let k = match best {
+            Some((_, k)) => {
+                clusters[k].0.extend(members);
+                clusters[k].1 = centroid(&clusters[k].0, &vectors);
+                k
+            }
+            None => {
+                clusters.push((members, c));
+                clusters.len() - 1
+            }
+        };
+        for term in [lead, second] {
+            let list = by_term.entry(term).or_default();
+            if !list.contains(&k) {
+                list.push(k);
+            }
+        }
+    }
+    let clusters: Vec<Vec<usize>> = clusters.into_iter().map(|(m, _)| m).collect();
+
+    let mut causes: Vec<Cause> = clusters
+        .into_iter()
+        .filter_map(|mut members| {
+            members.sort_unstable();
+            let mut postmortems: Vec<usize> =
+                members.iter().map(|&i| factors[i].postmortem).collect();
+            postmortems.dedup();
+            postmortems.sort_unstable();
+            postmortems.dedup();
+            if postmortems.len() < 2 {
+                return None;
+            }
+            let c = centroid(&members, &vectors);
+            let cohesion = members
+                .iter()
+                .map(|&i| cosine(&vectors[i], &c))
+                .sum::<f64>()
+                / members.len() as f64;
+            let shared = shared_terms(&members, &vectors, &c);
+            let stems = shared
+                .iter()
+                .filter_map(|&term| stems.get(term as usize).cloned())
+                .collect();
+            Some(Cause {
+                shared: shared
+                    .iter()
+                    .filter_map(|&term| most_written(&written[term as usize]))
+                    .collect(),
+                postmortems,
+                members,
+                stems,
+                cohesion,
+            })
+        })
+        .collect();
+    causes.sort_by(|a, b| {
+        b.postmortems
+            .len()
+            .cmp(&a.postmortems.len())
+            .then(b.cohesion.total_cmp(&a.cohesion))
+            .then(a.shared.cmp(&b.shared))
+    });
+    causes
+}
+
+/// The terms at least half the members contain, heaviest in the centroid first.
+fn shared_terms(members: &[usize], vectors: &[Vector], centroid: &Vector) -> Vec<u32> {
+    let mut terms: Vec<(u32, f64)> = centroid
+        .iter()
+        .filter(|(term, _)| {
+            let having = members
+                .iter()
+                .filter(|&&i| vectors[i].binary_search_by_key(term, |t| t.0).is_ok())
+                .count();
+            having * 2 >= members.len()
+        })
+        .copied()
+        .collect();
+    terms.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    terms
+        .into_iter()
+        .take(SHARED_SHOWN)
+        .map(|(t, _)| t)
+        .collect()
+}
+
+/// The way a stem was written most often (ties: alphabetically first).
+fn most_written(forms: &HashMap<String, u32>) -> Option<String> {
+    forms
+        .iter()
+        .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+        .map(|(w, _)| w.clone())
+}
+
+fn centroid(members: &[usize], vectors: &[Vector]) -> Vector {
+    let mut sum: BTreeMap<u32, f64> = BTreeMap::new();
+    for &i in members {
+        for &(term, weight) in &vectors[i] {
+            *sum.entry(term).or_default() += weight;
+        }
+    }
+    let mut vector: Vector = sum.into_iter().collect();
+    normalise(&mut vector);
+    vector
+}
+
+fn normalise(vector: &mut Vector) {
+    let norm = vector.iter().map(|(_, w)| w * w).sum::<f64>().sqrt();
+    if norm > 0.0 {
+        for (_, w) in vector.iter_mut() {
+            *w /= norm;
+        }
+    }
+}
+
+/// Cosine similarity of two normalised sparse vectors sorted by term.
+fn cosine(a: &Vector, b: &Vector) -> f64 {
+    let (mut i, mut j, mut dot) = (0, 0, 0.0);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                dot += a[i].1 * b[j].1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    dot
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_same_cause_in_other_words_is_one_cause() {
+        let factors = [
+            Factor {
+                postmortem: 0,
+                text: "The ingress controller ran out of connections under load.",
+            },
+            Factor {
+                postmortem: 0,
+                text: "Runbooks were out of date.",
+            },
+            Factor {
+                postmortem: 1,
+                text: "Ingress controllers exhausted their connection pool.",
+            },
+            Factor {
+                postmortem: 2,
+                text: "A certificate expired on the gateway.",
+            },
+            Factor {
+                postmortem: 3,
+                text: "The ingress controller connection limit was too low.",
+            },
+        ];
+        let causes = recurring(&factors);
+        assert_eq!(causes.len(), 1, "{causes:?}");
+        assert_eq!(causes[0].postmortems, [0, 1, 3]);
+        assert!(
+            causes[0].shared.iter().any(|w| w.starts_with("ingress")),
+            "{causes:?}"
+        );
+    }
+}

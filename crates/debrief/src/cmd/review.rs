@@ -1,0 +1,68 @@
+//! `debrief review`: the quarterly review of a tree of postmortems.
+//!
+//! Each file is read and linted once, on every core (the lint gives the document and
+//! whether its narrative is free of blame findings); the review itself is computed from
+//! those entries by `debrief-review`.
+
+use crate::Outcome;
+use crate::cli::{ReviewArgs, ReviewFormat};
+use crate::files;
+use anyhow::Result;
+use debrief_lint::{Category, Config, Options};
+use debrief_review::{Entry, review};
+use std::path::Path;
+
+pub fn run(args: ReviewArgs) -> Result<Outcome> {
+    let (paths, errors) = files::expand(&args.paths);
+    let mut outcome = Outcome::Clean;
+    for error in errors {
+        eprintln!("error: {error:#}");
+        outcome = Outcome::Failed;
+    }
+    let today = args.today.unwrap_or_else(|| jiff::Zoned::now().date());
+    let config = Config::default();
+    let results = files::map_files(&paths, |path| entry(path, &config, today));
+    let mut entries = Vec::with_capacity(results.len());
+    for result in results {
+        match result {
+            Ok(entry) => entries.push(entry),
+            Err(error) => {
+                eprintln!("error: {error:#}");
+                outcome = Outcome::Failed;
+            }
+        }
+    }
+    let review = review(
+        &entries,
+        &debrief_review::Options {
+            from: args.from,
+            to: args.to,
+            today,
+        },
+    );
+    match args.format {
+        ReviewFormat::Md => print!("{}", debrief_review::markdown(&review)),
+        ReviewFormat::Json => println!("{}", serde_json::to_string_pretty(&review)?),
+    }
+    Ok(outcome)
+}
+
+fn entry(path: &Path, config: &Config, today: jiff::civil::Date) -> Result<Entry> {
+    let text = files::read_text(path)?;
+    let options = Options {
+        config,
+        today,
+        read: files::read_options(path),
+    };
+    let linted = debrief_lint::lint(&text, &options);
+    let blame_free = !linted
+        .findings
+        .iter()
+        .any(|f| f.category == Category::Blame);
+    Ok(Entry::new(
+        path.display().to_string(),
+        &linted.read.postmortem,
+        &linted.read.analysis,
+        Some(blame_free),
+    ))
+}

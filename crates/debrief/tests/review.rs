@@ -1,0 +1,122 @@
+//! `debrief review` as a user runs it: a period, the previous one, recurring causes with the
+//! postmortems behind them, action-item and process health, in Markdown and JSON.
+
+mod common;
+
+use common::{debrief, stdout, tempdir, write};
+use serde_json::Value;
+
+fn postmortem(title: &str, date: &str, factor: &str, item: &str, narrative: &str) -> String {
+    format!(
+        "---\ntitle: {title}\ndate: {date}\nseverity: SEV2\nservices: [checkout]\nteam: payments\n---\n\n\
+         ## Summary\n\n{narrative}\n\n## Timeline (UTC)\n\n\
+         - {date} 10:00 Error rate rises (problem started)\n\
+         - {date} 10:12 [detected] Alert fires\n\
+         - {date} 10:40 [resolved] Rollback completes\n\n\
+         ## Contributing factors\n\n- {factor}\n\n## Action items\n\n- {item}\n"
+    )
+}
+
+#[test]
+fn review_of_a_quarter_against_the_one_before() {
+    let dir = tempdir();
+    let tree = dir.path().join("postmortems");
+    write(
+        &tree.join("a.md"),
+        postmortem(
+            "Ingress controller overload",
+            "2026-05-04",
+            "The ingress controller ran out of connections when traffic doubled.",
+            "[ ] Raise the ingress connection limit (owner: platform, due: 2026-05-20)",
+            "Checkout failed for 40 minutes.",
+        ),
+    );
+    write(
+        &tree.join("b.md"),
+        postmortem(
+            "Ingress controller overload again",
+            "2026-06-10",
+            "Ingress controllers exhausted their connections under a retry storm.",
+            "[x] Add retry budgets (owner: payments, due: 2026-06-30)",
+            "Checkout failed for 40 minutes; it was human error.",
+        ),
+    );
+    write(
+        &tree.join("c.md"),
+        postmortem(
+            "Expired certificate",
+            "2026-06-20",
+            "The certificate renewal job failed silently.",
+            "[ ] Be more careful with certificates (owner: security, due: 2026-07-01)",
+            "Login failed for 40 minutes.",
+        ),
+    );
+    write(
+        &tree.join("earlier.md"),
+        postmortem(
+            "Disk full on the database",
+            "2026-02-10",
+            "Disk usage was not monitored.",
+            "[x] Alert on disk usage (owner: dba, due: 2026-02-20)",
+            "Writes failed for 40 minutes.",
+        ),
+    );
+    let args = [
+        "--from",
+        "2026-04-01",
+        "--to",
+        "2026-06-30",
+        "--today",
+        "2026-11-21",
+    ];
+    let assert = debrief()
+        .arg("review")
+        .args(args)
+        .arg(&tree)
+        .assert()
+        .success();
+    let report = stdout(&assert);
+    assert!(
+        report.starts_with("# Review: 2026-04-01 to 2026-06-30\n"),
+        "{report}"
+    );
+    assert!(
+        report.contains("3 postmortems (1 in the previous period, 2025-12-31 to 2026-03-31)"),
+        "{report}"
+    );
+    assert!(report.contains("**ingress, controller"), "{report}");
+    assert!(
+        report.contains("- Ingress controller overload: The ingress controller ran out"),
+        "{report}"
+    );
+    assert!(
+        report.contains("3 created, 1 done, 0 declined, 2 open, 2 overdue."),
+        "{report}"
+    );
+
+    let assert = debrief()
+        .args(["review", "--format", "json"])
+        .args(args)
+        .arg(&tree)
+        .assert()
+        .success();
+    let json: Value = serde_json::from_str(&stdout(&assert)).expect("JSON");
+    assert_eq!(json["counts"]["total"], 3);
+    assert_eq!(json["counts"]["team"], serde_json::json!([["payments", 3]]));
+    assert_eq!(json["metrics"]["period"]["detect"]["median"], 720.0);
+    assert_eq!(
+        json["causes"]["recurring"][0]["postmortems"],
+        serde_json::json!([0, 1])
+    );
+    assert_eq!(
+        json["action_items"]["vague_share"]
+            .as_f64()
+            .map(|s| (s * 3.0).round()),
+        Some(1.0)
+    );
+    let blame_free = json["process"]["blame_free_share"].as_f64().expect("share");
+    assert!(
+        (blame_free - 2.0 / 3.0).abs() < 1e-9,
+        "one narrative says human error"
+    );
+}
