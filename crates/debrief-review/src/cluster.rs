@@ -33,7 +33,7 @@ pub struct Factor<'a> {
 /// A cause that recurs across postmortems.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Cause {
-    /// The words most of its factors share, as written, heaviest first.
+    /// The words most of its factors share (each as first written), heaviest first.
     pub shared: Vec<String>,
     /// The postmortems behind it (indexes into the input), in input order.
     pub postmortems: Vec<usize>,
@@ -52,22 +52,26 @@ type Vector = Vec<(u32, f64)>;
 /// Finds the recurring causes among factors, most postmortems first.
 pub fn recurring(factors: &[Factor<'_>]) -> Vec<Cause> {
     // Terms: stems, with the most frequent written form of each for display.
-    let mut ids: HashMap<String, u32> = HashMap::new();
+    let mut ids: HashMap<std::rc::Rc<str>, u32> = HashMap::new();
     let mut stems: Vec<String> = Vec::new();
-    let mut written: Vec<HashMap<String, u32>> = Vec::new();
+    let mut written: Vec<String> = Vec::new();
     let mut documents: Vec<Vec<(u32, f64)>> = Vec::with_capacity(factors.len());
+    let mut lower = String::new();
     for factor in factors {
         let mut counts: BTreeMap<u32, f64> = BTreeMap::new();
         for word in words(factor.text) {
             let next = u32::try_from(ids.len()).unwrap_or(u32::MAX);
             let id = *ids.entry(word.stem.clone()).or_insert(next);
             if id as usize == written.len() {
-                written.push(HashMap::new());
-                stems.push(word.stem);
+                written.push(String::new());
+                stems.push(word.stem.to_string());
             }
-            *written[id as usize]
-                .entry(word.written.to_lowercase())
-                .or_default() += 1;
+            if written[id as usize].is_empty() {
+                // The first way it was written names it: deterministic, and no counting per
+                // occurrence.
+                crate::text::lowercase(word.written, &mut lower);
+                written[id as usize].push_str(&lower);
+            }
             *counts.entry(id).or_default() += 1.0;
         }
         documents.push(counts.into_iter().collect());
@@ -129,7 +133,8 @@ pub fn recurring(factors: &[Factor<'_>]) -> Vec<Cause> {
     // they resemble; ties by key, so the result never depends on hashing.
     let mut ordered: Vec<((u32, u32), Vec<usize>)> = groups.into_iter().collect();
     ordered.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(&b.0)));
-    let mut clusters: Vec<(Vec<usize>, Vector)> = Vec::new();
+    // Each cluster: its members, the sum of their vectors, and that sum normalised.
+    let mut clusters: Vec<(Vec<usize>, BTreeMap<u32, f64>, Vector)> = Vec::new();
     let mut by_term: HashMap<u32, Vec<usize>> = HashMap::new();
     for ((lead, second), members) in ordered {
         let c = centroid(&members, &vectors);
@@ -143,20 +148,26 @@ pub fn recurring(factors: &[Factor<'_>]) -> Vec<Cause> {
         candidates.dedup();
         let best = candidates
             .into_iter()
-            .map(|k| (cosine(&c, &clusters[k].1), k))
+            .map(|k| (cosine(&c, &clusters[k].2), k))
             .filter(|(s, _)| *s >= MERGE_COSINE)
             .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)));
         let k = match best {
-            Some((_, k)) => {
-                clusters[k].0.extend(members);
-                clusters[k].1 = centroid(&clusters[k].0, &vectors);
-                k
-            }
+            Some((_, k)) => k,
             None => {
-                clusters.push((members, c));
+                clusters.push((Vec::new(), BTreeMap::new(), Vec::new()));
                 clusters.len() - 1
             }
         };
+        // Adding to a running sum keeps a merge proportional to the group, not the cluster.
+        let (cluster_members, sum, normalised) = &mut clusters[k];
+        for &i in &members {
+            for &(term, weight) in &vectors[i] {
+                *sum.entry(term).or_default() += weight;
+            }
+        }
+        cluster_members.extend(members);
+        *normalised = sum.iter().map(|(t, w)| (*t, *w)).collect();
+        normalise(normalised);
         for term in [lead, second] {
             let list = by_term.entry(term).or_default();
             if !list.contains(&k) {
@@ -164,7 +175,7 @@ pub fn recurring(factors: &[Factor<'_>]) -> Vec<Cause> {
             }
         }
     }
-    let clusters: Vec<Vec<usize>> = clusters.into_iter().map(|(m, _)| m).collect();
+    let clusters: Vec<Vec<usize>> = clusters.into_iter().map(|(m, _, _)| m).collect();
 
     let mut causes: Vec<Cause> = clusters
         .into_iter()
@@ -192,7 +203,7 @@ pub fn recurring(factors: &[Factor<'_>]) -> Vec<Cause> {
             Some(Cause {
                 shared: shared
                     .iter()
-                    .filter_map(|&term| most_written(&written[term as usize]))
+                    .map(|&term| written[term as usize].clone())
                     .collect(),
                 postmortems,
                 members,
@@ -230,14 +241,6 @@ fn shared_terms(members: &[usize], vectors: &[Vector], centroid: &Vector) -> Vec
         .take(SHARED_SHOWN)
         .map(|(t, _)| t)
         .collect()
-}
-
-/// The way a stem was written most often (ties: alphabetically first).
-fn most_written(forms: &HashMap<String, u32>) -> Option<String> {
-    forms
-        .iter()
-        .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
-        .map(|(w, _)| w.clone())
 }
 
 fn centroid(members: &[usize], vectors: &[Vector]) -> Vector {

@@ -456,7 +456,7 @@ fn recurring(chosen: &[&Entry]) -> Vec<Recurring> {
                         .find(|unit| {
                             text::words(unit)
                                 .iter()
-                                .any(|w| cause.stems.contains(&w.stem))
+                                .any(|w| cause.stems.iter().any(|s| **s == *w.stem))
                         })
                         .unwrap_or(&entry.title);
                     (i, said.to_string())

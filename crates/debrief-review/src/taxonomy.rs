@@ -235,7 +235,7 @@ pub fn classify(sources: Sources<'_>) -> Vec<Assigned> {
     let mut found: HashMap<usize, (u32, Vec<(String, u32)>)> = HashMap::new();
     let mut count = |list: Vec<Word<'_>>, points: u32| {
         for word in list {
-            let Some(categories) = cues.get(word.stem.as_str()) else {
+            let Some(categories) = cues.get(&*word.stem) else {
                 continue;
             };
             for &category in categories {
@@ -280,7 +280,7 @@ fn cues() -> &'static HashMap<String, Vec<usize>> {
         for (i, (_, list)) in CATEGORIES.iter().enumerate() {
             for cue in *list {
                 for word in words(cue) {
-                    let categories = cues.entry(word.stem).or_default();
+                    let categories = cues.entry(word.stem.to_string()).or_default();
                     if !categories.contains(&i) {
                         categories.push(i);
                     }

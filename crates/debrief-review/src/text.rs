@@ -3,14 +3,16 @@
 //! as people wrote it.
 
 use rust_stemmers::{Algorithm, Stemmer};
-use std::collections::HashSet;
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 use std::sync::OnceLock;
 
 /// A word of the text: its stem and how it was written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Word<'a> {
-    /// The Snowball stem of the lower-cased word.
-    pub stem: String,
+    /// The Snowball stem of the lower-cased word, shared by every occurrence.
+    pub stem: Rc<str>,
     /// The word as written.
     pub written: &'a str,
 }
@@ -29,17 +31,44 @@ pub fn words(text: &str) -> Vec<Word<'_>> {
         if written.len() < 2 || (number && written.len() != 3) {
             continue;
         }
-        lower.clear();
-        lower.extend(written.chars().flat_map(char::to_lowercase));
-        if stop.contains(lower.as_str()) {
-            continue;
-        }
-        out.push(Word {
-            stem: stemmer.stem(&lower).into_owned(),
-            written,
+        lowercase(written, &mut lower);
+        // One lookup per word: the cache knows stop words too (as `None`).
+        let stem = STEMS.with_borrow_mut(|stems| {
+            if let Some(stem) = stems.get(lower.as_str()) {
+                return stem.clone();
+            }
+            let stem: Option<Rc<str>> =
+                (!stop.contains(lower.as_str())).then(|| Rc::from(stemmer.stem(&lower).as_ref()));
+            if stems.len() >= MAX_REMEMBERED {
+                stems.clear();
+            }
+            stems.insert(lower.clone(), stem.clone());
+            stem
         });
+        if let Some(stem) = stem {
+            out.push(Word { stem, written });
+        }
     }
     out
+}
+
+/// Words stemmed before (`None`: a stop word), per thread: an organisation's postmortems use a few tens of
+/// thousands of words over and over, and stemming is most of the cost of reading them.
+const MAX_REMEMBERED: usize = 200_000;
+
+thread_local! {
+    static STEMS: RefCell<HashMap<String, Option<Rc<str>>>> = RefCell::new(HashMap::new());
+}
+
+/// Lower-cases `word` into `out`: byte-wise for ASCII, the common case.
+pub fn lowercase(word: &str, out: &mut String) {
+    out.clear();
+    if word.is_ascii() {
+        out.push_str(word);
+        out.make_ascii_lowercase();
+    } else {
+        out.extend(word.chars().flat_map(char::to_lowercase));
+    }
 }
 
 /// Splits prose into word candidates, skipping `code` and the targets of `[links](...)`.
@@ -268,7 +297,7 @@ mod tests {
             "The load balancers were unable to scale; see [the docs](https://x.example/a) and `kubectl get`.",
         )
         .into_iter()
-        .map(|w| (w.stem, w.written))
+        .map(|w| (w.stem.to_string(), w.written))
         .collect();
         assert_eq!(
             got,
