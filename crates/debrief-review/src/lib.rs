@@ -8,10 +8,11 @@
 pub mod cluster;
 mod render;
 pub mod stats;
+pub mod svg;
 pub mod taxonomy;
 pub mod text;
 
-pub use render::markdown;
+pub use render::{Chart, charts, html, markdown, markdown_with_charts};
 
 use debrief_core::model::{Milestone, Postmortem, SectionBody};
 use debrief_core::{Analysis, Metrics};

@@ -1,8 +1,194 @@
-//! The review as a Markdown report.
+//! The review as a Markdown report, as a standalone HTML page with its charts inline, and
+//! the charts as SVG files to write beside the Markdown.
 
 use crate::stats::Spread;
+use crate::svg;
 use crate::{Figures, Review};
+use pulldown_cmark::{CowStr, Event, Parser, Tag};
 use std::fmt::Write;
+
+/// A chart: the file name it is written under beside a Markdown report, its title, and
+/// the SVG.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Chart {
+    /// File name (`response-trend.svg`).
+    pub file: &'static str,
+    /// What it shows.
+    pub title: String,
+    /// The SVG document.
+    pub svg: String,
+}
+
+/// The charts of a review: the response trend by month, recurring causes, categories,
+/// severities and action items. Charts with nothing to show are left out.
+pub fn charts(review: &Review) -> Vec<Chart> {
+    let mut charts = Vec::new();
+    let months: Vec<String> = review
+        .metrics
+        .months
+        .iter()
+        .map(|(m, _)| m.clone())
+        .collect();
+    if months.len() > 1 {
+        let minutes = |get: fn(&Figures) -> Option<f64>| -> Vec<Option<f64>> {
+            review
+                .metrics
+                .months
+                .iter()
+                .map(|(_, f)| get(f).map(|s| (s / 60.0).round()))
+                .collect()
+        };
+        let title = "Median time to detect and to resolve, by month".to_string();
+        let svg = svg::trend(
+            &title,
+            "min",
+            &months,
+            &[
+                ("time to detect", minutes(|f| f.detect.median)),
+                ("time to resolve", minutes(|f| f.resolve.median)),
+            ],
+        );
+        charts.push(Chart {
+            file: "response-trend.svg",
+            title,
+            svg,
+        });
+    }
+    let mut bar_chart = |file: &'static str, title: &str, rows: Vec<(String, f64)>| {
+        if !rows.is_empty() {
+            charts.push(Chart {
+                file,
+                title: title.to_string(),
+                svg: svg::bars(title, &rows),
+            });
+        }
+    };
+    bar_chart(
+        "recurring-causes.svg",
+        "Recurring causes, by postmortems",
+        review
+            .causes
+            .recurring
+            .iter()
+            .map(|c| (c.shared.join(", "), c.postmortems.len() as f64))
+            .collect(),
+    );
+    bar_chart(
+        "categories.svg",
+        "Contributing factors by category",
+        review
+            .causes
+            .categories
+            .iter()
+            .map(|c| (c.name.to_string(), c.postmortems.len() as f64))
+            .collect(),
+    );
+    bar_chart(
+        "severity.svg",
+        "Postmortems by severity",
+        review
+            .counts
+            .severity
+            .iter()
+            .map(|(s, n)| (s.clone(), *n as f64))
+            .collect(),
+    );
+    let items = &review.action_items;
+    if items.created > 0 {
+        bar_chart(
+            "action-items.svg",
+            "Action items",
+            [
+                ("done", items.done),
+                ("declined", items.declined),
+                ("open", items.open),
+                ("overdue", items.overdue),
+            ]
+            .into_iter()
+            .map(|(l, n)| (l.to_string(), n as f64))
+            .collect(),
+        );
+    }
+    charts
+}
+
+/// The Markdown report with the charts linked as images, to be written beside it.
+pub fn markdown_with_charts(review: &Review, charts: &[Chart]) -> String {
+    let mut out = markdown(review);
+    if !charts.is_empty() {
+        out.push_str(
+            "
+## Charts
+
+",
+        );
+        for chart in charts {
+            let _ = writeln!(
+                out,
+                "![{}]({})
+",
+                chart.title, chart.file
+            );
+        }
+    }
+    out
+}
+
+/// The review as one HTML page: the report, then its charts inline. Text from postmortems
+/// is escaped: raw HTML in it is shown as text, and links other than http(s) and relative
+/// ones lose their target.
+pub fn html(review: &Review) -> String {
+    let report = markdown(review);
+    let events =
+        Parser::new_ext(&report, pulldown_cmark::Options::ENABLE_TABLES).map(|event| match event {
+            Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let safe = dest_url.starts_with("https://")
+                    || dest_url.starts_with("http://")
+                    || !dest_url.contains(':');
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: if safe { dest_url } else { CowStr::from("#") },
+                    title,
+                    id,
+                })
+            }
+            other => other,
+        });
+    let mut body = String::new();
+    pulldown_cmark::html::push_html(&mut body, events);
+    let title = body
+        .split_once("<h1>")
+        .and_then(|(_, rest)| rest.split_once("</h1>"))
+        .map_or("Review", |(t, _)| t);
+    let mut out = format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>{title}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n"
+    );
+    out.push_str(&body);
+    let charts = charts(review);
+    if !charts.is_empty() {
+        out.push_str("<h2>Charts</h2>\n");
+        for chart in &charts {
+            out.push_str("<figure>\n");
+            out.push_str(&chart.svg);
+            out.push_str("</figure>\n");
+        }
+    }
+    out.push_str("</main>\n</body>\n</html>\n");
+    out
+}
+
+const STYLE: &str = "body{font-family:system-ui,sans-serif;line-height:1.5;color:#1a202c;margin:0}\
+main{max-width:60rem;margin:0 auto;padding:1rem 1.5rem}\
+table{border-collapse:collapse;margin:1rem 0}th,td{border:1px solid #cbd5e0;padding:.3rem .6rem}\
+td:not(:first-child){text-align:right}figure{margin:1.5rem 0}svg{max-width:100%;height:auto}";
 
 /// Renders the review as Markdown.
 pub fn markdown(review: &Review) -> String {

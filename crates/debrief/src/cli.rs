@@ -36,7 +36,8 @@ pub enum Command {
     Metrics(MetricsArgs),
     /// The quarterly review: recurring causes, detection and response, action items, process.
     #[command(after_help = "Examples:\n  debrief review postmortems/\n  \
-                            debrief review --from 2026-04-01 --to 2026-06-30 postmortems/ > q2.md\n  \
+                            debrief review --from 2026-04-01 --to 2026-06-30 --out q2/ postmortems/   # q2/review.md and charts\n  \
+                            debrief review --format html postmortems/ > review.html\n  \
                             debrief review --format json postmortems/")]
     Review(ReviewArgs),
     /// Check postmortems for blame, vague action items and missing structure.
@@ -261,6 +262,10 @@ pub struct ReviewArgs {
     /// Today, for overdue items and ages (YYYY-MM-DD) [default: today]
     #[arg(long)]
     pub today: Option<jiff::civil::Date>,
+    /// Write the report into this directory (review.md with its charts as SVG files beside
+    /// it, review.html or review.json) instead of standard output.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
     /// Files or directories (walked for Markdown files).
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
@@ -268,8 +273,10 @@ pub struct ReviewArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ReviewFormat {
-    /// A Markdown report.
+    /// A Markdown report (with --out, its charts as SVG files beside it).
     Md,
+    /// One HTML page with the charts inline.
+    Html,
     /// The whole review as JSON.
     Json,
 }

@@ -120,3 +120,62 @@ fn review_of_a_quarter_against_the_one_before() {
         "one narrative says human error"
     );
 }
+
+#[test]
+fn charts_beside_the_markdown_and_inline_in_html() {
+    let dir = tempdir();
+    let tree = dir.path().join("postmortems");
+    for (name, month, title) in [
+        (
+            "a.md",
+            "2026-04-04",
+            "Ingress overload <script>alert(1)</script>",
+        ),
+        ("b.md", "2026-05-10", "Ingress overload again"),
+        ("c.md", "2026-06-20", "Ingress overload once more"),
+    ] {
+        write(
+            &tree.join(name),
+            postmortem(
+                title,
+                month,
+                "The ingress controller ran out of connections.",
+                "[ ] Raise the ingress connection limit (owner: platform, due: 2026-07-01)",
+                "Checkout failed.",
+            ),
+        );
+    }
+    let out = dir.path().join("q2");
+    debrief()
+        .args(["review", "--today", "2026-11-21", "--out"])
+        .arg(&out)
+        .arg(&tree)
+        .assert()
+        .success();
+    let report = String::from_utf8(common::read(&out.join("review.md"))).expect("UTF-8");
+    for chart in [
+        "response-trend.svg",
+        "recurring-causes.svg",
+        "action-items.svg",
+    ] {
+        assert!(
+            report.contains(&format!("]({chart})")),
+            "{chart} linked: {report}"
+        );
+        let svg = String::from_utf8(common::read(&out.join(chart))).expect("UTF-8");
+        assert!(
+            svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""),
+            "{svg}"
+        );
+    }
+    let assert = debrief()
+        .args(["review", "--format", "html", "--today", "2026-11-21"])
+        .arg(&tree)
+        .assert()
+        .success();
+    let page = stdout(&assert);
+    assert!(page.starts_with("<!DOCTYPE html>"));
+    assert!(page.matches("<svg").count() >= 3, "charts inline");
+    assert!(!page.contains("<script>"), "a title is text, never markup");
+    assert!(page.contains("&lt;script&gt;"));
+}

@@ -7,7 +7,7 @@
 use crate::Outcome;
 use crate::cli::{ReviewArgs, ReviewFormat};
 use crate::files;
-use anyhow::Result;
+use anyhow::{Context, Result};
 use debrief_lint::{Category, Config, Options};
 use debrief_review::{Entry, review};
 use std::path::Path;
@@ -40,9 +40,32 @@ pub fn run(args: ReviewArgs) -> Result<Outcome> {
             today,
         },
     );
-    match args.format {
-        ReviewFormat::Md => print!("{}", debrief_review::markdown(&review)),
-        ReviewFormat::Json => println!("{}", serde_json::to_string_pretty(&review)?),
+    match (&args.out, args.format) {
+        (None, ReviewFormat::Md) => print!("{}", debrief_review::markdown(&review)),
+        (None, ReviewFormat::Html) => print!("{}", debrief_review::html(&review)),
+        (None, ReviewFormat::Json) => println!("{}", serde_json::to_string_pretty(&review)?),
+        (Some(dir), format) => {
+            std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+            let (name, text) = match format {
+                ReviewFormat::Md => {
+                    let charts = debrief_review::charts(&review);
+                    for chart in &charts {
+                        files::write_atomic(&dir.join(chart.file), &chart.svg)?;
+                    }
+                    (
+                        "review.md",
+                        debrief_review::markdown_with_charts(&review, &charts),
+                    )
+                }
+                ReviewFormat::Html => ("review.html", debrief_review::html(&review)),
+                ReviewFormat::Json => {
+                    ("review.json", serde_json::to_string_pretty(&review)? + "\n")
+                }
+            };
+            let path = dir.join(name);
+            files::write_atomic(&path, &text)?;
+            println!("{}", path.display());
+        }
     }
     Ok(outcome)
 }
