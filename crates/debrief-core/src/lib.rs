@@ -25,4 +25,4 @@ pub use diagnostic::{Diagnostic, LineIndex, Severity, Span};
 pub use milestones::{Analysis, Metrics, analyse};
 pub use model::Postmortem;
 pub use read::{Read, ReadOptions, SourceMap, normalise, read, read_with};
-pub use write::write;
+pub use write::{slug, write};

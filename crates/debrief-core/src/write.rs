@@ -289,3 +289,35 @@ fn push_indented(out: &mut String, text: &str) {
         }
     }
 }
+
+/// A file name's stem for a title: `Checkout 500 errors!` becomes `checkout-500-errors`.
+/// ASCII letters and digits, runs of anything else as one `-`, at most 60 characters;
+/// `postmortem` when nothing is left.
+pub fn slug(title: &str) -> String {
+    let mut slug = String::with_capacity(title.len());
+    for c in title.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c);
+        } else if !slug.ends_with('-') && !slug.is_empty() {
+            slug.push('-');
+        }
+    }
+    let slug: String = slug.trim_end_matches('-').chars().take(60).collect();
+    if slug.is_empty() {
+        "postmortem".to_string()
+    } else {
+        slug.trim_end_matches('-').to_string()
+    }
+}
+
+#[cfg(test)]
+mod slug_tests {
+    use super::slug;
+
+    #[test]
+    fn slugs() {
+        assert_eq!(slug("Checkout 500 errors!"), "checkout-500-errors");
+        assert_eq!(slug("  Über -- outage "), "ber-outage");
+        assert_eq!(slug("!!!"), "postmortem");
+    }
+}

@@ -134,34 +134,57 @@ pub fn markdown_with_charts(review: &Review, charts: &[Chart]) -> String {
     out
 }
 
-/// The review as one HTML page: the report, then its charts inline. Text from postmortems
-/// is escaped: raw HTML in it is shown as text, and links other than http(s) and relative
-/// ones lose their target.
+/// Markdown from postmortems as HTML that is safe to serve: raw HTML is shown as text, and
+/// link and image targets other than http(s) and relative ones are dropped.
+pub fn markdown_to_html(text: &str) -> String {
+    let safe =
+        |url: &str| url.starts_with("https://") || url.starts_with("http://") || !url.contains(':');
+    let options = pulldown_cmark::Options::ENABLE_TABLES
+        | pulldown_cmark::Options::ENABLE_STRIKETHROUGH
+        | pulldown_cmark::Options::ENABLE_TASKLISTS;
+    let events = Parser::new_ext(text, options).map(|event| match event {
+        Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Link {
+            link_type,
+            dest_url: if safe(&dest_url) {
+                dest_url
+            } else {
+                CowStr::from("#")
+            },
+            title,
+            id,
+        }),
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Image {
+            link_type,
+            dest_url: if safe(&dest_url) {
+                dest_url
+            } else {
+                CowStr::from("")
+            },
+            title,
+            id,
+        }),
+        other => other,
+    });
+    let mut out = String::new();
+    pulldown_cmark::html::push_html(&mut out, events);
+    out
+}
+
+/// The review as one HTML page: the report, then its charts inline, with postmortems' text
+/// made safe by [`markdown_to_html`].
 pub fn html(review: &Review) -> String {
-    let report = markdown(review);
-    let events =
-        Parser::new_ext(&report, pulldown_cmark::Options::ENABLE_TABLES).map(|event| match event {
-            Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let safe = dest_url.starts_with("https://")
-                    || dest_url.starts_with("http://")
-                    || !dest_url.contains(':');
-                Event::Start(Tag::Link {
-                    link_type,
-                    dest_url: if safe { dest_url } else { CowStr::from("#") },
-                    title,
-                    id,
-                })
-            }
-            other => other,
-        });
-    let mut body = String::new();
-    pulldown_cmark::html::push_html(&mut body, events);
+    let body = markdown_to_html(&markdown(review));
     let title = body
         .split_once("<h1>")
         .and_then(|(_, rest)| rest.split_once("</h1>"))

@@ -16,7 +16,9 @@ pub fn run(args: NewArgs) -> Result<Outcome> {
     }
     let date = args.date.unwrap_or_else(|| jiff::Zoned::now().date());
     let postmortem = template(title, date, args.severity);
-    let path = args.dir.join(format!("{date}-{}.md", slug(title)));
+    let path = args
+        .dir
+        .join(format!("{date}-{}.md", debrief_core::slug(title)));
     let mut file = OpenOptions::new()
         .write(true)
         .create_new(true)
@@ -104,35 +106,9 @@ fn template(title: &str, date: jiff::civil::Date, severity: Option<String>) -> P
     }
 }
 
-/// `Checkout 500 errors!` becomes `checkout-500-errors`.
-fn slug(title: &str) -> String {
-    let mut slug = String::with_capacity(title.len());
-    for c in title.chars().flat_map(char::to_lowercase) {
-        if c.is_ascii_alphanumeric() {
-            slug.push(c);
-        } else if !slug.ends_with('-') && !slug.is_empty() {
-            slug.push('-');
-        }
-    }
-    let slug = slug.trim_end_matches('-');
-    let slug: String = slug.chars().take(60).collect();
-    if slug.is_empty() {
-        "postmortem".to_string()
-    } else {
-        slug.trim_end_matches('-').to_string()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn slugs() {
-        assert_eq!(slug("Checkout 500 errors!"), "checkout-500-errors");
-        assert_eq!(slug("  Über -- outage "), "ber-outage");
-        assert_eq!(slug("!!!"), "postmortem");
-    }
 
     #[test]
     fn the_template_is_canonical() {

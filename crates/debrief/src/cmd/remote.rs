@@ -138,19 +138,10 @@ pub fn export(args: ExportArgs) -> Result<Outcome> {
 /// `DATE-title-words.md`, unique within the export.
 fn file_name(summary: &Value, id: i64, taken: &mut HashSet<String>) -> String {
     let date = summary["date"].as_str().unwrap_or("undated");
-    let title = summary["title"].as_str().unwrap_or("");
-    let slug: String = title
-        .to_lowercase()
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .take(8)
-        .collect::<Vec<_>>()
-        .join("-");
-    let base = if slug.is_empty() {
-        format!("{date}-postmortem")
-    } else {
-        format!("{date}-{slug}")
-    };
+    let base = format!(
+        "{date}-{}",
+        debrief_core::slug(summary["title"].as_str().unwrap_or(""))
+    );
     let mut name = format!("{base}.md");
     if !taken.insert(name.clone()) {
         name = format!("{base}-{id}.md");
