@@ -61,6 +61,21 @@ impl Analysis {
     }
 }
 
+/// A duration as people read it: `3d 4h`, `2h 05m`, `14m`, `45s`.
+pub fn human_duration(seconds: i64) -> String {
+    let s = seconds;
+    let (days, hours, minutes, secs) = (s / 86_400, s % 86_400 / 3600, s % 3600 / 60, s % 60);
+    if days > 0 {
+        format!("{days}d {hours}h")
+    } else if hours > 0 {
+        format!("{hours}h {minutes:02}m")
+    } else if minutes > 0 || secs == 0 {
+        format!("{minutes}m")
+    } else {
+        format!("{secs}s")
+    }
+}
+
 /// Computes milestones and metrics for a postmortem's timeline.
 pub fn analyse(postmortem: &Postmortem) -> Analysis {
     let entries: Vec<&TimelineEntry> = postmortem.timeline_entries().collect();

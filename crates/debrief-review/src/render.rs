@@ -419,15 +419,10 @@ fn one_line(text: &str) -> String {
     }
 }
 
-/// Seconds as "2h 05m", "14m", "3d 4h".
+/// Seconds as "2h 05m", "14m", "3d 4h", to the minute.
 fn duration(seconds: Option<f64>) -> String {
-    let Some(seconds) = seconds else {
-        return "n/a".to_string();
-    };
-    let minutes = (seconds / 60.0).round() as i64;
-    match minutes {
-        m if m < 60 => format!("{m}m"),
-        m if m < 24 * 60 => format!("{}h {:02}m", m / 60, m % 60),
-        m => format!("{}d {}h", m / (24 * 60), m % (24 * 60) / 60),
+    match seconds {
+        Some(s) => debrief_core::milestones::human_duration((s / 60.0).round() as i64 * 60),
+        None => "n/a".to_string(),
     }
 }

@@ -147,17 +147,5 @@ impl<'a> PostmortemJson<'a> {
 
 /// A duration for people: `23m`, `1h 05m`, `2d 3h`; `-` when unknown.
 pub fn human_duration(seconds: Option<i64>) -> String {
-    let Some(s) = seconds else {
-        return "-".to_string();
-    };
-    let (days, hours, minutes, secs) = (s / 86_400, s % 86_400 / 3600, s % 3600 / 60, s % 60);
-    if days > 0 {
-        format!("{days}d {hours}h")
-    } else if hours > 0 {
-        format!("{hours}h {minutes:02}m")
-    } else if minutes > 0 || secs == 0 {
-        format!("{minutes}m")
-    } else {
-        format!("{secs}s")
-    }
+    seconds.map_or_else(|| "-".to_string(), debrief_core::milestones::human_duration)
 }
