@@ -40,6 +40,13 @@ pub enum Command {
                             debrief review --format html postmortems/ > review.html\n  \
                             debrief review --format json postmortems/")]
     Review(ReviewArgs),
+    /// Publish postmortems as a static site for the whole organisation.
+    #[command(
+        after_help = "Examples:\n  debrief publish postmortems/ --out site/\n  \
+                            debrief publish postmortems/ --out site/ --base-url https://postmortems.example.com\n\n\
+                            Restricted postmortems are left out unless --include-restricted."
+    )]
+    Publish(PublishArgs),
     /// Check postmortems for blame, vague action items and missing structure.
     #[command(after_help = "Examples:\n  debrief lint postmortems/\n  \
                             debrief lint --format github postmortems/   # annotations in a GitHub workflow\n  \
@@ -246,6 +253,28 @@ pub enum MetricsFormat {
     Table,
     Csv,
     Json,
+}
+
+#[derive(Debug, Args)]
+pub struct PublishArgs {
+    /// Files or directories (walked for Markdown files).
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// The directory to write the site into (created if missing).
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Publish restricted postmortems too.
+    #[arg(long)]
+    pub include_restricted: bool,
+    /// The site's name.
+    #[arg(long, default_value = "Postmortems")]
+    pub title: String,
+    /// The address the site is served from, for the Atom feed's links.
+    #[arg(long)]
+    pub base_url: Option<String>,
+    /// Today, for the review's overdue items (YYYY-MM-DD) [default: today]
+    #[arg(long)]
+    pub today: Option<jiff::civil::Date>,
 }
 
 #[derive(Debug, Args)]

@@ -48,6 +48,7 @@ fn main() -> ExitCode {
         cli::Command::Show(args) => cmd::show::run(args),
         cli::Command::Metrics(args) => cmd::metrics::run(args),
         cli::Command::Review(args) => cmd::review::run(args),
+        cli::Command::Publish(args) => cmd::publish::run(args),
         cli::Command::Lint(args) => cmd::lint::run(args),
         cli::Command::Explain(args) => cmd::explain::run(args),
         cli::Command::Serve(args) => cmd::serve::run(args),

@@ -5,6 +5,7 @@ pub mod fmt;
 pub mod lint;
 pub mod metrics;
 pub mod new;
+pub mod publish;
 pub mod remote;
 pub mod review;
 pub mod serve;
