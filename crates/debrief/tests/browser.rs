@@ -1,0 +1,333 @@
+//! The published site in headless Chromium: `debrief publish` writes it, a small local
+//! HTTP server serves it, and Chromium, driven through ChromeDriver's WebDriver protocol,
+//! loads every page and finds a postmortem with the in-browser search.
+//!
+//! Needs Debian's `chromium` and `chromium-driver`; the test reads ChromeDriver's path
+//! from `DEBRIEF_TEST_CHROMEDRIVER` (`.ci/run` sets it) and says SKIPPED when it is unset.
+
+mod common;
+
+use common::{debrief, tempdir, write};
+use serde_json::{Value, json};
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Serves the files of `root` over HTTP/1.1 on a free local port, one request per
+/// connection, until the test ends.
+fn serve(root: PathBuf) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let address = listener.local_addr().expect("address");
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut line = String::new();
+            if BufReader::new(&stream).read_line(&mut line).is_err() {
+                continue;
+            }
+            let path = line.split_whitespace().nth(1).unwrap_or("/");
+            let path = path
+                .split('?')
+                .next()
+                .unwrap_or("/")
+                .trim_start_matches('/');
+            let path = if path.is_empty() { "index.html" } else { path };
+            let file = root.join(path);
+            let (status, body) = match std::fs::read(&file) {
+                Ok(body) if !path.contains("..") => ("200 OK", body),
+                _ => ("404 Not Found", b"not found".to_vec()),
+            };
+            let kind = match file.extension().and_then(|e| e.to_str()) {
+                Some("html") => "text/html; charset=utf-8",
+                Some("css") => "text/css",
+                Some("js") => "text/javascript",
+                Some("json") => "application/json",
+                Some("atom") => "application/atom+xml",
+                _ => "application/octet-stream",
+            };
+            let head = format!(
+                "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = stream.write_all(head.as_bytes());
+            let _ = stream.write_all(&body);
+        }
+    });
+    format!("http://{address}")
+}
+
+/// ChromeDriver on a free port, stopped when dropped. Its client is async reqwest driven by
+/// a small runtime, so that the test reads as a script.
+struct Driver {
+    child: Child,
+    base: String,
+    runtime: tokio::runtime::Runtime,
+    client: reqwest::Client,
+}
+
+impl Driver {
+    fn start(chromedriver: &str) -> Driver {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        let child = Command::new(chromedriver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver");
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let driver = Driver {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+            runtime,
+            client: reqwest::Client::new(),
+        };
+        let started = Instant::now();
+        while driver.call("GET", "/status", None).is_none() {
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "chromedriver did not start"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        driver
+    }
+
+    /// A WebDriver command; `None` when the driver cannot be reached.
+    fn call(&self, method: &str, path: &str, body: Option<Value>) -> Option<Value> {
+        let url = format!("{}{path}", self.base);
+        let client = &self.client;
+        let request = match method {
+            "GET" => client.get(url),
+            "DELETE" => client.delete(url),
+            _ => client.post(url).json(&body.unwrap_or_else(|| json!({}))),
+        };
+        self.runtime.block_on(async {
+            let response = request.send().await.ok()?;
+            response.json::<Value>().await.ok()
+        })
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A browser session.
+struct Browser<'a> {
+    driver: &'a Driver,
+    session: String,
+}
+
+impl<'a> Browser<'a> {
+    fn open(driver: &'a Driver, profile: &Path) -> Browser<'a> {
+        let chromium =
+            std::env::var("DEBRIEF_TEST_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+        let created = driver
+            .call(
+                "POST",
+                "/session",
+                Some(json!({"capabilities": {"alwaysMatch": {
+                    "browserName": "chrome",
+                    "goog:chromeOptions": {
+                        "binary": chromium,
+                        "args": ["--headless", "--no-sandbox", "--disable-gpu",
+                                 "--disable-background-networking", "--disable-component-update",
+                                 "--disable-sync", format!("--user-data-dir={}", profile.display())]
+                    }
+                }}})),
+            )
+            .expect("a new session");
+        let session = created["value"]["sessionId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no session: {created}"))
+            .to_string();
+        Browser { driver, session }
+    }
+
+    fn command(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        let reply = self
+            .driver
+            .call(method, &format!("/session/{}{path}", self.session), body)
+            .expect("chromedriver answers");
+        reply["value"].clone()
+    }
+
+    fn go(&self, url: &str) {
+        self.command("POST", "/url", Some(json!({ "url": url })));
+    }
+
+    fn title(&self) -> String {
+        self.command("GET", "/title", None)
+            .as_str()
+            .unwrap_or("")
+            .to_string()
+    }
+
+    /// The elements a CSS selector finds, by WebDriver id.
+    fn find_all(&self, css: &str) -> Vec<String> {
+        let found = self.command(
+            "POST",
+            "/elements",
+            Some(json!({"using": "css selector", "value": css})),
+        );
+        found
+            .as_array()
+            .map(|list| {
+                list.iter()
+                    .filter_map(|e| e.as_object()?.values().next()?.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    fn text(&self, element: &str) -> String {
+        self.command("GET", &format!("/element/{element}/text"), None)
+            .as_str()
+            .unwrap_or("")
+            .to_string()
+    }
+
+    fn attribute(&self, element: &str, name: &str) -> String {
+        self.command("GET", &format!("/element/{element}/attribute/{name}"), None)
+            .as_str()
+            .unwrap_or("")
+            .to_string()
+    }
+
+    fn type_into(&self, element: &str, text: &str) {
+        self.command(
+            "POST",
+            &format!("/element/{element}/value"),
+            Some(json!({ "text": text })),
+        );
+    }
+}
+
+impl Drop for Browser<'_> {
+    fn drop(&mut self) {
+        let _ = self
+            .driver
+            .call("DELETE", &format!("/session/{}", self.session), None);
+    }
+}
+
+fn postmortem(title: &str, date: &str, summary: &str) -> String {
+    format!(
+        "---\ntitle: {title}\ndate: {date}\nseverity: SEV2\nservices: [checkout]\ntags: [capacity]\n---\n\n\
+         ## Summary\n\n{summary}\n\n## Timeline (UTC)\n\n- 10:00 Error rate rises (problem started)\n\
+         - 10:12 [detected] Alert fires\n- 10:40 [resolved] Rollback completes\n\n\
+         ## Action items\n\n- [ ] Add retry budgets (owner: payments, due: 2026-07-01)\n"
+    )
+}
+
+#[test]
+fn the_published_site_loads_and_searches_in_chromium() {
+    let Ok(chromedriver) = std::env::var("DEBRIEF_TEST_CHROMEDRIVER") else {
+        eprintln!("SKIPPED the browser test: DEBRIEF_TEST_CHROMEDRIVER is not set");
+        return;
+    };
+    let dir = tempdir();
+    let tree = dir.path().join("postmortems");
+    write(
+        &tree.join("a.md"),
+        postmortem(
+            "Queue backlog",
+            "2026-05-02",
+            "Consumers stalled on a poison message.",
+        ),
+    );
+    write(
+        &tree.join("b.md"),
+        postmortem(
+            "Checkout 500 errors",
+            "2026-06-14",
+            "A migration dropped a column.",
+        ),
+    );
+    write(
+        &tree.join("c.md"),
+        postmortem(
+            "Ingress overload",
+            "2026-06-20",
+            "The ingress controller ran out of connections.",
+        ),
+    );
+    let site = dir.path().join("site");
+    debrief()
+        .args([
+            "publish",
+            "--today",
+            "2026-11-21",
+            "--title",
+            "Acme",
+            "--out",
+        ])
+        .arg(&site)
+        .arg(&tree)
+        .assert()
+        .success();
+    let base = serve(site);
+    let driver = Driver::start(&chromedriver);
+    let profile = dir.path().join("profile");
+    let browser = Browser::open(&driver, &profile);
+
+    // Every page linked from the index loads, with its title.
+    browser.go(&format!("{base}/index.html"));
+    assert_eq!(browser.title(), "Postmortems · Acme");
+    let links: Vec<String> = browser
+        .find_all("table.postmortems a")
+        .iter()
+        .map(|a| browser.attribute(a, "href"))
+        .collect();
+    assert!(
+        links.len() >= 9,
+        "postmortems, services, tags, severities: {links:?}"
+    );
+    for link in &links {
+        browser.go(link);
+        let heading = browser.find_all("h1");
+        assert_eq!(heading.len(), 1, "{link}");
+        assert!(!browser.text(&heading[0]).is_empty(), "{link}");
+    }
+    browser.go(&format!(
+        "{base}/postmortems/2026-06-14-checkout-500-errors.html"
+    ));
+    assert_eq!(
+        browser.find_all("svg.timeline circle").len(),
+        3,
+        "started, detected, resolved"
+    );
+    browser.go(&format!("{base}/review.html"));
+    assert!(browser.find_all("svg").len() >= 2, "the review's charts");
+
+    // The search finds a postmortem by a word of its summary.
+    browser.go(&format!("{base}/index.html"));
+    let search = browser.find_all("#search");
+    assert_eq!(search.len(), 1);
+    browser.type_into(&search[0], "poison");
+    let started = Instant::now();
+    let found = loop {
+        let hits: Vec<String> = browser
+            .find_all("#results li a")
+            .iter()
+            .map(|a| browser.text(a))
+            .collect();
+        if !hits.is_empty() || started.elapsed() > Duration::from_secs(10) {
+            break hits;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert_eq!(found, ["Queue backlog"]);
+}
