@@ -206,6 +206,28 @@ async fn story(store: &Store, backend: &str) {
         .expect("list");
     assert_eq!(listed.len(), 2, "{backend}");
 
+    // A member may not lift the restriction (it would expose a security incident); an
+    // admin may, and it is audited.
+    let public = SECRET.replace("restricted: true\n", "");
+    let lifted = store
+        .update_postmortem(&pm, secret.id, 1, &public, "make it public")
+        .await;
+    assert!(
+        matches!(lifted, Err(StoreError::Forbidden(_))),
+        "{backend}: {lifted:?}"
+    );
+    assert!(store.postmortem(&outsider, secret.id).await.is_err());
+    let lifted = store
+        .update_postmortem(&admin, secret.id, 1, &public, "reviewed by security")
+        .await
+        .expect("an admin lifts it");
+    assert!(!lifted.restricted);
+    let restricted_again = store
+        .update_postmortem(&dev, secret.id, lifted.version, SECRET, "restrict again")
+        .await
+        .expect("anyone restricts");
+    assert!(restricted_again.restricted);
+
     workflow(
         store, backend, &admin, &dev, &pm, &outsider, created.id, secret.id,
     )
@@ -228,6 +250,9 @@ async fn story(store: &Store, backend: &str) {
         ]
     );
     for action in [
+        "postmortem.unrestrict",
+        "postmortem.restrict",
+        "postmortem.close",
         "postmortem.assign",
         "postmortem.transition",
         "contribution.add",

@@ -244,8 +244,8 @@ pub(super) struct Change<'a> {
     /// The text changed (an edit, which counts as its author's contribution), or only the
     /// workflow did (an assignment, a transition).
     pub changes_text: bool,
-    /// The audit log's action, for permission-relevant steps.
-    pub audit: Option<&'a str>,
+    /// The audit log's actions, for permission-relevant steps.
+    pub audit: Vec<&'static str>,
 }
 
 /// The server's part of a new version: state and assignments.
@@ -392,8 +392,20 @@ impl Store {
         } else {
             note.trim().to_string()
         };
+        let mut audit = Vec::new();
+        // Restricting is anyone's to do; lifting a restriction exposes a security incident
+        // to everybody, so only an admin may, and both are in the audit log.
+        match (current.postmortem.restricted, document.meta.restricted) {
+            (true, false) if actor.role != super::Role::Admin => {
+                return Err(StoreError::Forbidden(
+                    "only an admin can lift a postmortem's restriction".into(),
+                ));
+            }
+            (true, false) => audit.push("postmortem.unrestrict"),
+            (false, true) => audit.push("postmortem.restrict"),
+            _ => {}
+        }
         // A published postmortem closes with the edit that settles its last action item.
-        let mut audit = None;
         let settled = {
             let mut items = document.action_items().peekable();
             items.peek().is_some() && items.all(crate::workflow::is_settled)
@@ -401,7 +413,7 @@ impl Store {
         if workflow.state == State::Published && settled {
             workflow.state = State::Closed;
             note.push_str("; closed: every action item is done or declined");
-            audit = Some("postmortem.close");
+            audit.push("postmortem.close");
         }
         let change = Change {
             note: &note,
@@ -471,7 +483,7 @@ impl Store {
             change.changes_text,
         )
         .await?;
-        if let Some(action) = change.audit {
+        for action in &change.audit {
             audit(&mut tx, Some(actor), action, &format!("postmortem:{id}")).await?;
         }
         tx.commit().await?;

@@ -158,7 +158,7 @@ impl Store {
                 &Change {
                     note: &note,
                     changes_text: false,
-                    audit: Some("postmortem.assign"),
+                    audit: vec!["postmortem.assign"],
                 },
             )
             .await?;
@@ -310,7 +310,7 @@ impl Store {
             &Change {
                 note: &note,
                 changes_text: false,
-                audit: Some("postmortem.transition"),
+                audit: vec!["postmortem.transition"],
             },
         )
         .await
