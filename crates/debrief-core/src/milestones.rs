@@ -282,6 +282,19 @@ fn plain_lower(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut i = 0;
     while i < bytes.len() {
+        // Copy the run up to the next byte that needs a look, lower-cased, in one go.
+        let run = bytes[i..]
+            .iter()
+            .position(|&b| !b.is_ascii() || matches!(b, b'*' | b'_' | b'`' | b'[' | b']'))
+            .map_or(bytes.len(), |p| i + p);
+        if run > i {
+            out.push_str(&text[i..run]);
+            let start = out.len() - (run - i);
+            // Only ASCII was pushed, so lower-casing it in place keeps the String valid.
+            out[start..].make_ascii_lowercase();
+            i = run;
+            continue;
+        }
         let b = bytes[i];
         if !b.is_ascii() {
             let c = text[i..].chars().next().unwrap_or(' ');
@@ -298,8 +311,7 @@ fn plain_lower(text: &str) -> String {
                     .map_or(bytes.len(), |p| i + p + 1);
                 continue;
             }
-            b'*' | b'_' | b'`' | b'[' | b']' => {}
-            _ => out.push(char::from(b.to_ascii_lowercase())),
+            _ => {}
         }
         i += 1;
     }
