@@ -10,11 +10,6 @@ use super::{Backend, Postmortem, Result, Store, StoreError, User};
 use serde::Serialize;
 use sqlx::Row;
 
-/// Mark the start and end of a match inside a snippet. Markdown practically never holds
-/// these control characters; if it did, the worst outcome is a wrongly highlighted snippet.
-const START: char = '\u{2}';
-const END: char = '\u{3}';
-
 /// A postmortem found by a search.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Hit {
@@ -45,8 +40,8 @@ impl Store {
                 "the search needs at least one word (`q`)".into(),
             ));
         }
-        // The best page of matches first, then snippets for that page only: a snippet reads
-        // the document, ranking does not.
+        // The database ranks and takes the page; the snippets of that page are cut here, the
+        // same way for both databases (PostgreSQL's ts_headline cost more than the ranking).
         let mut query = Query::default();
         match self.backend {
             Backend::Sqlite => {
@@ -63,10 +58,8 @@ impl Store {
                 query.sql.push_str(" ORDER BY r, p.id DESC");
                 query.page(filters);
                 query.sql.push_str(&format!(
-                    ") {SUMMARY}, snippet(postmortem_search, 1, char(2), char(3), '…', 24) \
-                     FROM top JOIN postmortem_search ON postmortem_search.rowid = top.id \
-                     JOIN postmortems p ON p.id = top.id {PEOPLE} \
-                     WHERE postmortem_search MATCH ${n} ORDER BY top.r, p.id DESC"
+                    ") {SUMMARY}, p.markdown FROM top JOIN postmortems p ON p.id = top.id \
+                     {PEOPLE} ORDER BY top.r, p.id DESC"
                 ));
             }
             Backend::Postgres => {
@@ -81,10 +74,8 @@ impl Store {
                 query.sql.push_str(" ORDER BY r DESC, p.id DESC");
                 query.page(filters);
                 query.sql.push_str(&format!(
-                    ") {SUMMARY}, ts_headline('english', p.markdown, plainto_tsquery('english', ${n}), \
-                     'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=30, MinWords=12') \
-                     FROM top JOIN postmortems p ON p.id = top.id {PEOPLE} \
-                     ORDER BY top.r DESC, p.id DESC"
+                    ") {SUMMARY}, p.markdown FROM top JOIN postmortems p ON p.id = top.id \
+                     {PEOPLE} ORDER BY top.r DESC, p.id DESC"
                 ));
             }
         }
@@ -93,29 +84,116 @@ impl Store {
             .map(|row| {
                 Ok(Hit {
                     postmortem: summary_from(row, &self.policy.workflow)?,
-                    snippet: fragments(&row.try_get::<String, _>(13)?),
+                    snippet: snippet(&row.try_get::<String, _>(13)?, &words),
                 })
             })
             .collect()
     }
 }
 
-/// Splits a snippet at its match markers.
-fn fragments(snippet: &str) -> Vec<Fragment> {
-    let mut out = Vec::new();
-    let mut highlight = false;
-    for (i, piece) in snippet.split([START, END]).enumerate() {
-        if i > 0 {
-            highlight = !highlight;
-        }
-        if !piece.is_empty() {
-            out.push(Fragment {
-                text: piece.to_string(),
-                highlight,
-            });
+/// Words shown before the first match.
+const BEFORE: usize = 8;
+/// Words in a snippet.
+const SNIPPET_WORDS: usize = 30;
+
+/// Text around the first match of the query in a postmortem, with every matching word
+/// flagged. A word matches when it starts with a query word less its common English
+/// endings ("migrations" matches "migration" and "migrated"), as the databases' stemmers
+/// matched it. Front matter and Markdown marks are left out.
+fn snippet(markdown: &str, query: &[&str]) -> Vec<Fragment> {
+    let body = markdown
+        .strip_prefix("---\n")
+        .and_then(|rest| rest.split_once("\n---\n"))
+        .map_or(markdown, |(_, body)| body);
+    let text: String = body
+        .chars()
+        .map(|c| {
+            if matches!(c, '#' | '*' | '_' | '`' | '|' | '>') {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
+    let stems: Vec<String> = query.iter().map(|w| stem(&w.to_lowercase())).collect();
+    let matches = |word: &str| {
+        let lower = word.to_lowercase();
+        stems.iter().any(|s| lower.starts_with(s.as_str()))
+    };
+    // Words with their byte ranges.
+    let mut words: Vec<(usize, usize)> = Vec::new();
+    let mut start = None;
+    for (i, c) in text.char_indices() {
+        match (c.is_alphanumeric(), start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                words.push((s, i));
+                start = None;
+            }
+            _ => {}
         }
     }
+    if let Some(s) = start {
+        words.push((s, text.len()));
+    }
+    let Some(first) = words.iter().position(|&(s, e)| matches(&text[s..e])) else {
+        return Vec::new();
+    };
+    let from = first.saturating_sub(BEFORE);
+    let to = (from + SNIPPET_WORDS).min(words.len());
+    let mut out: Vec<Fragment> = Vec::new();
+    // Appends text, joining it to the last fragment when that one is flagged alike.
+    let mut push = |piece: &str, highlight: bool| match out.last_mut() {
+        Some(last) if last.highlight == highlight => last.text.push_str(piece),
+        _ if !piece.is_empty() => out.push(Fragment {
+            text: piece.to_string(),
+            highlight,
+        }),
+        _ => {}
+    };
+    if from > 0 {
+        push("… ", false);
+    }
+    for k in from..to {
+        let (s, e) = words[k];
+        if k > from {
+            // What lies between two words, with its whitespace made one space.
+            let gap = &text[words[k - 1].1..s];
+            let joined = gap.split_whitespace().collect::<Vec<_>>().join(" ");
+            let gap = match (
+                gap.starts_with(char::is_whitespace),
+                gap.ends_with(char::is_whitespace),
+            ) {
+                _ if joined.is_empty() => " ".to_string(),
+                (true, true) => format!(" {joined} "),
+                (true, false) => format!(" {joined}"),
+                (false, true) => format!("{joined} "),
+                (false, false) => joined,
+            };
+            push(&gap, false);
+        }
+        push(&text[s..e], matches(&text[s..e]));
+    }
+    if to < words.len() {
+        push(" …", false);
+    }
     out
+}
+
+/// A query word less its common English endings, kept at four letters at least.
+fn stem(word: &str) -> String {
+    let mut stem = word;
+    for ending in [
+        "ations", "ation", "ings", "ing", "ions", "ion", "ies", "es", "ed", "ly", "s",
+    ] {
+        if let Some(rest) = word.strip_suffix(ending)
+            && rest.chars().count() >= 4
+        {
+            stem = rest;
+            break;
+        }
+    }
+    stem.to_string()
 }
 
 #[cfg(test)]
@@ -123,17 +201,31 @@ mod tests {
     use super::*;
 
     #[test]
-    fn snippets_split_at_markers() {
-        let got = fragments("the \u{2}ingress\u{3} controller \u{2}failed\u{3}");
-        let flags: Vec<(&str, bool)> = got.iter().map(|f| (f.text.as_str(), f.highlight)).collect();
+    fn snippets_flag_every_matching_word() {
+        let markdown = "---\ntitle: X\n---\n# Postmortem: X\n\n## Summary\n\nThe **ingress** controller failed; \
+                        ingresses were migrated during the migration.\n";
+        let got = snippet(markdown, &["ingress", "migrations"]);
+        let flagged: Vec<&str> = got
+            .iter()
+            .filter(|f| f.highlight)
+            .map(|f| f.text.as_str())
+            .collect();
         assert_eq!(
-            flags,
-            [
-                ("the ", false),
-                ("ingress", true),
-                (" controller ", false),
-                ("failed", true)
-            ]
+            flagged,
+            ["ingress", "ingresses", "migrated", "migration"],
+            "{got:?}"
+        );
+        assert!(
+            !got.iter().any(|f| f.text.contains("title")),
+            "front matter is left out"
+        );
+        assert!(snippet(markdown, &["kafka"]).is_empty());
+        let text: String = got.iter().map(|f| f.text.as_str()).collect();
+        assert!(
+            text.starts_with(
+                "Postmortem: X Summary The ingress controller failed; ingresses were migrated"
+            ),
+            "{text}"
         );
     }
 }
