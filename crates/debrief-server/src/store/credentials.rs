@@ -117,18 +117,30 @@ impl Store {
     /// The user an API token belongs to.
     pub async fn user_by_token(&self, token: &str) -> Result<Option<User>> {
         let hash = secret::token_hash(token);
-        let key = format!("t{hash}");
+        self.remembered(format!("t{hash}"), async {
+            let sql = format!(
+                "{USER_COLUMNS} FROM users JOIN api_tokens ON api_tokens.user_id = users.id
+                 WHERE api_tokens.token_hash = $1"
+            );
+            sqlx::query(AssertSqlSafe(sql))
+                .bind(&hash)
+                .fetch_optional(&self.pool)
+                .await
+        })
+        .await
+    }
+
+    /// The user a credential belongs to: remembered for [`CACHE_SECONDS`], or found by
+    /// `fetch` (one row of [`USER_COLUMNS`]) and remembered.
+    async fn remembered(
+        &self,
+        key: String,
+        fetch: impl std::future::Future<Output = Result<Option<sqlx::any::AnyRow>, sqlx::Error>>,
+    ) -> Result<Option<User>> {
         if let Some(user) = self.credentials.get(&key) {
             return Ok(Some(user));
         }
-        let row = sqlx::query(AssertSqlSafe(format!(
-            "{USER_COLUMNS} FROM users JOIN api_tokens ON api_tokens.user_id = users.id
-             WHERE api_tokens.token_hash = $1"
-        )))
-        .bind(hash)
-        .fetch_optional(&self.pool)
-        .await?;
-        let user = row.as_ref().map(user_from).transpose()?;
+        let user = fetch.await?.as_ref().map(user_from).transpose()?;
         if let Some(user) = &user {
             self.credentials.put(key, user);
         }
@@ -272,23 +284,18 @@ impl Store {
     /// The user a live session belongs to.
     pub async fn user_by_session(&self, token: &str) -> Result<Option<User>> {
         let hash = secret::token_hash(token);
-        let key = format!("s{hash}");
-        if let Some(user) = self.credentials.get(&key) {
-            return Ok(Some(user));
-        }
-        let row = sqlx::query(AssertSqlSafe(format!(
-            "{USER_COLUMNS} FROM users JOIN sessions ON sessions.user_id = users.id
-             WHERE sessions.token_hash = $1 AND sessions.expires_at > $2"
-        )))
-        .bind(hash)
-        .bind(now())
-        .fetch_optional(&self.pool)
-        .await?;
-        let user = row.as_ref().map(user_from).transpose()?;
-        if let Some(user) = &user {
-            self.credentials.put(key, user);
-        }
-        Ok(user)
+        self.remembered(format!("s{hash}"), async {
+            let sql = format!(
+                "{USER_COLUMNS} FROM users JOIN sessions ON sessions.user_id = users.id
+                 WHERE sessions.token_hash = $1 AND sessions.expires_at > $2"
+            );
+            sqlx::query(AssertSqlSafe(sql))
+                .bind(&hash)
+                .bind(now())
+                .fetch_optional(&self.pool)
+                .await
+        })
+        .await
     }
 
     /// Ends a session.
