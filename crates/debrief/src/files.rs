@@ -133,7 +133,7 @@ const PROGRESS_THRESHOLD: usize = 200;
 
 /// Applies `work` to every file on every core, keeping the input order, with a progress
 /// bar for large trees.
-pub fn map_files<T: Send>(
+fn map_files<T: Send>(
     paths: &[PathBuf],
     work: impl Fn(&Path) -> Result<T> + Sync,
 ) -> Vec<Result<T>> {
@@ -179,4 +179,28 @@ pub fn map_files<T: Send>(
     });
     progress.finish_and_clear();
     results
+}
+
+/// Expands `inputs` (files and directories) and applies `work` to every file on every core,
+/// in input order. Every file that could not be found or worked on is reported on standard
+/// error and makes the outcome [`Outcome::Failed`](crate::Outcome::Failed); the rest is
+/// returned.
+pub fn map_tree<T: Send>(
+    inputs: &[PathBuf],
+    work: impl Fn(&Path) -> Result<T> + Sync,
+) -> (Vec<T>, crate::Outcome) {
+    let (paths, errors) = expand(inputs);
+    let mut outcome = crate::Outcome::Clean;
+    let results = map_files(&paths, work);
+    let mut done = Vec::with_capacity(results.len());
+    for result in errors.into_iter().map(Err).chain(results) {
+        match result {
+            Ok(value) => done.push(value),
+            Err(error) => {
+                eprintln!("error: {error:#}");
+                outcome = crate::Outcome::Failed;
+            }
+        }
+    }
+    (done, outcome)
 }

@@ -20,23 +20,7 @@ struct Row {
 }
 
 pub fn run(args: MetricsArgs) -> Result<Outcome> {
-    let (paths, errors) = files::expand(&args.paths);
-    let mut outcome = Outcome::Clean;
-    for error in errors {
-        eprintln!("error: {error:#}");
-        outcome = Outcome::Failed;
-    }
-    let results = files::map_files(&paths, measure);
-    let mut rows = Vec::with_capacity(results.len());
-    for result in results {
-        match result {
-            Ok(row) => rows.push(row),
-            Err(error) => {
-                eprintln!("error: {error:#}");
-                outcome = Outcome::Failed;
-            }
-        }
-    }
+    let (rows, outcome) = files::map_tree(&args.paths, measure);
     let out = match args.format {
         MetricsFormat::Json => serde_json::to_string_pretty(&rows)? + "\n",
         MetricsFormat::Csv => csv(&rows),

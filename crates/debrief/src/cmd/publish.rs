@@ -7,13 +7,7 @@ use anyhow::{Context, Result};
 use debrief_site::{Doc, Options};
 
 pub fn run(args: PublishArgs) -> Result<Outcome> {
-    let (paths, errors) = files::expand(&args.paths);
-    let mut outcome = Outcome::Clean;
-    for error in errors {
-        eprintln!("error: {error:#}");
-        outcome = Outcome::Failed;
-    }
-    let results = files::map_files(&paths, |path| {
+    let (docs, outcome) = files::map_tree(&args.paths, |path| {
         let text = files::read_text(path)?;
         let read = debrief_core::read_with(&text, &files::read_options(path));
         Ok(Doc {
@@ -22,16 +16,6 @@ pub fn run(args: PublishArgs) -> Result<Outcome> {
             analysis: read.analysis,
         })
     });
-    let mut docs = Vec::with_capacity(results.len());
-    for result in results {
-        match result {
-            Ok(doc) => docs.push(doc),
-            Err(error) => {
-                eprintln!("error: {error:#}");
-                outcome = Outcome::Failed;
-            }
-        }
-    }
     let restricted = docs.iter().filter(|d| d.postmortem.meta.restricted).count();
     let site = debrief_site::build(
         &docs,

@@ -13,25 +13,9 @@ use debrief_review::{Entry, review};
 use std::path::Path;
 
 pub fn run(args: ReviewArgs) -> Result<Outcome> {
-    let (paths, errors) = files::expand(&args.paths);
-    let mut outcome = Outcome::Clean;
-    for error in errors {
-        eprintln!("error: {error:#}");
-        outcome = Outcome::Failed;
-    }
     let today = args.today.unwrap_or_else(|| jiff::Zoned::now().date());
     let config = Config::default();
-    let results = files::map_files(&paths, |path| entry(path, &config, today));
-    let mut entries = Vec::with_capacity(results.len());
-    for result in results {
-        match result {
-            Ok(entry) => entries.push(entry),
-            Err(error) => {
-                eprintln!("error: {error:#}");
-                outcome = Outcome::Failed;
-            }
-        }
-    }
+    let (entries, outcome) = files::map_tree(&args.paths, |path| entry(path, &config, today));
     let review = review(
         &entries,
         &debrief_review::Options {
