@@ -130,7 +130,7 @@ pub fn parse_leader(text: &str) -> Option<Leader> {
 pub fn parse_date_line(text: &str) -> Option<DateSpec> {
     let trimmed = text
         .trim()
-        .trim_matches(|c: char| matches!(c, '*' | '_' | '#' | '`'))
+        .trim_matches(|c: char| matches!(c, '*' | '_' | '#' | '`' | '[' | ']'))
         .trim();
     let mut cur = Cursor::new(trimmed);
     let date = parse_date_at(&mut cur)?;

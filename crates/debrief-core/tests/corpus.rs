@@ -1,13 +1,8 @@
 //! Every document of `../shared/corpus` (found through `DEBRIEF_CORPUS`) reads without a
-//! panic into JSON, formats idempotently, and the DFDS postmortems' stated time to detection
-//! and time to recovery agree with the computed metrics.
-//!
-//! The agreement table is the evaluation: `DEBRIEF_CORPUS=../shared/corpus cargo test -p
-//! debrief-core --test corpus -- --nocapture` prints it.
+//! panic into JSON, formats idempotently and keeps every word. How well it is read (milestones,
+//! timelines) is measured by `debrief-eval`.
 
-use debrief_core::model::{QuantityKind, SectionBody};
-use debrief_core::read::quantities;
-use debrief_core::{ReadOptions, analyse, read_with, write};
+use debrief_core::{ReadOptions, read_with, write};
 use std::path::{Path, PathBuf};
 
 fn corpus() -> Option<PathBuf> {
@@ -33,7 +28,7 @@ fn documents(dir: &Path) -> Vec<PathBuf> {
                 stack.push(path);
             } else if path
                 .extension()
-                .is_none_or(|e| e == "md" || e.to_string_lossy().contains(' '))
+                .is_none_or(|e| e == "md" || e == "qmd" || e.to_string_lossy().contains(' '))
             {
                 out.push(path);
             }
@@ -44,14 +39,7 @@ fn documents(dir: &Path) -> Vec<PathBuf> {
 }
 
 fn options(path: &Path) -> ReadOptions {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    ReadOptions {
-        default_date: debrief_core::when::find_iso_date(&name),
-        ..ReadOptions::default()
-    }
+    ReadOptions::for_path(path)
 }
 
 #[test]
@@ -112,158 +100,80 @@ fn every_document_reads_into_json_and_formats_idempotently() {
     println!("{} documents, {entries} timeline entries read", docs.len());
 }
 
-/// Formatting never drops text: every word of the source is still in the output, except the
-/// time expressions the timeline rewrites and statements of the time zone it moves into the
-/// timeline heading. Headings are left out: recognised ones take their canonical wording
-/// ("Next steps" becomes "Action items").
+/// Formatting never drops or reorders text: the words of the source appear in the output in
+/// the same order. Left out: headings (recognised ones take their canonical wording, "Next
+/// steps" becomes "Action items"), table header rows (a timeline table becomes a list), the calendar and zone words of the time expressions the
+/// timeline rewrites ("7:09 AM Eastern" becomes "11:09"), and words under four letters.
 fn assert_words_kept(path: &Path, source: &str, formatted: &str) {
+    // Front matter is rewritten in canonical order (a title becomes the heading), so the
+    // words of its values need only all be there.
+    let (source_front, source) = split_front_matter(source);
+    let (formatted_front, formatted) = split_front_matter(formatted);
+    let values = source_front
+        .lines()
+        .filter_map(|l| l.split_once([':', '=']).map(|(_, value)| value));
+    for word in values.flat_map(|v| v.split(|c: char| !c.is_alphanumeric())) {
+        assert!(
+            word.is_empty() || formatted_front.contains(word) || formatted.contains(word),
+            "{}: front matter word {word:?} is lost",
+            path.display()
+        );
+    }
     let lines: Vec<&str> = source.lines().collect();
     let setext = |l: &str| !l.trim().is_empty() && l.trim().chars().all(|c| c == '=' || c == '-');
     let source: String = lines
         .iter()
         .enumerate()
-        .filter(|(i, l)| !l.starts_with('#') && !lines.get(i + 1).is_some_and(|next| setext(next)))
+        .filter(|(i, l)| {
+            let next = lines.get(i + 1);
+            !l.starts_with('#')
+                && !next.is_some_and(|next| setext(next))
+                && !next.is_some_and(|next| table_delimiter(next))
+        })
         .map(|(_, l)| *l)
         .collect::<Vec<_>>()
         .join("\n");
-    let counts = |text: &str| {
-        let mut map = std::collections::HashMap::<String, usize>::new();
-        for word in text
-            .split(|c: char| !c.is_alphabetic())
+    let words = |text: &str| -> Vec<String> {
+        text.split(|c: char| !c.is_alphabetic())
             .filter(|w| w.chars().count() >= 4)
+            .map(str::to_lowercase)
+            .filter(|w| {
+                !debrief_core::when::is_calendar_word(w)
+                    && debrief_core::zone::parse_zone(w).is_none()
+            })
+            .collect()
+    };
+    let after = words(formatted);
+    let mut at = 0;
+    for (i, word) in words(&source).iter().enumerate() {
+        match after[at..].iter().position(|w| w == word) {
+            Some(found) => at += found + 1,
+            None => panic!(
+                "{}: word {i} of the source, {word:?}, is missing from the formatted text after {:?}",
+                path.display(),
+                &after[at.saturating_sub(8)..at]
+            ),
+        }
+    }
+}
+
+/// The front matter (between `---` or `+++` fences at the start) and the rest.
+fn split_front_matter(text: &str) -> (&str, &str) {
+    let text = text.trim_start_matches('\u{feff}');
+    for fence in ["---", "+++"] {
+        if let Some(rest) = text.strip_prefix(fence)
+            && rest.starts_with(['\n', '\r'])
+            && let Some(end) = rest.find(&format!("\n{fence}"))
         {
-            *map.entry(word.to_lowercase()).or_default() += 1;
+            let after = &rest[end + 1 + fence.len()..];
+            return (&rest[..end], after);
         }
-        map
-    };
-    let after = counts(formatted);
-    // Words of the time expressions and zone statements the timeline rewrites; month and day
-    // names are the reader's calendar words.
-    let rewritten = [
-        "times",
-        "time",
-        "unless",
-        "otherwise",
-        "noted",
-        "event",
-        "date",
-        "eastern",
-        "pacific",
-    ];
-    for (word, n) in counts(&source) {
-        if rewritten.contains(&word.as_str()) || debrief_core::when::is_calendar_word(&word) {
-            continue;
-        }
-        let m = after.get(&word).copied().unwrap_or(0);
-        assert!(
-            m >= n,
-            "{}: the word {word:?} appears {n} times before formatting and {m} after",
-            path.display()
-        );
     }
+    ("", text)
 }
 
-/// A figure stated in a DFDS `Stats` section: seconds, and the precision it was written to
-/// (half its smallest unit: "7 hours" is good to half an hour, "8 minutes" to a minute).
-/// `None` for "?", "N/A" and the like.
-fn stated(stats: &str, label: &str) -> Option<Option<(i64, i64)>> {
-    let line = stats
-        .lines()
-        .find(|l| l.to_ascii_lowercase().contains(label))?;
-    let value = line.split_once(':').map_or("", |(_, v)| v);
-    let value = value.split("[^").next().unwrap_or(value);
-    let durations: Vec<_> = quantities(value)
-        .into_iter()
-        .filter(|q| q.kind == QuantityKind::Duration)
-        .collect();
-    let seconds: f64 = durations.iter().map(|q| q.value).sum();
-    let lower = value.to_ascii_lowercase();
-    let precision = if lower.contains("minute") {
-        60
-    } else if lower.contains("hour") {
-        1800
-    } else if lower.contains("day") {
-        43_200
-    } else {
-        60
-    };
-    Some((seconds > 0.0 || value.trim().starts_with('0')).then_some((seconds as i64, precision)))
-}
-
-#[test]
-fn dfds_stated_metrics_agree() {
-    let Some(dir) = corpus() else { return };
-    let (mut strict, mut at_precision, mut total) = (0, 0, 0);
-    let mut rows = Vec::new();
-    for path in documents(&dir.join("dfds-postmortems")) {
-        let text = std::fs::read_to_string(&path).expect("readable");
-        let read = read_with(&text, &options(&path));
-        let stats = read
-            .postmortem
-            .sections
-            .iter()
-            .find(|s| s.heading.eq_ignore_ascii_case("stats"))
-            .and_then(|s| match &s.body {
-                SectionBody::Other(text) => Some(text.clone()),
-                _ => None,
-            });
-        let Some(stats) = stats else { continue };
-        let metrics = analyse(&read.postmortem).metrics;
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().chars().take(10).collect::<String>())
-            .unwrap_or_default();
-        for (label, computed) in [
-            ("time to detection", metrics.time_to_detect_s),
-            ("time to recovery", metrics.time_to_resolve_s),
-        ] {
-            let Some(Some((expected, precision))) = stated(&stats, label) else {
-                continue;
-            };
-            total += 1;
-            let within =
-                |tolerance: i64| computed.is_some_and(|c| (c - expected).abs() <= tolerance);
-            strict += usize::from(within(60));
-            at_precision += usize::from(within(precision.max(60)));
-            rows.push(format!(
-                "{name:<10}  {label:<18} stated {:>6} min  computed {:>6} min  {}",
-                expected / 60,
-                computed.map_or("-".to_string(), |c| (c / 60).to_string()),
-                if within(60) {
-                    "agree"
-                } else if within(precision) {
-                    "agree at the stated precision"
-                } else {
-                    "DIFFER"
-                }
-            ));
-        }
-    }
-    println!("DFDS stated vs computed:");
-    for row in &rows {
-        println!("  {row}");
-    }
-    let rate = |n: usize| n as f64 / total.max(1) as f64 * 100.0;
-    println!(
-        "within one minute:          {strict}/{total} = {:.1}%",
-        rate(strict)
-    );
-    println!(
-        "within the stated precision: {at_precision}/{total} = {:.1}%",
-        rate(at_precision)
-    );
-    assert!(
-        total >= 40,
-        "expected at least 40 stated figures, found {total}"
-    );
-    assert!(
-        rate(strict) >= 85.0,
-        "agreement within one minute fell to {:.1}%",
-        rate(strict)
-    );
-    assert!(
-        rate(at_precision) >= 90.0,
-        "agreement at the stated precision fell to {:.1}%",
-        rate(at_precision)
-    );
+/// `|---|:--|` under a table's header row.
+fn table_delimiter(line: &str) -> bool {
+    let line = line.trim();
+    line.contains('-') && line.chars().all(|c| matches!(c, '|' | '-' | ':' | ' '))
 }

@@ -1,8 +1,6 @@
 //! Finding, reading and writing postmortem files.
 
 use anyhow::{Context, Result};
-use debrief_core::ReadOptions;
-use debrief_core::when::find_iso_date;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -47,7 +45,14 @@ fn is_postmortem_file(path: &Path) -> bool {
         return false;
     }
     match path.extension().and_then(|e| e.to_str()) {
-        Some(ext) if ext.eq_ignore_ascii_case("md") || ext.eq_ignore_ascii_case("markdown") => true,
+        // Quarto's `.qmd` is Markdown with YAML front matter.
+        Some(ext)
+            if ["md", "markdown", "qmd"]
+                .iter()
+                .any(|e| ext.eq_ignore_ascii_case(e)) =>
+        {
+            true
+        }
         // "PM2022-009 - Bad AWS EKS AMI causing Kubernetes issues" has no extension; a name
         // with spaces after a dot ("PM2022-009 - Bad A.W.S") is not an extension either.
         Some(ext) if ext.contains(' ') => looks_like_markdown(path),
@@ -89,15 +94,6 @@ pub fn read_text(path: &Path) -> Result<String> {
             + 1;
         anyhow::anyhow!("{}:{line}:{column}: not valid UTF-8", path.display())
     })
-}
-
-/// What the file's name tells the reader: a date such as `2019-01-23.md`.
-pub fn read_options(path: &Path) -> ReadOptions {
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-    ReadOptions {
-        default_date: find_iso_date(name),
-        ..ReadOptions::default()
-    }
 }
 
 /// Replaces a file's contents atomically: a temporary file in the same directory, then a rename,

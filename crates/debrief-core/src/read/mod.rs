@@ -32,6 +32,22 @@ pub struct ReadOptions {
     pub prose: bool,
 }
 
+impl ReadOptions {
+    /// What a document's path tells the reader: the date in its file name (`2019-01-23.md`),
+    /// or, for a file named like a page bundle's `index.md`, in its folder's name
+    /// (`2022-12-13-root-filesystem-full/index.md`). The path is only looked at, never opened.
+    pub fn for_path(path: &std::path::Path) -> Self {
+        fn date_in_name(path: &std::path::Path) -> Option<Date> {
+            crate::when::find_iso_date(path.file_name()?.to_str()?)
+        }
+        let default_date = date_in_name(path).or_else(|| date_in_name(path.parent()?));
+        Self {
+            default_date,
+            ..Self::default()
+        }
+    }
+}
+
 /// A document as read: the model and what could not be interpreted.
 #[derive(Debug, Clone)]
 pub struct Read {

@@ -40,6 +40,9 @@ impl Reader<'_> {
     ) -> Timeline {
         let mut raw = Vec::new();
         let mut statement_zone = find_zone_statement(heading);
+        // An entry written as a heading ("### 2021-06-03 9:00"), whose text is the blocks
+        // under it up to the next heading.
+        let mut heading_entry: Option<RawEntry> = None;
         for unit in units {
             let block = match unit {
                 Unit::Gap(range) => {
@@ -49,8 +52,23 @@ impl Reader<'_> {
                 Unit::Block(block) => block,
             };
             let source = &self.text[block.range.clone()];
+            if let Some(entry) = heading_entry.as_mut() {
+                if !matches!(block.kind, BlockKind::Heading { .. }) {
+                    if !entry.text.is_empty() {
+                        entry.text.push_str("\n\n");
+                    }
+                    entry.text.push_str(trim_block(source));
+                    continue;
+                }
+                raw.extend(heading_entry.take().map(Raw::Entry));
+            }
             match &block.kind {
                 BlockKind::Heading { text, .. } => {
+                    if let Some(mut entry) = entry_from(text) {
+                        entry.offset = block.range.start;
+                        heading_entry = Some(entry);
+                        continue;
+                    }
                     raw.push(Raw::Text(trim_block(source).to_string()));
                     if let Some(date) = parse_date_line(text) {
                         raw.push(Raw::SetDate(date));
@@ -154,6 +172,7 @@ impl Reader<'_> {
                 BlockKind::Other => raw.push(Raw::Text(trim_block(source).to_string())),
             }
         }
+        raw.extend(heading_entry.map(Raw::Entry));
         self.resolve(raw, statement_zone, meta)
     }
 
@@ -173,11 +192,8 @@ impl Reader<'_> {
             if let Some(date) = crate::when::find_iso_date(source) {
                 raw.push(Raw::SetDate(DateSpec::Full(date)));
             }
-            // A bare statement ("All times in UTC.") is carried by the timeline heading from
-            // now on; a longer paragraph that also says other things is kept as written.
-            if words <= 8 && parse_leader(source).is_none() {
-                return;
-            }
+            // The statement stays as written: the heading names the zone too, but the
+            // author's sentence ("All times listed in PST") is theirs to keep.
         }
         if let Some(date) = parse_date_line(source)
             && words <= 6

@@ -23,7 +23,7 @@ pub fn run(args: FmtArgs) -> Result<Outcome> {
                 continue;
             }
         };
-        let read = debrief_core::read_with(&text, &files::read_options(&path));
+        let read = debrief_core::read_with(&text, &debrief_core::ReadOptions::for_path(&path));
         // A document the reader could not take in whole (broken front matter) is left alone:
         // rewriting it could lose what the author meant.
         if !read.rewritable() {

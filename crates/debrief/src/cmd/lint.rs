@@ -168,7 +168,7 @@ impl Job {
             &path.display().to_string(),
             &text,
             dir,
-            files::read_options(path),
+            debrief_core::ReadOptions::for_path(path),
             Some(path),
         )
     }

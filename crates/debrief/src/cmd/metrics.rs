@@ -32,7 +32,7 @@ pub fn run(args: MetricsArgs) -> Result<Outcome> {
 
 fn measure(path: &Path) -> Result<Row> {
     let text = files::read_text(path)?;
-    let read = debrief_core::read_with(&text, &files::read_options(path));
+    let read = debrief_core::read_with(&text, &debrief_core::ReadOptions::for_path(path));
     let meta = read.postmortem.meta;
     Ok(Row {
         path: path.display().to_string(),

@@ -9,7 +9,7 @@ use debrief_site::{Doc, Options};
 pub fn run(args: PublishArgs) -> Result<Outcome> {
     let (docs, outcome) = files::map_tree(&args.paths, |path| {
         let text = files::read_text(path)?;
-        let read = debrief_core::read_with(&text, &files::read_options(path));
+        let read = debrief_core::read_with(&text, &debrief_core::ReadOptions::for_path(path));
         Ok(Doc {
             source: path.display().to_string(),
             postmortem: read.postmortem,

@@ -59,7 +59,7 @@ fn entry(path: &Path, config: &Config, today: jiff::civil::Date) -> Result<Entry
     let options = Options {
         config,
         today,
-        read: files::read_options(path),
+        read: debrief_core::ReadOptions::for_path(path),
     };
     let linted = debrief_lint::lint(&text, &options);
     let blame_free = !linted

@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 
 pub fn run(args: ShowArgs) -> Result<Outcome> {
     let text = files::read_text(&args.file)?;
-    let read = debrief_core::read_with(&text, &files::read_options(&args.file));
+    let read = debrief_core::read_with(&text, &debrief_core::ReadOptions::for_path(&args.file));
     let json = PostmortemJson::new(
         &args.file,
         &read.postmortem,
