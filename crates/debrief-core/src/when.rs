@@ -45,7 +45,9 @@ pub struct Leader {
     pub trailing_close: Option<&'static str>,
 }
 
-const WRAPPERS: [(&str, &str); 6] = [
+const WRAPPERS: [(&str, &str); 7] = [
+    // Unfilled template braces around a real time: "{{ 06:10 }}".
+    ("{{", "}}"),
     ("**", "**"),
     ("__", "__"),
     ("*", "*"),
@@ -73,7 +75,13 @@ pub fn parse_leader(text: &str) -> Option<Leader> {
         cur.eat(",");
         cur.skip_ws();
     }
-    let time = parse_time_at(&mut cur)?;
+    let time = match parse_time_at(&mut cur) {
+        Some(time) => time,
+        // "2022-02-02 1625: ...": military time, read only after a date, where four digits
+        // cannot be a year or a count.
+        None if date.is_some() => parse_hhmm_at(&mut cur)?,
+        None => return None,
+    };
     // "10:45~": an approximate time is still a time.
     cur.eat("~");
     let mut zone = parse_zone_at(&mut cur);
@@ -329,6 +337,23 @@ fn parse_time_at(cur: &mut Cursor<'_>) -> Option<Time> {
             i8::try_from(hour).ok()?,
             i8::try_from(minute).ok()?,
             i8::try_from(second).ok()?,
+            0,
+        )
+        .ok()
+    })
+}
+
+/// Four digits `HHMM` ending a word: `1625`.
+fn parse_hhmm_at(cur: &mut Cursor<'_>) -> Option<Time> {
+    cur.attempt(|cur| {
+        let (value, n) = cur.digits(4)?;
+        if n != 4 || !boundary(cur) {
+            return None;
+        }
+        Time::new(
+            i8::try_from(value / 100).ok()?,
+            i8::try_from(value % 100).ok()?,
+            0,
             0,
         )
         .ok()

@@ -203,3 +203,52 @@ fn no_input_panics() {
         let _ = debrief_core::write(&read.postmortem);
     }
 }
+
+#[test]
+fn entries_written_as_headings_take_the_text_under_them() {
+    let text = "# Database full\n\n## Timeline\n\n*(All times US/Pacific.)*\n\n### 2021-06-03 9:00\n\n\
+                The monitoring e-mail arrives.\n\nA second paragraph.\n\n### 2021-06-03 9:58\n\n\
+                **Service is restored**.\n\n## Lessons\n\nSome.\n";
+    let read = read(text);
+    let entries: Vec<_> = read.postmortem.timeline_entries().collect();
+    assert_eq!(entries.len(), 2);
+    assert_eq!(entries[0].at.to_string(), "2021-06-03T16:00:00Z");
+    assert_eq!(
+        entries[0].text,
+        "The monitoring e-mail arrives.\n\nA second paragraph."
+    );
+    // The statement of the zone is the author's and stays; the heading names the zone too.
+    let written = debrief_core::write(&read.postmortem);
+    assert!(written.contains("## Timeline (US/Pacific)"), "{written}");
+    assert!(written.contains("*(All times US/Pacific.)*"), "{written}");
+    assert!(
+        written
+            .contains("- 09:00 The monitoring e-mail arrives.\n\n  A second paragraph.\n- 09:58"),
+        "{written}"
+    );
+}
+
+#[test]
+fn military_times_after_dates_template_braces_and_bracketed_date_headings() {
+    let text = "# Vulnerability\n\n## Timeline (UTC)\n\n- 2022-02-02 1625: report arrives\n\
+                - 2022-02-02 X: undated message\n- 2022-02-02 1650: huddle begins\n";
+    assert_eq!(
+        instants(text),
+        ["2022-02-02T16:25:00Z", "2022-02-02T16:50:00Z"]
+    );
+    let read = read(text);
+    assert!(
+        read.diagnostics
+            .iter()
+            .any(|d| d.rule == "unparsed-timeline-entry" && d.span.line == 6),
+        "{:?}",
+        read.diagnostics
+    );
+    let braces = "# Upgrade, 2022-01-20\n\n## Timeline\n\n### {{ 06:10 }}\n\nAn issue is raised.\n";
+    assert_eq!(instants(braces), ["2022-01-20T06:10:00Z"]);
+    let days = "# Errors\n\n## Timeline\n\n#### [2026-05-10]\n\n- [23:46] paged\n\n#### [2026-05-11]\n\n- [00:11] back up\n";
+    assert_eq!(
+        instants(days),
+        ["2026-05-10T23:46:00Z", "2026-05-11T00:11:00Z"]
+    );
+}
