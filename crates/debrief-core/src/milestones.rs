@@ -52,12 +52,24 @@ pub struct Analysis {
     /// Explicitly marked milestones that come before an earlier milestone: (entry index,
     /// its milestone, the milestone it should follow).
     pub out_of_order: Vec<(usize, Milestone, Milestone)>,
+    /// The entry of each milestone, in [`Milestone::ALL`] order. One entry may carry several
+    /// ("CloudWatch alarm posts to Slack" both starts and detects a near miss); `milestones`
+    /// shows the first of them.
+    pub entries: [Option<usize>; 5],
+    /// Why each milestone is where it is, in [`Milestone::ALL`] order: "marked", or the
+    /// words that decided it.
+    pub reasons: [Option<String>; 5],
 }
 
 impl Analysis {
     /// The entry index carrying a milestone.
     pub fn entry_of(&self, milestone: Milestone) -> Option<usize> {
-        self.milestones.iter().position(|m| *m == Some(milestone))
+        self.entries[milestone as usize]
+    }
+
+    /// Why the milestone is where it is: "marked", or the words that decided it.
+    pub fn reason(&self, milestone: Milestone) -> Option<&str> {
+        self.reasons[milestone as usize].as_deref()
     }
 }
 
@@ -96,7 +108,12 @@ pub fn analyse_entries(entries: &[&TimelineEntry]) -> Analysis {
     for m in Milestone::ALL {
         chosen[m as usize] = entries.iter().position(|e| e.milestone == Some(m));
     }
-    let started = *chosen[0].get_or_insert_with(|| infer_started(entries, &cues));
+    let marked_start = chosen[0].is_some();
+    let (started, started_by_cue) = match chosen[0] {
+        Some(i) => (i, true),
+        None => infer_started(entries, &cues),
+    };
+    chosen[0] = Some(started);
     let started_at = entries[started].at;
 
     // The others: strong cues first, then the first weak cue in the window the milestones
@@ -117,8 +134,15 @@ pub fn analyse_entries(entries: &[&TimelineEntry]) -> Analysis {
                 && (i == started || !chosen.contains(&Some(i)))
         };
         let strong = (0..entries.len()).find(|&i| cues[i].strong == Some(m) && free(i));
-        let weak =
-            || (0..entries.len()).find(|&i| i != started && cues[i].weak.contains(&m) && free(i));
+        // The entry where impact started may also be where it was seen ("CloudWatch alarm
+        // posts to Slack" opening a near miss), unless a cue of its own put the start there.
+        let weak = || {
+            (0..entries.len()).find(|&i| {
+                (i != started || (!started_by_cue && m <= Milestone::Acknowledged))
+                    && cues[i].weak.contains(&m)
+                    && free(i)
+            })
+        };
         chosen[m as usize] = strong.or_else(weak);
     };
     let time_of =
@@ -147,12 +171,19 @@ pub fn analyse_entries(entries: &[&TimelineEntry]) -> Analysis {
     );
 
     for (m, index) in Milestone::ALL.iter().zip(chosen) {
-        if let Some(i) = index
-            && analysis.milestones[i].is_none()
-        {
+        let Some(i) = index else { continue };
+        if analysis.milestones[i].is_none() {
             analysis.milestones[i] = Some(*m);
         }
+        analysis.reasons[*m as usize] = Some(if entries[i].milestone == Some(*m) {
+            "marked".to_string()
+        } else if *m == Milestone::Started && !marked_start && !started_by_cue {
+            "the first entry of the incident".to_string()
+        } else {
+            cues[i].reason(*m)
+        });
     }
+    analysis.entries = chosen;
 
     // Explicit markers out of order.
     for later in Milestone::ALL {
@@ -200,13 +231,14 @@ pub fn analyse_entries(entries: &[&TimelineEntry]) -> Analysis {
 /// A latent cause is written more than this long before the next entry.
 const LATENT_GAP_SECONDS: i64 = 24 * 3600;
 
-/// Where impact started, when no entry is marked: see the module documentation.
-fn infer_started(entries: &[&TimelineEntry], cues: &[Cues]) -> usize {
+/// Where impact started, when no entry is marked: see the module documentation. Says also
+/// whether the entry's own words put the start there (rather than its being the first).
+fn infer_started(entries: &[&TimelineEntry], cues: &[Cues]) -> (usize, bool) {
     if let Some(i) = cues
         .iter()
         .position(|c| c.strong == Some(Milestone::Started))
     {
-        return i;
+        return (i, true);
     }
     let first_response = cues
         .iter()
@@ -222,11 +254,11 @@ fn infer_started(entries: &[&TimelineEntry], cues: &[Cues]) -> usize {
         .iter()
         .find(|&&i| cues[i].weak.contains(&Milestone::Started))
     {
-        return i;
+        return (i, true);
     }
     // The first symptom: "a user seeing Prow unresponsive", "all services returning 404".
     if let Some(&i) = before.iter().find(|&&i| cues[i].symptom) {
-        return i;
+        return (i, true);
     }
     let prologue = |n: usize| {
         let i = before[n];
@@ -238,7 +270,7 @@ fn infer_started(entries: &[&TimelineEntry], cues: &[Cues]) -> usize {
     };
     (0..before.len())
         .find(|&n| !prologue(n))
-        .map_or(0, |n| before[n])
+        .map_or((0, false), |n| (before[n], false))
 }
 
 /// What an entry's text says about milestones.
@@ -254,6 +286,8 @@ struct Cues {
     healthy: bool,
     /// The entry describes the system failing: errors, timeouts, unresponsive.
     symptom: bool,
+    /// The words that suggested each milestone, in [`Milestone::ALL`] order.
+    words: [Option<String>; 5],
 }
 
 impl Cues {
@@ -264,13 +298,45 @@ impl Cues {
         let (found, found_apart) = Found::in_text(&lower, apart.clone());
         let strong =
             apart.and_then(|range| weak_from(found_apart, lower[range].trim()).first().copied());
-        let weak = weak_from(found, &lower);
+        // Each sentence is judged on its own, so that "the cause was initially unclear"
+        // does not deny the alarm of the sentence before it.
+        let mut weak = Vec::new();
+        let mut words: [Option<String>; 5] = Default::default();
+        for sentence in sentences(&lower) {
+            let (found, _) = Found::in_text(sentence, None);
+            for m in weak_from(found, sentence) {
+                if !weak.contains(&m) {
+                    weak.push(m);
+                    words[m as usize] = found.words(m, sentence);
+                }
+            }
+        }
+        weak.sort();
         Cues {
+            words,
             strong,
             activity_opens: found.has(Found::OPENS) && !weak.contains(&Milestone::Started),
             healthy: found.has(Found::HEALTHY),
             symptom: found.has(Found::FAILING) && !found.has(Found::HEALTHY),
             weak,
+        }
+    }
+}
+
+impl Cues {
+    /// Why the wording suggests `milestone`: the words that decided it.
+    fn reason(&self, milestone: Milestone) -> String {
+        let set_apart = if self.strong == Some(milestone) {
+            ", set apart"
+        } else {
+            ""
+        };
+        match &self.words[milestone as usize] {
+            Some(words) => format!("the words \u{201c}{words}\u{201d}{set_apart}"),
+            None if milestone == Milestone::Started && self.symptom => {
+                "the first failure described".to_string()
+            }
+            None => "its place between the other milestones".to_string(),
         }
     }
 }
@@ -316,6 +382,34 @@ fn plain_lower(text: &str) -> String {
         i += 1;
     }
     out
+}
+
+/// The sentences of an entry: split after `.`, `!`, `?` or `;` followed by white space, and
+/// at line breaks.
+fn sentences(lower: &str) -> impl Iterator<Item = &str> {
+    let bytes = lower.as_bytes();
+    let mut start = 0;
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < bytes.len() {
+            let end = i;
+            let b = bytes[i];
+            i += 1;
+            let breaks = b == b'\n'
+                || (matches!(b, b'.' | b'!' | b'?' | b';')
+                    && bytes.get(i).is_none_or(u8::is_ascii_whitespace));
+            if breaks {
+                let sentence = &lower[start..end];
+                start = i;
+                if !sentence.trim().is_empty() {
+                    return Some(sentence);
+                }
+            }
+        }
+        let sentence = &lower[start..];
+        start = bytes.len();
+        (!sentence.trim().is_empty()).then_some(sentence)
+    })
 }
 
 /// A short parenthesised note or a leading label: "(problem started)", "detection: ...".
@@ -394,6 +488,7 @@ const OPENS: &[&str] = &[
     "workshop",
 ];
 const HEALTHY: &[&str] = &[
+    "all good",
     "all fine",
     "no issue",
     "no issues",
@@ -539,6 +634,27 @@ const RESOLVED: &[&str] = &[
     "recovery",
     "ends",
 ];
+/// A quantity falling or a signal going away: with a failure, impact shrinking.
+const RECEDES: &[&str] = &[
+    "drop back",
+    "drops back",
+    "dropped back",
+    "drop to",
+    "drops to",
+    "dropped to",
+    "fell",
+    "falls",
+    "decreas",
+    "subsid",
+    "reced",
+    "went away",
+    "goes away",
+    "disappear",
+    "back to zero",
+    "stops",
+    "stopped",
+    "ceased",
+];
 /// Work after the incident is over: it does not end the incident.
 const FOLLOW_UP: &[&str] = &[
     "permanent",
@@ -601,9 +717,10 @@ const NOT_DETECTED: &[&str] = &[
     "cause was",
 ];
 
-/// Which of the phrase lists above occur in a text, each at the start of a word: one bit a list.
+/// Which of the phrase lists above occur in a text, each at the start of a word: one bit a
+/// list, and where the first phrase of each list was found.
 #[derive(Debug, Clone, Copy, Default)]
-struct Found(u16);
+struct Found(u16, [Option<(u32, u32)>; 13]);
 
 impl Found {
     const STARTED: u16 = 1;
@@ -618,27 +735,68 @@ impl Found {
     const RESOLVED: u16 = 1 << 9;
     const NOT_DONE: u16 = 1 << 10;
     const FOLLOW_UP: u16 = 1 << 11;
+    const RECEDES: u16 = 1 << 12;
 
     /// One pass over the text with a trie of every phrase.
     /// The lists found in the whole text, and in `part` of it.
     fn in_text(lower: &str, part: Option<std::ops::Range<usize>>) -> (Found, Found) {
         let vocabulary = VOCABULARY.get_or_init(Vocabulary::new);
-        let (mut bits, mut part_bits) = (0, 0);
+        let (mut all, mut in_part) = (Found::default(), Found::default());
         vocabulary.phrases.find(lower, |found| {
             let list = vocabulary.lists[found.phrase];
-            bits |= list;
+            let at = (found.start as u32, found.end as u32);
+            all.add(list, at);
             if part
                 .as_ref()
                 .is_some_and(|p| p.start <= found.start && found.end <= p.end)
             {
-                part_bits |= list;
+                in_part.add(list, at);
             }
         });
-        (Found(bits), Found(part_bits))
+        (all, in_part)
+    }
+
+    fn add(&mut self, lists: u16, at: (u32, u32)) {
+        self.0 |= lists;
+        for (bit, first) in self.1.iter_mut().enumerate() {
+            if lists & (1 << bit) != 0 && first.is_none() {
+                *first = Some(at);
+            }
+        }
     }
 
     fn has(self, list: u16) -> bool {
         self.0 & list != 0
+    }
+
+    /// The first phrase of `list` in `lower`.
+    fn phrase<'t>(&self, list: u16, lower: &'t str) -> Option<&'t str> {
+        let (start, end) = self.1[list.trailing_zeros() as usize]?;
+        lower.get(start as usize..end as usize).map(str::trim)
+    }
+
+    /// The words that suggest `milestone`, when they do.
+    fn words(&self, milestone: Milestone, lower: &str) -> Option<String> {
+        let list = match milestone {
+            Milestone::Started if self.has(Found::STARTED) => Found::STARTED,
+            Milestone::Started => {
+                let begins = self.phrase(Found::BEGINS, lower)?;
+                let failing = self.phrase(Found::FAILING, lower)?;
+                return Some(format!("{begins} \u{2026} {failing}"));
+            }
+            Milestone::Detected => Found::DETECTED,
+            Milestone::Acknowledged => Found::ACKNOWLEDGED,
+            Milestone::Mitigated if !self.has(Found::MITIGATED) => {
+                let failing = self.phrase(Found::FAILING, lower)?;
+                let recedes = self.phrase(Found::RECEDES, lower)?;
+                return Some(format!("{failing} \u{2026} {recedes}"));
+            }
+            Milestone::Mitigated => Found::MITIGATED,
+            Milestone::Resolved if self.has(Found::RESOLVED) => Found::RESOLVED,
+            Milestone::Resolved if self.has(Found::HEALTHY) => Found::HEALTHY,
+            Milestone::Resolved => return Some("again".to_string()),
+        };
+        self.phrase(list, lower).map(str::to_string)
     }
 }
 
@@ -654,7 +812,7 @@ static VOCABULARY: OnceLock<Vocabulary> = OnceLock::new();
 
 impl Vocabulary {
     fn new() -> Vocabulary {
-        let lists: [(&[&str], u16); 12] = [
+        let lists: [(&[&str], u16); 13] = [
             (STARTED, Found::STARTED),
             (BEGINS, Found::BEGINS),
             (FAILING, Found::FAILING),
@@ -667,6 +825,7 @@ impl Vocabulary {
             (RESOLVED, Found::RESOLVED),
             (NOT_DONE, Found::NOT_DONE),
             (FOLLOW_UP, Found::FOLLOW_UP),
+            (RECEDES, Found::RECEDES),
         ];
         let mut patterns: Vec<&str> = Vec::new();
         let mut bits: Vec<u16> = Vec::new();
@@ -706,9 +865,15 @@ fn weak_from(found: Found, lower: &str) -> Vec<Milestone> {
     if found.has(Found::MITIGATED) && done {
         cues.push(Milestone::Mitigated);
     }
-    // "All DaemonSets were running with the correct ARN again."
+    // A failure that recedes ("the error rates drop back to zero") is impact shrinking.
+    if found.has(Found::FAILING) && found.has(Found::RECEDES) && done {
+        cues.push(Milestone::Mitigated);
+    }
+    // "All DaemonSets were running with the correct ARN again."; "all good!" once the
+    // incident is under way (the window of the pick keeps it after detection).
     let restored = lower.trim_end_matches(['.', '!', ' ']).ends_with(" again");
-    if (found.has(Found::RESOLVED) || restored) && done {
+    let healthy = found.has(Found::HEALTHY) && !found.has(Found::FAILING);
+    if (found.has(Found::RESOLVED) || restored || healthy) && done {
         cues.push(Milestone::Resolved);
     }
     // A resolution mentioned as "(resolved)" is done whatever else the sentence says.

@@ -252,3 +252,58 @@ fn military_times_after_dates_template_braces_and_bracketed_date_headings() {
         ["2026-05-10T23:46:00Z", "2026-05-11T00:11:00Z"]
     );
 }
+
+#[test]
+fn a_date_that_steps_back_weeks_is_read_as_a_typo_and_said() {
+    let text = "# Migration, 2021-06-28\n\n## Timeline (UTC)\n\n- 2021-06-28 13:59 errors alert\n\
+                - 2021-06-11 14:15 error rate confirmed\n- 2021-06-11 14:24 revert deployed\n";
+    assert_eq!(
+        instants(text),
+        [
+            "2021-06-28T13:59:00Z",
+            "2021-06-28T14:15:00Z",
+            "2021-06-28T14:24:00Z"
+        ]
+    );
+    let read = read(text);
+    assert_eq!(
+        read.diagnostics
+            .iter()
+            .filter(|d| d.rule == "timeline-date-backwards")
+            .map(|d| d.span.line)
+            .collect::<Vec<_>>(),
+        [6, 7]
+    );
+    // A first entry before the postmortem's date is no typo: incidents start earlier.
+    let earlier = "# Outage, 2019-01-23\n\n## Timeline (UTC)\n\n- 2019-01-22 14:54 merged\n- 2019-01-23 04:49 report\n";
+    assert_eq!(
+        instants(earlier),
+        ["2019-01-22T14:54:00Z", "2019-01-23T04:49:00Z"]
+    );
+}
+
+#[test]
+fn milestones_say_which_words_decided_them() {
+    let text = "# Disk, 2021-06-12\n\n## Timeline (UTC)\n\n\
+                - 04:01 Alarm posts to Slack about low disk space. The cause was initially unclear.\n\
+                - 05:00 The error rate drops back to zero after the restart.\n\
+                - 07:50 Database resized, all good!\n";
+    let read = read(text);
+    let a = &read.analysis;
+    assert_eq!(a.entry_of(Milestone::Started), Some(0));
+    assert_eq!(a.entry_of(Milestone::Detected), Some(0));
+    assert_eq!(
+        a.reason(Milestone::Started),
+        Some("the first entry of the incident")
+    );
+    assert_eq!(
+        a.reason(Milestone::Detected),
+        Some("the words \u{201c}alarm\u{201d}")
+    );
+    assert_eq!(a.entry_of(Milestone::Mitigated), Some(1));
+    assert_eq!(a.entry_of(Milestone::Resolved), Some(2));
+    assert_eq!(
+        a.reason(Milestone::Resolved),
+        Some("the words \u{201c}all good\u{201d}")
+    );
+}

@@ -38,6 +38,8 @@ pub struct PostmortemJson<'a> {
     pub scribe: Option<&'a str>,
     pub sections: Vec<SectionJson<'a>>,
     pub timeline: Vec<EntryJson<'a>>,
+    /// Each milestone placed: on which entry, when, and why.
+    pub milestones: Vec<MilestoneJson>,
     pub metrics: Metrics,
     pub impact: Vec<ImpactJson<'a>>,
     pub action_items: Vec<ActionItemJson<'a>>,
@@ -55,6 +57,16 @@ pub struct EntryJson<'a> {
     pub at: String,
     pub text: &'a str,
     pub milestone: Option<Milestone>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct MilestoneJson {
+    pub milestone: Milestone,
+    /// The index of its entry in `timeline`.
+    pub entry: usize,
+    pub at: String,
+    /// "marked", or the words that decided it.
+    pub reason: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -114,6 +126,21 @@ impl<'a> PostmortemJson<'a> {
                     milestone: *m,
                 })
                 .collect(),
+            milestones: {
+                let entries: Vec<_> = pm.timeline_entries().collect();
+                Milestone::ALL
+                    .iter()
+                    .filter_map(|&m| {
+                        let entry = analysis.entry_of(m)?;
+                        Some(MilestoneJson {
+                            milestone: m,
+                            entry,
+                            at: entries.get(entry)?.at.to_string(),
+                            reason: analysis.reason(m).unwrap_or_default().to_string(),
+                        })
+                    })
+                    .collect()
+            },
             metrics: analysis.metrics,
             impact: pm
                 .impact()

@@ -278,6 +278,7 @@ impl Reader<'_> {
         let mut parts = Vec::with_capacity(raw.len());
         let mut date = anchor;
         let mut last: Option<Time> = None;
+        let mut previous_entry_date: Option<Date> = None;
         for item in raw {
             match item {
                 Raw::Text(text) => push_text(&mut parts, &text),
@@ -288,16 +289,36 @@ impl Reader<'_> {
                     }
                 }
                 Raw::Entry(entry) => {
-                    if let Some(spec) = entry.date {
-                        if let Some(d) = spec.resolve(Some(date)) {
-                            date = d;
+                    let written = entry.date.and_then(|spec| spec.resolve(Some(date)));
+                    if let Some(d) = written
+                        && previous_entry_date.is_some_and(|previous| d < previous)
+                        && meta.date.is_some_and(|doc| d < doc)
+                    {
+                        // "2021-06-11 14:15" after entries of 2021-06-28, in a report of
+                        // 2021-06-28: a typo, read as the running day, and said.
+                        self.report(
+                            "timeline-date-backwards",
+                            Severity::Warning,
+                            entry.offset..entry.offset + 1,
+                            format!(
+                                "this entry's date, {d}, is before the entries above it and \
+                                 the postmortem's date; it is read as {date}"
+                            ),
+                        );
+                        if let Some(previous) = last
+                            && !reads_as_same_day(previous, entry.time)
+                        {
+                            date = date.checked_add(1.day()).unwrap_or(date);
                         }
+                    } else if let Some(d) = written {
+                        date = d;
                     } else if let Some(previous) = last
                         && !reads_as_same_day(previous, entry.time)
                     {
                         date = date.checked_add(1.day()).unwrap_or(date);
                     }
                     last = Some(entry.time);
+                    previous_entry_date = Some(date);
                     let zone = entry.zone.as_ref().map_or(&zone, |z| &z.1);
                     let at = instant(date, entry.time, zone);
                     self.entry_offsets.push(entry.offset);

@@ -73,6 +73,19 @@ fn text_form(pm: &PostmortemJson<'_>, path: &std::path::Path) -> String {
         );
     }
 
+    if !pm.milestones.is_empty() {
+        let _ = writeln!(out, "\nMilestones");
+        for m in &pm.milestones {
+            let _ = writeln!(
+                out,
+                "  {:<13} {}  {}",
+                m.milestone.name(),
+                m.at.trim_end_matches(":00Z").replace('T', " "),
+                m.reason
+            );
+        }
+    }
+
     let m = &pm.metrics;
     let _ = writeln!(out, "\nMetrics");
     for (name, value) in [
