@@ -46,7 +46,12 @@ pub(crate) fn check(
         }
         let end_word = word_at(sentence, hit.end.saturating_sub(1)).unwrap_or(at) + 1;
         let finding = match hit.cue {
-            Cue::Judgement if !negated(sentence, at, end_word) => {
+            Cue::Judgement
+                if !negated(sentence, at, end_word)
+                    && !(UNINTENDED.contains(&hit.phrase)
+                        && sentence.words[at].lower.ends_with("ly")
+                        && subject(sentence, at, &names) != Subject::People) =>
+            {
                 Some(("blame-language", judgement_message(hit.phrase)))
             }
             Cue::JudgingAdverb if judging(sentence, hit.phrase, end_word) => Some((
@@ -70,7 +75,7 @@ pub(crate) fn check(
                 format!("\"{}\" judges a person's work", sentence.words[at].text),
             )),
             Cue::Omission
-                if person_subject(sentence, at, &names)
+                if (person_subject(sentence, at, &names) || owned_failure(sentence, hit, at))
                     && omission_of_action(sentence, hit.phrase, end_word) =>
             {
                 Some((
@@ -84,7 +89,8 @@ pub(crate) fn check(
             Cue::Counterfactual
                 if !heading
                     && past_counterfactual(sentence, hit.phrase, end_word)
-                    && !speculative_impact(sentence, end_word) =>
+                    && !speculative_impact(sentence, end_word)
+                    && about_people(sentence, hit.phrase, at, end_word, &names) =>
             {
                 Some((
                     "counterfactual",
@@ -115,7 +121,7 @@ pub(crate) fn check(
                     span_text(sentence, at, end_word)
                 ),
             )),
-            Cue::Inattention if inattention(sentence, hit.phrase, end_word) => Some((
+            Cue::Inattention if inattention(sentence, hit.phrase, at, end_word, &names) => Some((
                 "blame-language",
                 "this blames people's attention; what would have drawn it?".to_string(),
             )),
@@ -388,6 +394,14 @@ const COGNITIVE: &[&str] = &[
     "triaged",
 ];
 
+/// Inattention phrases that measure people's care: blame only when denied of people.
+const DEGREE_OF_CARE: &[&str] = &[
+    "closely enough",
+    "close eye",
+    "careful enough",
+    "close attention",
+];
+
 /// Pronouns and words that stand for people.
 const PERSON_WORDS: &[&str] = &[
     "we",
@@ -496,11 +510,62 @@ fn omission_of_action(sentence: &Sentence<'_>, phrase: &str, after: usize) -> bo
     };
     let verb = verb.lower;
     const STATES: &[&str] = &[
-        "have", "has", "had", "know", "knew", "realise", "realize", "expect", "see", "receive",
-        "received", "get", "hear", "exist", "happen", "work", "apply", "matter", "need", "seem",
-        "appear", "show", "include", "contain", "reach", "return", "fire", "trigger", "alert",
-        "occur", "affect", "impact", "cause", "change", "scale", "start", "stop", "run", "respond",
-        "load", "be", "been", "become", "want",
+        "have",
+        "has",
+        "had",
+        "know",
+        "knew",
+        "realise",
+        "realize",
+        "expect",
+        "see",
+        "receive",
+        "received",
+        "get",
+        "hear",
+        "exist",
+        "happen",
+        "work",
+        "apply",
+        "matter",
+        "need",
+        "seem",
+        "appear",
+        "show",
+        "include",
+        "contain",
+        "reach",
+        "return",
+        "fire",
+        "trigger",
+        "alert",
+        "occur",
+        "affect",
+        "impact",
+        "cause",
+        "change",
+        "scale",
+        "start",
+        "stop",
+        "run",
+        "respond",
+        "load",
+        "be",
+        "been",
+        "become",
+        "want",
+        // Experiences, not duties: "we never encountered an outage".
+        "encounter",
+        "encountered",
+        "experience",
+        "experienced",
+        "saw",
+        "lost",
+        "needed",
+        "got",
+        "heard",
+        "suffered",
+        "faced",
     ];
     if STATES.contains(&verb) {
         return false;
@@ -585,6 +650,117 @@ fn past_counterfactual(sentence: &Sentence<'_>, phrase: &str, after: usize) -> b
         "gotten",
     ];
     IRREGULAR.contains(&next) || (next.ends_with("ed") && next.len() > 3)
+}
+
+/// "our failure to finish the follow-up work": a failure owned by people.
+fn owned_failure(sentence: &Sentence<'_>, hit: &Hit, at: usize) -> bool {
+    hit.phrase == "failure to"
+        && at
+            .checked_sub(1)
+            .is_some_and(|i| POSSESSIVE_PEOPLE.contains(&sentence.words[i].lower))
+}
+
+/// Words of unintended action. The adjective judges an act ("an accidental execution of a
+/// command"); the adverb blames the person who acted ("she accidentally deleted it") but only
+/// describes a process ("the chart was accidentally moved back").
+const UNINTENDED: &[&str] = &["accidental", "accidentally", "inadvertent*"];
+
+/// Auxiliaries and modals that open a verb phrase.
+const AUXILIARIES: &[&str] = &[
+    "did", "didn't", "do", "does", "was", "were", "is", "are", "had", "has", "have", "could",
+    "would", "should", "will", "can", "never", "then", "also",
+];
+
+/// Possessives that make people the owner of what follows.
+const POSSESSIVE_PEOPLE: &[&str] = &["our", "my", "his", "her", "their", "your"];
+
+/// What stands as the subject of a verb: read back from it to the start of its clause.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Subject {
+    /// People, a person, or their work.
+    People,
+    /// Something else: "this", "the test suite", "a canary".
+    Thing,
+    /// Nothing in the clause: a relative clause ("a problem that could have been solved"),
+    /// or a clause after "but".
+    Unstated,
+}
+
+fn subject(sentence: &Sentence<'_>, at: usize, names: &[Name]) -> Subject {
+    let words = &sentence.words;
+    let mut seen = false;
+    let mut joined = None;
+    for i in (at.saturating_sub(12)..at).rev() {
+        let w = words[i].lower;
+        let comma_before_join = joined == Some(i + 1) && !CLAUSE_BREAKS.contains(&w);
+        if CLAUSE_BREAKS.contains(&w) || (sentence.break_after(i) && !comma_before_join) {
+            // "we knew it was coming, but did not keep a close eye on it": a verb right
+            // after "but" or "and" shares the subject of the clause before.
+            let next = words.get(i + 1).map_or("", |w| w.lower);
+            if matches!(w, "but" | "and") && (AUXILIARIES.contains(&next) || next.ends_with("ed")) {
+                seen = false;
+                joined = Some(i);
+                continue;
+            }
+            break;
+        }
+        if PERSON_WORDS.contains(&w)
+            || ROLE_NOUNS.contains(&w)
+            || HUMAN_WORK.contains(&w)
+            || names.iter().any(|n| (n.from..n.to).contains(&i))
+        {
+            return Subject::People;
+        }
+        // A gerund opening the sentence is people's action ("Consulting the vendor first
+        // would have saved time").
+        if i == 0 && w.ends_with("ing") && w.len() > 5 {
+            return Subject::People;
+        }
+        seen = true;
+    }
+    if seen {
+        Subject::Thing
+    } else {
+        Subject::Unstated
+    }
+}
+
+/// Whether a counterfactual is about people: "we should have", "the engineer could have",
+/// "this should have been caught in review" (a passive norm hides a human agent). Not
+/// "this would have detected the issue" or "the test suite would have caught it": what a
+/// mechanism would have done is the systemic finding a postmortem wants.
+fn about_people(
+    sentence: &Sentence<'_>,
+    phrase: &str,
+    at: usize,
+    end: usize,
+    names: &[Name],
+) -> bool {
+    if !(phrase.ends_with("have") || phrase.ends_with("'ve")) {
+        return true;
+    }
+    let should = phrase.starts_with("should") || phrase.starts_with("ought");
+    let passive = sentence.words.get(end).is_some_and(|w| w.lower == "been");
+    match subject(sentence, at, names) {
+        Subject::People => true,
+        Subject::Thing | Subject::Unstated => {
+            (should && passive) || passive_condition(sentence, at)
+        }
+    }
+}
+
+/// "If the policy was set to 'ignore', the issue wouldn't have occurred": a condition in the
+/// passive hides the person who would have acted.
+fn passive_condition(sentence: &Sentence<'_>, at: usize) -> bool {
+    let words = &sentence.words;
+    let Some(start) = (0..at).find(|&i| words[i].lower == "if") else {
+        return false;
+    };
+    (start + 1..at.saturating_sub(1)).any(|i| {
+        matches!(words[i].lower, "was" | "were" | "been") && words[i + 1].lower.ends_with("ed")
+            || matches!(words[i + 1].lower, "set" | "put" | "run" | "done" | "made")
+                && matches!(words[i].lower, "was" | "were" | "been")
+    })
 }
 
 /// "Up to 5,000 users could have been affected" is about the extent of impact.
@@ -686,8 +862,28 @@ fn hindsight(sentence: &Sentence<'_>, phrase: &str, at: usize, end: usize) -> bo
     }
 }
 
-/// "nobody was watching", not "nobody was paged".
-fn inattention(sentence: &Sentence<'_>, phrase: &str, after: usize) -> bool {
+/// "nobody was watching", not "nobody was paged"; "we were not monitoring closely enough",
+/// "we did not keep a close eye on it", not "the graph was close enough".
+fn inattention(
+    sentence: &Sentence<'_>,
+    phrase: &str,
+    at: usize,
+    after: usize,
+    names: &[Name],
+) -> bool {
+    if DEGREE_OF_CARE.contains(&phrase) {
+        let clause_start = (0..at)
+            .rev()
+            .find(|&i| CLAUSE_BREAKS.contains(&sentence.words[i].lower))
+            .map_or(0, |i| i + 1);
+        let denied = (clause_start..at).any(|i| {
+            matches!(
+                sentence.words[i].lower,
+                "not" | "didn't" | "wasn't" | "weren't" | "never" | "no"
+            )
+        });
+        return denied && subject(sentence, at, names) == Subject::People;
+    }
     if !phrase.ends_with(" was") {
         return true;
     }

@@ -238,18 +238,45 @@ fn heuristic(sentence: &Sentence<'_>, i: usize, allowed: &HashSet<String>) -> Op
                 && !lists.kinds(n.lower).has(Kinds::AMBIGUOUS)
         });
     let span = if surname { 2 } else { 1 };
-    let after = words.get(i + span).map(|w| w.lower);
+    // The verb of the subject: past adverbs ("Yuvi quickly jumped in") and a second
+    // conjunct ("Edward and Kirsty fix the issue").
+    let mut verb = i + span;
+    let adverb = |k: usize| {
+        words
+            .get(k)
+            .is_some_and(|w| w.lower.len() > 4 && w.lower.ends_with("ly"))
+    };
+    while adverb(verb) {
+        verb += 1;
+    }
+    let coordinated = words.get(verb).is_some_and(|w| w.lower == "and")
+        && words
+            .get(verb + 1)
+            .is_some_and(|w| could_be_name(w, allowed));
+    if coordinated {
+        verb += 2;
+        while adverb(verb) {
+            verb += 1;
+        }
+    }
+    let after = words.get(verb).map(|w| w.lower);
     let acts = after.is_some_and(|a| lists.kinds(a).has(Kinds::HUMAN_VERB));
     let addressed = previous.is_some_and(|p| ADDRESSING.contains(&p));
+    // "Edward and Kirsty": the second of two names joined before a verb.
+    let after_given = previous == Some("and")
+        && i >= 2
+        && could_be_name(&words[i - 2], allowed)
+        && lists.kinds(words[i - 2].bare()).has(Kinds::GIVEN);
+    let lower_verb =
+        after.is_some_and(|a| a.chars().all(char::is_lowercase) && !FUNCTION_WORDS.contains(&a));
+    if after_given && lower_verb && !ambiguous {
+        return Some(span);
+    }
     let sentence_start = i == 0 || previous.is_some_and(|p| p == "and" && i == 2);
     let found = if given && !ambiguous {
         // Mid-sentence a given name is a person; at the start, a capital proves nothing, so a
         // verb, a surname or an address must follow.
-        !sentence_start
-            || surname
-            || acts
-            || after
-                .is_some_and(|a| a.chars().all(char::is_lowercase) && !FUNCTION_WORDS.contains(&a))
+        !sentence_start || surname || acts || lower_verb
     } else if given {
         // "Will", "May", "Mark": only where nothing but a person fits; a capitalised word
         // after one proves nothing in Title Case ("What Didn't Go So Well").

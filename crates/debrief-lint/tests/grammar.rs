@@ -1,0 +1,79 @@
+//! Blame decided by grammar: who the subject is, what is said of them, and whether a
+//! counterfactual is about a person or a mechanism. The sentences are written here, in the
+//! spirit of real postmortems; none is copied from the corpus.
+
+use debrief_lint::{Category, Config, Options, lint};
+
+/// Whether the one sentence is flagged as blame, and by which rules.
+fn rules(sentence: &str) -> Vec<&'static str> {
+    let text =
+        format!("# Postmortem: Outage, 2026-01-01\n\n## Root cause analysis\n\n{sentence}\n");
+    let config = Config::default();
+    let linted = lint(&text, &Options::new(&config, jiff::civil::date(2026, 1, 1)));
+    linted
+        .findings
+        .iter()
+        .filter(|f| f.category == Category::Blame)
+        .map(|f| f.diagnostic.rule)
+        .collect()
+}
+
+fn flagged(sentence: &str) -> bool {
+    !rules(sentence).is_empty()
+}
+
+#[test]
+fn a_mechanism_that_would_have_acted_is_not_blame() {
+    for ok in [
+        "A canary stage would have caught the bad build within minutes.",
+        "This check would have detected the drift before the rollout.",
+        "The retry budget could have absorbed a shorter spike.",
+        "It took four hours to restore a service that could have been restored in one.",
+    ] {
+        assert!(!flagged(ok), "{ok}: {:?}", rules(ok));
+    }
+    for flag in [
+        "We should have rolled back sooner.",
+        "The reviewer could have spotted the typo in the manifest.",
+        "This should have been caught in code review.",
+        "Asking the storage team first would have saved an hour.",
+        "If the limit was raised before the sale, the queue wouldn't have overflowed.",
+    ] {
+        assert!(flagged(flag), "{flag}");
+    }
+}
+
+#[test]
+fn people_judged_by_what_is_said_of_them() {
+    for flag in [
+        "We were overconfident about the migration plan.",
+        "Disabling the alert was the wrong call.",
+        "The release was delayed by our failure to update the runbook.",
+        "We saw the disk filling up, but did not keep a close eye on it.",
+        "An accidental deletion of the namespace removed every pod.",
+        "She accidentally deleted the namespace.",
+    ] {
+        assert!(flagged(flag), "{flag}");
+    }
+    for ok in [
+        "The config map was accidentally reverted by the sync job.",
+        "Because the canary passed, we never encountered errors in staging.",
+        "The graph was close enough to the threshold to page.",
+    ] {
+        assert!(!flagged(ok), "{ok}: {:?}", rules(ok));
+    }
+}
+
+#[test]
+fn names_in_any_position() {
+    for flag in [
+        "Marta and Jonas restart the workers.",
+        "Oskar quickly jumped in to rebuild the index.",
+    ] {
+        assert!(
+            rules(flag).contains(&"named-individual"),
+            "{flag}: {:?}",
+            rules(flag)
+        );
+    }
+}
