@@ -60,9 +60,11 @@ pub(crate) fn check(item: &ActionItem, range: Range<usize>, ctx: &Ctx<'_>, out: 
 
 /// Why an action item is a wish rather than an action, if it is one.
 pub fn vague(text: &str) -> Option<&'static str> {
-    let tracked = has_tracker_reference(text);
+    // A link to an upstream bug ("[the bug we ran into](…/issues/1)") is what the item is
+    // about, not where it is tracked.
+    let tracked = has_tracker_reference(&without_prose_links(text));
     let plain = plain(text);
-    let body = strip_label(&plain);
+    let body = strip_actor(strip_label(&plain));
     let words: Vec<&str> = body
         .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '-'))
         .filter(|w| !w.is_empty())
@@ -82,8 +84,47 @@ pub fn vague(text: &str) -> Option<&'static str> {
     };
     let found = phrases_in(body);
     let has = |list: u8| found & list != 0;
-    if WISHES.iter().any(|p| starts(p)) {
+    // "Admins should re-read the policy", "The idea should be abolished": a modal that
+    // is the sentence's main verb states a norm, not a change.
+    let modal_main = !ACTION_VERBS.contains(&first)
+        && words
+            .iter()
+            .take(8)
+            .any(|w| matches!(*w, "should" | "must" | "ought"));
+    if WISHES.iter().any(|p| starts(p)) || modal_main {
         return Some("it states a need or a wish, not a change");
+    }
+    // "Always set a billing alert", "Never deploy on Fridays": a rule for people to follow
+    // every time, which nothing checks.
+    if matches!(first, "always" | "never") || starts("every time") || starts("whenever") {
+        return Some("it is a rule for people to follow every time; build what enforces it");
+    }
+    // "Create some docs", "Add various checks": the work is not named.
+    if words
+        .get(1)
+        .is_some_and(|w| matches!(*w, "some" | "various" | "certain" | "any"))
+        && !measurable
+    {
+        return Some("\"some\" does not say what will exist when it is done");
+    }
+    // "Develop a policy around when to …": a policy or process is not yet a change.
+    let soft = matches!(
+        first,
+        "develop" | "define" | "establish" | "create" | "formulate"
+    ) && words
+        .iter()
+        .skip(1)
+        .take(3)
+        .any(|w| SOFT_DELIVERABLES.contains(w));
+    if soft && !measurable {
+        return Some(
+            "a policy or process is not a change; name the check or tool that will carry it",
+        );
+    }
+    if !measurable && words.iter().any(|w| QUALITY_ADVERBS.contains(w)) {
+        return Some(
+            "\"properly\" or \"effectively\" sets no criterion; say how it will be checked",
+        );
     }
     if THINKING.iter().any(|p| starts(p)) || has(FURTHER) {
         return Some("thinking about a problem has no end; say what will change");
@@ -119,6 +160,77 @@ pub fn vague(text: &str) -> Option<&'static str> {
         return Some("it names a topic, not a change");
     }
     None
+}
+
+/// Deliverables that describe intentions rather than changes to a system.
+const SOFT_DELIVERABLES: &[&str] = &[
+    "policy",
+    "policies",
+    "process",
+    "processes",
+    "strategy",
+    "guidelines",
+    "guidance",
+    "culture",
+    "mindset",
+];
+
+/// Adverbs of quality that set no criterion.
+const QUALITY_ADVERBS: &[&str] = &[
+    "effectively",
+    "properly",
+    "appropriately",
+    "adequately",
+    "sufficiently",
+    "efficiently",
+];
+
+/// "ed to create the docs", "we will add alerts", "sre team to rotate keys": the actor
+/// written before the action, which is judged on its own.
+fn strip_actor(body: &str) -> &str {
+    let mut offset = 0;
+    for (i, word) in body.split_whitespace().take(5).enumerate() {
+        let word_start = body[offset..].find(word).map_or(offset, |p| offset + p);
+        offset = word_start + word.len();
+        if i == 0 && (ACTION_VERBS.contains(&word) || THINKING.iter().any(|t| t.starts_with(word)))
+        {
+            return body;
+        }
+        if i > 0 && matches!(word, "to" | "will") {
+            let rest = body[offset..].trim_start();
+            // "we will need to …" stays a wish.
+            return if rest.is_empty() { body } else { rest };
+        }
+    }
+    body
+}
+
+/// The text with Markdown links whose label is prose (three words or more) reduced to
+/// their label: they cite, they do not track.
+fn without_prose_links(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains("](") {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('[') {
+        let Some(close) = rest[open..].find("](").map(|c| open + c) else {
+            break;
+        };
+        let Some(end) = rest[close..].find(')').map(|e| close + e) else {
+            break;
+        };
+        let label = &rest[open + 1..close];
+        out.push_str(&rest[..open]);
+        if label.split_whitespace().count() >= 3 {
+            out.push_str(label);
+        } else {
+            out.push_str(&rest[open..=end]);
+        }
+        rest = &rest[end + 1..];
+    }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
 }
 
 // Bits of the phrase lists an action item is searched for.
@@ -279,6 +391,10 @@ const THINKING: &[&str] = &[
     "decide whether",
     "determine whether",
     "keep an eye",
+    "keep track of",
+    "watch",
+    "follow up on",
+    "follow up with",
     "keep in mind",
     "continue to",
     "try to",
@@ -326,6 +442,8 @@ const HEDGES: &[&str] = &[
 ];
 /// Openings that are a comparison with no target.
 const UNBOUNDED: &[&str] = &[
+    "expand",
+    "broaden",
     "better",
     "more",
     "improved",
@@ -429,6 +547,13 @@ mod tests {
             "Improve monitoring",
             "Investigate further",
             "We need better visibility",
+            "Operators should re-read the failover guide before each drill",
+            "Always take a snapshot before resizing a volume",
+            "Sam to write some docs about the cache",
+            "Define a process for when to page the database team",
+            "Tune the autoscaler properly",
+            "We will broaden the coverage of our synthetic checks",
+            "Watch [the upstream regression in the driver](https://example.com/org/repo/issues/7)",
         ] {
             assert!(vague(wish).is_some(), "{wish}");
         }
@@ -438,6 +563,10 @@ mod tests {
             "Add migration linter that flags drops",
             "Update runbook",
             "[#2741]: Release process should include explicit beta test period",
+            "Sam to add a CI step that rejects DROP COLUMN",
+            "SRE team will rotate the leaked API keys",
+            "Add a process step to the release checklist that verifies the AMI digest",
+            "Extend the health check timeout to 30 seconds",
         ] {
             assert_eq!(vague(action), None, "{action}");
         }
