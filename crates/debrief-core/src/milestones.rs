@@ -104,6 +104,14 @@ pub fn analyse_entries(entries: &[&TimelineEntry]) -> Analysis {
         return analysis;
     }
     let cues: Vec<Cues> = entries.iter().map(|e| Cues::of(&e.text)).collect();
+    // An entry a day or more after both its neighbours ("2022-02-20 19:30" between entries of
+    // 2022-02-02) is most likely a typo: no inferred milestone is put on it.
+    let outlier: Vec<bool> = (0..entries.len())
+        .map(|i| {
+            let after = |j: usize| entries[i].at.as_second() - entries[j].at.as_second() > 86_400;
+            i > 0 && i + 1 < entries.len() && after(i - 1) && after(i + 1)
+        })
+        .collect();
     let mut chosen: [Option<usize>; 5] = [None; 5];
     for m in Milestone::ALL {
         chosen[m as usize] = entries.iter().position(|e| e.milestone == Some(m));
@@ -129,9 +137,13 @@ pub fn analyse_entries(entries: &[&TimelineEntry]) -> Analysis {
         }
         // A set-apart "**Detection:**" may sit on the started entry itself.
         let free = |i: usize| {
-            entries[i].at >= floor
+            !outlier[i]
+                && entries[i].at >= floor
                 && ceiling.is_none_or(|c| entries[i].at <= c)
-                && (i == started || !chosen.contains(&Some(i)))
+                && (i == started
+                    || !chosen.contains(&Some(i))
+                    // "Rollback complete, errors back to zero" both mitigates and resolves.
+                    || (m == Milestone::Resolved && chosen[Milestone::Mitigated as usize] == Some(i)))
         };
         let strong = (0..entries.len()).find(|&i| cues[i].strong == Some(m) && free(i));
         // The entry where impact started may also be where it was seen ("CloudWatch alarm
@@ -169,16 +181,51 @@ pub fn analyse_entries(entries: &[&TimelineEntry]) -> Analysis {
         detected_at,
         response_ends,
     );
+    // The first person acting on the incident after it was seen has taken it on, whether or
+    // not words of acknowledgement say so: "Edward notices the alarm and writes to the
+    // team". A machine detecting ("the alarm fires") is not a responder; a person is.
+    let mut ack_by_actor = false;
+    if let Some(detected) = chosen[Milestone::Detected as usize]
+        && entries[detected].milestone != Some(Milestone::Detected)
+        && !entries
+            .iter()
+            .any(|e| e.milestone == Some(Milestone::Acknowledged))
+    {
+        let by_actor = (detected..entries.len()).find(|&i| {
+            cues[i].actor.is_some()
+                && entries[i].at >= detected_at
+                && response_ends.is_none_or(|end| entries[i].at <= end)
+        });
+        let by_words = chosen[Milestone::Acknowledged as usize];
+        if let Some(actor) = by_actor
+            && by_words.is_none_or(|w| entries[actor].at < entries[w].at)
+        {
+            chosen[Milestone::Acknowledged as usize] = Some(actor);
+            ack_by_actor = true;
+        }
+    }
+    // When only the resolution is written, it is also when impact stopped.
+    let mitigated_by_resolution = chosen[Milestone::Mitigated as usize].is_none()
+        && chosen[Milestone::Resolved as usize].is_some();
+    if mitigated_by_resolution {
+        chosen[Milestone::Mitigated as usize] = chosen[Milestone::Resolved as usize];
+    }
 
     for (m, index) in Milestone::ALL.iter().zip(chosen) {
         let Some(i) = index else { continue };
-        if analysis.milestones[i].is_none() {
+        let by_resolution = *m == Milestone::Mitigated && mitigated_by_resolution;
+        if analysis.milestones[i].is_none() && !by_resolution {
             analysis.milestones[i] = Some(*m);
         }
         analysis.reasons[*m as usize] = Some(if entries[i].milestone == Some(*m) {
             "marked".to_string()
         } else if *m == Milestone::Started && !marked_start && !started_by_cue {
             "the first entry of the incident".to_string()
+        } else if by_resolution {
+            "the resolution: no mitigation is written before it".to_string()
+        } else if *m == Milestone::Acknowledged && ack_by_actor {
+            let actor = cues[i].actor.as_deref().unwrap_or_default();
+            format!("the first responder acting after detection, \u{201c}{actor}\u{201d}")
         } else {
             cues[i].reason(*m)
         });
@@ -288,6 +335,9 @@ struct Cues {
     symptom: bool,
     /// The words that suggested each milestone, in [`Milestone::ALL`] order.
     words: [Option<String>; 5],
+    /// A person who acts in the entry, as written at its start: "@astonm", "We",
+    /// "Edward Louth", "The on-call engineer".
+    actor: Option<String>,
 }
 
 impl Cues {
@@ -313,6 +363,7 @@ impl Cues {
         }
         weak.sort();
         Cues {
+            actor: actor(text),
             words,
             strong,
             activity_opens: found.has(Found::OPENS) && !weak.contains(&Milestone::Started),
@@ -384,6 +435,98 @@ fn plain_lower(text: &str) -> String {
     out
 }
 
+/// The person an entry starts with, when it starts with one acting: an `@handle`, "we" or
+/// "I", a team or on-call role, or a full name ("Edward Louth notices ..."), followed by a
+/// lower-case word (the verb).
+fn actor(text: &str) -> Option<String> {
+    let clean: String = text
+        .chars()
+        .take(120)
+        .filter(|c| !matches!(c, '[' | ']' | '*' | '_' | '`'))
+        .collect();
+    let words: Vec<&str> = clean.split_whitespace().take(5).collect();
+    let lowercase_word = |k: usize| {
+        words
+            .get(k)
+            .is_some_and(|w| w.chars().next().is_some_and(char::is_lowercase))
+    };
+    let first = *words.first()?;
+    let lower = first.to_lowercase();
+    if first.len() > 1 && first.starts_with('@') && lowercase_word(1) {
+        return Some(first.trim_end_matches([',', ':', '.']).to_string());
+    }
+    if matches!(lower.as_str(), "we" | "i") && lowercase_word(1) {
+        return Some(first.to_string());
+    }
+    // "The on-call engineer", "Team joins", "SRE team": roles of responders.
+    let role_at = usize::from(matches!(lower.as_str(), "the" | "our"));
+    let role_words = |k: usize| {
+        words.get(k).is_some_and(|w| {
+            let w = w.to_lowercase();
+            RESPONDER_ROLES.contains(&w.trim_end_matches([',', ':']))
+        })
+    };
+    if role_words(role_at) {
+        let mut end = role_at + 1;
+        while role_words(end) {
+            end += 1;
+        }
+        if lowercase_word(end) {
+            return Some(words[..end].join(" "));
+        }
+    }
+    let name_word = |w: &str| {
+        let mut chars = w.chars();
+        chars.next().is_some_and(char::is_uppercase)
+            && w.len() <= 15
+            && chars.all(|c| c.is_lowercase() || c == '-' || c == '\'')
+    };
+    // "Edward Louth notices": two capitalised words, not a determiner, then a verb.
+    if name_word(first)
+        && !DETERMINERS.contains(&lower.as_str())
+        && words.get(1).is_some_and(|w| name_word(w))
+        && lowercase_word(2)
+    {
+        return Some(words[..2].join(" "));
+    }
+    None
+}
+
+/// Words that stand for responders at the start of an entry.
+const RESPONDER_ROLES: &[&str] = &[
+    "team",
+    "on-call",
+    "oncall",
+    "on-caller",
+    "sre",
+    "sres",
+    "engineer",
+    "engineers",
+    "responder",
+    "responders",
+    "ops",
+    "operator",
+    "operators",
+    "admin",
+    "admins",
+    "maintainer",
+    "maintainers",
+    "developer",
+    "developers",
+    "incident",
+    "commander",
+    "infra",
+    "infrastructure",
+    "platform",
+    "support",
+];
+
+/// Capitalised words that open a noun phrase, never a name.
+const DETERMINERS: &[&str] = &[
+    "the", "a", "an", "this", "that", "these", "those", "our", "their", "all", "some", "new",
+    "old", "last", "first", "more", "most", "no", "one", "two", "another", "each", "every",
+];
+
 /// The sentences of an entry: split after `.`, `!`, `?` or `;` followed by white space, and
 /// at line breaks.
 fn sentences(lower: &str) -> impl Iterator<Item = &str> {
@@ -454,6 +597,12 @@ const BEGINS: &[&str] = &[
     "commences",
 ];
 const FAILING: &[&str] = &[
+    "stops respond",
+    "stopped respond",
+    "stop respond",
+    "not respond",
+    "stops working",
+    "stopped working",
     "fail",
     "crash",
     "error",
@@ -634,6 +783,34 @@ const RESOLVED: &[&str] = &[
     "recovery",
     "ends",
 ];
+/// Where responders meet: with a verb of beginning, an acknowledgement.
+const MEETING: &[&str] = &["huddle", "bridge", "call", "zoom", "meet", "war room"];
+/// What repairs: with a verb of completion ([`COMPLETED`]), a mitigation.
+const REMEDY: &[&str] = &[
+    "fix",
+    "hotfix",
+    "patch",
+    "revert",
+    "rollback",
+    "roll back",
+    "workaround",
+    "mitigation",
+];
+/// Verbs that put a change in place.
+const COMPLETED: &[&str] = &[
+    "merged",
+    "deployed",
+    "applied",
+    "released",
+    "rolled out",
+    "shipped",
+    "landed",
+    "pushed out",
+    "went out",
+    "goes out",
+    "is live",
+    "went live",
+];
 /// A quantity falling or a signal going away: with a failure, impact shrinking.
 const RECEDES: &[&str] = &[
     "drop back",
@@ -641,6 +818,10 @@ const RECEDES: &[&str] = &[
     "dropped back",
     "drop to",
     "drops to",
+    "drop by",
+    "drops by",
+    "dropped by",
+    "halved",
     "dropped to",
     "fell",
     "falls",
@@ -704,6 +885,19 @@ const NOT_DONE: &[&str] = &[
     "test environment",
     "dev environment",
 ];
+/// Seeing, which detects only what is wrong: "the endpoint shows elevated error rates",
+/// not "the dashboard shows the new version".
+const SEEING: &[&str] = &[
+    "shows", "showed", "showing", "sees", "saw", "see ", "receives", "received", "gets an",
+    "got an",
+];
+/// What is wrong, beyond the failures of [`FAILING`]: what a report or a notice is about
+/// when it detects something.
+const PROBLEM: &[&str] = &[
+    "issue", "problem", "outage", "incident", "bug", "broken", "missing", "slow", "elevated",
+    "spike", "lag", "delay", "stuck", "hung", "wrong", "full", "unable", "cannot", "can't", "gone",
+    "lost", "high ", "low ", "empty", "exhaust", "anomal", "strange", "weird", "odd ",
+];
 /// Detection denied. Statements that all is well (`HEALTHY`) deny it too.
 const NOT_DETECTED: &[&str] = &[
     "not detected",
@@ -720,22 +914,27 @@ const NOT_DETECTED: &[&str] = &[
 /// Which of the phrase lists above occur in a text, each at the start of a word: one bit a
 /// list, and where the first phrase of each list was found.
 #[derive(Debug, Clone, Copy, Default)]
-struct Found(u16, [Option<(u32, u32)>; 13]);
+struct Found(u32, [Option<(u32, u32)>; 18]);
 
 impl Found {
-    const STARTED: u16 = 1;
-    const BEGINS: u16 = 1 << 1;
-    const FAILING: u16 = 1 << 2;
-    const OPENS: u16 = 1 << 3;
-    const HEALTHY: u16 = 1 << 4;
-    const DETECTED: u16 = 1 << 5;
-    const NOT_DETECTED: u16 = 1 << 6;
-    const ACKNOWLEDGED: u16 = 1 << 7;
-    const MITIGATED: u16 = 1 << 8;
-    const RESOLVED: u16 = 1 << 9;
-    const NOT_DONE: u16 = 1 << 10;
-    const FOLLOW_UP: u16 = 1 << 11;
-    const RECEDES: u16 = 1 << 12;
+    const STARTED: u32 = 1;
+    const BEGINS: u32 = 1 << 1;
+    const FAILING: u32 = 1 << 2;
+    const OPENS: u32 = 1 << 3;
+    const HEALTHY: u32 = 1 << 4;
+    const DETECTED: u32 = 1 << 5;
+    const NOT_DETECTED: u32 = 1 << 6;
+    const ACKNOWLEDGED: u32 = 1 << 7;
+    const MITIGATED: u32 = 1 << 8;
+    const RESOLVED: u32 = 1 << 9;
+    const NOT_DONE: u32 = 1 << 10;
+    const FOLLOW_UP: u32 = 1 << 11;
+    const RECEDES: u32 = 1 << 12;
+    const REMEDY: u32 = 1 << 13;
+    const COMPLETED: u32 = 1 << 14;
+    const SEEING: u32 = 1 << 15;
+    const PROBLEM: u32 = 1 << 16;
+    const MEETING: u32 = 1 << 17;
 
     /// One pass over the text with a trie of every phrase.
     /// The lists found in the whole text, and in `part` of it.
@@ -756,7 +955,7 @@ impl Found {
         (all, in_part)
     }
 
-    fn add(&mut self, lists: u16, at: (u32, u32)) {
+    fn add(&mut self, lists: u32, at: (u32, u32)) {
         self.0 |= lists;
         for (bit, first) in self.1.iter_mut().enumerate() {
             if lists & (1 << bit) != 0 && first.is_none() {
@@ -765,12 +964,12 @@ impl Found {
         }
     }
 
-    fn has(self, list: u16) -> bool {
+    fn has(self, list: u32) -> bool {
         self.0 & list != 0
     }
 
     /// The first phrase of `list` in `lower`.
-    fn phrase<'t>(&self, list: u16, lower: &'t str) -> Option<&'t str> {
+    fn phrase<'t>(&self, list: u32, lower: &'t str) -> Option<&'t str> {
         let (start, end) = self.1[list.trailing_zeros() as usize]?;
         lower.get(start as usize..end as usize).map(str::trim)
     }
@@ -784,8 +983,20 @@ impl Found {
                 let failing = self.phrase(Found::FAILING, lower)?;
                 return Some(format!("{begins} \u{2026} {failing}"));
             }
+            Milestone::Detected if !self.has(Found::DETECTED) => {
+                let seeing = self.phrase(Found::SEEING, lower)?;
+                let wrong = self
+                    .phrase(Found::FAILING, lower)
+                    .or_else(|| self.phrase(Found::PROBLEM, lower))?;
+                return Some(format!("{seeing} \u{2026} {wrong}"));
+            }
             Milestone::Detected => Found::DETECTED,
             Milestone::Acknowledged => Found::ACKNOWLEDGED,
+            Milestone::Mitigated if !self.has(Found::MITIGATED) && self.has(Found::REMEDY) => {
+                let remedy = self.phrase(Found::REMEDY, lower)?;
+                let completed = self.phrase(Found::COMPLETED, lower)?;
+                return Some(format!("{remedy} \u{2026} {completed}"));
+            }
             Milestone::Mitigated if !self.has(Found::MITIGATED) => {
                 let failing = self.phrase(Found::FAILING, lower)?;
                 let recedes = self.phrase(Found::RECEDES, lower)?;
@@ -794,6 +1005,11 @@ impl Found {
             Milestone::Mitigated => Found::MITIGATED,
             Milestone::Resolved if self.has(Found::RESOLVED) => Found::RESOLVED,
             Milestone::Resolved if self.has(Found::HEALTHY) => Found::HEALTHY,
+            Milestone::Resolved if self.has(Found::DETECTED) && self.has(Found::RECEDES) => {
+                let signal = self.phrase(Found::DETECTED, lower)?;
+                let recedes = self.phrase(Found::RECEDES, lower)?;
+                return Some(format!("{signal} \u{2026} {recedes}"));
+            }
             Milestone::Resolved => return Some("again".to_string()),
         };
         self.phrase(list, lower).map(str::to_string)
@@ -805,14 +1021,14 @@ impl Found {
 struct Vocabulary {
     phrases: Phrases,
     /// The list bits of each pattern; a phrase in several lists carries all their bits.
-    lists: Vec<u16>,
+    lists: Vec<u32>,
 }
 
 static VOCABULARY: OnceLock<Vocabulary> = OnceLock::new();
 
 impl Vocabulary {
     fn new() -> Vocabulary {
-        let lists: [(&[&str], u16); 13] = [
+        let lists: [(&[&str], u32); 18] = [
             (STARTED, Found::STARTED),
             (BEGINS, Found::BEGINS),
             (FAILING, Found::FAILING),
@@ -826,9 +1042,14 @@ impl Vocabulary {
             (NOT_DONE, Found::NOT_DONE),
             (FOLLOW_UP, Found::FOLLOW_UP),
             (RECEDES, Found::RECEDES),
+            (REMEDY, Found::REMEDY),
+            (COMPLETED, Found::COMPLETED),
+            (SEEING, Found::SEEING),
+            (PROBLEM, Found::PROBLEM),
+            (MEETING, Found::MEETING),
         ];
         let mut patterns: Vec<&str> = Vec::new();
-        let mut bits: Vec<u16> = Vec::new();
+        let mut bits: Vec<u32> = Vec::new();
         for (phrases, bit) in lists {
             for phrase in phrases {
                 match patterns.iter().position(|p| p == phrase) {
@@ -849,6 +1070,19 @@ impl Vocabulary {
     }
 }
 
+/// "stops responding", "stopped serving": a verb of stopping with an activity after it.
+fn stops_doing(lower: &str) -> bool {
+    let mut words = lower.split_whitespace().peekable();
+    while let Some(word) = words.next() {
+        if matches!(word, "stop" | "stops" | "stopped" | "ceased")
+            && words.peek().is_some_and(|next| next.ends_with("ing"))
+        {
+            return true;
+        }
+    }
+    false
+}
+
 /// The milestones an entry's wording suggests.
 fn weak_from(found: Found, lower: &str) -> Vec<Milestone> {
     let done = !found.has(Found::NOT_DONE) && !found.has(Found::FOLLOW_UP);
@@ -856,24 +1090,53 @@ fn weak_from(found: Found, lower: &str) -> Vec<Milestone> {
     if found.has(Found::STARTED) || (found.has(Found::BEGINS) && found.has(Found::FAILING)) {
         cues.push(Milestone::Started);
     }
-    if found.has(Found::DETECTED) && !found.has(Found::NOT_DETECTED) && !found.has(Found::HEALTHY) {
+    // An alarm that stops firing has seen the end of the incident, not its start.
+    let signal_cleared = found.has(Found::DETECTED) && found.has(Found::RECEDES);
+    let something_wrong = found.has(Found::FAILING) || found.has(Found::PROBLEM);
+    // "Users notice and post that the site is live" reports news, not a fault: what a
+    // notice says after "that" must be wrong for it to detect anything.
+    let reports_news = lower.find(" that ").is_some_and(|at| {
+        let (clause, _) = Found::in_text(&lower[at..], None);
+        !(clause.has(Found::FAILING) || clause.has(Found::PROBLEM))
+    }) && !lower.contains("alert")
+        && !lower.contains("alarm");
+    let seen = found.has(Found::SEEING) && something_wrong;
+    if (found.has(Found::DETECTED) || seen)
+        && !reports_news
+        && !found.has(Found::NOT_DETECTED)
+        && !found.has(Found::HEALTHY)
+        && !signal_cleared
+    {
         cues.push(Milestone::Detected);
     }
-    if found.has(Found::ACKNOWLEDGED) {
+    // "Huddle begins in #security": the responders' meeting opening.
+    let meeting_opens = found.has(Found::MEETING) && found.has(Found::BEGINS);
+    if found.has(Found::ACKNOWLEDGED) || meeting_opens {
         cues.push(Milestone::Acknowledged);
     }
-    if found.has(Found::MITIGATED) && done {
+    // A remedy completed: "the fix branch is merged", "the patch is rolled out".
+    let remedy_done = found.has(Found::REMEDY) && found.has(Found::COMPLETED);
+    if (found.has(Found::MITIGATED) || remedy_done) && done {
         cues.push(Milestone::Mitigated);
     }
-    // A failure that recedes ("the error rates drop back to zero") is impact shrinking.
-    if found.has(Found::FAILING) && found.has(Found::RECEDES) && done {
+    // A failure that recedes ("the error rates drop back to zero") is impact shrinking; a
+    // service that "stops responding" is a failure, not one receding.
+    let recedes = found.has(Found::RECEDES) && !stops_doing(lower);
+    if found.has(Found::FAILING) && recedes && done {
         cues.push(Milestone::Mitigated);
     }
     // "All DaemonSets were running with the correct ARN again."; "all good!" once the
     // incident is under way (the window of the pick keeps it after detection).
     let restored = lower.trim_end_matches(['.', '!', ' ']).ends_with(" again");
     let healthy = found.has(Found::HEALTHY) && !found.has(Found::FAILING);
-    if (found.has(Found::RESOLVED) || restored || healthy) && done {
+    // "The error rates drop back to zero": gone, not only shrinking.
+    let failure_gone = found.has(Found::FAILING)
+        && recedes
+        && ["zero", "normal", "baseline"]
+            .iter()
+            .any(|w| lower.contains(w));
+    if (found.has(Found::RESOLVED) || restored || healthy || signal_cleared || failure_gone) && done
+    {
         cues.push(Milestone::Resolved);
     }
     // A resolution mentioned as "(resolved)" is done whatever else the sentence says.

@@ -286,7 +286,7 @@ fn a_date_that_steps_back_weeks_is_read_as_a_typo_and_said() {
 fn milestones_say_which_words_decided_them() {
     let text = "# Disk, 2021-06-12\n\n## Timeline (UTC)\n\n\
                 - 04:01 Alarm posts to Slack about low disk space. The cause was initially unclear.\n\
-                - 05:00 The error rate drops back to zero after the restart.\n\
+                - 05:00 The error rate drops by half after the restart.\n\
                 - 07:50 Database resized, all good!\n";
     let read = read(text);
     let a = &read.analysis;
@@ -306,4 +306,72 @@ fn milestones_say_which_words_decided_them() {
         a.reason(Milestone::Resolved),
         Some("the words \u{201c}all good\u{201d}")
     );
+}
+
+/// The milestone each entry of a one-day UTC timeline is given, by entry index.
+fn milestone_entries(entries: &str) -> Vec<(Milestone, Option<usize>)> {
+    let text = format!("# Incident, 2026-07-01\n\n## Timeline (UTC)\n\n{entries}");
+    let read = read(&text);
+    Milestone::ALL
+        .iter()
+        .map(|&m| (m, read.analysis.entry_of(m)))
+        .collect()
+}
+
+#[test]
+fn milestones_by_meaning() {
+    // A machine detects; the first person acting after it acknowledges; a fix merged
+    // mitigates; an alarm that stops firing resolves.
+    let got = milestone_entries(
+        "- 07:33 The pull request with the defect is merged\n\
+         - 08:26 The errors alarm fires\n\
+         - 08:27 Dana Whitfield notices the alarm and posts in the team channel\n\
+         - 09:03 The fix branch is merged to main\n\
+         - 09:46 The errors alarm stops firing\n",
+    );
+    assert_eq!(
+        got,
+        [
+            (Milestone::Started, Some(0)),
+            (Milestone::Detected, Some(1)),
+            (Milestone::Acknowledged, Some(2)),
+            (Milestone::Mitigated, Some(3)),
+            (Milestone::Resolved, Some(4)),
+        ]
+    );
+    // News is not a detection, a service that stops responding is a failure (not one
+    // receding), a report received about a problem detects it, a huddle opening
+    // acknowledges.
+    let got = milestone_entries(
+        "- 07:00 Early users notice and post that the new page is live\n\
+         - 07:10 The API stops responding to requests\n\
+         - 07:20 The security inbox receives a report of a critical issue in the API\n\
+         - 07:30 Huddle begins in the incident channel\n\
+         - 08:00 Error rates drop back to zero\n",
+    );
+    assert_eq!(
+        got,
+        [
+            (Milestone::Started, Some(1)),
+            (Milestone::Detected, Some(2)),
+            (Milestone::Acknowledged, Some(3)),
+            (Milestone::Mitigated, Some(4)),
+            (Milestone::Resolved, Some(4)),
+        ]
+    );
+}
+
+#[test]
+fn an_entry_days_after_both_neighbours_is_said_and_passed_over() {
+    let text = "# Patch, 2022-02-02\n\n## Timeline (UTC)\n\n- 2022-02-02 16:25 Alert fires\n\
+                - 2022-02-20 19:30 Fix deployed\n- 2022-02-02 20:21 Fix deployed to the rest\n";
+    let read = read(text);
+    assert!(
+        read.diagnostics
+            .iter()
+            .any(|d| d.rule == "timeline-date-ahead" && d.span.line == 6),
+        "{:?}",
+        read.diagnostics
+    );
+    assert_eq!(read.analysis.entry_of(Milestone::Mitigated), Some(2));
 }

@@ -279,6 +279,18 @@ impl Reader<'_> {
         let mut date = anchor;
         let mut last: Option<Time> = None;
         let mut previous_entry_date: Option<Date> = None;
+        // The full date written on each entry, to see whether a jump ahead comes back.
+        let written_dates: Vec<Option<Date>> = raw
+            .iter()
+            .filter_map(|r| match r {
+                Raw::Entry(e) => Some(match e.date {
+                    Some(DateSpec::Full(d)) => Some(d),
+                    _ => None,
+                }),
+                _ => None,
+            })
+            .collect();
+        let mut entry_index = 0;
         for item in raw {
             match item {
                 Raw::Text(text) => push_text(&mut parts, &text),
@@ -290,12 +302,41 @@ impl Reader<'_> {
                 }
                 Raw::Entry(entry) => {
                     let written = entry.date.and_then(|spec| spec.resolve(Some(date)));
+                    let next_written = written_dates
+                        .get(entry_index + 1..)
+                        .and_then(|rest| rest.iter().flatten().next().copied());
+                    entry_index += 1;
+                    // "2021-06-11 14:15" after entries of 2021-06-28, in a report of
+                    // 2021-06-28, is a typo read as the running day; "2022-02-20" between
+                    // entries of 2022-02-02 is said.
+                    let behind = written.is_some_and(|d| {
+                        previous_entry_date.is_some_and(|previous| d < previous)
+                            && meta.date.is_some_and(|doc| d < doc)
+                    });
+                    let ahead = written.is_some_and(|d| {
+                        previous_entry_date.is_some_and(|previous| {
+                            d > previous.checked_add(1.day()).unwrap_or(previous)
+                                && next_written.is_some_and(|next| previous <= next && next < d)
+                        })
+                    });
                     if let Some(d) = written
-                        && previous_entry_date.is_some_and(|previous| d < previous)
-                        && meta.date.is_some_and(|doc| d < doc)
+                        && ahead
                     {
-                        // "2021-06-11 14:15" after entries of 2021-06-28, in a report of
-                        // 2021-06-28: a typo, read as the running day, and said.
+                        // Kept as written (the milestones pass over it): only the author
+                        // knows which date was meant.
+                        self.report(
+                            "timeline-date-ahead",
+                            Severity::Warning,
+                            entry.offset..entry.offset + 1,
+                            format!(
+                                "this entry's date, {d}, is days after the entries on both \
+                                 sides of it; is it a typo?"
+                            ),
+                        );
+                    }
+                    if let Some(d) = written
+                        && behind
+                    {
                         self.report(
                             "timeline-date-backwards",
                             Severity::Warning,
