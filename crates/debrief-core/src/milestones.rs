@@ -123,6 +123,12 @@ pub fn analyse_entries(entries: &[&TimelineEntry]) -> Analysis {
     };
     chosen[0] = Some(started);
     let started_at = entries[started].at;
+    // A start found by the failure it describes ("discovers the checks are failing") may be
+    // where the failure was seen; one marked or worded as a start ("problem started") is not.
+    let started_by_symptom = !marked_start
+        && cues[started].symptom
+        && cues[started].strong != Some(Milestone::Started)
+        && !cues[started].weak.contains(&Milestone::Started);
 
     // The others: strong cues first, then the first weak cue in the window the milestones
     // already chosen leave. Detection, mitigation and resolution follow one another;
@@ -148,14 +154,18 @@ pub fn analyse_entries(entries: &[&TimelineEntry]) -> Analysis {
         let strong = (0..entries.len()).find(|&i| cues[i].strong == Some(m) && free(i));
         // The entry where impact started may also be where it was seen ("CloudWatch alarm
         // posts to Slack" opening a near miss), unless a cue of its own put the start there.
-        let weak = || {
+        let weak = |shared: bool| {
             (0..entries.len()).find(|&i| {
-                (i != started || (!started_by_cue && m <= Milestone::Acknowledged))
+                let mitigation = chosen[Milestone::Mitigated as usize] == Some(i);
+                (i != started
+                    || ((!started_by_cue || started_by_symptom) && m <= Milestone::Acknowledged))
                     && cues[i].weak.contains(&m)
                     && free(i)
+                    && (shared || !mitigation || m != Milestone::Resolved)
             })
         };
-        chosen[m as usize] = strong.or_else(weak);
+        // A later entry that resolves is preferred to the mitigation's own.
+        chosen[m as usize] = strong.or_else(|| weak(false)).or_else(|| weak(true));
     };
     let time_of =
         |chosen: &[Option<usize>; 5], m: Milestone| chosen[m as usize].map(|i| entries[i].at);
@@ -664,7 +674,11 @@ const DETECTED: &[&str] = &[
     "observed",
     "observe ",
     "discovered",
+    "discovers",
+    "realise",
+    "realize",
     "spotted",
+    "spots",
     "became aware",
     "become aware",
     "complain",
@@ -680,6 +694,10 @@ const DETECTED: &[&str] = &[
 ];
 const ACKNOWLEDGED: &[&str] = &[
     "acknowledg",
+    "digging",
+    "dig into",
+    "debugging",
+    "troubleshoot",
     "ack'd",
     "acked",
     "investigat",

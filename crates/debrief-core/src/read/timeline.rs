@@ -52,8 +52,10 @@ impl Reader<'_> {
                 Unit::Block(block) => block,
             };
             let source = &self.text[block.range.clone()];
+            // A thematic break (`---`) ends the entry too: what follows is the author's.
+            let rule = matches!(block.kind, BlockKind::Other) && is_thematic_break(source);
             if let Some(entry) = heading_entry.as_mut() {
-                if !matches!(block.kind, BlockKind::Heading { .. }) {
+                if !matches!(block.kind, BlockKind::Heading { .. }) && !rule {
                     if !entry.text.is_empty() {
                         entry.text.push_str("\n\n");
                     }
@@ -382,6 +384,15 @@ pub(crate) fn reads_as_same_day(previous: Time, next: Time) -> bool {
         || previous
             .since(next)
             .is_ok_and(|gap| gap.get_hours() < i32::from(MIDNIGHT_STEP_HOURS))
+}
+
+/// `---`, `***`, `___` (with spaces between, as CommonMark allows).
+fn is_thematic_break(source: &str) -> bool {
+    let marks: Vec<char> = source.chars().filter(|c| !c.is_whitespace()).collect();
+    marks.len() >= 3
+        && ['-', '*', '_']
+            .iter()
+            .any(|&m| marks.iter().all(|&c| c == m))
 }
 
 /// The date undated timelines are anchored to, so that their durations can still be measured.
