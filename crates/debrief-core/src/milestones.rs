@@ -182,7 +182,51 @@ pub fn analyse_entries(entries: &[&TimelineEntry]) -> Analysis {
     let detected_at = time_of(&chosen, Milestone::Detected).unwrap_or(started_at);
     pick(Milestone::Mitigated, &mut chosen, detected_at, None);
     let mitigated_at = time_of(&chosen, Milestone::Mitigated).unwrap_or(detected_at);
+    // Resolution is full recovery: a weak cue followed by new failures ("Indexer service is
+    // restored", then "deposit processing halts") gives way to a later one with none after.
+    let full_recovery = |chosen: &mut [Option<usize>; 5]| {
+        let Some(first) = chosen[Milestone::Resolved as usize] else {
+            return;
+        };
+        if cues[first].strong == Some(Milestone::Resolved)
+            || entries[first].milestone == Some(Milestone::Resolved)
+        {
+            return;
+        }
+        let failing_after =
+            |i: usize| (i + 1..entries.len()).any(|j| cues[j].symptom && !outlier[j]);
+        if failing_after(first)
+            && let Some(later) = (first + 1..entries.len()).find(|&i| {
+                !outlier[i] && cues[i].weak.contains(&Milestone::Resolved) && !failing_after(i)
+            })
+        {
+            chosen[Milestone::Resolved as usize] = Some(later);
+        }
+    };
     pick(Milestone::Resolved, &mut chosen, mitigated_at, None);
+    full_recovery(&mut chosen);
+    // A mitigation placed after every resolution ("banner removed" hours after "status page
+    // set to resolved") was not one: resolve from detection on, and mitigate before it.
+    if chosen[Milestone::Resolved as usize].is_none()
+        && let Some(mitigated) = chosen[Milestone::Mitigated as usize]
+        && entries[mitigated].milestone != Some(Milestone::Mitigated)
+    {
+        let saved = chosen[Milestone::Mitigated as usize].take();
+        pick(Milestone::Resolved, &mut chosen, detected_at, None);
+        full_recovery(&mut chosen);
+        match chosen[Milestone::Resolved as usize] {
+            Some(resolved) => {
+                let resolved_at = entries[resolved].at;
+                pick(
+                    Milestone::Mitigated,
+                    &mut chosen,
+                    detected_at,
+                    Some(resolved_at),
+                );
+            }
+            None => chosen[Milestone::Mitigated as usize] = saved,
+        }
+    }
     let response_ends =
         time_of(&chosen, Milestone::Mitigated).or(time_of(&chosen, Milestone::Resolved));
     pick(
@@ -1143,9 +1187,11 @@ fn weak_from(found: Found, lower: &str) -> Vec<Milestone> {
     if found.has(Found::FAILING) && recedes && done {
         cues.push(Milestone::Mitigated);
     }
-    // "All DaemonSets were running with the correct ARN again."; "all good!" once the
-    // incident is under way (the window of the pick keeps it after detection).
-    let restored = lower.trim_end_matches(['.', '!', ' ']).ends_with(" again");
+    // "All DaemonSets were running with the correct ARN again." (not "taken down again");
+    // "all good!" once the incident is under way (the window of the pick keeps it after
+    // detection).
+    let restored =
+        lower.trim_end_matches(['.', '!', ' ']).ends_with(" again") && !found.has(Found::FAILING);
     let healthy = found.has(Found::HEALTHY) && !found.has(Found::FAILING);
     // "The error rates drop back to zero": gone, not only shrinking.
     let failure_gone = found.has(Found::FAILING)

@@ -375,3 +375,20 @@ fn an_entry_days_after_both_neighbours_is_said_and_passed_over() {
     );
     assert_eq!(read.analysis.entry_of(Milestone::Mitigated), Some(2));
 }
+
+#[test]
+fn resolution_is_full_recovery() {
+    // A service restored while others still fail is not the end; a step taken after the
+    // resolution is not its mitigation; "taken down again" is no recovery.
+    let got = milestone_entries(
+        "- 08:15 Public endpoint shows elevated error rates\n\
+         - 09:54 Indexer service is restored\n\
+         - 09:55 Deposit processing halts with errors\n\
+         - 12:21 Claims frontend is taken down again\n\
+         - 14:57 Status page is set to resolved\n\
+         - 16:57 Warning banner is removed from the website\n",
+    );
+    assert_eq!(got[1], (Milestone::Detected, Some(0)));
+    assert_eq!(got[4], (Milestone::Resolved, Some(4)));
+    assert!(got[3].1.is_some_and(|i| i <= 4), "{got:?}");
+}
