@@ -48,9 +48,7 @@ pub(crate) fn check(
         let finding = match hit.cue {
             Cue::Judgement
                 if !negated(sentence, at, end_word)
-                    && !(UNINTENDED.contains(&hit.phrase)
-                        && sentence.words[at].lower.ends_with("ly")
-                        && subject(sentence, at, &names) != Subject::People) =>
+                    && !describes_a_process(sentence, hit, at, &names) =>
             {
                 Some(("blame-language", judgement_message(hit.phrase)))
             }
@@ -658,6 +656,14 @@ fn owned_failure(sentence: &Sentence<'_>, hit: &Hit, at: usize) -> bool {
         && at
             .checked_sub(1)
             .is_some_and(|i| POSSESSIVE_PEOPLE.contains(&sentence.words[i].lower))
+}
+
+/// "The chart was accidentally moved back": an adverb of unintended action whose subject is
+/// not a person describes a process, not a lapse.
+fn describes_a_process(sentence: &Sentence<'_>, hit: &Hit, at: usize, names: &[Name]) -> bool {
+    UNINTENDED.contains(&hit.phrase)
+        && sentence.words[at].lower.ends_with("ly")
+        && subject(sentence, at, names) != Subject::People
 }
 
 /// Words of unintended action. The adjective judges an act ("an accidental execution of a
