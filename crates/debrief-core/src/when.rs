@@ -74,6 +74,16 @@ pub fn parse_leader(text: &str) -> Option<Leader> {
         cur.eat("T");
         cur.eat(",");
         cur.skip_ws();
+        // "Feb 28th **01:52**": the time alone set in bold or code after the date.
+        if opened.is_none() {
+            for (open, close) in WRAPPERS {
+                if cur.eat(open) {
+                    opened = Some(close);
+                    break;
+                }
+            }
+            cur.skip_ws();
+        }
     }
     let time = match parse_time_at(&mut cur) {
         Some(time) => time,

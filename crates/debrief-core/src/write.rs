@@ -25,7 +25,13 @@ pub fn write(postmortem: &Postmortem) -> String {
         front_matter(&mut out, meta);
     }
     out.push_str("# Postmortem");
+    // "January 23rd, 2019 Prow Outage" already says its date: writing it again would say it
+    // twice.
+    let dated_title = meta.date.is_some() && crate::when::find_date(&meta.title) == meta.date;
     match (meta.title.is_empty(), meta.date) {
+        (false, Some(_)) if dated_title => {
+            let _ = write!(out, ": {}", meta.title);
+        }
         (false, Some(date)) => {
             let _ = write!(out, ": {}, {date}", meta.title);
         }

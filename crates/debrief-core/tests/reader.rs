@@ -392,3 +392,31 @@ fn resolution_is_full_recovery() {
     assert_eq!(got[4], (Milestone::Resolved, Some(4)));
     assert!(got[3].1.is_some_and(|i| i <= 4), "{got:?}");
 }
+
+#[test]
+fn a_dated_title_is_written_once_and_untimed_lists_in_a_timeline_are_prose() {
+    let text = "# January 23rd, 2019 Prow Outage\n\n## Timeline (UTC)\n\n**Root causes:**\n\n\
+                - Nodes too small\n- Retries multiply load\n\n**Timeline:**\n\n\
+                - Jan 23rd **04:49** first user report\n- Jan 23rd **08:27** resolution confirmed\n";
+    let read = read(text);
+    assert_eq!(
+        read.postmortem
+            .timeline_entries()
+            .map(|e| e.at.to_string())
+            .collect::<Vec<_>>(),
+        ["2019-01-23T04:49:00Z", "2019-01-23T08:27:00Z"]
+    );
+    assert!(
+        !read
+            .diagnostics
+            .iter()
+            .any(|d| d.rule == "unparsed-timeline-entry"),
+        "{:?}",
+        read.diagnostics
+    );
+    let written = debrief_core::write(&read.postmortem);
+    assert!(
+        written.starts_with("# Postmortem: January 23rd, 2019 Prow Outage\n"),
+        "{written}"
+    );
+}

@@ -83,6 +83,17 @@ impl Reader<'_> {
                     &mut statement_zone,
                 ),
                 BlockKind::List { items } => {
+                    // A list in which no item has a time ("**Root causes:**" and its
+                    // bullets inside a timeline section) is prose, kept without a word.
+                    let timed = items.iter().any(|item| {
+                        let (content, _) = item_content(self.text, item.range.clone());
+                        parse_leader(&content).is_some()
+                            || parse_date_line(content.lines().next().unwrap_or("")).is_some()
+                    });
+                    if !timed {
+                        raw.push(Raw::Text(trim_block(source).to_string()));
+                        continue;
+                    }
                     for item in items {
                         let (content, offset) = item_content(self.text, item.range.clone());
                         if let Some(mut entry) = entry_from(&content) {
