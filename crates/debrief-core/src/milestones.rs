@@ -94,8 +94,36 @@ pub fn analyse(postmortem: &Postmortem) -> Analysis {
     analyse_entries(&entries)
 }
 
-/// Computes milestones and metrics for timeline entries in document order.
+/// Computes milestones and metrics for timeline entries in document order. Entries that
+/// give only a day take no milestone: their instant is the start of that day.
 pub fn analyse_entries(entries: &[&TimelineEntry]) -> Analysis {
+    if !entries.iter().any(|e| e.day_only) {
+        return analyse_timed(entries);
+    }
+    let timed: Vec<usize> = (0..entries.len())
+        .filter(|&i| !entries[i].day_only)
+        .collect();
+    let subset: Vec<&TimelineEntry> = timed.iter().map(|&i| entries[i]).collect();
+    let inner = analyse_timed(&subset);
+    let mut analysis = Analysis {
+        milestones: vec![None; entries.len()],
+        metrics: inner.metrics,
+        reasons: inner.reasons,
+        ..Analysis::default()
+    };
+    for (k, &i) in timed.iter().enumerate() {
+        analysis.milestones[i] = inner.milestones[k];
+    }
+    analysis.entries = inner.entries.map(|e| e.map(|k| timed[k]));
+    analysis.out_of_order = inner
+        .out_of_order
+        .into_iter()
+        .map(|(k, later, earlier)| (timed[k], later, earlier))
+        .collect();
+    analysis
+}
+
+fn analyse_timed(entries: &[&TimelineEntry]) -> Analysis {
     let mut analysis = Analysis {
         milestones: vec![None; entries.len()],
         ..Analysis::default()

@@ -265,6 +265,11 @@ pub struct TimelineEntry {
     /// The milestone written explicitly as `[detected]`, if any. Inferred milestones are
     /// computed by [`crate::milestones`], not stored, so that writing never invents markers.
     pub milestone: Option<Milestone>,
+    /// Only the day is known ("- 2021-06-22 Vendor notified", a table row with a date and no
+    /// time): `at` is the start of that day in the timeline's zone, and no milestone is
+    /// inferred from it.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub day_only: bool,
 }
 
 /// Milestones of an incident, in the order they must happen.

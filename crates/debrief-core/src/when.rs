@@ -142,6 +142,47 @@ pub fn parse_leader(text: &str) -> Option<Leader> {
     })
 }
 
+/// A date at the start of an entry that has no time: `2021-06-22 Vendor notified`,
+/// `**June 22, 2021**: Vendor notified`. Returns the date and the bytes it took with its
+/// wrappers and separator; `None` when a time follows the date (that is a [`Leader`]) or
+/// nothing follows it (that is a date line).
+pub fn parse_date_leader(text: &str) -> Option<(DateSpec, usize)> {
+    if parse_leader(text).is_some() {
+        return None;
+    }
+    let mut cur = Cursor::new(text);
+    cur.skip_ws();
+    let mut opened = None;
+    for (open, close) in WRAPPERS {
+        if cur.eat(open) {
+            opened = Some(close);
+            break;
+        }
+    }
+    let date = parse_date_at(&mut cur)?;
+    if let Some(close) = opened
+        && !cur.eat(close)
+    {
+        return None;
+    }
+    let before = cur.pos;
+    cur.skip_ws();
+    for sep in [":", "-", "\u{2013}", "\u{2014}", "|"] {
+        if cur.eat(sep) {
+            break;
+        }
+    }
+    // "2021-06-22x" is no date followed by text.
+    if cur.pos == before
+        && !cur.rest().is_empty()
+        && !text[before..].starts_with(char::is_whitespace)
+    {
+        return None;
+    }
+    cur.skip_ws();
+    (!cur.rest().trim().is_empty()).then_some((date, cur.pos))
+}
+
 /// Parses text that is only a date, as in a line that groups the entries below it:
 /// `2019-01-22`, `**2019-01-22**`, `January 22, 2019:`, `Monday 22 January 2019`,
 /// `October 21, 2025 - Redis Overload` (a date followed by a dash and a title).

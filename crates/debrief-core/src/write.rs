@@ -201,19 +201,24 @@ fn write_timeline(timeline: &Timeline, meta: &Metadata) -> String {
     // Times alone when every entry is on the postmortem's date and no step back in time
     // would read as crossing midnight; dates on every entry otherwise.
     let locals: Vec<_> = timeline.entries().map(local).collect();
-    let short = locals.iter().all(|t| t.date() == reference)
+    let short = timeline.entries().all(|e| !e.day_only)
+        && locals.iter().all(|t| t.date() == reference)
         && locals
             .windows(2)
             .all(|w| crate::read::reads_as_same_day(w[0].time(), w[1].time()));
     write_parts(&timeline.parts, |out, entry| {
         let at = local(entry);
         out.push_str("- ");
-        if !short {
-            let _ = write!(out, "{} ", at.date());
-        }
-        let _ = write!(out, "{:02}:{:02}", at.hour(), at.minute());
-        if at.second() != 0 {
-            let _ = write!(out, ":{:02}", at.second());
+        if entry.day_only {
+            let _ = write!(out, "{}", at.date());
+        } else {
+            if !short {
+                let _ = write!(out, "{} ", at.date());
+            }
+            let _ = write!(out, "{:02}:{:02}", at.hour(), at.minute());
+            if at.second() != 0 {
+                let _ = write!(out, ":{:02}", at.second());
+            }
         }
         if let Some(milestone) = entry.milestone {
             let _ = write!(out, " [{}]", milestone.name());

@@ -232,18 +232,25 @@ fn entries_written_as_headings_take_the_text_under_them() {
 fn military_times_after_dates_template_braces_and_bracketed_date_headings() {
     let text = "# Vulnerability\n\n## Timeline (UTC)\n\n- 2022-02-02 1625: report arrives\n\
                 - 2022-02-02 X: undated message\n- 2022-02-02 1650: huddle begins\n";
+    // "X" for a time nobody knew: the day is kept, and said.
     assert_eq!(
         instants(text),
-        ["2022-02-02T16:25:00Z", "2022-02-02T16:50:00Z"]
+        [
+            "2022-02-02T16:25:00Z",
+            "2022-02-02T00:00:00Z",
+            "2022-02-02T16:50:00Z"
+        ]
     );
     let read = read(text);
     assert!(
         read.diagnostics
             .iter()
-            .any(|d| d.rule == "unparsed-timeline-entry" && d.span.line == 6),
+            .any(|d| d.rule == "timeline-entry-without-time" && d.span.line == 6),
         "{:?}",
         read.diagnostics
     );
+    let entries: Vec<_> = read.postmortem.timeline_entries().collect();
+    assert!(entries[1].day_only && entries[1].text == "X: undated message");
     let braces = "# Upgrade, 2022-01-20\n\n## Timeline\n\n### {{ 06:10 }}\n\nAn issue is raised.\n";
     assert_eq!(instants(braces), ["2022-01-20T06:10:00Z"]);
     let days = "# Errors\n\n## Timeline\n\n#### [2026-05-10]\n\n- [23:46] paged\n\n#### [2026-05-11]\n\n- [00:11] back up\n";
@@ -418,5 +425,29 @@ fn a_dated_title_is_written_once_and_untimed_lists_in_a_timeline_are_prose() {
     assert!(
         written.starts_with("# Postmortem: January 23rd, 2019 Prow Outage\n"),
         "{written}"
+    );
+}
+
+#[test]
+fn rows_and_items_with_a_date_and_no_time_are_entries_of_that_day() {
+    let text = "# Vendor, 2021-06-22\n\n## Timeline (UTC)\n\n| Date | Event |\n|---|---|\n\
+                | 2021-06-21 | Vendor notified |\n| 2021-06-22 09:00 | Alert fires |\n\
+                | 2021-06-22 09:30 | Rollback complete, errors back to zero |\n";
+    let read = read(text);
+    let entries: Vec<_> = read.postmortem.timeline_entries().collect();
+    assert_eq!(entries.len(), 3);
+    assert!(entries[0].day_only);
+    assert_eq!(entries[0].at.to_string(), "2021-06-21T00:00:00Z");
+    // The day-only entry is no start: the milestones are the timed entries'.
+    assert_eq!(read.analysis.entry_of(Milestone::Started), Some(1));
+    let written = debrief_core::write(&read.postmortem);
+    assert!(
+        written.contains("- 2021-06-21 Vendor notified\n- 2021-06-22 09:00 Alert fires"),
+        "{written}"
+    );
+    let again = debrief_core::read(&written);
+    assert_eq!(
+        again.postmortem.timeline_entries().collect::<Vec<_>>(),
+        entries
     );
 }

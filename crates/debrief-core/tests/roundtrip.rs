@@ -308,6 +308,7 @@ fn build(meta: &Metadata, preamble: String, specs: Vec<SectionSpec>, base: Date)
                             at,
                             text,
                             milestone,
+                            day_only: false,
                         }));
                     }
                     (

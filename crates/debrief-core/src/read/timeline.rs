@@ -5,7 +5,7 @@ use super::blocks::{BlockKind, item_content};
 use super::{Reader, Unit, push_text, trim_block};
 use crate::diagnostic::Severity;
 use crate::model::{Metadata, Milestone, Part, Timeline, TimelineEntry};
-use crate::when::{DateSpec, parse_date_line, parse_leader};
+use crate::when::{DateSpec, parse_date_leader, parse_date_line, parse_leader};
 use crate::zone::{find_zone_statement, parse_zone};
 use jiff::civil::{Date, DateTime, Time};
 use jiff::tz::TimeZone;
@@ -26,6 +26,8 @@ struct RawEntry {
     zone: Option<(String, TimeZone)>,
     text: String,
     milestone: Option<Milestone>,
+    /// A date and no time.
+    day_only: bool,
 }
 
 /// A backwards step in time larger than this, without a new date, means the next day.
@@ -89,6 +91,7 @@ impl Reader<'_> {
                         let (content, _) = item_content(self.text, item.range.clone());
                         parse_leader(&content).is_some()
                             || parse_date_line(content.lines().next().unwrap_or("")).is_some()
+                            || parse_date_leader(&content).is_some()
                     });
                     if !timed {
                         raw.push(Raw::Text(trim_block(source).to_string()));
@@ -109,6 +112,10 @@ impl Reader<'_> {
                                     .unwrap_or(""),
                             ) {
                                 raw.push(Raw::SetDate(date));
+                            } else if let Some(mut entry) = day_entry_from(&content) {
+                                entry.offset = offset;
+                                raw.push(Raw::Entry(entry));
+                                continue;
                             } else if find_zone_statement(&content).is_some()
                                 && content.split_whitespace().count() <= 12
                             {
@@ -144,12 +151,9 @@ impl Reader<'_> {
                         .iter()
                         .skip(1)
                         .map(|cells| {
-                            entry_from_row(
-                                &cells
-                                    .iter()
-                                    .map(|c| self.text[c.clone()].trim())
-                                    .collect::<Vec<_>>(),
-                            )
+                            let cells: Vec<&str> =
+                                cells.iter().map(|c| self.text[c.clone()].trim()).collect();
+                            entry_from_row(&cells).or_else(|| day_entry_from_row(&cells))
                         })
                         .collect();
                     if parsed.iter().all(Option::is_none) {
@@ -366,12 +370,25 @@ impl Reader<'_> {
                         }
                     } else if let Some(d) = written {
                         date = d;
+                        if entry.day_only {
+                            last = None;
+                        }
                     } else if let Some(previous) = last
                         && !reads_as_same_day(previous, entry.time)
                     {
                         date = date.checked_add(1.day()).unwrap_or(date);
                     }
-                    last = Some(entry.time);
+                    if entry.day_only {
+                        self.report(
+                            "timeline-entry-without-time",
+                            Severity::Info,
+                            entry.offset..entry.offset + 1,
+                            "this entry gives a day but no time; it is kept at day precision \
+                             and no milestone is inferred from it",
+                        );
+                    } else {
+                        last = Some(entry.time);
+                    }
                     previous_entry_date = Some(date);
                     let zone = entry.zone.as_ref().map_or(&zone, |z| &z.1);
                     let at = instant(date, entry.time, zone);
@@ -380,6 +397,7 @@ impl Reader<'_> {
                         at,
                         text: entry.text,
                         milestone: entry.milestone,
+                        day_only: entry.day_only,
                     }));
                 }
             }
@@ -448,6 +466,22 @@ fn entry_from(content: &str) -> Option<RawEntry> {
         zone: leader.zone,
         text: dedent_continuation(text),
         milestone,
+        day_only: false,
+    })
+}
+
+/// An entry with a date and no time: "2021-06-22 Vendor notified".
+fn day_entry_from(content: &str) -> Option<RawEntry> {
+    let (date, consumed) = parse_date_leader(content)?;
+    let (milestone, text) = split_marker(content[consumed..].trim());
+    Some(RawEntry {
+        offset: 0,
+        date: Some(date),
+        time: Time::midnight(),
+        zone: None,
+        text: dedent_continuation(text),
+        milestone,
+        day_only: true,
     })
 }
 
@@ -483,6 +517,32 @@ fn entry_from_row(cells: &[&str]) -> Option<RawEntry> {
         zone: leader.zone,
         text: text.to_string(),
         milestone,
+        day_only: false,
+    })
+}
+
+/// A table row with a date and no time: "| 2021-06-22 | Vendor notified |".
+fn day_entry_from_row(cells: &[&str]) -> Option<RawEntry> {
+    let (first, rest) = cells.split_first()?;
+    let date = parse_date_line(first)?;
+    let text = rest
+        .iter()
+        .copied()
+        .filter(|c| !c.is_empty())
+        .collect::<Vec<_>>()
+        .join(" \u{2014} ");
+    if text.is_empty() {
+        return None;
+    }
+    let (milestone, text) = split_marker(&text);
+    Some(RawEntry {
+        offset: 0,
+        date: Some(date),
+        time: Time::midnight(),
+        zone: None,
+        text: text.to_string(),
+        milestone,
+        day_only: true,
     })
 }
 
