@@ -20,7 +20,7 @@ pub(crate) fn check(item: &ActionItem, range: Range<usize>, ctx: &Ctx<'_>, out: 
     if item.done || item.declined.is_some() {
         return;
     }
-    if item.owner.is_none() {
+    if item.owner.is_none() && actor_in_text(&item.text).is_none() {
         out.push(ctx.finding(
             "missing-owner",
             range.clone(),
@@ -158,6 +158,31 @@ pub fn vague(text: &str) -> Option<&'static str> {
     }
     if !measurable && words.len() <= 3 && !ACTION_VERBS.contains(&first) {
         return Some("it names a topic, not a change");
+    }
+    None
+}
+
+/// The owner written as the subject of the item: "Ed to create the docs", "Platform team
+/// will rotate the keys", "@nova to renew the certificate". Not "We will ..." (no one in
+/// particular) nor an imperative ("Add ...").
+pub fn actor_in_text(text: &str) -> Option<&str> {
+    let text = text.trim_start_matches(['*', '_', ' ']);
+    let mut end = 0;
+    for (i, word) in text.split_whitespace().take(5).enumerate() {
+        let start = text[end..].find(word).map_or(end, |p| end + p);
+        if i > 0 && matches!(word, "to" | "will") {
+            let actor = text[..start].trim_end();
+            let first = actor.split_whitespace().next()?;
+            let capitalised = first.starts_with(|c: char| c.is_uppercase() || c == '@');
+            let lower = first.to_lowercase();
+            let imperative = ACTION_VERBS.contains(&lower.as_str())
+                || THINKING
+                    .iter()
+                    .any(|t| t.split(' ').next() == Some(lower.as_str()));
+            return (capitalised && !imperative && !matches!(lower.as_str(), "we" | "i" | "they"))
+                .then_some(actor);
+        }
+        end = start + word.len();
     }
     None
 }
@@ -569,6 +594,27 @@ mod tests {
             "Extend the health check timeout to 30 seconds",
         ] {
             assert_eq!(vague(action), None, "{action}");
+        }
+    }
+
+    #[test]
+    fn owners_written_as_the_subject() {
+        assert_eq!(actor_in_text("Ed to create some docs"), Some("Ed"));
+        assert_eq!(
+            actor_in_text("Platform team will rotate the keys"),
+            Some("Platform team")
+        );
+        assert_eq!(
+            actor_in_text("@nova to renew the certificate"),
+            Some("@nova")
+        );
+        for none in [
+            "We will expand monitoring",
+            "Add a check to CI",
+            "Migrate the queue to the new cluster",
+            "Review access to production",
+        ] {
+            assert_eq!(actor_in_text(none), None, "{none}");
         }
     }
 

@@ -34,7 +34,9 @@ impl Reader<'_> {
                         }
                         let mut action = parse_item(first, meta.date);
                         action.details = details.to_string();
-                        action.done = item.task.unwrap_or(under_done_heading);
+                        action.done = item
+                            .task
+                            .unwrap_or(under_done_heading || written_as_done(&action.text));
                         if let Some(due) = &action.due
                             && due.date.is_none()
                         {
@@ -64,6 +66,59 @@ impl Reader<'_> {
         }
         ActionItems { parts }
     }
+}
+
+/// Whether an item's own words say it is done, as a list without task boxes writes it:
+/// "✅ Rotate the key", "~~Rotate the key~~", "Rotate the key (done)",
+/// "Rotate the key **(Done during this incident)**", "DONE: rotate the key".
+fn written_as_done(text: &str) -> bool {
+    let text = text.trim();
+    if text.starts_with(['\u{2705}', '\u{2714}', '\u{2611}'])
+        || text.ends_with(['\u{2705}', '\u{2714}', '\u{2611}'])
+    {
+        return true;
+    }
+    if text.len() > 4 && text.starts_with("~~") && text.ends_with("~~") {
+        return true;
+    }
+    let status = |word: &str| {
+        let lower = word.trim().to_ascii_lowercase();
+        [
+            "done",
+            "completed",
+            "complete",
+            "finished",
+            "fixed",
+            "shipped",
+        ]
+        .iter()
+        .any(|w| lower == *w || lower.starts_with(&format!("{w} ")))
+    };
+    let plain = text.trim_matches(|c: char| c == '*' || c == '_' || c.is_whitespace());
+    // A set-apart status at the end: "(done)", "[Done]", "- done", "**Done**".
+    if let Some(body) = plain.strip_suffix([')', ']'])
+        && let Some(open) = body.rfind(['(', '['])
+        && status(body[open + 1..].trim_matches(['*', '_']))
+    {
+        return true;
+    }
+    if let Some((_, tail)) = plain.rsplit_once([' ', '\u{2014}'])
+        && plain.len() > tail.len() + 2
+        && matches!(
+            plain[..plain.len() - tail.len()].trim_end().chars().last(),
+            Some('-' | '\u{2014}' | ':' | '|')
+        )
+        && status(tail.trim_matches(['*', '_', '.']))
+    {
+        return true;
+    }
+    // A leading status: "DONE: rotate the key", "**Done** - rotate the key"; not
+    // "Completed-state handling".
+    [":", " - ", " \u{2014} "].iter().any(|sep| {
+        plain.split_once(sep).is_some_and(|(head, rest)| {
+            !rest.trim().is_empty() && status(head.trim_matches(['*', '_']))
+        })
+    })
 }
 
 /// Parses one action item's first line.
@@ -296,6 +351,31 @@ mod tests {
                 date: Some(date(2026, 6, 28))
             })
         );
+    }
+
+    #[test]
+    fn items_written_as_done() {
+        for done in [
+            "\u{2705} Rotate the leaked key",
+            "~~Rotate the leaked key~~",
+            "Rotate the leaked key (done)",
+            "Set up CloudWatch alarms. **(Done during this incident)**",
+            "Rotate the leaked key [Completed]",
+            "Rotate the leaked key - DONE",
+            "DONE: rotate the leaked key",
+        ] {
+            assert!(written_as_done(done), "{done}");
+        }
+        for open in [
+            "Rotate the leaked key",
+            "Document what done means for a migration",
+            "Fix the flaky test (owner: SRE)",
+            "Make sure the job is done before the backup starts",
+            "~~",
+            "Completed-state handling for the job queue",
+        ] {
+            assert!(!written_as_done(open), "{open}");
+        }
     }
 
     #[test]
