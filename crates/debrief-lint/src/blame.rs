@@ -24,9 +24,16 @@ pub(crate) fn check(
         &ctx.config.allowed_words,
         !heading,
     );
+    // "/assign @nova", "/cc @sre": commands to a bot, not narrative.
+    if slash_command(sentence) {
+        return;
+    }
     let praise = hits.iter().any(|h| h.cue == Cue::Praise);
     if !people_allowed {
-        for name in names.iter().filter(|n| !owner_field(sentence, n.from)) {
+        for name in names
+            .iter()
+            .filter(|n| !owner_field(sentence, n.from) && !credit(sentence, n))
+        {
             out.push(named(sentence, name, praise));
         }
     }
@@ -139,7 +146,8 @@ pub(crate) fn check(
     }
 }
 
-/// "Owner: @lucasheriques" is an owner field wherever it is written, not narrative.
+/// "Owner: @lucasheriques", "Created By: Benjamin Elder" are fields wherever they are
+/// written, not narrative.
 fn owner_field(sentence: &Sentence<'_>, at: usize) -> bool {
     at.checked_sub(1).is_some_and(|label| {
         matches!(
@@ -152,8 +160,56 @@ fn owner_field(sentence: &Sentence<'_>, at: usize) -> bool {
                 | "authors"
                 | "facilitator"
                 | "scribe"
+                | "by"
+                | "editor"
+                | "editors"
+                | "reviewer"
+                | "reviewers"
         ) && sentence.break_after(label)
     })
+}
+
+/// A name credited, not judged: a byline ("Written by Priya Raman", "By Jane Doe") and the
+/// reporter of a problem ("reported by Jonas Keller", "We thank Marta Silva for responsibly
+/// disclosing the issue"). Reports and disclosures come from outside the response.
+fn credit(sentence: &Sentence<'_>, name: &Name) -> bool {
+    let word = |i: usize| sentence.words.get(i).map_or("", |w| w.lower);
+    let before = |k: usize| name.from.checked_sub(k).map_or("", word);
+    if before(1) == "by" {
+        let verb = before(2);
+        let byline = matches!(
+            verb,
+            "written"
+                | "created"
+                | "authored"
+                | "posted"
+                | "prepared"
+                | "edited"
+                | "drafted"
+                | "compiled"
+        ) || name.from == 1;
+        let report = ["report", "disclos", "discover", "found"]
+            .iter()
+            .any(|p| verb.starts_with(p) || before(3).starts_with(p));
+        return byline || report;
+    }
+    // "thank X for (responsibly) disclosing / reporting".
+    matches!(before(1), "thank" | "thanks") && {
+        let after = &sentence.words[name.to.min(sentence.words.len())..];
+        after.first().is_some_and(|w| w.lower == "for")
+            && after.iter().take(4).any(|w| {
+                ["report", "disclos", "discover"]
+                    .iter()
+                    .any(|p| w.lower.starts_with(p))
+            })
+    }
+}
+
+/// A line that is a command to a bot: `/assign @nova`, `/cc @sre`.
+fn slash_command(sentence: &Sentence<'_>) -> bool {
+    let text = sentence.text.trim_start();
+    text.strip_prefix('/')
+        .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_lowercase()))
 }
 
 fn named(sentence: &Sentence<'_>, name: &Name, praise: bool) -> Raw {
@@ -174,8 +230,27 @@ fn named(sentence: &Sentence<'_>, name: &Name, praise: bool) -> Raw {
         }
     };
     let range = sentence.span(name.from, name.to);
+    // "Great job Priya!" addresses a person: "Great job the database engineer!" is no
+    // sentence, so no rewrite is offered there.
+    let addressed = name.from.checked_sub(1).is_some_and(|i| {
+        matches!(
+            sentence.words[i].lower,
+            "job"
+                | "thanks"
+                | "thank"
+                | "kudos"
+                | "congrats"
+                | "congratulations"
+                | "props"
+                | "cheers"
+                | "hi"
+                | "hey"
+                | "dear"
+                | "cc"
+        )
+    });
     let fix = match (&role, name.source) {
-        (Some(role), Source::Roster) => {
+        (Some(role), Source::Roster) if !addressed => {
             let possessive = sentence.words[name.to - 1].text.ends_with("'s");
             let mut replacement = if name.from == 0 {
                 capitalise(role)

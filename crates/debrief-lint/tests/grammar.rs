@@ -77,3 +77,42 @@ fn names_in_any_position() {
         );
     }
 }
+
+#[test]
+fn bylines_credits_and_bot_commands_are_not_narrative() {
+    for ok in [
+        "Created By: Benjamin Elder",
+        "Written by Priya Raman.",
+        "The vulnerability was reported by Jonas Keller, a security researcher.",
+        "We thank Marta Silva for responsibly disclosing the issue.",
+        "/assign @nova",
+    ] {
+        assert!(!flagged(ok), "{ok}: {:?}", rules(ok));
+    }
+    for flag in [
+        "The rollback was started by Jonas Keller.",
+        "Thanks to Elena for the quick fix.",
+    ] {
+        assert!(flagged(flag), "{flag}");
+    }
+}
+
+#[test]
+fn a_rewrite_is_offered_only_where_it_stays_a_sentence() {
+    let config = Config::from_toml("[roster]\n\"Priya Raman\" = \"the database engineer\"\n")
+        .expect("valid configuration");
+    let fixes = |sentence: &str| -> Vec<String> {
+        let text = format!("# Postmortem: Outage, 2026-01-01\n\n## Summary\n\n{sentence}\n");
+        lint(&text, &Options::new(&config, jiff::civil::date(2026, 1, 1)))
+            .findings
+            .into_iter()
+            .filter(|f| f.diagnostic.rule == "named-individual")
+            .filter_map(|f| f.fix)
+            .collect()
+    };
+    assert_eq!(
+        fixes("Priya Raman restarted the primary."),
+        ["The database engineer"]
+    );
+    assert!(fixes("Great job Priya Raman!").is_empty());
+}
