@@ -5,9 +5,11 @@
 //! main thread writes the chunks in input order between the format's prefix and suffix, so
 //! memory stays flat however large the tree.
 
+use crate::baseline::Stale;
 use crate::cli::LintFormat;
 use debrief_core::{LineIndex, Severity};
 use debrief_lint::{Finding, Linted, RULES};
+use serde::Serialize;
 use serde_json::json;
 use std::fmt::Write as _;
 use std::io::IsTerminal;
@@ -90,10 +92,65 @@ pub fn separator(format: LintFormat) -> &'static str {
     }
 }
 
-/// What comes after the last chunk.
-pub fn suffix(format: LintFormat, files: usize, counts: Counts) -> String {
+/// What a baseline did in a run: findings it suppressed, entries that matched nothing.
+#[derive(Debug, Clone, Default)]
+pub struct BaselineSummary {
+    /// The baseline file, as given.
+    pub file: String,
+    /// Findings it suppressed.
+    pub suppressed: usize,
+    /// Its entries that matched no finding.
+    pub stale: Vec<Stale>,
+}
+
+/// `"baseline": {"file", "suppressed", "stale": [{path, rule, text, context, count}]}` in
+/// the JSON format.
+#[derive(Serialize)]
+struct BaselineJson<'a> {
+    file: &'a str,
+    suppressed: usize,
+    stale: Vec<StaleJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct StaleJson<'a> {
+    path: &'a str,
+    rule: &'a str,
+    text: &'a str,
+    context: &'a str,
+    count: usize,
+}
+
+/// What comes after the last chunk; with a baseline, the JSON format says what it did.
+pub fn suffix(
+    format: LintFormat,
+    files: usize,
+    counts: Counts,
+    baseline: Option<&BaselineSummary>,
+) -> String {
     match format {
-        LintFormat::Json => "\n]}\n".to_string(),
+        LintFormat::Json => match baseline {
+            None => "\n]}\n".to_string(),
+            Some(summary) => {
+                let json = BaselineJson {
+                    file: &summary.file,
+                    suppressed: summary.suppressed,
+                    stale: summary
+                        .stale
+                        .iter()
+                        .map(|s| StaleJson {
+                            path: &s.path,
+                            rule: &s.key.rule,
+                            text: &s.key.text,
+                            context: &s.key.context,
+                            count: s.count,
+                        })
+                        .collect(),
+                };
+                let json = serde_json::to_string(&json).unwrap_or_else(|_| "null".to_string());
+                format!("\n], \"baseline\": {json}}}\n")
+            }
+        },
         LintFormat::Sarif => "\n]\n}]\n}\n".to_string(),
         LintFormat::Github => String::new(),
         LintFormat::Human => {
@@ -116,12 +173,71 @@ pub fn suffix(format: LintFormat, files: usize, counts: Counts) -> String {
     }
 }
 
-/// One file's chunk; empty when the format writes nothing for a clean file.
-pub fn chunk(format: LintFormat, path: &str, linted: &Linted, colour: bool) -> String {
+/// At most this many stale entries are listed one by one.
+const STALE_LISTED: usize = 20;
+
+/// What a baseline did, for people (standard error in every format): how many findings it
+/// suppressed and which of its entries no longer match anything.
+pub fn baseline_notes(summary: &BaselineSummary) -> String {
+    let mut out = format!(
+        "{} finding{} suppressed by the baseline {}\n",
+        summary.suppressed,
+        plural(summary.suppressed),
+        summary.file
+    );
+    let stale: usize = summary.stale.iter().map(|s| s.count).sum();
+    if stale == 0 {
+        return out;
+    }
+    let _ = writeln!(
+        out,
+        "note: {stale} baseline entr{} no longer match{} a finding; run `debrief lint --write-baseline {}` over the same paths to drop {}",
+        if stale == 1 { "y" } else { "ies" },
+        if stale == 1 { "es" } else { "" },
+        summary.file,
+        if stale == 1 { "it" } else { "them" },
+    );
+    for s in summary.stale.iter().take(STALE_LISTED) {
+        let _ = write!(out, "  {}: {}: ", s.path, s.key.rule);
+        if s.key.text.is_empty() {
+            out.push_str(&s.key.context);
+        } else {
+            let _ = write!(out, "\"{}\" in \"{}\"", s.key.text, s.key.context);
+        }
+        if s.count > 1 {
+            let _ = write!(out, " ({} times)", s.count);
+        }
+        out.push('\n');
+    }
+    if summary.stale.len() > STALE_LISTED {
+        let _ = writeln!(out, "  and {} more", summary.stale.len() - STALE_LISTED);
+    }
+    out
+}
+
+/// Findings a baseline suppressed, for the format that keeps them (SARIF, as suppressed
+/// results).
+#[derive(Debug, Clone)]
+pub struct Suppressed<'a> {
+    /// The baseline file, as given.
+    pub baseline: &'a str,
+    /// The findings it suppressed.
+    pub findings: Vec<Finding>,
+}
+
+/// One file's chunk; empty when the format writes nothing for a clean file. `linted.findings`
+/// are the findings to report; with a baseline, `suppressed` are the ones it knew.
+pub fn chunk(
+    format: LintFormat,
+    path: &str,
+    linted: &Linted,
+    suppressed: Option<&Suppressed<'_>>,
+    colour: bool,
+) -> String {
     match format {
         LintFormat::Human => human(path, linted, colour),
         LintFormat::Json => json_file(path, &linted.findings),
-        LintFormat::Sarif => sarif_results(path, &linted.findings),
+        LintFormat::Sarif => sarif_results(path, &linted.findings, suppressed),
         LintFormat::Github => github(path, &linted.findings),
     }
 }
@@ -245,11 +361,26 @@ fn sarif_level(severity: Severity) -> &'static str {
     }
 }
 
-/// SARIF results of one file, comma-separated.
-fn sarif_results(path: &str, findings: &[Finding]) -> String {
+/// SARIF results of one file, comma-separated, in source order. With a baseline, every result
+/// has a `baselineState`: `new`, or `unchanged` with an accepted external suppression that
+/// points at the baseline file (SARIF 2.1.0, 3.27.24 and 3.35).
+fn sarif_results(path: &str, findings: &[Finding], suppressed: Option<&Suppressed<'_>>) -> String {
     let uri = string(&uri(path));
-    let mut results = Vec::with_capacity(findings.len());
-    for finding in findings {
+    let mut all: Vec<(&Finding, bool)> = findings.iter().map(|f| (f, false)).collect();
+    if let Some(s) = suppressed {
+        all.extend(s.findings.iter().map(|f| (f, true)));
+        all.sort_by_key(|(f, _)| (f.range.start, f.diagnostic.rule));
+    }
+    let suppression = suppressed.map(|s| {
+        json!([{
+            "kind": "external",
+            "status": "accepted",
+            "justification": format!("recorded in the baseline {}", s.baseline),
+            "location": {"physicalLocation": {"artifactLocation": {"uri": self::uri(s.baseline)}}},
+        }])
+    });
+    let mut results = Vec::with_capacity(all.len());
+    for (finding, is_suppressed) in all {
         let d = &finding.diagnostic;
         let mut message = d.message.clone();
         if let Some(s) = &d.suggestion {
@@ -286,6 +417,16 @@ fn sarif_results(path: &str, findings: &[Finding]) -> String {
                 string(&format!("replace with \"{replacement}\"")),
                 string(replacement)
             );
+        }
+        if let Some(suppression) = &suppression {
+            if is_suppressed {
+                let _ = write!(
+                    result,
+                    ", \"baselineState\": \"unchanged\", \"suppressions\": {suppression}"
+                );
+            } else {
+                result.push_str(", \"baselineState\": \"new\"");
+            }
         }
         result.push('}');
         results.push(result);

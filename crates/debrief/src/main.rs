@@ -3,6 +3,7 @@
 //! The binary only parses arguments and glues the libraries together: one module per
 //! subcommand under `cmd/`. Exit codes: 0 fine, 1 findings or changes, 2 usage or I/O error.
 
+mod baseline;
 mod cli;
 mod cmd;
 mod files;

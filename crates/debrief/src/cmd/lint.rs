@@ -1,13 +1,16 @@
-//! `debrief lint`: the blameless linter over files, directories or standard input.
+//! `debrief lint`: the blameless linter over files, directories or standard input, with an
+//! optional baseline of accepted findings (`--baseline`, `--write-baseline`; see
+//! [`crate::baseline`]).
 
 use crate::Outcome;
+use crate::baseline::{Baseline, Key, Recorder};
 use crate::cli::{LintArgs, LintFormat};
 use crate::files;
-use crate::lint_output::{self, Counts};
+use crate::lint_output::{self, BaselineSummary, Counts, Suppressed};
 use anyhow::{Context, Result, anyhow, bail};
 use debrief_core::ReadOptions;
 use debrief_lint::{Config, Options};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::{Read as _, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -25,6 +28,30 @@ struct Done {
     /// Fixes applied: "line: rule: old -> new".
     fixed: Vec<String>,
     path: String,
+    /// What the baseline made of the file.
+    baseline: Option<FileBaseline>,
+}
+
+/// One file's part in a baseline run.
+struct FileBaseline {
+    /// The file's name in the baseline.
+    name: String,
+    /// With `--baseline`: findings it suppressed.
+    suppressed: usize,
+    /// With `--baseline`: the file's entries that matched nothing.
+    stale: Vec<crate::baseline::Stale>,
+    /// With `--write-baseline`: the keys of every finding.
+    keys: Vec<Key>,
+}
+
+/// What `--baseline` and `--write-baseline` ask for.
+enum Mode {
+    /// Report every finding.
+    Plain,
+    /// Report the findings the baseline does not know.
+    Check(Baseline),
+    /// Report nothing; record every finding into the baseline file.
+    Write(Recorder, PathBuf),
 }
 
 pub fn run(args: LintArgs) -> Result<Outcome> {
@@ -35,21 +62,38 @@ pub fn run(args: LintArgs) -> Result<Outcome> {
     if stdin && args.paths.len() > 1 {
         bail!("`-` (standard input) cannot be combined with other paths");
     }
+    if stdin && (args.baseline.is_some() || args.write_baseline.is_some()) {
+        bail!("a baseline records findings by file; it cannot be used with standard input");
+    }
+    // The command line refuses --write-baseline with --fix or --baseline (cli.rs).
+    let mode = match (&args.baseline, &args.write_baseline) {
+        (Some(path), _) => Mode::Check(Baseline::load(path)?),
+        (None, Some(path)) => Mode::Write(Recorder::new(path)?, path.clone()),
+        (None, None) => Mode::Plain,
+    };
     let job = Job {
         today: args.today.unwrap_or_else(|| jiff::Zoned::now().date()),
         configs: Configs::new(args.config.as_deref())?,
         fix: args.fix,
         format: args.format,
         colour: lint_output::colour_wanted(),
+        mode,
     };
+    let writing = matches!(job.mode, Mode::Write(..));
 
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut outcome = Outcome::Clean;
     let mut totals = Counts::default();
     let mut files = 0;
+    let mut failed = 0;
     let mut wrote_chunk = false;
-    out.write_all(lint_output::prefix(job.format).as_bytes())?;
+    let mut summary = BaselineSummary::default();
+    let mut seen = HashSet::new();
+    let mut recorded: Vec<(String, Vec<Key>)> = Vec::new();
+    if !writing {
+        out.write_all(lint_output::prefix(job.format).as_bytes())?;
+    }
     let mut emit = |done: Result<Done>, out: &mut dyn Write| -> Result<()> {
         match done {
             Ok(done) => {
@@ -58,6 +102,15 @@ pub fn run(args: LintArgs) -> Result<Outcome> {
                 }
                 files += 1;
                 totals.add(done.counts);
+                if let Some(baseline) = done.baseline {
+                    summary.suppressed += baseline.suppressed;
+                    summary.stale.extend(baseline.stale);
+                    if writing {
+                        recorded.push((baseline.name, baseline.keys));
+                    } else {
+                        seen.insert(baseline.name);
+                    }
+                }
                 if done.failing {
                     outcome = outcome.and(Outcome::Findings);
                 }
@@ -72,6 +125,7 @@ pub fn run(args: LintArgs) -> Result<Outcome> {
             Err(error) => {
                 eprintln!("error: {error:#}");
                 outcome = Outcome::Failed;
+                failed += 1;
             }
         }
         Ok(())
@@ -98,7 +152,45 @@ pub fn run(args: LintArgs) -> Result<Outcome> {
             .max(1);
         job.lint_files(&paths, jobs, |done| emit(done, &mut out))?;
     }
-    out.write_all(lint_output::suffix(job.format, files, totals).as_bytes())?;
+
+    match job.mode {
+        Mode::Plain => {
+            out.write_all(lint_output::suffix(job.format, files, totals, None).as_bytes())?;
+        }
+        Mode::Check(baseline) => {
+            summary.file = baseline.shown.clone();
+            summary.stale.extend(baseline.stale_elsewhere(&seen));
+            out.write_all(
+                lint_output::suffix(job.format, files, totals, Some(&summary)).as_bytes(),
+            )?;
+            out.flush()?;
+            eprint!("{}", lint_output::baseline_notes(&summary));
+        }
+        Mode::Write(mut recorder, path) => {
+            // A file that could not be linted would be missing from the baseline, and its
+            // findings would all be new next time: better no baseline than a wrong one.
+            if failed > 0 {
+                bail!(
+                    "{}: baseline not written: {failed} file{} could not be linted",
+                    path.display(),
+                    if failed == 1 { "" } else { "s" }
+                );
+            }
+            for (name, keys) in recorded {
+                recorder.record(name, keys);
+            }
+            files::write_atomic(&path, &recorder.to_json())?;
+            let (findings, in_files) = recorder.totals();
+            eprintln!(
+                "wrote {findings} finding{} in {in_files} file{} to the baseline {}",
+                if findings == 1 { "" } else { "s" },
+                if in_files == 1 { "" } else { "s" },
+                path.display()
+            );
+            // Every finding is now accepted.
+            return Ok(Outcome::Clean);
+        }
+    }
     out.flush()?;
     Ok(outcome)
 }
@@ -110,6 +202,7 @@ struct Job {
     fix: bool,
     format: LintFormat,
     colour: bool,
+    mode: Mode,
 }
 
 impl Job {
@@ -205,8 +298,53 @@ impl Job {
                 linted = debrief_lint::lint(&new_text, &options);
             }
         }
+        // With --write-baseline, the findings are recorded, not reported.
+        if let (Mode::Write(recorder, _), Some(file)) = (&self.mode, file) {
+            let keys = linted
+                .findings
+                .iter()
+                .map(|f| Key::of(&linted.text, f))
+                .collect();
+            return Ok(Done {
+                chunk: String::new(),
+                counts: Counts::default(),
+                failing: false,
+                fixed,
+                path: shown.to_string(),
+                baseline: Some(FileBaseline {
+                    name: recorder.name_of(file),
+                    suppressed: 0,
+                    stale: Vec::new(),
+                    keys,
+                }),
+            });
+        }
+        // With --baseline, the findings it records are not reported (SARIF keeps them, marked
+        // as suppressed) and do not fail.
+        let (mut suppressed, mut baseline) = (None, None);
+        if let (Mode::Check(known), Some(file)) = (&self.mode, file) {
+            let name = known.name_of(file);
+            let split = known.split(&name, &linted.text, std::mem::take(&mut linted.findings));
+            linted.findings = split.new;
+            baseline = Some(FileBaseline {
+                name,
+                suppressed: split.suppressed.len(),
+                stale: split.stale,
+                keys: Vec::new(),
+            });
+            suppressed = Some(Suppressed {
+                baseline: &known.shown,
+                findings: split.suppressed,
+            });
+        }
         Ok(Done {
-            chunk: lint_output::chunk(self.format, shown, &linted, self.colour),
+            chunk: lint_output::chunk(
+                self.format,
+                shown,
+                &linted,
+                suppressed.as_ref(),
+                self.colour,
+            ),
             counts: Counts::of(&linted.findings),
             failing: linted
                 .findings
@@ -214,6 +352,7 @@ impl Job {
                 .any(|f| f.diagnostic.severity >= config.fail_on),
             fixed,
             path: shown.to_string(),
+            baseline,
         })
     }
 }
