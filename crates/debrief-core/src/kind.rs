@@ -84,7 +84,7 @@ pub fn is_template(postmortem: &Postmortem) -> bool {
         || mostly_unfilled(postmortem)
 }
 
-/// A file name without its directories and its extension (`PM2022-009 - Bad A.W.S` has none:
+/// A file name without its directories and its extension (`Outage in v1.2 rollout` has none:
 /// an "extension" with a space in it is part of the name).
 fn stem(name: &str) -> &str {
     let name = name.rsplit(['/', '\\']).next().unwrap_or(name);

@@ -137,6 +137,13 @@ pub fn markdown_with_charts(review: &Review, charts: &[Chart]) -> String {
 /// Markdown from postmortems as HTML that is safe to serve: raw HTML is shown as text, and
 /// link and image targets other than http(s) and relative ones are dropped.
 pub fn markdown_to_html(text: &str) -> String {
+    markdown_to_html_with_images(text, &|_| None)
+}
+
+/// [`markdown_to_html`], with image targets moved: `image` gives an image's new target from
+/// the one written (the published site copies a postmortem's images beside its page), or
+/// `None` to keep it. New targets are made safe like the others.
+pub fn markdown_to_html_with_images(text: &str, image: &dyn Fn(&str) -> Option<String>) -> String {
     let safe =
         |url: &str| url.starts_with("https://") || url.starts_with("http://") || !url.contains(':');
     let options = pulldown_cmark::Options::ENABLE_TABLES
@@ -164,16 +171,19 @@ pub fn markdown_to_html(text: &str) -> String {
             dest_url,
             title,
             id,
-        }) => Event::Start(Tag::Image {
-            link_type,
-            dest_url: if safe(&dest_url) {
-                dest_url
-            } else {
-                CowStr::from("")
-            },
-            title,
-            id,
-        }),
+        }) => {
+            let dest_url = image(&dest_url).map_or(dest_url, CowStr::from);
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url: if safe(&dest_url) {
+                    dest_url
+                } else {
+                    CowStr::from("")
+                },
+                title,
+                id,
+            })
+        }
         other => other,
     });
     let mut out = String::new();

@@ -7,16 +7,20 @@
 //! an Atom feed, and a search that runs in the browser over `search.json`. Every page works
 //! without JavaScript except the search. Markdown from postmortems goes through
 //! [`debrief_review::markdown_to_html`]: raw HTML becomes text and unsafe link targets are
-//! dropped. Restricted postmortems are left out unless asked for.
+//! dropped. Only published postmortems are published (front-matter `status` `published`, or
+//! `closed`, which comes after it in the server's workflow): drafts are left out unless asked
+//! for, and then marked as drafts on their page, in the lists and in the feed. Restricted
+//! postmortems are left out unless asked for. Relative images a postmortem shows are copied
+//! beside its page when the caller found them ([`Doc::images`], [`Site::assets`]).
 
 mod timeline;
 
-use debrief_core::model::SectionBody;
+use debrief_core::model::{Metadata, Part, SectionBody, Timeline};
 use debrief_core::{Analysis, Postmortem};
 use debrief_review::svg::escape;
 use jiff::civil::Date;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write;
 
 /// A postmortem to publish.
@@ -28,6 +32,10 @@ pub struct Doc {
     pub postmortem: Postmortem,
     /// Its milestones and metrics.
     pub analysis: Analysis,
+    /// The relative images it shows, as written (`images/a.png`), that the caller found
+    /// inside the input tree and will copy where [`Site::assets`] says; found with
+    /// [`image_references`]. Other images keep the target they were written with.
+    pub images: Vec<String>,
 }
 
 /// How to publish.
@@ -37,6 +45,9 @@ pub struct Options {
     pub title: String,
     /// Publish restricted postmortems too.
     pub include_restricted: bool,
+    /// Publish drafts too (every postmortem that [`is_published`] says is not), marked as
+    /// drafts.
+    pub include_drafts: bool,
     /// The site's address, for the feed's links; relative links without it.
     pub base_url: Option<String>,
     /// Today, for the review's overdue items.
@@ -52,10 +63,154 @@ pub struct File {
     pub content: String,
 }
 
+/// The site: its files, and the images to copy into it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Site {
+    /// The pages, the feed, the search index, the style sheet.
+    pub files: Vec<File>,
+    /// The images to copy from beside the postmortems, one for each file of the site.
+    pub assets: Vec<Asset>,
+    /// The sources of the postmortems on the site, newest first.
+    pub published: Vec<String>,
+    /// How many of them are drafts (with [`Options::include_drafts`]).
+    pub drafts: usize,
+    /// Restricted postmortems left out.
+    pub left_out_restricted: usize,
+    /// Drafts left out.
+    pub left_out_drafts: usize,
+}
+
+/// An image to copy into the site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Asset {
+    /// The postmortem that shows it ([`Doc::source`]).
+    pub source: String,
+    /// Its target as written there, one of [`Doc::images`].
+    pub url: String,
+    /// Where it goes in the site, with `/` separators.
+    pub path: String,
+}
+
+/// Whether a postmortem may be published: its front-matter `status` is `published`, or
+/// `closed` (every action item done or declined, after publishing). Case, spaces and dashes
+/// do not matter; no status is a draft.
+pub fn is_published(meta: &Metadata) -> bool {
+    meta.status.as_deref().is_some_and(|status| {
+        let status = status.trim().to_ascii_lowercase().replace([' ', '-'], "_");
+        status == "published" || status == "closed"
+    })
+}
+
+/// A relative image written in a postmortem, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageReference {
+    /// The target as written: `images/a.png`, `./chart%201.svg`, `../shared/logo.png`.
+    pub url: String,
+    /// The file it names, relative to the postmortem's directory, with `/` separators:
+    /// percent-escapes decoded, `?query` and `#fragment` removed, `.` and inner `..` resolved;
+    /// it may start with `..` (whether that stays inside the input tree is the caller's to
+    /// check).
+    pub path: String,
+    /// 1-based line of the image in the text.
+    pub line: u32,
+    /// 1-based column, in characters.
+    pub column: u32,
+}
+
+/// The relative images a Markdown text shows (`![alt](images/a.png)`, reference images too),
+/// in order: not `http:`, `data:` or other schemes, not absolute paths.
+pub fn image_references(markdown: &str) -> Vec<ImageReference> {
+    let options = pulldown_cmark::Options::ENABLE_TABLES
+        | pulldown_cmark::Options::ENABLE_STRIKETHROUGH
+        | pulldown_cmark::Options::ENABLE_TASKLISTS;
+    let mut index = None;
+    let mut found = Vec::new();
+    for (event, range) in pulldown_cmark::Parser::new_ext(markdown, options).into_offset_iter() {
+        let pulldown_cmark::Event::Start(pulldown_cmark::Tag::Image { dest_url, .. }) = event
+        else {
+            continue;
+        };
+        let Some(path) = image_path(&dest_url) else {
+            continue;
+        };
+        let span = index
+            .get_or_insert_with(|| debrief_core::LineIndex::new(markdown))
+            .span(range);
+        found.push(ImageReference {
+            url: dest_url.to_string(),
+            path,
+            line: span.line,
+            column: span.column,
+        });
+    }
+    found
+}
+
+/// The file a relative image target names (see [`ImageReference::path`]); `None` for
+/// absolute, scheme-qualified and empty targets.
+fn image_path(url: &str) -> Option<String> {
+    if url.is_empty() || url.starts_with(['/', '\\', '#']) || url.contains(':') {
+        return None;
+    }
+    let url = url.split(['?', '#']).next().unwrap_or(url);
+    let decoded = percent_decode(url);
+    let mut parts: Vec<&str> = Vec::new();
+    for part in decoded.split(['/', '\\']) {
+        match part {
+            "" | "." => {}
+            ".." if parts.last().is_some_and(|p| *p != "..") => {
+                parts.pop();
+            }
+            part => parts.push(part),
+        }
+    }
+    (!parts.is_empty() && parts.last() != Some(&"..")).then(|| parts.join("/"))
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%'
+            && let (Some(hi), Some(lo)) = (
+                bytes.get(i + 1).and_then(|b| hex(*b)),
+                bytes.get(i + 2).and_then(|b| hex(*b)),
+            )
+        {
+            out.push((hi * 16 + lo) as u8);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| text.to_string())
+}
+
+/// Percent-escapes what a path may not hold in a URL, keeping `/`.
+fn percent_encode(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for byte in path.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~/".contains(&byte) {
+            out.push(byte as char);
+        } else {
+            let _ = write!(out, "%{byte:02X}");
+        }
+    }
+    out
+}
+
 /// One published postmortem and where its page is.
 struct Page<'a> {
     doc: &'a Doc,
     slug: String,
+    /// Not published yet: shown only with `include_drafts`, and marked.
+    draft: bool,
+    /// Its copied images: the target as written, and the file's path beside the page
+    /// (`<slug>/images/a.png`; a `..` becomes `_`, so that nothing leaves the folder).
+    images: HashMap<String, String>,
 }
 
 impl Page<'_> {
@@ -71,13 +226,50 @@ impl Page<'_> {
             title
         }
     }
+
+    /// Markdown of this postmortem as HTML, its copied images pointing at their copies.
+    fn html(&self, markdown: &str) -> String {
+        debrief_review::markdown_to_html_with_images(markdown, &|url| {
+            self.images.get(url).map(|path| percent_encode(path))
+        })
+    }
+
+    /// Markdown of one line, without the paragraph around it.
+    fn inline(&self, markdown: &str) -> String {
+        let html = self.html(markdown);
+        html.trim()
+            .strip_prefix("<p>")
+            .and_then(|h| h.strip_suffix("</p>"))
+            .unwrap_or(html.trim())
+            .to_string()
+    }
+
+    /// ` <span class="draft">draft</span>` after a draft's title.
+    fn draft_mark(&self) -> &'static str {
+        if self.draft {
+            " <span class=\"draft\">draft</span>"
+        } else {
+            ""
+        }
+    }
 }
 
 /// Builds the site.
-pub fn build(docs: &[Doc], options: &Options) -> Vec<File> {
+pub fn build(docs: &[Doc], options: &Options) -> Site {
+    let (mut left_out_restricted, mut left_out_drafts) = (0, 0);
     let mut chosen: Vec<&Doc> = docs
         .iter()
-        .filter(|d| options.include_restricted || !d.postmortem.meta.restricted)
+        .filter(|d| {
+            if d.postmortem.meta.restricted && !options.include_restricted {
+                left_out_restricted += 1;
+                false
+            } else if !is_published(&d.postmortem.meta) && !options.include_drafts {
+                left_out_drafts += 1;
+                false
+            } else {
+                true
+            }
+        })
         .collect();
     // Newest first; undated last; then by title, so the order never depends on the input.
     chosen.sort_by(|a, b| {
@@ -104,9 +296,42 @@ pub fn build(docs: &[Doc], options: &Options) -> Vec<File> {
                 slug = format!("{base}-{n}");
                 n += 1;
             }
-            Page { doc, slug }
+            let images = doc
+                .images
+                .iter()
+                .filter_map(|url| {
+                    let path = image_path(url)?
+                        .split('/')
+                        .map(|part| if part == ".." { "_" } else { part })
+                        .collect::<Vec<_>>()
+                        .join("/");
+                    Some((url.clone(), format!("{slug}/{path}")))
+                })
+                .collect();
+            Page {
+                doc,
+                slug,
+                draft: !is_published(&doc.postmortem.meta),
+                images,
+            }
         })
         .collect();
+    let mut assets: Vec<Asset> = Vec::new();
+    let mut copied = HashSet::new();
+    for page in &pages {
+        let mut images: Vec<(&String, &String)> = page.images.iter().collect();
+        images.sort();
+        for (url, path) in images {
+            let path = format!("postmortems/{path}");
+            if copied.insert(path.clone()) {
+                assets.push(Asset {
+                    source: page.doc.source.clone(),
+                    url: url.clone(),
+                    path,
+                });
+            }
+        }
+    }
 
     let mut files = vec![
         File {
@@ -160,7 +385,14 @@ pub fn build(docs: &[Doc], options: &Options) -> Vec<File> {
             });
         }
     }
-    files
+    Site {
+        files,
+        assets,
+        published: pages.iter().map(|p| p.doc.source.clone()).collect(),
+        drafts: pages.iter().filter(|p| p.draft).count(),
+        left_out_restricted,
+        left_out_drafts,
+    }
 }
 
 /// Pages by each value `of` gives them, values in order.
@@ -221,9 +453,10 @@ fn table(pages: &[&Page<'_>], root: &str) -> String {
         };
         let _ = writeln!(
             out,
-            "<tr><td><a href=\"{root}postmortems/{}.html\">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><td><a href=\"{root}postmortems/{}.html\">{}</a>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             page.slug,
             escape(page.title()),
+            page.draft_mark(),
             meta.date.map_or_else(String::new, |d| d.to_string()),
             links(
                 "severities",
@@ -331,6 +564,21 @@ fn postmortem_page(page: &Page<'_>, options: &Options) -> String {
     }
     body.push_str(&facts.join(" · "));
     body.push_str("</p>\n");
+    if page.draft {
+        let status = meta
+            .status
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty());
+        let _ = writeln!(
+            body,
+            "<p class=\"draft\"><strong>Draft</strong>: not published yet ({}).</p>",
+            status.map_or_else(
+                || "no status in its front matter".to_string(),
+                |s| format!("status: {}", escape(s))
+            )
+        );
+    }
 
     // The metrics card.
     let m = &doc.analysis.metrics;
@@ -350,6 +598,8 @@ fn postmortem_page(page: &Page<'_>, options: &Options) -> String {
     }
     body.push_str("</dl>\n");
 
+    // Entries before the section, for their milestones; the graph goes above the first.
+    let (mut entries, mut graphed) = (0, false);
     for section in &doc.postmortem.sections {
         let heading = if section.heading.trim().is_empty() {
             section.body.kind().canonical_heading().to_string()
@@ -358,7 +608,11 @@ fn postmortem_page(page: &Page<'_>, options: &Options) -> String {
         };
         let _ = writeln!(body, "<section>\n<h2>{}</h2>", escape(&heading));
         match &section.body {
-            SectionBody::Timeline(_) => body.push_str(&timeline_html(doc)),
+            SectionBody::Timeline(timeline) => {
+                body.push_str(&timeline_html(page, timeline, entries, !graphed));
+                entries += timeline.entries().count();
+                graphed = true;
+            }
             SectionBody::ActionItems(items) => {
                 body.push_str("<ul class=\"actions\">\n");
                 for item in items.items() {
@@ -382,7 +636,7 @@ fn postmortem_page(page: &Page<'_>, options: &Options) -> String {
                     let _ = writeln!(
                         body,
                         "<li class=\"{class}\"><span class=\"state\">{state}</span> {}{}</li>",
-                        inline(&item.text),
+                        page.inline(&item.text),
                         if details.is_empty() {
                             String::new()
                         } else {
@@ -392,16 +646,14 @@ fn postmortem_page(page: &Page<'_>, options: &Options) -> String {
                 }
                 body.push_str("</ul>\n");
             }
-            SectionBody::Impact(impact) => {
-                body.push_str(&debrief_review::markdown_to_html(&impact.text))
-            }
+            SectionBody::Impact(impact) => body.push_str(&page.html(&impact.text)),
             SectionBody::Summary(text)
             | SectionBody::RootCause(text)
             | SectionBody::ContributingFactors(text)
             | SectionBody::WentWell(text)
             | SectionBody::WentBadly(text)
             | SectionBody::Lucky(text)
-            | SectionBody::Other(text) => body.push_str(&debrief_review::markdown_to_html(text)),
+            | SectionBody::Other(text) => body.push_str(&page.html(text)),
         }
         body.push_str("</section>\n");
     }
@@ -409,18 +661,12 @@ fn postmortem_page(page: &Page<'_>, options: &Options) -> String {
     layout(page.title(), root, options, &body)
 }
 
-/// Markdown of one line, without the paragraph around it.
-fn inline(text: &str) -> String {
-    let html = debrief_review::markdown_to_html(text);
-    html.trim()
-        .strip_prefix("<p>")
-        .and_then(|h| h.strip_suffix("</p>"))
-        .unwrap_or(html.trim())
-        .to_string()
-}
-
-fn timeline_html(doc: &Doc) -> String {
-    let entries: Vec<_> = doc.postmortem.timeline_entries().collect();
+/// One timeline section: the graph of the whole timeline (above the first section only),
+/// then the section's entries with the Markdown between them (prose, code blocks, log
+/// excerpts, images) in document order. `first` is the index of its first entry among all
+/// the document's entries, for their milestones.
+fn timeline_html(page: &Page<'_>, timeline: &Timeline, first: usize, graph: bool) -> String {
+    let doc = page.doc;
     let milestone = |i: usize| {
         doc.analysis
             .milestones
@@ -429,35 +675,60 @@ fn timeline_html(doc: &Doc) -> String {
             .flatten()
             .map(|m| m.name())
     };
-    let points: Vec<timeline::Point<'_>> = entries
-        .iter()
-        .enumerate()
-        .map(|(i, e)| timeline::Point {
-            at: e.at,
-            text: &e.text,
-            milestone: milestone(i),
-        })
-        .collect();
     let mut out = String::new();
-    if let Some(svg) = timeline::svg(&points) {
-        out.push_str("<figure class=\"timeline\">\n");
-        out.push_str(&svg);
-        out.push_str("</figure>\n");
+    if graph {
+        let points: Vec<timeline::Point<'_>> = doc
+            .postmortem
+            .timeline_entries()
+            .enumerate()
+            .map(|(i, e)| timeline::Point {
+                at: e.at,
+                text: &e.text,
+                milestone: milestone(i),
+            })
+            .collect();
+        if let Some(svg) = timeline::svg(&points) {
+            out.push_str("<figure class=\"timeline\">\n");
+            out.push_str(&svg);
+            out.push_str("</figure>\n");
+        }
     }
-    out.push_str("<ol class=\"timeline\">\n");
-    for (i, entry) in entries.iter().enumerate() {
-        let _ = writeln!(
-            out,
-            "<li><time datetime=\"{}\">{}</time>{} {}</li>",
-            entry.at,
-            entry.at.strftime("%Y-%m-%d %H:%M"),
-            milestone(i).map_or_else(String::new, |m| format!(
-                " <span class=\"milestone\">{m}</span>"
-            )),
-            inline(&entry.text)
-        );
+    let mut open = false;
+    let mut i = first;
+    for part in &timeline.parts {
+        match part {
+            Part::Item(entry) => {
+                if !open {
+                    out.push_str("<ol class=\"timeline\">\n");
+                    open = true;
+                }
+                let _ = writeln!(
+                    out,
+                    "<li><time datetime=\"{}\">{}</time>{} {}</li>",
+                    entry.at,
+                    entry.at.strftime("%Y-%m-%d %H:%M"),
+                    milestone(i).map_or_else(String::new, |m| format!(
+                        " <span class=\"milestone\">{m}</span>"
+                    )),
+                    page.inline(&entry.text)
+                );
+                i += 1;
+            }
+            Part::Text(text) => {
+                if text.trim().is_empty() {
+                    continue;
+                }
+                if open {
+                    out.push_str("</ol>\n");
+                    open = false;
+                }
+                out.push_str(&page.html(text));
+            }
+        }
     }
-    out.push_str("</ol>\n");
+    if open {
+        out.push_str("</ol>\n");
+    }
     out
 }
 
@@ -506,6 +777,8 @@ struct SearchEntry<'a> {
     severity: Option<&'a str>,
     services: &'a [String],
     tags: &'a [String],
+    /// Not published yet (shown only with `--include-drafts`).
+    draft: bool,
     text: String,
 }
 
@@ -536,6 +809,7 @@ fn search_index(pages: &[Page<'_>]) -> String {
                 severity: page.meta().severity.as_deref(),
                 services: &page.meta().services,
                 tags: &page.meta().tags,
+                draft: page.draft,
                 text,
             }
         })
@@ -585,11 +859,17 @@ fn feed(pages: &[Page<'_>], options: &Options) -> String {
             });
         let _ = writeln!(
             out,
-            "<entry>\n<title>{}</title>\n<id>urn:debrief:postmortem:{}</id>\n<updated>{date}T00:00:00Z</updated>\n\
-             <link rel=\"alternate\" href=\"{}\"/>\n<summary>{}</summary>\n</entry>",
+            "<entry>\n<title>{}{}</title>\n<id>urn:debrief:postmortem:{}</id>\n<updated>{date}T00:00:00Z</updated>\n\
+             <link rel=\"alternate\" href=\"{}\"/>{}\n<summary>{}</summary>\n</entry>",
+            if page.draft { "[Draft] " } else { "" },
             escape(page.title()),
             page.slug,
             escape(&href(&format!("postmortems/{}.html", page.slug))),
+            if page.draft {
+                "\n<category term=\"draft\" label=\"Draft\"/>"
+            } else {
+                ""
+            },
             escape(&summary.unwrap_or_default())
         );
     }
@@ -606,7 +886,8 @@ table{border-collapse:collapse;width:100%}th,td{text-align:left;border-bottom:1p
 .metrics dt{font-size:.8rem;color:#4a5568}.metrics dd{margin:0;font-size:1.2rem;font-weight:bold}
 .actions .state{display:inline-block;min-width:4.5rem;font-size:.8rem;text-transform:uppercase;color:#4a5568}
 .actions .done .state{color:#2f855a}.actions .declined .state{color:#718096}.milestone{font-size:.8rem;color:#c05621;font-weight:bold}
-figure{margin:1rem 0;overflow-x:auto}svg{max-width:100%;height:auto}
+.draft{color:#9c4221;font-weight:bold}span.draft{font-size:.8rem;text-transform:uppercase}p.draft{border-left:4px solid #dd6b20;padding:.3rem .8rem;background:#fffaf0}
+figure{margin:1rem 0;overflow-x:auto}img{max-width:100%}svg{max-width:100%;height:auto}
 .search input{width:60%;padding:.4rem}#results{padding-left:1.2rem}
 ";
 
@@ -636,6 +917,7 @@ const SEARCH_JS: &str = r#"// Search every postmortem in the browser: search.jso
       link.textContent = e.title;
       item.appendChild(link);
       if (e.date) item.appendChild(document.createTextNode(" (" + e.date + ")"));
+      if (e.draft) item.appendChild(document.createTextNode(" [draft]"));
       results.appendChild(item);
     });
     if (found.length === 0) {

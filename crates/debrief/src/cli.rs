@@ -23,7 +23,8 @@ pub enum Command {
     /// Rewrite postmortems in canonical form.
     #[command(
         after_help = "Examples:\n  debrief fmt postmortems/\n  debrief fmt --check postmortems/   \
-                            # lists files that would change, exits 1 if any"
+                            # lists files that would change, exits 1 if any\n  \
+                            debrief fmt --diff 2026-06-14-checkout.md   # shows the change, writes nothing"
     )]
     Fmt(FmtArgs),
     /// Print a postmortem as read, with its metrics and diagnostics.
@@ -43,16 +44,25 @@ pub enum Command {
     /// Publish postmortems as a static site for the whole organisation.
     #[command(
         after_help = "Examples:\n  debrief publish postmortems/ --out site/\n  \
-                            debrief publish postmortems/ --out site/ --base-url https://postmortems.example.com\n\n\
-                            Restricted postmortems are left out unless --include-restricted."
+                            debrief publish postmortems/ --out site/ --base-url https://postmortems.example.com\n  \
+                            debrief publish postmortems/ --out preview/ --include-drafts   # drafts too, marked as drafts\n\n\
+                            Only postmortems whose front matter says `status: published` (or `closed`) are published; \
+                            drafts are left out unless --include-drafts, and restricted postmortems unless \
+                            --include-restricted."
     )]
     Publish(PublishArgs),
     /// Check postmortems for blame, vague action items and missing structure.
     #[command(after_help = "Examples:\n  debrief lint postmortems/\n  \
                             debrief lint --format github postmortems/   # annotations in a GitHub workflow\n  \
                             debrief lint --fix 2026-06-14-checkout.md   # names on the roster become roles\n  \
-                            cat draft.md | debrief lint -\n\n\
-                            Configuration: debrief.toml, found by walking up from each file (see `debrief explain`).")]
+                            cat draft.md | debrief lint -\n  \
+                            debrief lint --write-baseline lint-baseline.json postmortems/   # accept today's findings\n  \
+                            debrief lint --baseline lint-baseline.json postmortems/         # in CI: fail on new findings only\n\n\
+                            Configuration: debrief.toml, found by walking up from each file (see `debrief explain`).\n\n\
+                            A baseline knows a finding by its file, its rule, its words and the sentence around them, \
+                            not by its line: moving a paragraph keeps its findings known, editing the sentence may \
+                            make them new. Entries that no longer match anything are listed; write the baseline \
+                            again to drop them.")]
     Lint(LintArgs),
     /// List the lint rules, or explain one.
     #[command(after_help = "Examples:\n  debrief explain\n  debrief explain named-individual")]
@@ -196,6 +206,13 @@ pub struct LintArgs {
     /// Files checked at once [default: the number of cores]
     #[arg(long, short)]
     pub jobs: Option<usize>,
+    /// Report only the findings this baseline file does not record; exit 1 only for those.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record every finding into this baseline file (JSON) instead of reporting them, and exit
+    /// 0. Not with --fix: fix first, then record what is left.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["fix", "baseline"])]
+    pub write_baseline: Option<PathBuf>,
     /// Files or directories (walked for Markdown files); `-` reads standard input.
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
@@ -228,6 +245,9 @@ pub struct FmtArgs {
     /// Do not write; list the files that would change and exit 1 if any.
     #[arg(long)]
     pub check: bool,
+    /// Do not write; print what would change as a unified diff and exit 1 if anything would.
+    #[arg(long)]
+    pub diff: bool,
     /// Files or directories (walked for Markdown files).
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
@@ -266,6 +286,9 @@ pub struct PublishArgs {
     /// Publish restricted postmortems too.
     #[arg(long)]
     pub include_restricted: bool,
+    /// Publish drafts too (any status but `published` or `closed`, or none), marked as drafts.
+    #[arg(long)]
+    pub include_drafts: bool,
     /// The site's name.
     #[arg(long, default_value = "Postmortems")]
     pub title: String,

@@ -1,42 +1,207 @@
 //! Finding, reading and writing postmortem files.
 
 use anyhow::{Context, Result};
+use debrief_core::Postmortem;
+use debrief_core::kind::Kind;
+use std::collections::HashMap;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
-/// Expands directories into the postmortem files under them (sorted, so output is stable).
-/// Files named explicitly are always taken; in directories, Markdown files by extension and
-/// files without an extension whose first line looks like Markdown or front matter.
+/// A file to work on, and whether it was named on the command line (rather than found by
+/// walking a directory).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Input {
+    /// The file.
+    pub path: PathBuf,
+    /// Named on the command line: always taken, whatever it is or `exclude` says.
+    pub named: bool,
+}
+
+/// Expands directories into the Markdown files under them; see [`walk`].
 pub fn expand(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<anyhow::Error>) {
+    let (inputs, errors) = walk(paths);
+    (inputs.into_iter().map(|i| i.path).collect(), errors)
+}
+
+/// Expands directories into the Markdown files under them (sorted, so output is stable).
+/// Files named explicitly are always taken. In directories: Markdown files by extension
+/// (`.md`, `.markdown`, `.qmd`) and files without an extension whose first line looks like
+/// Markdown or front matter; not hidden files or directories, nothing a `.gitignore` or
+/// `.ignore` file ignores (in a Git repository or not), and nothing the `exclude` patterns of
+/// a `debrief.toml` at or above it match.
+pub fn walk(paths: &[PathBuf]) -> (Vec<Input>, Vec<anyhow::Error>) {
     let mut files = Vec::new();
     let mut errors = Vec::new();
+    let excludes = Arc::new(Excludes::default());
     for path in paths {
         match fs::metadata(path) {
             Ok(meta) if meta.is_dir() => {
                 let mut found = Vec::new();
-                for entry in walkdir::WalkDir::new(path).follow_links(true) {
+                let filter = excludes.clone();
+                let walker = ignore::WalkBuilder::new(path)
+                    .follow_links(true)
+                    .require_git(false)
+                    .filter_entry(move |entry| {
+                        let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+                        entry.depth() == 0 || !filter.excluded(entry.path(), is_dir)
+                    })
+                    .build();
+                for entry in walker {
                     match entry {
-                        Ok(entry)
-                            if entry.file_type().is_file() && is_postmortem_file(entry.path()) =>
-                        {
-                            found.push(entry.into_path());
+                        Ok(entry) => {
+                            if let Some(error) = entry.error() {
+                                // A line of an ignore file that is not a pattern: the rest of
+                                // the file still applies.
+                                eprintln!("warning: {error}");
+                            }
+                            if entry.file_type().is_some_and(|t| t.is_file())
+                                && is_postmortem_file(entry.path())
+                            {
+                                found.push(entry.into_path());
+                            }
                         }
-                        Ok(_) => {}
                         Err(error) => errors
                             .push(anyhow::Error::new(error).context(format!("{}", path.display()))),
                     }
                 }
                 found.sort();
-                files.extend(found);
+                files.extend(found.into_iter().map(|path| Input { path, named: false }));
             }
-            Ok(_) => files.push(path.clone()),
+            Ok(_) => files.push(Input {
+                path: path.clone(),
+                named: true,
+            }),
             Err(error) => {
                 errors.push(anyhow::Error::new(error).context(format!("{}", path.display())))
             }
         }
     }
+    errors.extend(excludes.take_errors());
     (files, errors)
+}
+
+/// The `exclude` patterns of `debrief.toml` files, read once per directory. A file or
+/// directory is excluded when a pattern of a `debrief.toml` in a directory at or above it
+/// matches it, as a `.gitignore` line would, relative to that file's directory; the nearest
+/// `debrief.toml` that has a say (`!pattern` takes a path back) decides.
+#[derive(Default)]
+struct Excludes {
+    /// Directories as walked, canonicalised.
+    canonical: Mutex<HashMap<PathBuf, PathBuf>>,
+    /// Canonical directories and the matchers that apply in them, farthest first.
+    chains: Mutex<HashMap<PathBuf, Chain>>,
+    /// Files that could not be read or used.
+    errors: Mutex<Vec<anyhow::Error>>,
+}
+
+type Chain = Arc<Vec<Arc<ignore::gitignore::Gitignore>>>;
+
+/// `exclude = ["drafts/", "**/*.tmpl.md"]`: the only key of `debrief.toml` walking reads.
+#[derive(serde::Deserialize)]
+struct WalkSettings {
+    exclude: Option<toml::Spanned<Vec<toml::Spanned<String>>>>,
+}
+
+impl Excludes {
+    fn excluded(&self, path: &Path, is_dir: bool) -> bool {
+        let (Some(parent), Some(name)) = (path.parent(), path.file_name()) else {
+            return false;
+        };
+        let dir = self.canonical(parent);
+        let full = dir.join(name);
+        for matcher in self.chain(&dir).iter().rev() {
+            match matcher.matched(&full, is_dir) {
+                ignore::Match::Ignore(_) => return true,
+                ignore::Match::Whitelist(_) => return false,
+                ignore::Match::None => {}
+            }
+        }
+        false
+    }
+
+    fn canonical(&self, dir: &Path) -> PathBuf {
+        let dir = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        };
+        if let Some(known) = self.canonical.lock().ok().and_then(|m| m.get(dir).cloned()) {
+            return known;
+        }
+        let canonical = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+        if let Ok(mut map) = self.canonical.lock() {
+            map.insert(dir.to_path_buf(), canonical.clone());
+        }
+        canonical
+    }
+
+    fn chain(&self, dir: &Path) -> Chain {
+        if let Some(known) = self.chains.lock().ok().and_then(|m| m.get(dir).cloned()) {
+            return known;
+        }
+        let mut chain = match dir.parent() {
+            Some(parent) => self.chain(parent).as_ref().clone(),
+            None => Vec::new(),
+        };
+        let config = dir.join(crate::cmd::lint::CONFIG_FILE);
+        if config.is_file() {
+            match load_excludes(dir, &config) {
+                Ok(Some(matcher)) => chain.push(Arc::new(matcher)),
+                Ok(None) => {}
+                Err(error) => {
+                    if let Ok(mut errors) = self.errors.lock() {
+                        errors.push(error);
+                    }
+                }
+            }
+        }
+        let chain = Arc::new(chain);
+        if let Ok(mut map) = self.chains.lock() {
+            map.insert(dir.to_path_buf(), chain.clone());
+        }
+        chain
+    }
+
+    fn take_errors(&self) -> Vec<anyhow::Error> {
+        self.errors
+            .lock()
+            .map(|mut e| std::mem::take(&mut *e))
+            .unwrap_or_default()
+    }
+}
+
+/// The `exclude` patterns of one `debrief.toml`, if it has any.
+fn load_excludes(dir: &Path, path: &Path) -> Result<Option<ignore::gitignore::Gitignore>> {
+    let text = read_text(path)?;
+    let at = |offset: usize| {
+        let span = debrief_core::LineIndex::new(&text).span(offset..offset);
+        format!("{}:{}:{}", path.display(), span.line, span.column)
+    };
+    let settings: WalkSettings = toml::from_str(&text).map_err(|e| {
+        let offset = e.span().map_or(0, |s| s.start);
+        anyhow::anyhow!("{}: {}", at(offset), e.message())
+    })?;
+    let Some(patterns) = settings.exclude else {
+        return Ok(None);
+    };
+    let mut builder = ignore::gitignore::GitignoreBuilder::new(dir);
+    for pattern in patterns.get_ref() {
+        builder
+            .add_line(Some(path.to_path_buf()), pattern.get_ref())
+            .map_err(|e| {
+                anyhow::anyhow!(
+                    "{}: `exclude` pattern {:?} is not a glob: {e}",
+                    at(pattern.span().start),
+                    pattern.get_ref()
+                )
+            })?;
+    }
+    let matcher = builder
+        .build()
+        .map_err(|e| anyhow::anyhow!("{}: {e}", at(patterns.span().start)))?;
+    Ok(Some(matcher))
 }
 
 fn is_postmortem_file(path: &Path) -> bool {
@@ -177,26 +342,71 @@ fn map_files<T: Send>(
     results
 }
 
+/// What a file is, from its content and its name: see [`debrief_core::kind`].
+pub fn kind(path: &Path, postmortem: &Postmortem) -> Kind {
+    debrief_core::kind::classify(postmortem, path.file_name().and_then(|n| n.to_str()))
+}
+
 /// Expands `inputs` (files and directories) and applies `work` to every file on every core,
-/// in input order. Every file that could not be found or worked on is reported on standard
-/// error and makes the outcome [`Outcome::Failed`](crate::Outcome::Failed); the rest is
-/// returned.
+/// in input order. `work` returns what it made of a file and what the file is ([`kind`]): of
+/// the files found by walking a directory, those that are not postmortems (templates,
+/// READMEs, index pages) are left out, and one line on standard error says how many; a file
+/// named on the command line is always taken. Every file that could not be found or worked
+/// on is reported on standard error and makes the outcome
+/// [`Outcome::Failed`](crate::Outcome::Failed); the rest is returned.
 pub fn map_tree<T: Send>(
     inputs: &[PathBuf],
-    work: impl Fn(&Path) -> Result<T> + Sync,
+    work: impl Fn(&Path) -> Result<(T, Kind)> + Sync,
 ) -> (Vec<T>, crate::Outcome) {
-    let (paths, errors) = expand(inputs);
+    let (inputs, errors) = walk(inputs);
+    let paths: Vec<PathBuf> = inputs.iter().map(|i| i.path.clone()).collect();
     let mut outcome = crate::Outcome::Clean;
     let results = map_files(&paths, work);
     let mut done = Vec::with_capacity(results.len());
-    for result in errors.into_iter().map(Err).chain(results) {
+    let (mut templates, mut pages) = (0, 0);
+    for error in errors {
+        eprintln!("error: {error:#}");
+        outcome = crate::Outcome::Failed;
+    }
+    for (input, result) in inputs.iter().zip(results) {
         match result {
-            Ok(value) => done.push(value),
+            Ok((value, kind)) => match kind {
+                _ if input.named => done.push(value),
+                Kind::Postmortem => done.push(value),
+                Kind::Template => templates += 1,
+                Kind::Page => pages += 1,
+            },
             Err(error) => {
                 eprintln!("error: {error:#}");
                 outcome = crate::Outcome::Failed;
             }
         }
     }
+    if templates + pages > 0 {
+        let mut what = Vec::new();
+        if templates > 0 {
+            what.push(plural(templates, "template", "templates"));
+        }
+        if pages > 0 {
+            what.push(plural(
+                pages,
+                "README or index page",
+                "READMEs or index pages",
+            ));
+        }
+        eprintln!(
+            "left out {}: {} (name a file to take it anyway)",
+            plural(
+                templates + pages,
+                "file that is not a postmortem",
+                "files that are not postmortems"
+            ),
+            what.join(", ")
+        );
+    }
     (done, outcome)
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }

@@ -232,7 +232,7 @@ impl Drop for Browser<'_> {
 
 fn postmortem(title: &str, date: &str, summary: &str) -> String {
     format!(
-        "---\ntitle: {title}\ndate: {date}\nseverity: SEV2\nservices: [checkout]\ntags: [capacity]\n---\n\n\
+        "---\ntitle: {title}\ndate: {date}\nstatus: published\nseverity: SEV2\nservices: [checkout]\ntags: [capacity]\n---\n\n\
          ## Summary\n\n{summary}\n\n## Timeline (UTC)\n\n- 10:00 Error rate rises (problem started)\n\
          - 10:12 [detected] Alert fires\n- 10:40 [resolved] Rollback completes\n\n\
          ## Action items\n\n- [ ] Add retry budgets (owner: payments, due: 2026-07-01)\n"

@@ -742,3 +742,433 @@ fn fmt_formats_a_document_whose_milestones_are_out_of_order() {
         "{text}"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// What is a postmortem when walking a directory: templates, READMEs and index pages, `exclude`
+// in debrief.toml, .gitignore and .ignore
+
+/// A postmortem with a date, a timeline and a status.
+fn incident(title: &str, date: &str, status: &str) -> String {
+    format!(
+        "---\ntitle: {title}\ndate: {date}\nstatus: {status}\n---\n\n## Summary\n\nWhat happened to {title}.\n\n\
+         ## Timeline (UTC)\n\n- 10:00 [started] Errors rise\n- 10:05 [detected] Alert fires\n\
+         - 10:30 [resolved] Rollback completes\n"
+    )
+}
+
+/// Two postmortems (one a Hugo page bundle's `index.md`), and a README, a template and an
+/// index page listing them.
+fn tree_with_pages() -> TempDir {
+    let dir = tempdir();
+    let root = dir.path();
+    write(
+        &root.join("2026-06-14-checkout.md"),
+        incident("Checkout errors", "2026-06-14", "published"),
+    );
+    write(
+        &root.join("2022-12-13-root-filesystem-full/index.md"),
+        "---\ntitle: Root filesystem full\nstatus: published\n---\n\n## Timeline\n\n\
+         - 18:53 [detected] Disk alert fires\n- 19:10 [resolved] Logs rotated\n",
+    );
+    write(
+        &root.join("README.md"),
+        "# Postmortems\n\nOne file per incident: copy the template.\n\n\
+         - [Checkout errors](2026-06-14-checkout.md)\n",
+    );
+    write(
+        &root.join("templates/postmortem.md"),
+        "# Incident title - YYYY-MM-DD\n\n## Summary\n\n_What happened, in two sentences._\n\n\
+         ## Timeline\n\n- HH:MM What happened\n\n## Action items\n\n- [ ] \n",
+    );
+    write(
+        &root.join("incidents/index.md"),
+        "---\ntitle: Incidents\n---\n\n# Incidents\n\n- [Root filesystem full](../2022-12-13-root-filesystem-full/)\n",
+    );
+    dir
+}
+
+fn metrics_paths(args: &[&Path]) -> (Vec<String>, String) {
+    let assert = debrief()
+        .args(["metrics", "--format", "json"])
+        .args(args)
+        .assert()
+        .success();
+    let rows: Value = serde_json::from_str(&stdout(&assert)).expect("JSON");
+    let mut paths: Vec<String> = rows
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|r| r["path"].as_str().unwrap_or("").to_string())
+        .collect();
+    paths.sort();
+    (paths, stderr(&assert))
+}
+
+#[test]
+fn metrics_review_and_publish_leave_out_templates_readmes_and_index_pages() {
+    let tree = tree_with_pages();
+    let root = tree.path();
+    let (paths, err) = metrics_paths(&[root]);
+    assert_eq!(
+        paths,
+        [
+            root.join("2022-12-13-root-filesystem-full/index.md")
+                .display()
+                .to_string(),
+            root.join("2026-06-14-checkout.md").display().to_string(),
+        ],
+        "a page bundle's index.md is a postmortem"
+    );
+    assert_eq!(
+        err,
+        "left out 3 files that are not postmortems: 1 template, 2 READMEs or index pages \
+         (name a file to take it anyway)\n"
+    );
+
+    let assert = debrief()
+        .args(["review", "--format", "json", "--today", "2026-11-21"])
+        .arg(root)
+        .assert()
+        .success();
+    let review: Value = serde_json::from_str(&stdout(&assert)).expect("JSON");
+    assert_eq!(review["postmortems"].as_array().map(Vec::len), Some(2));
+    assert!(stderr(&assert).contains("left out 3 files that are not postmortems"));
+
+    let site = root.join("site");
+    let assert = debrief()
+        .args(["publish", "--today", "2026-11-21", "--out"])
+        .arg(&site)
+        .arg(root)
+        .assert()
+        .success();
+    assert!(stderr(&assert).contains("left out 3 files that are not postmortems"));
+    assert!(
+        stderr(&assert).contains("published 2 postmortems"),
+        "{}",
+        stderr(&assert)
+    );
+    let pages: Vec<String> = fs::read_dir(site.join("postmortems"))
+        .expect("the pages")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(pages.len(), 2, "{pages:?}");
+
+    // Named on the command line, a file is always taken.
+    let (paths, err) = metrics_paths(&[
+        &root.join("README.md"),
+        &root.join("templates/postmortem.md"),
+    ]);
+    assert_eq!(paths.len(), 2);
+    assert_eq!(err, "");
+}
+
+#[test]
+fn lint_and_fmt_still_take_templates_and_readmes() {
+    let tree = tree_with_pages();
+    let root = tree.path();
+    let assert = debrief()
+        .args(["lint", "--format", "json"])
+        .arg(root)
+        .assert();
+    let out = stdout(&assert);
+    for file in ["README.md", "templates/postmortem.md", "incidents/index.md"] {
+        assert!(
+            out.contains(&root.join(file).display().to_string()),
+            "lint checks {file}:\n{out}"
+        );
+    }
+    assert!(!stderr(&assert).contains("left out"), "{}", stderr(&assert));
+    let assert = debrief()
+        .args(["fmt", "--check"])
+        .arg(root)
+        .assert()
+        .code(1);
+    assert!(
+        stdout(&assert).contains(&root.join("templates/postmortem.md").display().to_string()),
+        "{}",
+        stdout(&assert)
+    );
+}
+
+#[test]
+fn exclude_in_debrief_toml_applies_to_every_command_that_walks() {
+    let dir = tempdir();
+    let root = dir.path();
+    write(
+        &root.join("debrief.toml"),
+        "exclude = [\"drafts/\", \"*.wip.md\"]\n\n[lint]\nfail_on = \"error\"\n",
+    );
+    write(&root.join("a.md"), incident("A", "2026-06-01", "published"));
+    write(
+        &root.join("drafts/b.md"),
+        incident("B", "2026-06-02", "published"),
+    );
+    write(
+        &root.join("c.wip.md"),
+        incident("C", "2026-06-03", "published"),
+    );
+    // A nearer debrief.toml adds its own patterns, relative to its directory, and `!` takes
+    // a path back.
+    write(
+        &root.join("team/debrief.toml"),
+        "exclude = [\"/old.md\", \"!keep.wip.md\"]\n",
+    );
+    write(
+        &root.join("team/old.md"),
+        incident("Old", "2026-01-01", "published"),
+    );
+    write(
+        &root.join("team/new.md"),
+        incident("New", "2026-06-04", "published"),
+    );
+    write(
+        &root.join("team/keep.wip.md"),
+        incident("Keep", "2026-06-05", "published"),
+    );
+    write(
+        &root.join("team/sub/old.md"),
+        incident("Sub", "2026-06-06", "published"),
+    );
+    let expected: Vec<String> = ["a.md", "team/keep.wip.md", "team/new.md", "team/sub/old.md"]
+        .iter()
+        .map(|f| root.join(f).display().to_string())
+        .collect();
+
+    let (paths, _) = metrics_paths(&[root]);
+    assert_eq!(paths, expected);
+
+    let assert = debrief()
+        .args(["lint", "--format", "json"])
+        .arg(root)
+        .assert();
+    let linted: Value = serde_json::from_str(&stdout(&assert)).expect("JSON");
+    let mut linted: Vec<String> = linted["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .map(|f| f["path"].as_str().unwrap_or("").to_string())
+        .collect();
+    linted.sort();
+    // lint lists the files it has something to say about; none of the excluded ones.
+    assert!(!linted.is_empty());
+    assert!(linted.iter().all(|p| expected.contains(p)), "{linted:?}");
+
+    // fmt --check would rewrite every one of them (front matter becomes a title heading);
+    // it lists only those it walked.
+    let assert = debrief()
+        .args(["fmt", "--check"])
+        .arg(root)
+        .assert()
+        .code(1);
+    let mut listed: Vec<String> = stdout(&assert).lines().map(str::to_string).collect();
+    listed.sort();
+    assert_eq!(listed, expected);
+
+    // Named explicitly, an excluded file is taken.
+    let (paths, _) = metrics_paths(&[&root.join("drafts/b.md")]);
+    assert_eq!(paths.len(), 1);
+    // So is an excluded directory given as the one to walk.
+    let (paths, _) = metrics_paths(&[&root.join("drafts")]);
+    assert_eq!(paths.len(), 1);
+}
+
+#[test]
+fn a_bad_exclude_is_an_error_with_its_position() {
+    let dir = tempdir();
+    write(&dir.path().join("a.md"), CLASSIC);
+    write(
+        &dir.path().join("debrief.toml"),
+        "[roster]\n\"A B\" = \"x\"\n",
+    );
+    debrief().arg("metrics").arg(dir.path()).assert().success();
+    write(
+        &dir.path().join("debrief.toml"),
+        "\nexclude = \"drafts/\"\n",
+    );
+    let assert = debrief().arg("metrics").arg(dir.path()).assert().code(2);
+    let config = dir.path().join("debrief.toml").display().to_string();
+    assert!(
+        stderr(&assert).contains(&format!("{config}:2:")),
+        "{}",
+        stderr(&assert)
+    );
+    write(
+        &dir.path().join("debrief.toml"),
+        "exclude = [\"ok/\",\n  \"a/{b\"]\n",
+    );
+    let assert = debrief().arg("metrics").arg(dir.path()).assert().code(2);
+    assert!(
+        stderr(&assert).contains(&format!(
+            "{config}:2:3: `exclude` pattern \"a/{{b\" is not a glob"
+        )),
+        "{}",
+        stderr(&assert)
+    );
+    // The postmortems are still measured.
+    assert!(stdout(&assert).contains("Checkout 500 errors"));
+}
+
+#[test]
+fn gitignore_and_ignore_files_and_hidden_directories_are_respected() {
+    let dir = tempdir();
+    let root = dir.path();
+    write(&root.join(".gitignore"), "generated/\n");
+    write(&root.join("team/.ignore"), "scratch.md\n");
+    write(&root.join("a.md"), incident("A", "2026-06-01", "published"));
+    write(
+        &root.join("generated/b.md"),
+        incident("B", "2026-06-02", "published"),
+    );
+    write(
+        &root.join("team/scratch.md"),
+        incident("C", "2026-06-03", "published"),
+    );
+    write(
+        &root.join("team/d.md"),
+        incident("D", "2026-06-04", "published"),
+    );
+    write(
+        &root.join(".github/ISSUE_TEMPLATE/incident.md"),
+        incident("E", "2026-06-05", "published"),
+    );
+    let (paths, _) = metrics_paths(&[root]);
+    assert_eq!(
+        paths,
+        [
+            root.join("a.md").display().to_string(),
+            root.join("team/d.md").display().to_string()
+        ],
+        "a .gitignore applies outside a Git repository too"
+    );
+    let assert = debrief()
+        .args(["fmt", "--check"])
+        .arg(root)
+        .assert()
+        .code(1);
+    assert_eq!(stdout(&assert).lines().count(), 2, "{}", stdout(&assert));
+}
+
+// ---------------------------------------------------------------------------------------------
+// debrief publish: the status gate and images
+
+#[test]
+fn publish_leaves_out_drafts_unless_asked_and_copies_images_from_inside_the_tree() {
+    let dir = tempdir();
+    let tree = dir.path().join("postmortems");
+    let outside = dir.path().join("outside.png");
+    write(&outside, b"not in the tree");
+    let checkout = tree.join("incidents/2026-06-14-checkout.md");
+    write(
+        &checkout,
+        format!(
+            "{}\n## Graphs\n\n![Error rate](images/error%20rate.png)\n\
+             ![Diagram](../shared/diagram.svg) ![Secret](../../outside.png)\n\
+             ![Gone](images/missing.png) ![Link](images/link.png)\n",
+            incident("Checkout errors", "2026-06-14", "published")
+        ),
+    );
+    write(
+        &tree.join("incidents/images/error rate.png"),
+        b"\x89PNG error rate",
+    );
+    write(&tree.join("shared/diagram.svg"), "<svg/>");
+    std::os::unix::fs::symlink(&outside, tree.join("incidents/images/link.png"))
+        .expect("a symbolic link");
+    write(
+        &tree.join("incidents/2026-06-15-queue.md"),
+        format!(
+            "{}\n![Queue](images/queue.png)\n",
+            incident("Queue backlog", "2026-06-15", "in_review")
+        ),
+    );
+
+    let site = dir.path().join("site");
+    let assert = debrief()
+        .args(["publish", "--today", "2026-11-21", "--out"])
+        .arg(&site)
+        .arg(&tree)
+        .assert()
+        .success();
+    let err = stderr(&assert);
+    let at = |line: u32, column: u32| {
+        format!(
+            "{}:{line}:{column}: warning[image]: image",
+            checkout.display()
+        )
+    };
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            format!(
+                "{} ../../outside.png is outside the input tree, not copied; the page shows it as written",
+                at(20, 35)
+            ),
+            format!(
+                "{} images/missing.png not found; the page shows it as written",
+                at(21, 1)
+            ),
+            format!(
+                "{} images/link.png is outside the input tree, not copied; the page shows it as written",
+                at(21, 29)
+            ),
+            format!(
+                "published 1 postmortem (7 files, 2 images) in {}; 1 draft left out (--include-drafts to publish them)",
+                site.display()
+            ),
+        ],
+        "{err}"
+    );
+    let page_dir = site.join("postmortems/2026-06-14-checkout-errors");
+    assert_eq!(
+        read(&page_dir.join("images/error rate.png")),
+        b"\x89PNG error rate"
+    );
+    assert_eq!(read(&page_dir.join("_/shared/diagram.svg")), b"<svg/>");
+    assert!(!page_dir.join("images/link.png").exists());
+    let page = String::from_utf8(read(
+        &site.join("postmortems/2026-06-14-checkout-errors.html"),
+    ))
+    .expect("UTF-8");
+    assert!(
+        page.contains("src=\"2026-06-14-checkout-errors/images/error%20rate.png\""),
+        "{page}"
+    );
+    assert!(page.contains("src=\"2026-06-14-checkout-errors/_/shared/diagram.svg\""));
+    assert!(
+        !site
+            .join("postmortems/2026-06-15-queue-backlog.html")
+            .exists()
+    );
+    let index = String::from_utf8(read(&site.join("index.html"))).expect("UTF-8");
+    assert!(!index.contains("Queue backlog"));
+
+    // With --include-drafts the draft is published, marked, and its images are looked for.
+    let assert = debrief()
+        .args([
+            "publish",
+            "--include-drafts",
+            "--today",
+            "2026-11-21",
+            "--out",
+        ])
+        .arg(&site)
+        .arg(&tree)
+        .assert()
+        .success();
+    let err = stderr(&assert);
+    assert!(
+        err.contains("published 2 postmortems, 1 of them drafts"),
+        "{err}"
+    );
+    assert!(err.contains("images/queue.png not found"), "{err}");
+    let draft = String::from_utf8(read(
+        &site.join("postmortems/2026-06-15-queue-backlog.html"),
+    ))
+    .expect("UTF-8");
+    assert!(draft.contains("<strong>Draft</strong>: not published yet (status: in_review)"));
+    let index = String::from_utf8(read(&site.join("index.html"))).expect("UTF-8");
+    assert!(index.contains("Queue backlog</a> <span class=\"draft\">draft</span>"));
+    let feed = String::from_utf8(read(&site.join("feed.atom"))).expect("UTF-8");
+    assert!(feed.contains("<title>[Draft] Queue backlog</title>"));
+}

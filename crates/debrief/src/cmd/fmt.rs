@@ -1,4 +1,5 @@
-//! `debrief fmt`: rewrite postmortems in canonical form.
+//! `debrief fmt`: rewrite postmortems in canonical form, or show (`--diff`) or list
+//! (`--check`) what would change.
 
 use crate::Outcome;
 use crate::cli::FmtArgs;
@@ -45,7 +46,17 @@ pub fn run(args: FmtArgs) -> Result<Outcome> {
         if canonical == text {
             continue;
         }
-        if args.check {
+        if args.diff {
+            let name = path.display().to_string();
+            print!(
+                "{}",
+                similar::TextDiff::from_lines(&text, &canonical)
+                    .unified_diff()
+                    .context_radius(2)
+                    .header(&name, &name)
+            );
+            outcome = outcome.and(Outcome::Findings);
+        } else if args.check {
             println!("{}", path.display());
             outcome = outcome.and(Outcome::Findings);
         } else {

@@ -6,6 +6,7 @@ use crate::files;
 use crate::report::human_duration;
 use anyhow::Result;
 use debrief_core::Metrics;
+use debrief_core::kind::Kind;
 use serde::Serialize;
 use std::path::Path;
 
@@ -30,17 +31,19 @@ pub fn run(args: MetricsArgs) -> Result<Outcome> {
     Ok(outcome)
 }
 
-fn measure(path: &Path) -> Result<Row> {
+fn measure(path: &Path) -> Result<(Row, Kind)> {
     let text = files::read_text(path)?;
     let read = debrief_core::read_with(&text, &debrief_core::ReadOptions::for_path(path));
+    let kind = files::kind(path, &read.postmortem);
     let meta = read.postmortem.meta;
-    Ok(Row {
+    let row = Row {
         path: path.display().to_string(),
         title: meta.title,
         date: meta.date.map(|d| d.to_string()),
         severity: meta.severity,
         metrics: read.analysis.metrics,
-    })
+    };
+    Ok((row, kind))
 }
 
 const HEADERS: [&str; 9] = [

@@ -8,6 +8,7 @@ use crate::Outcome;
 use crate::cli::{ReviewArgs, ReviewFormat};
 use crate::files;
 use anyhow::{Context, Result};
+use debrief_core::kind::Kind;
 use debrief_lint::{Category, Config, Options};
 use debrief_review::{Entry, review};
 use std::path::Path;
@@ -54,7 +55,7 @@ pub fn run(args: ReviewArgs) -> Result<Outcome> {
     Ok(outcome)
 }
 
-fn entry(path: &Path, config: &Config, today: jiff::civil::Date) -> Result<Entry> {
+fn entry(path: &Path, config: &Config, today: jiff::civil::Date) -> Result<(Entry, Kind)> {
     let text = files::read_text(path)?;
     let options = Options {
         config,
@@ -66,10 +67,11 @@ fn entry(path: &Path, config: &Config, today: jiff::civil::Date) -> Result<Entry
         .findings
         .iter()
         .any(|f| f.category == Category::Blame);
-    Ok(Entry::new(
+    let entry = Entry::new(
         path.display().to_string(),
         &linted.read.postmortem,
         &linted.read.analysis,
         Some(blame_free),
-    ))
+    );
+    Ok((entry, files::kind(path, &linted.read.postmortem)))
 }
