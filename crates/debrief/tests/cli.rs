@@ -228,6 +228,46 @@ fn fmt_check_lists_a_messy_file_and_does_not_touch_it() {
 }
 
 #[test]
+fn fmt_diff_shows_the_change_and_does_not_touch_the_file() {
+    let dir = tempdir();
+    let path = dir.path().join("dated.md");
+    let text = "# January 23rd, 2019 Prow Outage\n\n## Root Cause\n\nA config change.\n";
+    write(&path, text);
+
+    let assert = debrief()
+        .args(["fmt", "--diff"])
+        .arg(&path)
+        .assert()
+        .code(1);
+    let out = stdout(&assert);
+    let name = path.display().to_string();
+    assert!(
+        out.starts_with(&format!("--- {name}\n+++ {name}\n")),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "-# January 23rd, 2019 Prow Outage\n+# Postmortem: January 23rd, 2019 Prow Outage\n"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("-## Root Cause\n+## Root cause analysis\n"),
+        "{out}"
+    );
+    assert_eq!(read(&path), text.as_bytes());
+
+    // Nothing to change: no output, exit 0.
+    debrief().args(["fmt"]).arg(&path).assert().success();
+    debrief()
+        .args(["fmt", "--diff"])
+        .arg(&path)
+        .assert()
+        .code(0)
+        .stdout("");
+}
+
+#[test]
 fn fmt_rewrites_a_messy_file_keeping_its_timeline_and_action_items() {
     let dir = tempdir();
     let path = dir.path().join("messy.md");
