@@ -8,7 +8,8 @@
 //! in the number of factors (an organisation's whole history runs in well under a second);
 //! groups are then merged into clusters that share one of those words while the cosine
 //! similarity of their centroids is at least [`MERGE_COSINE`]. A cause is a group that spans at least two
-//! postmortems; it is named by the words most of its factors share, and it lists them.
+//! postmortems; it is named by the longest run of words its postmortems share, and lists
+//! the words most of its factors share.
 
 use crate::text::words;
 use serde::Serialize;
@@ -33,6 +34,11 @@ pub struct Factor<'a> {
 /// A cause that recurs across postmortems.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Cause {
+    /// What it is, as its postmortems say it: the longest run of words (two or three content
+    /// words, with the words between them as written) found in at least half of its
+    /// postmortems, such as "target group deregistration"; the shared words, joined, when no
+    /// run recurs.
+    pub name: String,
     /// The words most of its factors share (each as first written), heaviest first.
     pub shared: Vec<String>,
     /// The postmortems behind it (indexes into the input), in input order.
@@ -200,11 +206,13 @@ pub fn recurring(factors: &[Factor<'_>]) -> Vec<Cause> {
                 .iter()
                 .filter_map(|&term| stems.get(term as usize).cloned())
                 .collect();
+            let shared: Vec<String> = shared
+                .iter()
+                .map(|&term| written[term as usize].clone())
+                .collect();
             Some(Cause {
-                shared: shared
-                    .iter()
-                    .map(|&term| written[term as usize].clone())
-                    .collect(),
+                name: shared_phrase(factors, &members).unwrap_or_else(|| shared.join(", ")),
+                shared,
                 postmortems,
                 members,
                 stems,
@@ -217,9 +225,58 @@ pub fn recurring(factors: &[Factor<'_>]) -> Vec<Cause> {
             .len()
             .cmp(&a.postmortems.len())
             .then(b.cohesion.total_cmp(&a.cohesion))
-            .then(a.shared.cmp(&b.shared))
+            .then(a.name.cmp(&b.name))
     });
     causes
+}
+
+/// The longest contiguous run of content words found in the factors of at least half of the
+/// cause's postmortems (two at least), the most widely found of those: a name in the
+/// postmortems' own words. Runs are compared by stems ("deregistration delays" and "deregistration delay"
+/// agree) and shown as first written, with the words between them ("target group of the
+/// ALB").
+fn shared_phrase(factors: &[Factor<'_>], members: &[usize]) -> Option<String> {
+    const LONGEST: usize = 3;
+    // For each run of stems: the postmortems it occurs in, and where it was first written.
+    let mut runs: HashMap<Vec<std::rc::Rc<str>>, (Vec<usize>, usize, &str)> = HashMap::new();
+    for (order, &i) in members.iter().enumerate() {
+        let text = factors[i].text;
+        let found = words(text);
+        let base = text.as_ptr() as usize;
+        for n in 2..=LONGEST {
+            for (k, window) in found.windows(n).enumerate() {
+                let start = window[0].written.as_ptr() as usize - base;
+                let last = window[n - 1].written;
+                let end = last.as_ptr() as usize - base + last.len();
+                let span = &text[start..end];
+                // A run across a sentence or a list item is no phrase.
+                if span.contains(['.', ';', ':', '\n', '(', ')', '[', ']']) {
+                    continue;
+                }
+                let key: Vec<std::rc::Rc<str>> = window.iter().map(|w| w.stem.clone()).collect();
+                let entry = runs
+                    .entry(key)
+                    .or_insert_with(|| (Vec::new(), order * 1000 + k, span));
+                if !entry.0.contains(&factors[i].postmortem) {
+                    entry.0.push(factors[i].postmortem);
+                }
+            }
+        }
+    }
+    let mut all: Vec<usize> = members.iter().map(|&i| factors[i].postmortem).collect();
+    all.sort_unstable();
+    all.dedup();
+    let enough = 2.max(all.len().div_ceil(2));
+    runs.into_iter()
+        .filter(|(_, (postmortems, _, _))| postmortems.len() >= enough)
+        .max_by(|(a_key, (a_pm, a_at, _)), (b_key, (b_pm, b_at, _))| {
+            a_key
+                .len()
+                .cmp(&b_key.len())
+                .then(a_pm.len().cmp(&b_pm.len()))
+                .then(b_at.cmp(a_at))
+        })
+        .map(|(_, (_, _, span))| span.split_whitespace().collect::<Vec<_>>().join(" "))
 }
 
 /// The terms at least half the members contain, heaviest in the centroid first.
@@ -316,5 +373,28 @@ mod tests {
             causes[0].shared.iter().any(|w| w.starts_with("ingress")),
             "{causes:?}"
         );
+        // Named by the run of words its postmortems share, as first written.
+        assert_eq!(causes[0].name, "ingress controller");
+    }
+
+    #[test]
+    fn a_cause_is_named_in_its_postmortems_words() {
+        let factors = [
+            Factor {
+                postmortem: 0,
+                text: "ALB target group deregistration delay was lowered for faster rolls.",
+            },
+            Factor {
+                postmortem: 1,
+                text: "The deregistration delay of the target group was too short.",
+            },
+            Factor {
+                postmortem: 2,
+                text: "Nodes drained before the target group deregistration finished.",
+            },
+        ];
+        let causes = recurring(&factors);
+        assert_eq!(causes.len(), 1, "{causes:?}");
+        assert_eq!(causes[0].name, "target group deregistration");
     }
 }

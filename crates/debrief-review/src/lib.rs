@@ -301,6 +301,8 @@ pub struct Causes {
 /// A cause that recurs, with the postmortems behind it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Recurring {
+    /// What it is, in its postmortems' own words ([`cluster::Cause::name`]).
+    pub name: String,
     /// The words its postmortems share, heaviest first.
     pub shared: Vec<String>,
     /// The postmortems (indexes into [`Review::postmortems`]).
@@ -467,6 +469,7 @@ fn recurring(chosen: &[&Entry]) -> Vec<Recurring> {
                 })
                 .collect();
             Recurring {
+                name: cause.name,
                 shared: cause.shared,
                 postmortems: cause.postmortems,
                 cohesion: cause.cohesion,

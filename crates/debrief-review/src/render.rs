@@ -70,7 +70,7 @@ pub fn charts(review: &Review) -> Vec<Chart> {
             .causes
             .recurring
             .iter()
-            .map(|c| (c.shared.join(", "), c.postmortems.len() as f64))
+            .map(|c| (c.name.clone(), c.postmortems.len() as f64))
             .collect(),
     );
     bar_chart(
@@ -254,10 +254,11 @@ pub fn markdown(review: &Review) -> String {
     for (n, cause) in review.causes.recurring.iter().enumerate() {
         let _ = writeln!(
             out,
-            "{}. **{}**: {} postmortems",
+            "{}. **{}**: {} postmortems (shared words: {})",
             n + 1,
-            cause.shared.join(", "),
-            cause.postmortems.len()
+            cause.name,
+            cause.postmortems.len(),
+            cause.shared.join(", ")
         );
         for &(postmortem, ref text) in &cause.evidence {
             let title = review
