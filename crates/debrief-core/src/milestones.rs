@@ -427,16 +427,27 @@ impl Cues {
         let lower = plain_lower(text);
         // One pass finds the phrases of the whole entry and of its set-apart note.
         let apart = set_apart(&lower);
-        let (found, found_apart) = Found::in_text(&lower, apart.clone());
-        let strong =
-            apart.and_then(|range| weak_from(found_apart, lower[range].trim()).first().copied());
+        let matches = Found::matches(&lower);
+        let found = Found::within(&matches, 0..lower.len());
+        let strong = apart.and_then(|range| {
+            let part = Found::within(&matches, range.clone());
+            weak_from(part, &lower[range], None).first().copied()
+        });
         // Each sentence is judged on its own, so that "the cause was initially unclear"
         // does not deny the alarm of the sentence before it.
         let mut weak = Vec::new();
         let mut words: [Option<String>; 5] = Default::default();
+        let base = lower.as_ptr() as usize;
         for sentence in sentences(&lower) {
-            let (found, _) = Found::in_text(sentence, None);
-            for m in weak_from(found, sentence) {
+            let start = sentence.as_ptr() as usize - base;
+            let found = Found::within(&matches, start..start + sentence.len());
+            // What a notice says after "that".
+            let notices = found.has(Found::DETECTED) || found.has(Found::SEEING);
+            let clause = notices
+                .then(|| sentence.find(" that "))
+                .flatten()
+                .map(|at| Found::within(&matches, start + at..start + sentence.len()));
+            for m in weak_from(found, sentence, clause) {
                 if !weak.contains(&m) {
                     weak.push(m);
                     words[m as usize] = found.words(m, sentence);
@@ -521,12 +532,21 @@ fn plain_lower(text: &str) -> String {
 /// "I", a team or on-call role, or a full name ("Edward Louth notices ..."), followed by a
 /// lower-case word (the verb).
 fn actor(text: &str) -> Option<String> {
-    let clean: String = text
-        .chars()
-        .take(120)
-        .filter(|c| !matches!(c, '[' | ']' | '*' | '_' | '`'))
-        .collect();
-    let words: Vec<&str> = clean.split_whitespace().take(5).collect();
+    // The first five words, without emphasis, code or link marks around them.
+    let mut words: [&str; 5] = [""; 5];
+    let mut n = 0;
+    for word in text.split_ascii_whitespace() {
+        let word = word.trim_matches(['[', ']', '*', '_', '`']);
+        if word.is_empty() {
+            continue;
+        }
+        words[n] = word;
+        n += 1;
+        if n == words.len() {
+            break;
+        }
+    }
+    let words = &words[..n];
     let lowercase_word = |k: usize| {
         words
             .get(k)
@@ -1026,31 +1046,45 @@ impl Found {
     const PROBLEM: u32 = 1 << 16;
     const MEETING: u32 = 1 << 17;
 
-    /// One pass over the text with a trie of every phrase.
-    /// The lists found in the whole text, and in `part` of it.
-    fn in_text(lower: &str, part: Option<std::ops::Range<usize>>) -> (Found, Found) {
+    /// Every phrase of every list in the text, in one pass with a trie: (lists, start, end).
+    fn matches(lower: &str) -> Vec<(u32, u32, u32)> {
         let vocabulary = VOCABULARY.get_or_init(Vocabulary::new);
-        let (mut all, mut in_part) = (Found::default(), Found::default());
+        let mut out = Vec::new();
         vocabulary.phrases.find(lower, |found| {
-            let list = vocabulary.lists[found.phrase];
-            let at = (found.start as u32, found.end as u32);
-            all.add(list, at);
-            if part
-                .as_ref()
-                .is_some_and(|p| p.start <= found.start && found.end <= p.end)
-            {
-                in_part.add(list, at);
-            }
+            out.push((
+                vocabulary.lists[found.phrase],
+                found.start as u32,
+                found.end as u32,
+            ));
         });
-        (all, in_part)
+        out
+    }
+
+    /// The lists found inside `range` of the text the matches come from, with positions
+    /// relative to the range's start.
+    fn within(matches: &[(u32, u32, u32)], range: std::ops::Range<usize>) -> Found {
+        let mut found = Found::default();
+        // Matches come in order of their start.
+        let first = matches.partition_point(|m| (m.1 as usize) < range.start);
+        let base = range.start as u32;
+        for &(lists, start, end) in &matches[first..] {
+            if start as usize >= range.end {
+                break;
+            }
+            if end as usize <= range.end {
+                found.add(lists, (start - base, end - base));
+            }
+        }
+        found
     }
 
     fn add(&mut self, lists: u32, at: (u32, u32)) {
+        // Only the lists not seen yet take a position: the first phrase of each is kept.
+        let mut new = lists & !self.0;
         self.0 |= lists;
-        for (bit, first) in self.1.iter_mut().enumerate() {
-            if lists & (1 << bit) != 0 && first.is_none() {
-                *first = Some(at);
-            }
+        while new != 0 {
+            self.1[new.trailing_zeros() as usize] = Some(at);
+            new &= new - 1;
         }
     }
 
@@ -1173,8 +1207,8 @@ fn stops_doing(lower: &str) -> bool {
     false
 }
 
-/// The milestones an entry's wording suggests.
-fn weak_from(found: Found, lower: &str) -> Vec<Milestone> {
+/// The milestones a sentence's wording suggests; `clause` is what it says after "that".
+fn weak_from(found: Found, lower: &str, clause: Option<Found>) -> Vec<Milestone> {
     let done = !found.has(Found::NOT_DONE) && !found.has(Found::FOLLOW_UP);
     let mut cues = Vec::new();
     if found.has(Found::STARTED) || (found.has(Found::BEGINS) && found.has(Found::FAILING)) {
@@ -1185,10 +1219,9 @@ fn weak_from(found: Found, lower: &str) -> Vec<Milestone> {
     let something_wrong = found.has(Found::FAILING) || found.has(Found::PROBLEM);
     // "Users notice and post that the site is live" reports news, not a fault: what a
     // notice says after "that" must be wrong for it to detect anything.
-    let reports_news = lower.find(" that ").is_some_and(|at| {
-        let (clause, _) = Found::in_text(&lower[at..], None);
-        !(clause.has(Found::FAILING) || clause.has(Found::PROBLEM))
-    }) && !lower.contains("alert")
+    let reports_news = clause
+        .is_some_and(|clause| !(clause.has(Found::FAILING) || clause.has(Found::PROBLEM)))
+        && !lower.contains("alert")
         && !lower.contains("alarm");
     let seen = found.has(Found::SEEING) && something_wrong;
     if (found.has(Found::DETECTED) || seen)
@@ -1242,7 +1275,11 @@ fn weak_from(found: Found, lower: &str) -> Vec<Milestone> {
 
 #[cfg(test)]
 fn weak_cues(lower: &str) -> Vec<Milestone> {
-    weak_from(Found::in_text(lower, None).0, lower)
+    let matches = Found::matches(lower);
+    let clause = lower
+        .find(" that ")
+        .map(|at| Found::within(&matches, at..lower.len()));
+    weak_from(Found::within(&matches, 0..lower.len()), lower, clause)
 }
 
 #[cfg(test)]
