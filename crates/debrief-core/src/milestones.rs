@@ -640,7 +640,9 @@ fn sentences(lower: &str) -> impl Iterator<Item = &str> {
             let end = i;
             let b = bytes[i];
             i += 1;
-            let breaks = b == b'\n'
+            // A line break inside a paragraph is hard wrapping ("a critical\nissue"): only
+            // a blank line or a list item below ends the sentence there.
+            let breaks = (b == b'\n' && starts_block(&bytes[i..]))
                 || (matches!(b, b'.' | b'!' | b'?' | b';')
                     && bytes.get(i).is_none_or(u8::is_ascii_whitespace));
             if breaks {
@@ -655,6 +657,26 @@ fn sentences(lower: &str) -> impl Iterator<Item = &str> {
         start = bytes.len();
         (!sentence.trim().is_empty()).then_some(sentence)
     })
+}
+
+/// Whether the line starting here opens a block of its own: a blank line, a list item, a
+/// table row, a quote, a heading or a fence.
+fn starts_block(line: &[u8]) -> bool {
+    let indent = line
+        .iter()
+        .take_while(|&&b| b == b' ' || b == b'\t')
+        .count();
+    let rest = &line[indent..];
+    match rest.first() {
+        None | Some(b'\n' | b'|' | b'>' | b'#' | b'`') => true,
+        Some(b'-' | b'*' | b'+') => rest.get(1).is_none_or(|&b| b == b' '),
+        Some(b'0'..=b'9') => {
+            let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+            matches!(rest.get(digits), Some(b'.' | b')'))
+                && rest.get(digits + 1).is_none_or(|&b| b == b' ')
+        }
+        _ => false,
+    }
 }
 
 /// A short parenthesised note or a leading label: "(problem started)", "detection: ...".
@@ -1115,6 +1137,11 @@ impl Found {
                 return Some(format!("{seeing} \u{2026} {wrong}"));
             }
             Milestone::Detected => Found::DETECTED,
+            Milestone::Acknowledged if !self.has(Found::ACKNOWLEDGED) => {
+                let meeting = self.phrase(Found::MEETING, lower)?;
+                let begins = self.phrase(Found::BEGINS, lower)?;
+                return Some(format!("{meeting} \u{2026} {begins}"));
+            }
             Milestone::Acknowledged => Found::ACKNOWLEDGED,
             Milestone::Mitigated if !self.has(Found::MITIGATED) && self.has(Found::REMEDY) => {
                 let remedy = self.phrase(Found::REMEDY, lower)?;
