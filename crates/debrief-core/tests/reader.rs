@@ -451,3 +451,21 @@ fn rows_and_items_with_a_date_and_no_time_are_entries_of_that_day() {
         entries
     );
 }
+
+#[test]
+fn a_year_with_a_digit_too_many_is_read_and_said() {
+    let text = "# Migration\n\n## Timeline (UTC)\n\n| Time | Event |\n|---|---|\n\
+                | 20202-01-16 12:00 | Pipeline fails |\n| 2020-01-17 12:00 | Fixed |\n";
+    let read = read(text);
+    assert_eq!(
+        instants(text),
+        ["2020-01-16T12:00:00Z", "2020-01-17T12:00:00Z"]
+    );
+    let typo: Vec<_> = read
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "timeline-year-typo")
+        .map(|d| (d.span.line, d.span.column))
+        .collect();
+    assert_eq!(typo, [(7, 3)]);
+}

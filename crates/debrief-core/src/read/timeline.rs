@@ -147,13 +147,27 @@ impl Reader<'_> {
                     if let Some(zone) = header.as_deref().and_then(table_header_zone) {
                         statement_zone = statement_zone.or(Some(zone));
                     }
+                    let mut typos: Vec<(usize, String)> = Vec::new();
                     let parsed: Vec<Option<RawEntry>> = rows
                         .iter()
                         .skip(1)
-                        .map(|cells| {
-                            let cells: Vec<&str> =
-                                cells.iter().map(|c| self.text[c.clone()].trim()).collect();
-                            entry_from_row(&cells).or_else(|| day_entry_from_row(&cells))
+                        .enumerate()
+                        .map(|(row, cells)| {
+                            let mut cells: Vec<String> = cells
+                                .iter()
+                                .map(|c| self.text[c.clone()].trim().to_string())
+                                .collect();
+                            let read = |cells: &[String]| {
+                                let cells: Vec<&str> = cells.iter().map(String::as_str).collect();
+                                entry_from_row(&cells).or_else(|| day_entry_from_row(&cells))
+                            };
+                            read(&cells).or_else(|| {
+                                let (fixed, year) = typo_year(cells.first()?)?;
+                                cells[0] = fixed;
+                                let entry = read(&cells)?;
+                                typos.push((row, year));
+                                Some(entry)
+                            })
                         })
                         .collect();
                     if parsed.iter().all(Option::is_none) {
@@ -161,10 +175,23 @@ impl Reader<'_> {
                         raw.push(Raw::Text(trim_block(source).to_string()));
                         continue;
                     }
-                    for (cells, entry) in rows.iter().skip(1).zip(parsed) {
+                    for (row, (cells, entry)) in rows.iter().skip(1).zip(parsed).enumerate() {
                         match entry {
                             Some(mut entry) => {
                                 entry.offset = cells.first().map_or(block.range.start, |c| c.start);
+                                if let Some((_, year)) = typos.iter().find(|(r, _)| *r == row) {
+                                    let cell = cells.first().map_or("", |c| &self.text[c.clone()]);
+                                    let at = entry.offset + cell.len() - cell.trim_start().len();
+                                    self.report(
+                                        "timeline-year-typo",
+                                        Severity::Warning,
+                                        at..at + year.len(),
+                                        format!(
+                                            "the year {year} has a digit too many; it is read as {}",
+                                            &year[..4]
+                                        ),
+                                    );
+                                }
                                 raw.push(Raw::Entry(entry));
                             }
                             None => {
@@ -467,6 +494,22 @@ fn entry_from(content: &str) -> Option<RawEntry> {
         text: dedent_continuation(text),
         milestone,
         day_only: false,
+    })
+}
+
+/// "20202-01-16 12:00": a year of five digits whose first four are a plausible year, as an
+/// extra keystroke writes it. Returns the text with that year and the year as written.
+fn typo_year(text: &str) -> Option<(String, String)> {
+    let digits = text.bytes().take_while(u8::is_ascii_digit).count();
+    if digits != 5 || !text[5..].starts_with(['-', '/']) {
+        return None;
+    }
+    let year: i16 = text[..4].parse().ok()?;
+    (1970..=2100).contains(&year).then(|| {
+        (
+            format!("{}{}", &text[..4], &text[5..]),
+            text[..5].to_string(),
+        )
     })
 }
 
