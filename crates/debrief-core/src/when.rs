@@ -18,13 +18,23 @@ pub enum DateSpec {
 }
 
 impl DateSpec {
-    /// Completes the date with a year taken from `reference` (or keeps it when already full).
+    /// Completes the date with the year that puts it nearest `reference` (or keeps it when
+    /// already full): "12-05" in a timeline of March 2019 is December 2018.
     pub fn resolve(self, reference: Option<Date>) -> Option<Date> {
         match self {
             DateSpec::Full(date) => Some(date),
             DateSpec::MonthDay(month, day) => {
-                let year = reference.map_or(1970, |r| r.year());
-                Date::new(year, month, day).ok()
+                let Some(reference) = reference else {
+                    return Date::new(1970, month, day).ok();
+                };
+                let year = reference.year();
+                [year, year - 1, year + 1]
+                    .into_iter()
+                    .filter_map(|y| Date::new(y, month, day).ok())
+                    .min_by_key(|d| {
+                        d.since(reference)
+                            .map_or(i32::MAX, |span| span.get_days().abs())
+                    })
             }
         }
     }

@@ -469,3 +469,23 @@ fn a_year_with_a_digit_too_many_is_read_and_said() {
         .collect();
     assert_eq!(typo, [(7, 3)]);
 }
+
+#[test]
+fn short_date_tags_take_the_nearest_year_and_advance_past_midnight() {
+    let text = "# Boskos, 2019-03-26\n\n## Timeline (UTC)\n\n- [12-05 16:21] Bug introduced\n\
+                - [03-26 23:04] Outage starts\n- [03-26 02:50] Outage reported\n";
+    assert_eq!(
+        instants(text),
+        [
+            "2018-12-05T16:21:00Z",
+            "2019-03-26T23:04:00Z",
+            "2019-03-27T02:50:00Z"
+        ]
+    );
+    assert!(
+        read(text)
+            .diagnostics
+            .iter()
+            .any(|d| d.rule == "timeline-date-not-advanced" && d.span.line == 7)
+    );
+}

@@ -395,6 +395,26 @@ impl Reader<'_> {
                         {
                             date = date.checked_add(1.day()).unwrap_or(date);
                         }
+                    } else if let Some(d) = written
+                        && !entry.day_only
+                        && matches!(entry.date, Some(DateSpec::MonthDay(..)))
+                        && previous_entry_date == Some(d)
+                        && last.is_some_and(|previous| !reads_as_same_day(previous, entry.time))
+                    {
+                        // "[03-26 23:04] ..." then "[03-26 02:50] ...": a short date tag was
+                        // carried past midnight. Read as the next day, and said. (A full date
+                        // is taken as written: the canonical form writes one where a step
+                        // back would otherwise read as midnight.)
+                        date = d.checked_add(1.day()).unwrap_or(d);
+                        self.report(
+                            "timeline-date-not-advanced",
+                            Severity::Warning,
+                            entry.offset..entry.offset + 1,
+                            format!(
+                                "this entry steps back in time on the same date, {d}, as the one \
+                                 above it; it is read as the next day, {date}"
+                            ),
+                        );
                     } else if let Some(d) = written {
                         date = d;
                         if entry.day_only {
