@@ -573,7 +573,11 @@ fn actor(text: &str) -> Option<String> {
         while role_words(end) {
             end += 1;
         }
-        if lowercase_word(end) {
+        // The phrase ends on a person ("the incident commander", "support engineer"), not
+        // a modifier ("The incident was ...").
+        let head = words[end - 1].to_lowercase();
+        let person = !ROLE_MODIFIERS.contains(&head.trim_end_matches([',', ':']));
+        if person && lowercase_word(end) {
             return Some(words[..end].join(" "));
         }
     }
@@ -621,6 +625,18 @@ const RESPONDER_ROLES: &[&str] = &[
     "infrastructure",
     "platform",
     "support",
+    "security",
+];
+
+/// Words of [`RESPONDER_ROLES`] that only qualify a person ("the incident commander", "the
+/// support engineer") and are no responder at the end of the phrase.
+const ROLE_MODIFIERS: &[&str] = &[
+    "incident",
+    "infra",
+    "infrastructure",
+    "platform",
+    "support",
+    "security",
 ];
 
 /// Capitalised words that open a noun phrase, never a name.
