@@ -127,16 +127,17 @@ pub fn find(
             continue;
         }
         if let Some(n) = heuristics
-            .then(|| heuristic(sentence, i, allowed))
+            .then(|| heuristic(sentence, i, allowed).or_else(|| initials(sentence, i, allowed)))
             .flatten()
         {
+            let to = with_particles(sentence, i + n, allowed);
             out.push(Name {
                 from: i,
-                to: i + n,
+                to,
                 source: Source::Heuristic,
                 role: None,
             });
-            i += n;
+            i = to;
             continue;
         }
         i += 1;
@@ -288,6 +289,69 @@ fn heuristic(sentence: &Sentence<'_>, i: usize, allowed: &HashSet<String>) -> Op
     };
     found.then_some(span)
 }
+
+/// "Maria de la Cruz", "Vincent van Gogh", "Ursula von der Leyen": a name goes on through
+/// lower-case particles to the capitalised word after them. Returns the end of the name.
+fn with_particles(sentence: &Sentence<'_>, end: usize, allowed: &HashSet<String>) -> usize {
+    const PARTICLES: &[&str] = &[
+        "de", "del", "della", "la", "le", "van", "von", "der", "den", "da", "das", "do", "dos",
+        "di", "du", "bin", "binti", "al", "el", "ter", "ten",
+    ];
+    let words = &sentence.words;
+    let mut k = end;
+    while words.get(k).is_some_and(|w| PARTICLES.contains(&w.text)) && !sentence.break_after(k - 1)
+    {
+        k += 1;
+    }
+    if k > end && words.get(k).is_some_and(|w| could_be_name(w, allowed)) {
+        k + 1
+    } else {
+        end
+    }
+}
+
+/// Initials standing for a person: "SN restarted the service", "JD and KL reviewed the
+/// change": two or three capitals, no known acronym, before a verb only people do (or
+/// joined by "and" to other initials before a lower-case verb).
+fn initials(sentence: &Sentence<'_>, i: usize, allowed: &HashSet<String>) -> Option<usize> {
+    let words = &sentence.words;
+    let is_initials = |k: usize| {
+        words.get(k).is_some_and(|w| {
+            let n = w.text.chars().count();
+            (2..=3).contains(&n)
+                && w.text.chars().all(|c| c.is_ascii_uppercase())
+                && !allowed.contains(w.lower)
+                && !lists().kinds(w.lower).has(Kinds::THING)
+                && !ACRONYMS.contains(&w.lower)
+        })
+    };
+    if !is_initials(i) {
+        return None;
+    }
+    let human = |k: usize| {
+        words
+            .get(k)
+            .is_some_and(|w| lists().kinds(w.lower).has(Kinds::HUMAN_VERB))
+    };
+    let lower_verb = |k: usize| {
+        words.get(k).is_some_and(|w| {
+            w.text.chars().all(char::is_lowercase) && !FUNCTION_WORDS.contains(&w.lower)
+        })
+    };
+    let joined_after = words.get(i + 1).is_some_and(|w| w.lower == "and")
+        && is_initials(i + 2)
+        && lower_verb(i + 3);
+    let joined_before =
+        i >= 2 && words[i - 1].lower == "and" && is_initials(i - 2) && lower_verb(i + 1);
+    (human(i + 1) || joined_after || joined_before).then_some(1)
+}
+
+/// Capitals that are acronyms of things, never a person's initials.
+const ACRONYMS: &[&str] = &[
+    "ai", "api", "aws", "cd", "ci", "cpu", "db", "dba", "dns", "gcp", "io", "ip", "it", "k8s",
+    "lb", "ml", "ok", "os", "pm", "pr", "qa", "ram", "sdk", "sla", "slo", "sre", "ssl", "tls",
+    "ui", "url", "us", "ux", "vm", "vp", "vpn", "eu", "uk", "hr", "ops", "cto", "ceo",
+];
 
 /// Capitalised, alphabetic, not a known thing, not a common capitalised word.
 fn could_be_name(word: &Word<'_>, allowed: &HashSet<String>) -> bool {

@@ -69,6 +69,9 @@ fn names_in_any_position() {
     for flag in [
         "Marta and Jonas restart the workers.",
         "Oskar quickly jumped in to rebuild the index.",
+        "JD and KL reviewed the change.",
+        "TB noticed the queue growing.",
+        "The regression was caught by Marta within minutes.",
     ] {
         assert!(
             rules(flag).contains(&"named-individual"),
@@ -115,4 +118,30 @@ fn a_rewrite_is_offered_only_where_it_stays_a_sentence() {
         ["The database engineer"]
     );
     assert!(fixes("Great job Priya Raman!").is_empty());
+}
+
+#[test]
+fn a_name_with_particles_is_one_name_and_acronyms_are_not_initials() {
+    let config = Config::default();
+    let named = |sentence: &str| -> Vec<String> {
+        let text = format!("# Postmortem: Outage, 2026-01-01\n\n## Summary\n\n{sentence}\n");
+        let linted = lint(&text, &Options::new(&config, jiff::civil::date(2026, 1, 1)));
+        linted
+            .findings
+            .iter()
+            .filter(|f| f.diagnostic.rule == "named-individual")
+            .map(|f| linted.text[f.range.clone()].to_string())
+            .collect()
+    };
+    assert_eq!(
+        named("Maria de la Cruz pushed a fix."),
+        ["Maria de la Cruz"]
+    );
+    for ok in [
+        "CI reviewed nothing: the job was skipped.",
+        "AWS noticed the abuse report first.",
+        "The DNS and CDN caches disagreed.",
+    ] {
+        assert!(named(ok).is_empty(), "{ok}: {:?}", named(ok));
+    }
 }
