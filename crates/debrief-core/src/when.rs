@@ -108,6 +108,11 @@ pub fn parse_leader(text: &str) -> Option<Leader> {
     let mut trailing_close = None;
     if let Some(close) = opened {
         cur.skip_ws();
+        // "**00:32 UTC:**": the separator inside the emphasis.
+        let before_colon = cur.pos;
+        if !(cur.eat(":") && cur.rest().starts_with(close)) {
+            cur.pos = before_colon;
+        }
         if !cur.eat(close) {
             let rest = cur.rest().trim_end();
             if rest.ends_with(close) && close.len() > 1 {

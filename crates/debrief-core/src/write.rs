@@ -20,7 +20,12 @@ use std::fmt::Write as _;
 pub fn write(postmortem: &Postmortem) -> String {
     let mut out = String::with_capacity(4096);
     let meta = &postmortem.meta;
-    let has_timeline = postmortem.has_section(SectionKind::Timeline);
+    // The zone goes in a timeline heading when there is one under the canonical name; a
+    // timeline under the author's heading ("Leadup") leaves it to the front matter.
+    let has_timeline = postmortem.sections.iter().any(|s| {
+        s.body.kind() == SectionKind::Timeline
+            && s.heading == SectionKind::Timeline.canonical_heading()
+    });
     if needs_front_matter(meta, has_timeline) {
         front_matter(&mut out, meta);
     }
@@ -52,14 +57,17 @@ pub fn write(postmortem: &Postmortem) -> String {
     for section in &postmortem.sections {
         out.push('\n');
         let kind = section.body.kind();
-        let level = if kind == SectionKind::Other {
+        // A recognised section under its author's heading keeps it (a timeline known by its
+        // entries, "## Leadup"); the others take the canonical heading at level 2.
+        let authors = kind == SectionKind::Other || section.heading != kind.canonical_heading();
+        let level = if authors {
             section.level.clamp(1, 6)
         } else {
             2
         };
         out.extend(std::iter::repeat_n('#', usize::from(level)));
         let heading = match kind {
-            SectionKind::Other => section.heading.clone(),
+            _ if authors => section.heading.clone(),
             SectionKind::Timeline => match &meta.timezone {
                 Some(zone) => format!("Timeline ({zone})"),
                 None => "Timeline".to_string(),

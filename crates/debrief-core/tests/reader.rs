@@ -489,3 +489,32 @@ fn short_date_tags_take_the_nearest_year_and_advance_past_midnight() {
             .any(|d| d.rule == "timeline-date-not-advanced" && d.span.line == 7)
     );
 }
+
+#[test]
+fn a_section_of_timed_entries_is_a_timeline_under_its_own_heading() {
+    let text = "# Node failures, 2021-07-11\n\n## :warning: Leadup\n\n\
+                - **00:27 UTC:** Connections climb\n- **00:32 UTC:** The team is alerted\n\
+                - **00:55 UTC:** The node is unresponsive\n\n## :flying_disc: Impact\n\nAll sites down.\n";
+    let read = read(text);
+    assert_eq!(
+        instants(text),
+        [
+            "2021-07-11T00:27:00Z",
+            "2021-07-11T00:32:00Z",
+            "2021-07-11T00:55:00Z"
+        ]
+    );
+    assert_eq!(
+        read.postmortem.sections[0].body.kind(),
+        SectionKind::Timeline
+    );
+    assert_eq!(read.postmortem.sections[1].body.kind(), SectionKind::Impact);
+    // The author's heading stays; the zone moves to the front matter.
+    let written = debrief_core::write(&read.postmortem);
+    assert!(written.contains("## :warning: Leadup\n"), "{written}");
+    assert!(written.contains("timezone: UTC"), "{written}");
+    assert_eq!(
+        debrief_core::write(&debrief_core::read(&written).postmortem),
+        written
+    );
+}

@@ -83,6 +83,8 @@ fn classify_normal(text: &str) -> SectionKind {
         | "followups"
         | "follow up actions"
         | "follow up items"
+        | "follow up tasks"
+        | "followup tasks"
         | "next steps"
         | "remediation"
         | "remediations"
@@ -120,8 +122,10 @@ fn classify_normal(text: &str) -> SectionKind {
 }
 
 /// Lower-case, parentheses and their content removed, numbering ("1.", "2)") removed,
-/// punctuation turned into spaces (apostrophes kept).
+/// emoji shortcodes (":warning: Leadup") and pictographs dropped, punctuation turned into
+/// spaces (apostrophes kept).
 fn normalise(heading: &str) -> String {
+    let heading = without_shortcodes(heading);
     let mut out = String::with_capacity(heading.len());
     let mut paren = 0u32;
     for c in heading.chars() {
@@ -130,6 +134,8 @@ fn normalise(heading: &str) -> String {
             ')' | ']' => paren = paren.saturating_sub(1),
             _ if paren > 0 => {}
             '\'' | '\u{2019}' => out.push('\''),
+            // Pictographs and their modifiers are not words ("\u{1f6a8} Impact").
+            c if u32::from(c) >= 0x2190 && !c.is_alphanumeric() => out.push(' '),
             c if c.is_alphanumeric() => out.extend(c.to_lowercase()),
             _ => out.push(' '),
         }
@@ -143,10 +149,56 @@ fn normalise(heading: &str) -> String {
     }
 }
 
+/// The heading without `:shortcode:` emoji, as GitHub and MkDocs write them.
+fn without_shortcodes(heading: &str) -> std::borrow::Cow<'_, str> {
+    if !heading.contains(':') {
+        return std::borrow::Cow::Borrowed(heading);
+    }
+    let mut out = String::with_capacity(heading.len());
+    let mut rest = heading;
+    while let Some(open) = rest.find(':') {
+        let after = &rest[open + 1..];
+        let code = after.find(':').filter(|&end| {
+            end > 0
+                && after[..end].bytes().all(|b| {
+                    b.is_ascii_lowercase()
+                        || b.is_ascii_digit()
+                        || b == b'_'
+                        || b == b'+'
+                        || b == b'-'
+                })
+        });
+        match code {
+            Some(end) => {
+                out.push_str(&rest[..open]);
+                out.push(' ');
+                rest = &after[end + 1..];
+            }
+            None => {
+                out.push_str(&rest[..=open]);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use SectionKind::*;
+
+    #[test]
+    fn emoji_are_not_words() {
+        assert_eq!(classify(":flying_disc: Impact"), Impact);
+        assert_eq!(
+            classify(":ballot_box_with_check: Follow-up tasks"),
+            ActionItems
+        );
+        assert_eq!(classify("\u{1f4dd} Timeline"), Timeline);
+        assert_eq!(classify("Root cause: DNS"), RootCause);
+    }
 
     #[test]
     fn synonyms_and_levels_of_formality() {

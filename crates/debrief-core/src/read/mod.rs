@@ -343,7 +343,16 @@ impl<'a> Reader<'a> {
     ) -> Section {
         let text = self.text;
         let verbatim = || trim_block(&text[body_range.clone()]).to_string();
-        let body = match pending.kind {
+        // A section named otherwise whose lists are timed entries ("## Leadup" with
+        // "- **00:27 UTC:** ...") is a timeline; it keeps the author's heading.
+        let by_content =
+            pending.kind == SectionKind::Other && timed_list(self.text, &pending.blocks, blocks);
+        let kind = if by_content {
+            SectionKind::Timeline
+        } else {
+            pending.kind
+        };
+        let body = match kind {
             SectionKind::Summary => SectionBody::Summary(verbatim()),
             SectionKind::RootCause => SectionBody::RootCause(verbatim()),
             SectionKind::ContributingFactors => SectionBody::ContributingFactors(verbatim()),
@@ -449,6 +458,22 @@ fn parse_title_heading(heading: &str) -> (String, Option<Date>) {
 
 /// A heading's Markdown as written: `## Text ##` gives `Text`; a setext heading gives its
 /// text lines joined. Kept raw so that links and emphasis in headings survive.
+/// Whether the lists of a section are timeline entries: three timed items at least, and
+/// at least half of all its list items.
+fn timed_list(text: &str, indices: &[usize], blocks: &[Block]) -> bool {
+    let (mut items, mut timed) = (0, 0);
+    for block in indices.iter().filter_map(|&i| blocks.get(i)) {
+        if let BlockKind::List { items: list } = &block.kind {
+            for item in list {
+                items += 1;
+                let (content, _) = blocks::item_content(text, item.range.clone());
+                timed += usize::from(crate::when::parse_leader(&content).is_some());
+            }
+        }
+    }
+    timed >= 3 && timed * 2 >= items
+}
+
 fn raw_heading(source: &str) -> String {
     let source = source.trim();
     if source.starts_with('#') {
