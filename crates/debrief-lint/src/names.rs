@@ -261,7 +261,12 @@ fn heuristic(sentence: &Sentence<'_>, i: usize, allowed: &HashSet<String>) -> Op
         }
     }
     let after = words.get(verb).map(|w| w.lower);
-    let acts = after.is_some_and(|a| lists.kinds(a).has(Kinds::HUMAN_VERB));
+    // "Joe is paged", "Sam was woken up": what is done only to people.
+    let done_to = matches!(after, Some("is" | "was" | "gets" | "got"))
+        && words
+            .get(verb + 1)
+            .is_some_and(|w| DONE_TO_PEOPLE.contains(&w.lower));
+    let acts = after.is_some_and(|a| lists.kinds(a).has(Kinds::HUMAN_VERB)) || done_to;
     let addressed = previous.is_some_and(|p| ADDRESSING.contains(&p));
     // "Edward and Kirsty": the second of two names joined before a verb.
     let after_given = previous == Some("and")
@@ -345,6 +350,22 @@ fn initials(sentence: &Sentence<'_>, i: usize, allowed: &HashSet<String>) -> Opt
         i >= 2 && words[i - 1].lower == "and" && is_initials(i - 2) && lower_verb(i + 1);
     (human(i + 1) || joined_after || joined_before).then_some(1)
 }
+
+/// Verbs, as participles, of what is done only to people.
+const DONE_TO_PEOPLE: &[&str] = &[
+    "paged",
+    "pinged",
+    "woken",
+    "told",
+    "asked",
+    "notified",
+    "contacted",
+    "called",
+    "assigned",
+    "thanked",
+    "blamed",
+    "reassigned",
+];
 
 /// Capitals that are acronyms of things, never a person's initials.
 const ACRONYMS: &[&str] = &[

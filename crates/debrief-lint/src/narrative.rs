@@ -2,7 +2,8 @@
 //!
 //! Front matter, code blocks, inline code, HTML, images, block quotes (quoted logs and chat),
 //! URLs and the owner and due fields of action items are not narrative. Inline code becomes
-//! the word `CODE` so that sentences keep their shape.
+//! the word `CODE` so that sentences keep their shape, except an `@handle` alone in code,
+//! which is a person as chat exports write them.
 
 use debrief_core::read::{ProseEvent, SourceMap};
 use std::ops::Range;
@@ -159,10 +160,32 @@ pub fn extract(text: &str, map: &SourceMap) -> Narrative {
                     }
                 }
             }
-            ProseEvent::Code(at) => out.push(" CODE ", *at..*at),
+            // "`@malte_j` appears from vacation": a handle set in code is still a person.
+            ProseEvent::Code(range) => match handle_in_code(text, range.clone()) {
+                Some(handle) => out.push(&text[handle.clone()], handle),
+                None => out.push(" CODE ", range.start..range.start),
+            },
             ProseEvent::Break(at) => out.push(" ", *at..*at),
         }
     }
     out.close(current);
     out
+}
+
+/// The range of an `@handle` that is all of an inline code span (backticks excluded).
+fn handle_in_code(text: &str, range: Range<usize>) -> Option<Range<usize>> {
+    let span = text.get(range.clone())?;
+    let ticks = span.len() - span.trim_start_matches('`').len();
+    let inner = span.get(ticks..span.len().checked_sub(ticks)?)?;
+    let handle = inner.trim();
+    let lead = inner.len() - inner.trim_start().len();
+    let name = handle.strip_prefix('@')?;
+    (name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.')))
+    .then(|| {
+        let start = range.start + ticks + lead;
+        start..start + handle.len()
+    })
 }

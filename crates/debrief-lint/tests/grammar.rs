@@ -70,6 +70,8 @@ fn names_in_any_position() {
         "Marta and Jonas restart the workers.",
         "Oskar quickly jumped in to rebuild the index.",
         "JD and KL reviewed the change.",
+        "Joe is paged.",
+        "`@priya` confirms the rollback",
         "TB noticed the queue growing.",
         "The regression was caught by Marta within minutes.",
     ] {

@@ -197,8 +197,8 @@ pub enum ProseEvent {
         /// The text, when it is not the source's bytes.
         text: Option<Box<str>>,
     },
-    /// Inline code at this offset.
-    Code(usize),
+    /// Inline code: its source range, backticks included.
+    Code(Range<usize>),
     /// A line break inside a block.
     Break(usize),
     /// The current block ends.
@@ -265,7 +265,7 @@ impl Prose {
                     text: (!verbatim).then(|| text.as_ref().into()),
                 });
             }
-            Event::Code(_) if self.skip == 0 => self.events.push(ProseEvent::Code(range.start)),
+            Event::Code(_) if self.skip == 0 => self.events.push(ProseEvent::Code(range.clone())),
             Event::SoftBreak | Event::HardBreak if self.skip == 0 => {
                 self.events.push(ProseEvent::Break(range.start))
             }
