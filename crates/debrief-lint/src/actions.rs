@@ -149,10 +149,14 @@ pub fn vague(text: &str) -> Option<&'static str> {
                     "more" | "better" | "fewer" | "less" | "improved" | "greater"
                 )
             }));
-    // "Make the deploy process safer": a comparison with no target.
-    let comparative = matches!(first, "make" | "keep" | "ensure" | "get")
+    // "Make the deploy process safer": a comparison with no target; "... page the team
+    // earlier": a change whose measure ends in a comparison.
+    let comparative = (matches!(first, "make" | "keep" | "ensure" | "get")
         && words.len() <= 8
-        && words.iter().any(|w| COMPARATIVES.contains(w));
+        && words.iter().any(|w| COMPARATIVES.contains(w)))
+        || words
+            .last()
+            .is_some_and(|w| matches!(*w, "earlier" | "sooner" | "faster" | "quicker" | "better"));
     if (unbounded || comparative) && !measurable {
         return Some("\"better\" or \"more\" has no target; say what will exist when it is done");
     }
@@ -429,6 +433,9 @@ const THINKING: &[&str] = &[
 ];
 /// Asking people to behave better.
 const ATTITUDES: &[&str] = &[
+    "carefully",
+    "diligently",
+    "closely monitor",
     "be more careful",
     "be careful",
     "more careful",
@@ -451,6 +458,8 @@ const ATTITUDES: &[&str] = &[
 ];
 /// Hedges.
 const HEDGES: &[&str] = &[
+    "likely",
+    "probably",
     "might",
     "maybe",
     "perhaps",
@@ -579,6 +588,9 @@ mod tests {
             "Tune the autoscaler properly",
             "We will broaden the coverage of our synthetic checks",
             "Watch [the upstream regression in the driver](https://example.com/org/repo/issues/7)",
+            "Carefully review every schema change",
+            "Tune the disk alerts to warn the team sooner",
+            "We probably need a second replica",
         ] {
             assert!(vague(wish).is_some(), "{wish}");
         }
