@@ -66,17 +66,19 @@ const WRAPPERS: [(&str, &str); 7] = [
     ("`", "`"),
 ];
 
+/// Takes an opening wrapper (`**`, `[`, `` ` ``, ...) and returns what closes it.
+fn open_wrapper(cur: &mut Cursor<'_>) -> Option<&'static str> {
+    WRAPPERS
+        .iter()
+        .find(|(open, _)| cur.eat(open))
+        .map(|(_, close)| *close)
+}
+
 /// Parses a leading timestamp. Returns `None` when the text does not start with a time.
 pub fn parse_leader(text: &str) -> Option<Leader> {
     let mut cur = Cursor::new(text);
     cur.skip_ws();
-    let mut opened = None;
-    for (open, close) in WRAPPERS {
-        if cur.eat(open) {
-            opened = Some(close);
-            break;
-        }
-    }
+    let mut opened = open_wrapper(&mut cur);
     cur.skip_ws();
     let date = parse_date_at(&mut cur);
     if date.is_some() {
@@ -86,12 +88,7 @@ pub fn parse_leader(text: &str) -> Option<Leader> {
         cur.skip_ws();
         // "Feb 28th **01:52**": the time alone set in bold or code after the date.
         if opened.is_none() {
-            for (open, close) in WRAPPERS {
-                if cur.eat(open) {
-                    opened = Some(close);
-                    break;
-                }
-            }
+            opened = open_wrapper(&mut cur);
             cur.skip_ws();
         }
     }
@@ -167,13 +164,7 @@ pub fn parse_date_leader(text: &str) -> Option<(DateSpec, usize)> {
     }
     let mut cur = Cursor::new(text);
     cur.skip_ws();
-    let mut opened = None;
-    for (open, close) in WRAPPERS {
-        if cur.eat(open) {
-            opened = Some(close);
-            break;
-        }
-    }
+    let opened = open_wrapper(&mut cur);
     let date = parse_date_at(&mut cur)?;
     if let Some(close) = opened
         && !cur.eat(close)
