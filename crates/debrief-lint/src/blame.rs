@@ -300,7 +300,37 @@ fn who_question(sentence: &Sentence<'_>, names: &[Name], out: &mut Vec<Raw>) -> 
             | "needs"
             | "does"
     );
-    if matches!(first, Some("who")) && asks_for_actor {
+    // "Who responded to the incident?" asks who took part; "Who approved the deploy?" and
+    // "Whose change broke the build?" ask for a culprit.
+    let participation = matches!(
+        second,
+        "responded"
+            | "joined"
+            | "helped"
+            | "handled"
+            | "led"
+            | "coordinated"
+            | "participated"
+            | "attended"
+            | "investigated"
+            | "worked"
+            | "contributed"
+            | "responds"
+            | "joins"
+    );
+    if first == Some("whose") {
+        out.push(Raw {
+            rule: "who-question",
+            range: sentence.range.clone(),
+            message: "asks whose; ask what in the system allowed it".to_string(),
+            suggestion: Some(
+                "ask \"Which change led to this, and what let it through?\"".to_string(),
+            ),
+            fix: None,
+        });
+        return true;
+    }
+    if matches!(first, Some("who")) && asks_for_actor && !participation {
         let rewrite = how_question(words);
         out.push(Raw {
             rule: "who-question",
@@ -733,12 +763,14 @@ fn owned_failure(sentence: &Sentence<'_>, hit: &Hit, at: usize) -> bool {
             .is_some_and(|i| POSSESSIVE_PEOPLE.contains(&sentence.words[i].lower))
 }
 
-/// "The chart was accidentally moved back": an adverb of unintended action whose subject is
-/// not a person describes a process, not a lapse.
+/// "The chart was accidentally moved back": an adverb of unintended action ("by mistake"
+/// too) whose subject is not a person describes a process, not a lapse.
 fn describes_a_process(sentence: &Sentence<'_>, hit: &Hit, at: usize, names: &[Name]) -> bool {
-    UNINTENDED.contains(&hit.phrase)
-        && sentence.words[at].lower.ends_with("ly")
-        && subject(sentence, at, names) != Subject::People
+    // "She deleted it by mistake" blames; "the config was deleted by mistake" says only
+    // that it was not meant.
+    let unintended = (UNINTENDED.contains(&hit.phrase) && sentence.words[at].lower.ends_with("ly"))
+        || hit.phrase == "by mistake";
+    unintended && subject(sentence, at, names) != Subject::People
 }
 
 /// Words of unintended action. The adjective judges an act ("an accidental execution of a
@@ -875,6 +907,38 @@ fn speculative_impact(sentence: &Sentence<'_>, after: usize) -> bool {
 /// "The engineer reviewing the PR thought the same", "deemed good enough by the developer".
 fn individual_belief(sentence: &Sentence<'_>, at: usize, end: usize, names: &[Name]) -> bool {
     let words = &sentence.words;
+    // "The engineer thought the job was idempotent": what someone believed, stated as a
+    // clause of its own, is the local rationality a blameless review asks for. "thought the
+    // same" or "deemed good enough by the developer" give no reason, only a verdict.
+    let believing = matches!(
+        words[at].lower,
+        "thought" | "believed" | "assumed" | "felt" | "expected"
+    );
+    let clause_follows = words
+        .get(end..words.len().min(end + 8))
+        .is_some_and(|after| {
+            after.first().is_some_and(|w| w.lower == "that")
+                || after.iter().any(|w| {
+                    matches!(
+                        w.lower,
+                        "is" | "was"
+                            | "were"
+                            | "are"
+                            | "would"
+                            | "could"
+                            | "will"
+                            | "had"
+                            | "has"
+                            | "did"
+                            | "needed"
+                            | "worked"
+                            | "meant"
+                    )
+                })
+        });
+    if believing && clause_follows {
+        return false;
+    }
     let single = |i: usize| {
         let w = words[i].lower;
         INDIVIDUALS.contains(&w)
@@ -918,6 +982,10 @@ fn hindsight(sentence: &Sentence<'_>, phrase: &str, at: usize, end: usize) -> bo
             if matches!(before, "very" | "so" | "quite" | "most" | "more" | "to") {
                 return false;
             }
+            // "The spike is clearly visible in the graph": evidence, not hindsight.
+            if EVIDENCE.contains(&after) {
+                return false;
+            }
             at == 0
                 || be(before)
                 || be(after)
@@ -942,6 +1010,26 @@ fn hindsight(sentence: &Sentence<'_>, phrase: &str, at: usize, end: usize) -> bo
         _ => true,
     }
 }
+
+/// What evidence shows: "clearly visible", "clearly shown".
+const EVIDENCE: &[&str] = &[
+    "visible",
+    "shown",
+    "showed",
+    "shows",
+    "seen",
+    "evident",
+    "indicated",
+    "indicates",
+    "marked",
+    "labelled",
+    "labeled",
+    "displayed",
+    "logged",
+    "recorded",
+    "documented",
+    "stated",
+];
 
 /// "nobody was watching", not "nobody was paged"; "we were not monitoring closely enough",
 /// "we did not keep a close eye on it", not "the graph was close enough".

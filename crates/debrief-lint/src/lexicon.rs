@@ -98,6 +98,7 @@ const PHRASES: &[(&str, Cue)] = &[
     ("lapse in judgment", Cue::Judgement),
     ("error of judgement", Cue::Judgement),
     ("error in judgement", Cue::Judgement),
+    ("by mistake", Cue::Judgement),
     ("did not bother", Cue::Judgement),
     ("wrongly", Cue::JudgingAdverb),
     ("mistakenly", Cue::JudgingAdverb),

@@ -147,3 +147,25 @@ fn a_name_with_particles_is_one_name_and_acronyms_are_not_initials() {
         assert!(named(ok).is_empty(), "{ok}: {:?}", named(ok));
     }
 }
+
+#[test]
+fn culprit_questions_local_rationality_and_evidence() {
+    for flag in [
+        "Whose change broke the build?",
+        "Who approved the deploy?",
+        "The reviewer thought the same.",
+        "She deleted the config by mistake.",
+        "Clearly, the cache was the cause.",
+    ] {
+        assert!(flagged(flag), "{flag}");
+    }
+    for ok in [
+        "Who responded to the incident, and what obstacles did they encounter?",
+        "The engineer thought the job was idempotent.",
+        "The on-call engineer believed that the replica had caught up.",
+        "The spike is clearly visible in the graph.",
+        "The config was deleted by mistake during the sync.",
+    ] {
+        assert!(!flagged(ok), "{ok}: {:?}", rules(ok));
+    }
+}
