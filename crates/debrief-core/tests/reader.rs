@@ -518,3 +518,21 @@ fn a_section_of_timed_entries_is_a_timeline_under_its_own_heading() {
         written
     );
 }
+
+#[test]
+fn a_table_row_without_a_time_becomes_an_item_not_a_line_of_pipes() {
+    let text = "# Outage, 2024-01-05\n\n## Timeline (UTC)\n\n| Time | Event |\n|---|---|\n\
+                | 09:00 | Alert fires |\n| ? | Vendor contacted |\n| 09:30 | Recovered |\n";
+    let read = read(text);
+    let written = debrief_core::write(&read.postmortem);
+    assert!(
+        written
+            .contains("- 09:00 Alert fires\n\n- ? \u{2014} Vendor contacted\n\n- 09:30 Recovered"),
+        "{written}"
+    );
+    assert!(!written.contains("| ?"), "{written}");
+    assert_eq!(
+        debrief_core::write(&debrief_core::read(&written).postmortem),
+        written
+    );
+}

@@ -208,7 +208,11 @@ impl Reader<'_> {
                                     range,
                                     "this timeline row has no time debrief can read; it is kept as text",
                                 );
-                                raw.push(Raw::Text(format!("| {} |", texts.join(" | "))));
+                                // As an item of the list the table becomes: a row alone would
+                                // be a stray line of pipes.
+                                let cells: Vec<&str> =
+                                    texts.into_iter().filter(|t| !t.is_empty()).collect();
+                                raw.push(Raw::Text(format!("- {}", cells.join(" \u{2014} "))));
                             }
                         }
                     }
@@ -587,10 +591,17 @@ fn entry_from_row(cells: &[&str]) -> Option<RawEntry> {
 /// A table row with a date and no time: "| 2021-06-22 | Vendor notified |".
 fn day_entry_from_row(cells: &[&str]) -> Option<RawEntry> {
     let (first, rest) = cells.split_first()?;
-    let date = parse_date_line(first)?;
-    let text = rest
-        .iter()
-        .copied()
+    // "2021-06-22", or a date with a placeholder for the time ("2020-12-21 HH:mm"), which
+    // stays in the text as the list item it becomes would keep it.
+    let (date, leftover) = match parse_date_line(first) {
+        Some(date) => (date, ""),
+        None => {
+            let (date, consumed) = parse_date_leader(first)?;
+            (date, first[consumed..].trim())
+        }
+    };
+    let text = std::iter::once(leftover)
+        .chain(rest.iter().copied())
         .filter(|c| !c.is_empty())
         .collect::<Vec<_>>()
         .join(" \u{2014} ");
