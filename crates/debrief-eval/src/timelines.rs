@@ -1,7 +1,8 @@
 //! Whether documents with a timeline yield its entries.
 //!
 //! A document has a timeline when a heading (or a line in bold on its own) names a timeline
-//! and the text below it, up to the next heading as high, has lines with a clock time. It
+//! and the text below it, up to the next heading as high, has lines with a clock time, or
+//! when three list items elsewhere start with a clock time. It
 //! counts as read when the reader found timeline entries in it; it is reported when it found
 //! fewer entries than half those lines.
 
@@ -38,6 +39,7 @@ pub(crate) fn measure(root: &Path, evaluation: &mut Evaluation) -> Result<(), Er
 fn timed_lines(text: &str) -> usize {
     let mut level = None;
     let mut count = 0;
+    let mut loose = 0;
     let mut fenced = false;
     for line in text.lines() {
         let trimmed = line.trim();
@@ -59,9 +61,22 @@ fn timed_lines(text: &str) -> usize {
         }
         if level.is_some() && has_clock_time(trimmed) {
             count += 1;
+        } else if level.is_none() && timed_item(trimmed) {
+            // A list of entries under another heading ("## Leadup").
+            loose += 1;
         }
     }
-    count
+    if loose >= 3 { count + loose } else { count }
+}
+
+/// A list item that starts with a clock time: "- **00:27 UTC:** ...", "* 14:02 ...".
+fn timed_item(line: &str) -> bool {
+    let Some(rest) = line.strip_prefix("- ").or_else(|| line.strip_prefix("* ")) else {
+        return false;
+    };
+    let rest = rest.trim_start_matches(['*', '_', '`', '[', ' ']);
+    let head: String = rest.chars().take(6).collect();
+    has_clock_time(&head)
 }
 
 /// The level of an ATX heading; a paragraph that is only bold text counts as level 6.
