@@ -238,7 +238,7 @@ pub fn recurring(factors: &[Factor<'_>]) -> Vec<Cause> {
 fn shared_phrase(factors: &[Factor<'_>], members: &[usize]) -> Option<String> {
     const LONGEST: usize = 3;
     // For each run of stems: the postmortems it occurs in, and where it was first written.
-    let mut runs: HashMap<Vec<std::rc::Rc<str>>, (Vec<usize>, usize, &str)> = HashMap::new();
+    let mut runs: HashMap<Vec<std::rc::Rc<str>>, Run<'_>> = HashMap::new();
     for (order, &i) in members.iter().enumerate() {
         let text = factors[i].text;
         let found = words(text);
@@ -278,6 +278,10 @@ fn shared_phrase(factors: &[Factor<'_>], members: &[usize]) -> Option<String> {
         })
         .map(|(_, (_, _, span))| span.split_whitespace().collect::<Vec<_>>().join(" "))
 }
+
+/// Where a run of stems occurs: its postmortems, the order it was first met in, and the text
+/// it was first written as.
+type Run<'a> = (Vec<usize>, usize, &'a str);
 
 /// The terms at least half the members contain, heaviest in the centroid first.
 fn shared_terms(members: &[usize], vectors: &[Vector], centroid: &Vector) -> Vec<u32> {

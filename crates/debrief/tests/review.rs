@@ -84,7 +84,10 @@ fn review_of_a_quarter_against_the_one_before() {
         report.contains("3 postmortems (1 in the previous period, 2025-12-31 to 2026-03-31)"),
         "{report}"
     );
-    assert!(report.contains("**Ingress controller overload**"), "{report}");
+    assert!(
+        report.contains("**Ingress controller overload**"),
+        "{report}"
+    );
     assert!(
         report.contains("- Ingress controller overload: The ingress controller ran out"),
         "{report}"
