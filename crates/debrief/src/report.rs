@@ -57,6 +57,9 @@ pub struct EntryJson<'a> {
     pub at: String,
     pub text: &'a str,
     pub milestone: Option<Milestone>,
+    /// Only the day is known; `at` is its start. Absent when the time is known.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub day_only: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -124,6 +127,7 @@ impl<'a> PostmortemJson<'a> {
                     at: e.at.to_string(),
                     text: &e.text,
                     milestone: *m,
+                    day_only: e.day_only,
                 })
                 .collect(),
             milestones: {
