@@ -401,30 +401,37 @@ fn mostly_unfilled(postmortem: &Postmortem) -> bool {
 }
 
 /// Words a section has of its own: not placeholders, not italic or quoted prompts, not the
-/// labels of an empty table, not HTML comments.
-fn own_words(text: &str) -> usize {
+/// labels of an empty table, not HTML comments. A section with three of them is filled in;
+/// the review's write-up score counts a section the same way.
+pub fn own_words(text: &str) -> usize {
     let mut count = 0;
     let mut in_comment = false;
     for line in text.lines() {
-        let mut line = line.trim();
+        let mut rest = line.trim();
         if in_comment {
-            match line.find("-->") {
+            match rest.find("-->") {
                 Some(end) => {
                     in_comment = false;
-                    line = line[end + 3..].trim();
+                    rest = &rest[end + 3..];
                 }
                 None => continue,
             }
         }
-        if let Some(start) = line.find("<!--") {
-            match line[start..].find("-->") {
-                Some(_) => {}
+        // What is outside comments: `<!-- What happened. -->` on one line says nothing.
+        let mut kept = String::new();
+        while let Some(start) = rest.find("<!--") {
+            kept.push_str(&rest[..start]);
+            kept.push(' ');
+            match rest[start + 4..].find("-->") {
+                Some(end) => rest = &rest[start + 4 + end + 3..],
                 None => {
                     in_comment = true;
-                    line = line[..start].trim();
+                    rest = "";
                 }
             }
         }
+        kept.push_str(rest);
+        let line = kept.trim();
         if line.starts_with('>') || is_prompt(line) || is_empty_table_row(line) {
             continue;
         }
@@ -575,6 +582,19 @@ mod tests {
         assert_eq!(
             kind(new, "2026-06-14-checkout-500-errors.md"),
             Kind::Postmortem
+        );
+    }
+
+    #[test]
+    fn comments_are_not_words_of_a_section() {
+        assert_eq!(own_words("<!-- What happened, in two sentences. -->"), 0);
+        assert_eq!(
+            own_words("Disk filled <!-- say which --> overnight <!-- and\nwhen --> at last"),
+            5
+        );
+        assert_eq!(
+            own_words("<!--\nWho was affected?\n-->\nCheckout failed"),
+            2
         );
     }
 

@@ -3,10 +3,12 @@
 //!
 //! A library over documents already read: [`Entry::new`] takes what it needs from one
 //! postmortem, [`review`] computes the whole review from entries, and [`markdown`] renders
-//! it. No I/O and no clock: the period and today come in as [`Options`].
+//! it. No I/O and no clock: the period and today come in as [`Options`]. Each postmortem's
+//! write-up is scored ([`score::score`]) so that the review can celebrate thorough ones.
 
 pub mod cluster;
 mod render;
+pub mod score;
 pub mod stats;
 pub mod svg;
 pub mod taxonomy;
@@ -56,6 +58,9 @@ pub struct Entry {
     /// The facilitator's function, where the front matter names it
     /// (`facilitator_function:`, or `facilitator: Name (Function)`).
     pub facilitator_function: Option<String>,
+    /// What the write-up score reads: sections written, impact quantities, milestones
+    /// placed, evidence linked.
+    pub facts: score::Facts,
 }
 
 /// An action item, as the review sees it.
@@ -160,6 +165,7 @@ impl Entry {
             items,
             blame_free,
             facilitator_function,
+            facts: score::facts(postmortem, analysis),
         }
     }
 
@@ -206,6 +212,10 @@ pub struct Options {
 pub const OLD_ITEM_DAYS: i64 = 90;
 /// Recurring causes reported.
 pub const TOP_CAUSES: usize = 10;
+/// Thorough write-ups listed.
+pub const TOP_WRITEUPS: usize = 5;
+/// Periods spanning more than this many calendar months chart their trends by quarter.
+pub const MONTHLY_TREND_MONTHS: i32 = 6;
 
 /// The whole review.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -231,10 +241,35 @@ pub struct Review {
     pub action_items: ItemHealth,
     /// Blame, lateness, facilitation.
     pub process: ProcessHealth,
+    /// The write-up scores: the period's median, the most thorough, the parts most missed.
+    pub writeups: Writeups,
+}
+
+impl Review {
+    /// The calendar months the period touches: from its first day (or its first
+    /// postmortem) to its last day (or its last postmortem); 0 with no date at all.
+    pub fn span_months(&self) -> i32 {
+        let dates = || self.postmortems.iter().filter_map(|p| p.date);
+        let first = self.from.or_else(|| dates().min());
+        let last = self.to.or_else(|| dates().max());
+        match (first, last) {
+            (Some(first), Some(last)) if first <= last => {
+                let index = |d: Date| i32::from(d.year()) * 12 + i32::from(d.month());
+                index(last) - index(first) + 1
+            }
+            _ => 0,
+        }
+    }
+
+    /// Whether trends are charted by quarter: the period spans more than
+    /// [`MONTHLY_TREND_MONTHS`] months.
+    pub fn trend_by_quarter(&self) -> bool {
+        self.span_months() > MONTHLY_TREND_MONTHS
+    }
 }
 
 /// A postmortem in the review.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Listed {
     /// Where it came from.
     pub source: String,
@@ -242,6 +277,8 @@ pub struct Listed {
     pub title: String,
     /// Its date.
     pub date: Option<Date>,
+    /// Its write-up score, with its parts.
+    pub score: score::Score,
 }
 
 /// How many postmortems, by what.
@@ -264,6 +301,8 @@ pub struct Counts {
 /// Each figure's spread.
 #[derive(Debug, Clone, PartialEq, Serialize, Default)]
 pub struct Figures {
+    /// The postmortems these figures are over (some may state none of them).
+    pub postmortems: usize,
     /// Started to detected.
     pub detect: Spread,
     /// Started to acknowledged.
@@ -285,6 +324,8 @@ pub struct MetricsReview {
     pub previous: Option<Figures>,
     /// By month (`YYYY-MM`), in order.
     pub months: Vec<(String, Figures)>,
+    /// By quarter (`YYYY-Qn`), in order.
+    pub quarters: Vec<(String, Figures)>,
 }
 
 /// Categories and recurring causes.
@@ -348,6 +389,19 @@ pub struct ItemHealth {
     pub vague_share: Option<f64>,
 }
 
+/// How thorough the period's write-ups are.
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+pub struct Writeups {
+    /// The median score (nearest rank: a score some postmortem has).
+    pub median: Option<f64>,
+    /// The most thorough postmortems (indexes into [`Review::postmortems`]), best first, at
+    /// most [`TOP_WRITEUPS`], none scoring 0.
+    pub top: Vec<usize>,
+    /// For each part of the score, how many postmortems earned none of its points, most
+    /// first; parts every postmortem earned something of are left out.
+    pub missing: Vec<(String, usize)>,
+}
+
 /// Is the process working?
 #[derive(Debug, Clone, PartialEq, Serialize, Default)]
 pub struct ProcessHealth {
@@ -402,24 +456,29 @@ pub fn review(entries: &[Entry], options: &Options) -> Review {
         .collect();
     let recurring = recurring(&chosen);
 
+    let postmortems: Vec<Listed> = chosen
+        .iter()
+        .map(|e| Listed {
+            source: e.source.clone(),
+            title: e.title.clone(),
+            date: e.date,
+            score: score::score(e),
+        })
+        .collect();
+    let writeups = writeups(&postmortems);
+
     Review {
         from: options.from,
         to: options.to,
         previous,
-        postmortems: chosen
-            .iter()
-            .map(|e| Listed {
-                source: e.source.clone(),
-                title: e.title.clone(),
-                date: e.date,
-            })
-            .collect(),
+        postmortems,
         undated,
         counts: counts(&chosen, before.as_deref()),
         metrics: MetricsReview {
             period: figures(&chosen),
             previous: before.as_deref().map(figures),
-            months: months(&chosen),
+            months: by_period(&chosen, |d| format!("{:04}-{:02}", d.year(), d.month())),
+            quarters: by_period(&chosen, quarter),
         },
         causes: Causes {
             categories: categories(&assigned),
@@ -428,6 +487,46 @@ pub fn review(entries: &[Entry], options: &Options) -> Review {
         },
         action_items: item_health(&chosen, options.today),
         process: process_health(&chosen),
+        writeups,
+    }
+}
+
+/// A date's quarter, `YYYY-Qn`.
+pub fn quarter(date: Date) -> String {
+    format!("{:04}-Q{}", date.year(), (date.month() - 1) / 3 + 1)
+}
+
+/// The median score, the most thorough write-ups and the parts most often missing.
+fn writeups(postmortems: &[Listed]) -> Writeups {
+    let mut ranked: Vec<usize> = (0..postmortems.len())
+        .filter(|&i| postmortems[i].score.total > 0)
+        .collect();
+    // Best first; among equals, the more recent first, then input order.
+    ranked.sort_by(|&a, &b| {
+        let (a_pm, b_pm) = (&postmortems[a], &postmortems[b]);
+        b_pm.score
+            .total
+            .cmp(&a_pm.score.total)
+            .then(b_pm.date.cmp(&a_pm.date))
+            .then(a.cmp(&b))
+    });
+    ranked.truncate(TOP_WRITEUPS);
+    let mut missing: Vec<(String, usize)> = score::PARTS
+        .iter()
+        .map(|(id, _, _)| {
+            let count = postmortems
+                .iter()
+                .filter(|p| p.score.parts.iter().any(|part| part.part == *id && part.missing()))
+                .count();
+            ((*id).to_string(), count)
+        })
+        .filter(|(_, count)| *count > 0)
+        .collect();
+    missing.sort_by_key(|(_, count)| std::cmp::Reverse(*count));
+    Writeups {
+        median: Spread::of(postmortems.iter().map(|p| f64::from(p.score.total))).median,
+        top: ranked,
+        missing,
     }
 }
 
@@ -513,6 +612,7 @@ fn figures(entries: &[&Entry]) -> Figures {
         )
     };
     Figures {
+        postmortems: entries.len(),
         detect: spread(|m| m.time_to_detect_s),
         acknowledge: spread(|m| m.time_to_acknowledge_s),
         mitigate: spread(|m| m.time_to_mitigate_s),
@@ -521,19 +621,18 @@ fn figures(entries: &[&Entry]) -> Figures {
     }
 }
 
-fn months(entries: &[&Entry]) -> Vec<(String, Figures)> {
-    let mut by_month: BTreeMap<String, Vec<&Entry>> = BTreeMap::new();
+/// The figures of each period a postmortem's date falls in (`key` names the period, and
+/// sorts as it runs), in order.
+fn by_period(entries: &[&Entry], key: impl Fn(Date) -> String) -> Vec<(String, Figures)> {
+    let mut periods: BTreeMap<String, Vec<&Entry>> = BTreeMap::new();
     for entry in entries {
         if let Some(date) = entry.date {
-            by_month
-                .entry(format!("{:04}-{:02}", date.year(), date.month()))
-                .or_default()
-                .push(entry);
+            periods.entry(key(date)).or_default().push(entry);
         }
     }
-    by_month
+    periods
         .into_iter()
-        .map(|(month, list)| (month, figures(&list)))
+        .map(|(period, list)| (period, figures(&list)))
         .collect()
 }
 

@@ -2,8 +2,8 @@
 //! the charts as SVG files to write beside the Markdown.
 
 use crate::stats::Spread;
-use crate::svg;
 use crate::{Figures, Review};
+use crate::{score, svg};
 use pulldown_cmark::{CowStr, Event, Parser, Tag};
 use std::fmt::Write;
 
@@ -19,33 +19,31 @@ pub struct Chart {
     pub svg: String,
 }
 
-/// The charts of a review: the response trend by month, recurring causes, categories,
-/// severities and action items. Charts with nothing to show are left out.
+/// The charts of a review: the response trend (by quarter when the period spans more than
+/// [`crate::MONTHLY_TREND_MONTHS`] months, else by month), recurring causes, categories,
+/// severities, action items and write-up scores. Charts with nothing to show are left out.
 pub fn charts(review: &Review) -> Vec<Chart> {
     let mut charts = Vec::new();
-    let months: Vec<String> = review
-        .metrics
-        .months
-        .iter()
-        .map(|(m, _)| m.clone())
-        .collect();
-    if months.len() > 1 {
-        let minutes = |get: fn(&Figures) -> Option<f64>| -> Vec<Option<f64>> {
-            review
-                .metrics
-                .months
-                .iter()
-                .map(|(_, f)| get(f).map(|s| (s / 60.0).round()))
-                .collect()
+    let (by, periods) = if review.trend_by_quarter() {
+        ("quarter", &review.metrics.quarters)
+    } else {
+        ("month", &review.metrics.months)
+    };
+    if periods.len() > 1 {
+        // Every period from the first to the last, so that the axis is time: a quarter
+        // without postmortems is a gap in the line, not a step skipped.
+        let periods = every_period(periods);
+        let labels: Vec<String> = periods.iter().map(|(p, _)| p.clone()).collect();
+        let median = |get: fn(&Figures) -> Option<f64>| -> Vec<Option<f64>> {
+            periods.iter().map(|(_, f)| f.and_then(get)).collect()
         };
-        let title = "Median time to detect and to resolve, by month".to_string();
-        let svg = svg::trend(
+        let title = format!("Median time to detect and to resolve, by {by}");
+        let svg = svg::duration_trend(
             &title,
-            "min",
-            &months,
+            &labels,
             &[
-                ("time to detect", minutes(|f| f.detect.median)),
-                ("time to resolve", minutes(|f| f.resolve.median)),
+                ("time to detect", median(|f| f.detect.median)),
+                ("time to resolve", median(|f| f.resolve.median)),
             ],
         );
         charts.push(Chart {
@@ -109,7 +107,71 @@ pub fn charts(review: &Review) -> Vec<Chart> {
             .collect(),
         );
     }
+    bar_chart(
+        "writeup-scores.svg",
+        "Write-up scores, by postmortems",
+        score_bands(review),
+    );
     charts
+}
+
+/// The periods (`YYYY-MM` or `YYYY-Qn`, in order) with the ones between them that have no
+/// postmortem filled in.
+fn every_period(periods: &[(String, Figures)]) -> Vec<(String, Option<&Figures>)> {
+    // (year, index within the year, periods in a year)
+    let parse = |label: &str| -> Option<(i32, u32, u32)> {
+        let (year, rest) = label.split_once('-')?;
+        let year = year.parse().ok()?;
+        match rest.strip_prefix('Q') {
+            Some(q) => Some((year, q.parse().ok()?, 4)),
+            None => Some((year, rest.parse().ok()?, 12)),
+        }
+    };
+    let bounds = periods
+        .first()
+        .and_then(|(f, _)| parse(f))
+        .zip(periods.last().and_then(|(l, _)| parse(l)));
+    let Some(((mut year, mut index, per_year), (last_year, last_index, _))) = bounds else {
+        return periods.iter().map(|(p, f)| (p.clone(), Some(f))).collect();
+    };
+    let mut out = Vec::new();
+    while (year, index) <= (last_year, last_index) && out.len() < 10_000 {
+        let label = if per_year == 4 {
+            format!("{year:04}-Q{index}")
+        } else {
+            format!("{year:04}-{index:02}")
+        };
+        let figures = periods.iter().find(|(p, _)| *p == label).map(|(_, f)| f);
+        out.push((label, figures));
+        index += 1;
+        if index > per_year {
+            index = 1;
+            year += 1;
+        }
+    }
+    out
+}
+
+/// Postmortems by write-up score in bands of ten (`90-100` includes 100), from the lowest
+/// band with a postmortem to the highest; empty bands between them are kept.
+fn score_bands(review: &Review) -> Vec<(String, f64)> {
+    let mut bands = [0usize; 10];
+    for p in &review.postmortems {
+        bands[(p.score.total / 10).min(9) as usize] += 1;
+    }
+    let (Some(low), Some(high)) = (
+        bands.iter().position(|n| *n > 0),
+        bands.iter().rposition(|n| *n > 0),
+    ) else {
+        return Vec::new();
+    };
+    (low..=high)
+        .rev()
+        .map(|band| {
+            let top = if band == 9 { 100 } else { band * 10 + 9 };
+            (format!("{}–{top}", band * 10), bands[band] as f64)
+        })
+        .collect()
 }
 
 /// The Markdown report with the charts linked as images, to be written beside it.
@@ -322,17 +384,25 @@ pub fn markdown(review: &Review) -> String {
         }
         out.push('\n');
     }
-    if review.metrics.months.len() > 1 {
-        out.push_str("\nBy month (median time to detect, median time to resolve):\n\n");
-        out.push_str("| month | postmortems | detect | resolve |\n|---|---:|---:|---:|\n");
-        for (month, figures) in &review.metrics.months {
-            let _ = writeln!(
+    for (by, periods) in [
+        ("quarter", &review.metrics.quarters),
+        ("month", &review.metrics.months),
+    ] {
+        if periods.len() > 1 {
+            let _ = write!(
                 out,
-                "| {month} | {} | {} | {} |",
-                figures.duration.count.max(figures.detect.count),
-                duration(figures.detect.median),
-                duration(figures.resolve.median)
+                "\nBy {by} (median time to detect, median time to resolve):\n\n\
+                 | {by} | postmortems | detect | resolve |\n|---|---:|---:|---:|\n"
             );
+            for (period, figures) in periods {
+                let _ = writeln!(
+                    out,
+                    "| {period} | {} | {} | {} |",
+                    figures.postmortems,
+                    duration(figures.detect.median),
+                    duration(figures.resolve.median)
+                );
+            }
         }
     }
 
@@ -373,6 +443,8 @@ pub fn markdown(review: &Review) -> String {
             let _ = writeln!(out, "- {} ({title}, {age} days)", one_line(text));
         }
     }
+
+    writeups(&mut out, review);
 
     let process = &review.process;
     out.push_str("\n## Process\n\n");
@@ -418,6 +490,98 @@ pub fn markdown(review: &Review) -> String {
         let _ = writeln!(out, "{}", shown.join(", "));
     }
     out
+}
+
+/// The most thorough write-ups with what made them good, the median, and what is most often
+/// missing.
+fn writeups(out: &mut String, review: &Review) {
+    let writeups = &review.writeups;
+    out.push_str("\n## Thorough write-ups\n\n");
+    let Some(median) = writeups.median else {
+        out.push_str("No postmortems to score.\n");
+        return;
+    };
+    let weights: Vec<String> = score::PARTS
+        .iter()
+        .map(|(_, label, points)| format!("{label} ({points})"))
+        .collect();
+    let _ = writeln!(
+        out,
+        "The median write-up scores {median:.0} of 100 ({} postmortems). The score adds up {}.",
+        review.postmortems.len(),
+        and_list(&weights)
+    );
+    let unchecked = review
+        .postmortems
+        .iter()
+        .filter(|p| p.score.parts.iter().any(|part| part.points.is_none()))
+        .count();
+    if unchecked > 0 {
+        let _ = writeln!(
+            out,
+            "{unchecked} postmortems were not linted: they are scored over the parts checked."
+        );
+    }
+    if !writeups.top.is_empty() {
+        out.push('\n');
+    }
+    for (n, &i) in writeups.top.iter().enumerate() {
+        let Some(p) = review.postmortems.get(i) else {
+            continue;
+        };
+        let date = p.date.map(|d| format!(" ({d})")).unwrap_or_default();
+        // What made it good: the parts that earned at least half their points.
+        let good: Vec<&str> = p
+            .score
+            .parts
+            .iter()
+            .filter(|part| part.points.is_some_and(|v| v * 2.0 >= f64::from(part.out_of)))
+            .map(|part| part.found.as_str())
+            .collect();
+        let _ = writeln!(
+            out,
+            "{}. **{}**{date}: {} of 100; {}",
+            n + 1,
+            one_line(&p.title),
+            p.score.total,
+            good.join("; ")
+        );
+    }
+    // A tie at the cut is said, so that no one equal to the last listed is passed over quietly.
+    if let Some(last) = writeups.top.last().and_then(|&i| review.postmortems.get(i)) {
+        let tied = review
+            .postmortems
+            .iter()
+            .enumerate()
+            .filter(|(i, p)| p.score.total == last.score.total && !writeups.top.contains(i))
+            .count();
+        match tied {
+            0 => {}
+            1 => {
+                let _ = writeln!(out, "\n1 more postmortem also scores {}.", last.score.total);
+            }
+            n => {
+                let _ = writeln!(out, "\n{n} more postmortems also score {}.", last.score.total);
+            }
+        }
+    }
+    if !writeups.missing.is_empty() {
+        let missing: Vec<String> = writeups
+            .missing
+            .iter()
+            .take(3)
+            .map(|(part, count)| format!("{} ({count} postmortems)", score::label(part)))
+            .collect();
+        let _ = writeln!(out, "\nMost often missing: {}.", missing.join(", "));
+    }
+}
+
+fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
 }
 
 fn one_line(text: &str) -> String {
