@@ -516,7 +516,12 @@ fn writeups(postmortems: &[Listed]) -> Writeups {
         .map(|(id, _, _)| {
             let count = postmortems
                 .iter()
-                .filter(|p| p.score.parts.iter().any(|part| part.part == *id && part.missing()))
+                .filter(|p| {
+                    p.score
+                        .parts
+                        .iter()
+                        .any(|part| part.part == *id && part.missing())
+                })
                 .count();
             ((*id).to_string(), count)
         })

@@ -535,7 +535,10 @@ fn writeups(out: &mut String, review: &Review) {
             .score
             .parts
             .iter()
-            .filter(|part| part.points.is_some_and(|v| v * 2.0 >= f64::from(part.out_of)))
+            .filter(|part| {
+                part.points
+                    .is_some_and(|v| v * 2.0 >= f64::from(part.out_of))
+            })
             .map(|part| part.found.as_str())
             .collect();
         let _ = writeln!(
@@ -561,7 +564,11 @@ fn writeups(out: &mut String, review: &Review) {
                 let _ = writeln!(out, "\n1 more postmortem also scores {}.", last.score.total);
             }
             n => {
-                let _ = writeln!(out, "\n{n} more postmortems also score {}.", last.score.total);
+                let _ = writeln!(
+                    out,
+                    "\n{n} more postmortems also score {}.",
+                    last.score.total
+                );
             }
         }
     }

@@ -55,7 +55,11 @@ const _: () = assert!(SECTION_POINTS * EXPECTED_SECTIONS.len() as u32 == SECTION
 pub const PARTS: [(&str, &str, u32); 6] = [
     ("sections", "sections complete", SECTIONS),
     ("impact", "impact quantified", IMPACT),
-    ("milestones", "detection and resolution on the timeline", MILESTONES),
+    (
+        "milestones",
+        "detection and resolution on the timeline",
+        MILESTONES,
+    ),
     ("blame_free", "a blame-free narrative", BLAME_FREE),
     ("evidence", "evidence linked", EVIDENCE),
     ("action_items", "SMART action items", ACTION_ITEMS),
@@ -218,7 +222,11 @@ fn written(body: &SectionBody) -> bool {
         }
         SectionBody::Timeline(timeline) => timeline.entries().next().is_some(),
         SectionBody::ActionItems(items) => {
-            items.items().map(|item| own_words(&item.text)).sum::<usize>() >= FILLED_WORDS
+            items
+                .items()
+                .map(|item| own_words(&item.text))
+                .sum::<usize>()
+                >= FILLED_WORDS
         }
     }
 }
@@ -389,7 +397,9 @@ pub fn score(entry: &Entry) -> Score {
     parts.push(part(
         "evidence",
         Some(f64::from(
-            EVIDENCE_POINTS.saturating_mul(u32::try_from(pieces).unwrap_or(u32::MAX)).min(EVIDENCE),
+            EVIDENCE_POINTS
+                .saturating_mul(u32::try_from(pieces).unwrap_or(u32::MAX))
+                .min(EVIDENCE),
         )),
         if pieces == 0 {
             String::new()
@@ -502,7 +512,12 @@ mod tests {
 
     fn scored(text: &str, blame_free: Option<bool>) -> Score {
         let read = debrief_core::read(text);
-        score(&Entry::new("x.md", &read.postmortem, &read.analysis, blame_free))
+        score(&Entry::new(
+            "x.md",
+            &read.postmortem,
+            &read.analysis,
+            blame_free,
+        ))
     }
 
     fn points(score: &Score) -> Vec<(&str, Option<f64>)> {
@@ -550,7 +565,10 @@ mod tests {
             score.parts[5].found,
             "all 2 action items owned, dated and specific"
         );
-        assert!(score.parts.iter().all(|p| p.lacking.is_empty()), "{score:?}");
+        assert!(
+            score.parts.iter().all(|p| p.lacking.is_empty()),
+            "{score:?}"
+        );
     }
 
     #[test]
@@ -597,7 +615,10 @@ mod tests {
         );
         assert_eq!(score.parts[1].lacking, "the impact states no quantity");
         assert_eq!(
-            (score.parts[5].found.as_str(), score.parts[5].lacking.as_str()),
+            (
+                score.parts[5].found.as_str(),
+                score.parts[5].lacking.as_str()
+            ),
             (
                 "2 action items: 1 with an owner, 1 with a due date and 1 specific",
                 "1 without an owner, 1 without a due date and 1 vague"

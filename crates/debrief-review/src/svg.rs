@@ -379,7 +379,10 @@ mod tests {
             "{svg}"
         );
         assert_eq!(svg.matches("<svg").count(), svg.matches("</svg>").count());
-        assert!(svg.contains("<desc>&lt;script&gt;: 4; b &amp; c: 2</desc>"), "{svg}");
+        assert!(
+            svg.contains("<desc>&lt;script&gt;: 4; b &amp; c: 2</desc>"),
+            "{svg}"
+        );
     }
 
     #[test]
@@ -406,7 +409,10 @@ mod tests {
     #[test]
     fn long_labels_are_shortened_with_the_full_text_as_a_tooltip() {
         let long = "Kubernetes ingress controller Traefik v2 configuration caused outage";
-        let svg = bars("Causes", &[(long.to_string(), 2.0), ("short".to_string(), 1.0)]);
+        let svg = bars(
+            "Causes",
+            &[(long.to_string(), 2.0), ("short".to_string(), 1.0)],
+        );
         assert!(svg.contains(&format!("<title>{long}</title>")), "{svg}");
         let shown = svg
             .split(&format!("<title>{long}</title>"))
@@ -420,14 +426,15 @@ mod tests {
 
     #[test]
     fn durations_on_a_log_axis_keep_short_ones_apart() {
-        let labels: Vec<String> = ["2026-Q1", "2026-Q2", "2026-Q3"]
-            .map(String::from)
-            .to_vec();
+        let labels: Vec<String> = ["2026-Q1", "2026-Q2", "2026-Q3"].map(String::from).to_vec();
         // Five minutes, ten minutes, and a 54-hour outlier.
         let svg = duration_trend(
             "Resolve",
             &labels,
-            &[("time to resolve", vec![Some(300.0), Some(600.0), Some(194_400.0)])],
+            &[(
+                "time to resolve",
+                vec![Some(300.0), Some(600.0), Some(194_400.0)],
+            )],
         );
         let cy = |label: &str| -> f64 {
             let at = svg.find(&format!("<title>{label}:")).expect(label);
@@ -443,7 +450,10 @@ mod tests {
         // On a linear axis both would sit within a pixel of the bottom.
         assert!(bottom - cy("2026-Q1") > 30.0, "{svg}");
         assert!(cy("2026-Q1") - cy("2026-Q2") > 10.0, "{svg}");
-        assert!(svg.contains(">1w</text>") && !svg.contains(">30d</text>"), "{svg}");
+        assert!(
+            svg.contains(">1w</text>") && !svg.contains(">30d</text>"),
+            "{svg}"
+        );
         assert!(svg.contains("<title>2026-Q3: time to resolve 2d 6h</title>"));
         assert!(svg.contains("<desc>time to resolve: 2026-Q1 5m, 2026-Q2 10m, 2026-Q3 2d 6h; logarithmic axis</desc>"), "{svg}");
     }

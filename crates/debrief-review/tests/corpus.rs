@@ -112,7 +112,11 @@ fn dfds_scores(dir: &std::path::Path) -> Vec<(String, debrief_review::score::Sco
                 &linted.read.analysis,
                 Some(blame_free),
             );
-            let name = path.file_name().expect("name").to_string_lossy().to_string();
+            let name = path
+                .file_name()
+                .expect("name")
+                .to_string_lossy()
+                .to_string();
             (name, debrief_review::score::score(&entry))
         })
         .collect()
@@ -157,8 +161,16 @@ fn dfds_write_up_scores_are_varied_and_the_template_scores_lowest() {
     // quantifies its impact, so none is near either end.
     assert!(low >= 20 && high <= 85, "{low} to {high}");
     for (name, score) in &postmortems {
-        assert!(score.parts[0].points >= Some(12.0), "{name}: {:?}", score.parts[0]);
-        assert_eq!(score.parts[1].points, Some(0.0), "{name}: no impact section");
+        assert!(
+            score.parts[0].points >= Some(12.0),
+            "{name}: {:?}",
+            score.parts[0]
+        );
+        assert_eq!(
+            score.parts[1].points,
+            Some(0.0),
+            "{name}: no impact section"
+        );
     }
     // The template has no section written, no milestone and no action item.
     let template = &templates[0].1;

@@ -107,7 +107,10 @@ fn trends_by_quarter_and_charts_by_quarter_past_six_months() {
         .into_iter()
         .find(|c| c.file == "response-trend.svg")
         .expect("the trend chart");
-    assert_eq!(trend.title, "Median time to detect and to resolve, by month");
+    assert_eq!(
+        trend.title,
+        "Median time to detect and to resolve, by month"
+    );
 }
 
 #[test]
@@ -125,7 +128,11 @@ fn thorough_write_ups_are_listed_with_what_made_them_good() {
     // blame-free (16), one link (4), a SMART item (20): 92.
     assert_eq!(totals, [44, 92, 44]);
     assert_eq!(review.writeups.median, Some(44.0));
-    assert_eq!(review.writeups.top, [1, 2, 0], "best first, then the latest");
+    assert_eq!(
+        review.writeups.top,
+        [1, 2, 0],
+        "best first, then the latest"
+    );
     assert_eq!(
         review.writeups.missing,
         [
@@ -135,7 +142,12 @@ fn thorough_write_ups_are_listed_with_what_made_them_good() {
         ]
     );
     let report = markdown(&review);
-    assert!(report.contains("\n## Thorough write-ups\n\nThe median write-up scores 44 of 100 (3 postmortems)."), "{report}");
+    assert!(
+        report.contains(
+            "\n## Thorough write-ups\n\nThe median write-up scores 44 of 100 (3 postmortems)."
+        ),
+        "{report}"
+    );
     assert!(
         report.contains(
             "1. **Thorough one** (2026-04-09): 92 of 100; all six sections written; impact \
@@ -158,5 +170,9 @@ fn thorough_write_ups_are_listed_with_what_made_them_good() {
         .into_iter()
         .find(|c| c.file == "writeup-scores.svg")
         .expect("the scores chart");
-    assert!(scores.svg.contains("<desc>90–100: 1; 80–89: 0;"), "{}", scores.svg);
+    assert!(
+        scores.svg.contains("<desc>90–100: 1; 80–89: 0;"),
+        "{}",
+        scores.svg
+    );
 }
