@@ -96,6 +96,12 @@ fn review_of_a_quarter_against_the_one_before() {
         report.contains("3 created, 1 done, 0 declined, 2 open, 2 overdue."),
         "{report}"
     );
+    // Linted by the binary, so every part of the score is checked.
+    assert!(
+        report.contains("\n## Thorough write-ups\n\nThe median write-up scores "),
+        "{report}"
+    );
+    assert!(!report.contains("were not linted"), "{report}");
 
     let assert = debrief()
         .args(["review", "--format", "json"])
@@ -117,6 +123,34 @@ fn review_of_a_quarter_against_the_one_before() {
             .map(|s| (s * 3.0).round()),
         Some(1.0)
     );
+    let score = &json["postmortems"][0]["score"];
+    let parts: Vec<&str> = score["parts"]
+        .as_array()
+        .expect("parts")
+        .iter()
+        .filter_map(|p| p["part"].as_str())
+        .collect();
+    assert_eq!(
+        parts,
+        [
+            "sections",
+            "impact",
+            "milestones",
+            "blame_free",
+            "evidence",
+            "action_items"
+        ]
+    );
+    let sum: f64 = score["parts"]
+        .as_array()
+        .expect("parts")
+        .iter()
+        .filter_map(|p| p["points"].as_f64())
+        .sum();
+    assert_eq!(score["total"].as_f64(), Some(sum.round()), "{score}");
+    // The one narrative that says human error loses the blame-free part.
+    assert_eq!(json["postmortems"][1]["score"]["parts"][3]["points"], 0.0);
+    assert!(json["writeups"]["median"].is_number());
     let blame_free = json["process"]["blame_free_share"].as_f64().expect("share");
     assert!(
         (blame_free - 2.0 / 3.0).abs() < 1e-9,
@@ -160,6 +194,7 @@ fn charts_beside_the_markdown_and_inline_in_html() {
         "response-trend.svg",
         "recurring-causes.svg",
         "action-items.svg",
+        "writeup-scores.svg",
     ] {
         assert!(
             report.contains(&format!("]({chart})")),
@@ -170,6 +205,7 @@ fn charts_beside_the_markdown_and_inline_in_html() {
             svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""),
             "{svg}"
         );
+        assert!(svg.contains("<title>") && svg.contains("<desc>"), "{svg}");
     }
     let assert = debrief()
         .args(["review", "--format", "html", "--today", "2026-11-21"])
