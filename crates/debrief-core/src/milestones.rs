@@ -10,13 +10,18 @@
 //!   impact: a latent cause more than a day before the next entry ("IngressRoute applied" days
 //!   earlier), a planned activity opening while more follows ("maintenance started",
 //!   "upgrade commenced"), a statement that all was fine. With nothing to go on, the first entry.
-//! - **detected**: alerts, reports, notices; a report that all is fine is not a detection.
+//! - **detected**: alerts, reports, notices, a ticket raised about a fault; a report that all
+//!   is fine is not a detection, nor is what a system is meant to do ("the hub is supposed to
+//!   repopulate the routes when it notices they are empty").
 //!   When nothing marks detection, the first acknowledgement is the latest it can have been;
 //!   with neither, an entry where impact started that states the failure was seen as it happened.
-//! - **acknowledged**: investigation starting, responders joining, an incident declared.
-//! - **mitigated** and **resolved**: done, not begun ("rollback initiated") or failed
-//!   ("rollback fails"); permanent fixes and long-term follow-ups after the incident do not end
-//!   it. When only one of the two is written, both figures use it.
+//! - **acknowledged**: investigation starting, responders joining or jumping in, an incident
+//!   declared.
+//! - **mitigated** and **resolved**: done, not begun ("rollback initiated"), failed ("rollback
+//!   fails") or denied ("a fault that can't be fixed"); permanent fixes and long-term
+//!   follow-ups after the incident do not end it. Part of those affected working again ("most
+//!   users are fine by now") and a status page set to "monitoring" mitigate. When only one of
+//!   the two is written, it carries both.
 //!
 //! Inferred milestones never produce a negative duration; explicit markers out of order are
 //! reported and the affected figures left unknown.
@@ -292,11 +297,19 @@ fn analyse_timed(entries: &[&TimelineEntry]) -> Analysis {
     if mitigated_by_resolution {
         chosen[Milestone::Mitigated as usize] = chosen[Milestone::Resolved as usize];
     }
+    // And when only the mitigation is written, nothing after it says otherwise: it is the
+    // last word on the impact, and both figures use it.
+    let resolved_by_mitigation = chosen[Milestone::Resolved as usize].is_none()
+        && chosen[Milestone::Mitigated as usize].is_some();
+    if resolved_by_mitigation {
+        chosen[Milestone::Resolved as usize] = chosen[Milestone::Mitigated as usize];
+    }
 
     for (m, index) in Milestone::ALL.iter().zip(chosen) {
         let Some(i) = index else { continue };
         let by_resolution = *m == Milestone::Mitigated && mitigated_by_resolution;
-        if analysis.milestones[i].is_none() && !by_resolution {
+        let by_mitigation = *m == Milestone::Resolved && resolved_by_mitigation;
+        if analysis.milestones[i].is_none() && !by_resolution && !by_mitigation {
             analysis.milestones[i] = Some(*m);
         }
         analysis.reasons[*m as usize] = Some(if entries[i].milestone == Some(*m) {
@@ -305,6 +318,8 @@ fn analyse_timed(entries: &[&TimelineEntry]) -> Analysis {
             "the first entry of the incident".to_string()
         } else if by_resolution {
             "the resolution: no mitigation is written before it".to_string()
+        } else if by_mitigation {
+            "the mitigation: no resolution is written after it".to_string()
         } else if *m == Milestone::Acknowledged && ack_by_actor {
             let actor = cues[i].actor.as_deref().unwrap_or_default();
             format!("the first responder acting after detection, \u{201c}{actor}\u{201d}")
@@ -701,7 +716,10 @@ fn set_apart(lower: &str) -> Option<std::ops::Range<usize>> {
         && let Some(close) = lower[open..].find(')')
     {
         let inner = open + 1..open + close;
-        if lower[inner.clone()].split_whitespace().count() <= 3 {
+        // "(report #2)" numbers a thing; it marks no milestone.
+        if lower[inner.clone()].split_whitespace().count() <= 3
+            && !lower[inner.clone()].contains('#')
+        {
             return Some(inner);
         }
     }
@@ -836,6 +854,12 @@ const ACKNOWLEDGED: &[&str] = &[
     "looks into",
     "joins",
     "joined",
+    "jumped in",
+    "jumps in",
+    "jumped on",
+    "jumps on",
+    "hopped on",
+    "hops on",
     "responds",
     "responded",
     "engaged",
@@ -847,10 +871,11 @@ const ACKNOWLEDGED: &[&str] = &[
     "triag",
     "war room",
     "incident channel",
-    "started working",
-    "starts working",
-    "began working",
-    "begins working",
+    "started working on",
+    "starts working on",
+    "began working on",
+    "begins working on",
+    "start working on",
     "take a look",
     "takes a look",
     "begins looking",
@@ -885,6 +910,7 @@ const MITIGATED: &[&str] = &[
     "fix deployed",
     "fix applied",
     "manual fix",
+    "fixed",
     "patched",
     "reattached",
     "re-attached",
@@ -1033,6 +1059,32 @@ const NOT_DONE: &[&str] = &[
     "test environment",
     "dev environment",
 ];
+/// Negations that deny what follows them: "an issue that can't be fixed", not "removed the
+/// object, verified that it forwards where it didn't before".
+const NEGATION: &[&str] = &[
+    "can't",
+    "cannot",
+    "couldn't",
+    "didn't",
+    "doesn't",
+    "don't",
+    "isn't",
+    "wasn't",
+    "won't",
+    "hasn't",
+    "haven't",
+    "never",
+    "can\u{2019}t",
+    "couldn\u{2019}t",
+    "didn\u{2019}t",
+    "doesn\u{2019}t",
+    "don\u{2019}t",
+    "isn\u{2019}t",
+    "wasn\u{2019}t",
+    "won\u{2019}t",
+    "hasn\u{2019}t",
+    "haven\u{2019}t",
+];
 /// Seeing, which detects only what is wrong: "the endpoint shows elevated error rates",
 /// not "the dashboard shows the new version".
 const SEEING: &[&str] = &[
@@ -1045,6 +1097,43 @@ const PROBLEM: &[&str] = &[
     "issue", "problem", "outage", "incident", "bug", "broken", "missing", "slow", "elevated",
     "spike", "lag", "delay", "stuck", "hung", "wrong", "full", "unable", "cannot", "can't", "gone",
     "lost", "high ", "low ", "empty", "exhaust", "anomal", "strange", "weird", "odd ",
+];
+/// Part of those affected: with a state of working ([`WORKING`]), impact shrinking ("most
+/// users are fine by now").
+const PARTIAL: &[&str] = &[
+    "most ", "mostly", "majority", "many ", "some ", "several", "partial", "partly", "half ",
+];
+/// A state of working, said of those affected.
+const WORKING: &[&str] = &[
+    "fine",
+    "working",
+    "work again",
+    "ok ",
+    "okay",
+    "normal",
+    "back up",
+    "back online",
+    "online",
+    "accessible",
+    "available",
+    "able to",
+    "recovered",
+    "back to",
+];
+/// Raising, which with what is wrong ([`PROBLEM`], [`FAILING`]) or a ticket is a report: "an
+/// instructor raised a GitHub issue", "support raises a ticket".
+const RAISES: &[&str] = &["raised", "raises", "raise ", "raising", "filed", "files "];
+/// A norm or a design, not an event: "the hub is supposed to poll the proxy and repopulate
+/// the routes when it notices they are empty".
+const INTENDED: &[&str] = &[
+    "supposed to",
+    "designed to",
+    "meant to",
+    "expected to",
+    "intended to",
+    "would ",
+    "should ",
+    "ought to",
 ];
 /// Detection denied. Statements that all is well (`HEALTHY`) deny it too.
 const NOT_DETECTED: &[&str] = &[
@@ -1062,7 +1151,7 @@ const NOT_DETECTED: &[&str] = &[
 /// Which of the phrase lists above occur in a text, each at the start of a word: one bit a
 /// list, and where the first phrase of each list was found.
 #[derive(Debug, Clone, Copy, Default)]
-struct Found(u32, [Option<(u32, u32)>; 18]);
+struct Found(u32, [Option<(u32, u32)>; 23]);
 
 impl Found {
     const STARTED: u32 = 1;
@@ -1083,6 +1172,11 @@ impl Found {
     const SEEING: u32 = 1 << 15;
     const PROBLEM: u32 = 1 << 16;
     const MEETING: u32 = 1 << 17;
+    const PARTIAL: u32 = 1 << 18;
+    const WORKING: u32 = 1 << 19;
+    const RAISES: u32 = 1 << 20;
+    const INTENDED: u32 = 1 << 21;
+    const NEGATION: u32 = 1 << 22;
 
     /// Every phrase of every list in the text, in one pass with a trie: (lists, start, end).
     fn matches(lower: &str) -> Vec<(u32, u32, u32)> {
@@ -1130,6 +1224,12 @@ impl Found {
         self.0 & list != 0
     }
 
+    /// Whether the first phrase of `first` comes before the first of `then`.
+    fn before(self, first: u32, then: u32) -> bool {
+        let at = |list: u32| self.1[list.trailing_zeros() as usize].map(|(start, _)| start);
+        matches!((at(first), at(then)), (Some(a), Some(b)) if a < b)
+    }
+
     /// The first phrase of `list` in `lower`.
     fn phrase<'t>(&self, list: u32, lower: &'t str) -> Option<&'t str> {
         let (start, end) = self.1[list.trailing_zeros() as usize]?;
@@ -1146,11 +1246,16 @@ impl Found {
                 return Some(format!("{begins} \u{2026} {failing}"));
             }
             Milestone::Detected if !self.has(Found::DETECTED) => {
-                let seeing = self.phrase(Found::SEEING, lower)?;
                 let wrong = self
                     .phrase(Found::FAILING, lower)
-                    .or_else(|| self.phrase(Found::PROBLEM, lower))?;
-                return Some(format!("{seeing} \u{2026} {wrong}"));
+                    .or_else(|| self.phrase(Found::PROBLEM, lower));
+                let verb = self
+                    .phrase(Found::SEEING, lower)
+                    .or_else(|| self.phrase(Found::RAISES, lower))?;
+                return Some(match wrong {
+                    Some(wrong) => format!("{verb} \u{2026} {wrong}"),
+                    None => verb.to_string(),
+                });
             }
             Milestone::Detected => Found::DETECTED,
             Milestone::Acknowledged if !self.has(Found::ACKNOWLEDGED) => {
@@ -1159,15 +1264,18 @@ impl Found {
                 return Some(format!("{meeting} \u{2026} {begins}"));
             }
             Milestone::Acknowledged => Found::ACKNOWLEDGED,
-            Milestone::Mitigated if !self.has(Found::MITIGATED) && self.has(Found::REMEDY) => {
-                let remedy = self.phrase(Found::REMEDY, lower)?;
-                let completed = self.phrase(Found::COMPLETED, lower)?;
-                return Some(format!("{remedy} \u{2026} {completed}"));
-            }
             Milestone::Mitigated if !self.has(Found::MITIGATED) => {
-                let failing = self.phrase(Found::FAILING, lower)?;
-                let recedes = self.phrase(Found::RECEDES, lower)?;
-                return Some(format!("{failing} \u{2026} {recedes}"));
+                let pair = |a: u32, b: u32| {
+                    let (a, b) = (self.phrase(a, lower)?, self.phrase(b, lower)?);
+                    Some(format!("{a} \u{2026} {b}"))
+                };
+                return pair(Found::REMEDY, Found::COMPLETED)
+                    .or_else(|| pair(Found::FAILING, Found::RECEDES))
+                    .or_else(|| pair(Found::PARTIAL, Found::WORKING))
+                    .or_else(|| {
+                        let status = lower.contains("status") && lower.contains("monitoring");
+                        status.then(|| "status \u{2026} monitoring".to_string())
+                    });
             }
             Milestone::Mitigated => Found::MITIGATED,
             Milestone::Resolved if self.has(Found::RESOLVED) => Found::RESOLVED,
@@ -1195,7 +1303,7 @@ static VOCABULARY: OnceLock<Vocabulary> = OnceLock::new();
 
 impl Vocabulary {
     fn new() -> Vocabulary {
-        let lists: [(&[&str], u32); 18] = [
+        let lists: [(&[&str], u32); 23] = [
             (STARTED, Found::STARTED),
             (BEGINS, Found::BEGINS),
             (FAILING, Found::FAILING),
@@ -1214,6 +1322,11 @@ impl Vocabulary {
             (SEEING, Found::SEEING),
             (PROBLEM, Found::PROBLEM),
             (MEETING, Found::MEETING),
+            (PARTIAL, Found::PARTIAL),
+            (WORKING, Found::WORKING),
+            (RAISES, Found::RAISES),
+            (INTENDED, Found::INTENDED),
+            (NEGATION, Found::NEGATION),
         ];
         let mut patterns: Vec<&str> = Vec::new();
         let mut bits: Vec<u32> = Vec::new();
@@ -1252,7 +1365,11 @@ fn stops_doing(lower: &str) -> bool {
 
 /// The milestones a sentence's wording suggests; `clause` is what it says after "that".
 fn weak_from(found: Found, lower: &str, clause: Option<Found>) -> Vec<Milestone> {
-    let done = !found.has(Found::NOT_DONE) && !found.has(Found::FOLLOW_UP);
+    let done = !found.has(Found::NOT_DONE)
+        && !found.has(Found::FOLLOW_UP)
+        && !found.has(Found::INTENDED)
+        && !found.before(Found::NEGATION, Found::MITIGATED)
+        && !found.before(Found::NEGATION, Found::RESOLVED);
     let mut cues = Vec::new();
     if found.has(Found::STARTED) || (found.has(Found::BEGINS) && found.has(Found::FAILING)) {
         cues.push(Milestone::Started);
@@ -1267,7 +1384,13 @@ fn weak_from(found: Found, lower: &str, clause: Option<Found>) -> Vec<Milestone>
         && !lower.contains("alert")
         && !lower.contains("alarm");
     let seen = found.has(Found::SEEING) && something_wrong;
-    if (found.has(Found::DETECTED) || seen)
+    let raised = found.has(Found::RAISES)
+        && (something_wrong || ["ticket", "concern"].iter().any(|w| lower.contains(w)));
+    // What a system is meant to do is no event: "the hub is supposed to repopulate the
+    // routes when it notices they are empty".
+    let intended = found.has(Found::INTENDED);
+    if (found.has(Found::DETECTED) || seen || raised)
+        && !intended
         && !reports_news
         && !found.has(Found::NOT_DETECTED)
         && !found.has(Found::HEALTHY)
@@ -1277,7 +1400,7 @@ fn weak_from(found: Found, lower: &str, clause: Option<Found>) -> Vec<Milestone>
     }
     // "Huddle begins in #security": the responders' meeting opening.
     let meeting_opens = found.has(Found::MEETING) && found.has(Found::BEGINS);
-    if found.has(Found::ACKNOWLEDGED) || meeting_opens {
+    if (found.has(Found::ACKNOWLEDGED) || meeting_opens) && !intended {
         cues.push(Milestone::Acknowledged);
     }
     // A remedy completed: "the fix branch is merged", "the patch is rolled out".
@@ -1289,6 +1412,28 @@ fn weak_from(found: Found, lower: &str, clause: Option<Found>) -> Vec<Milestone>
     // service that "stops responding" is a failure, not one receding.
     let recedes = found.has(Found::RECEDES) && !stops_doing(lower);
     if found.has(Found::FAILING) && recedes && done {
+        cues.push(Milestone::Mitigated);
+    }
+    // A status page moved to "monitoring": in the states status pages share (investigating,
+    // identified, monitoring, resolved) it says a fix is in place and being watched.
+    let status_monitoring = lower.contains("status") && lower.contains("monitoring");
+    if status_monitoring && done && !cues.contains(&Milestone::Mitigated) {
+        cues.push(Milestone::Mitigated);
+    }
+    // Part of those affected working again: "Most users are fine by now".
+    // The part must be what the sentence is about (its first words) and nothing denied: not
+    // "No logs were available for some containers".
+    let partly_working = found.before(Found::PARTIAL, Found::WORKING)
+        && !found.has(Found::FAILING)
+        && lower.split_whitespace().take(2).any(|w| {
+            PARTIAL
+                .iter()
+                .any(|p| p.trim_end() == w.trim_end_matches(','))
+        })
+        && !lower.split_whitespace().any(|w| {
+            matches!(w, "no" | "not" | "none" | "nothing" | "never") || w.ends_with("n't")
+        });
+    if partly_working && done && !cues.contains(&Milestone::Mitigated) {
         cues.push(Milestone::Mitigated);
     }
     // "All DaemonSets were running with the correct ARN again." (not "taken down again");

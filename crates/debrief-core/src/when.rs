@@ -239,6 +239,24 @@ pub fn find_iso_date(text: &str) -> Option<Date> {
     None
 }
 
+/// Every date a text writes, complete or as a month and day ("On the evening of Feb 23"), in
+/// order. A numeric month-day counts only before a time ("03-26 23:04"): alone ("1/20") it
+/// is ambiguous with other numbers.
+pub fn find_dates(text: &str) -> impl Iterator<Item = DateSpec> + '_ {
+    let mut resume = 0;
+    text.char_indices().filter_map(move |(i, c)| {
+        let starts_word = c.is_ascii_alphanumeric()
+            && (i == 0 || !text.as_bytes()[i - 1].is_ascii_alphanumeric());
+        if i < resume || !starts_word {
+            return None;
+        }
+        let mut cur = Cursor::new(&text[i..]);
+        let spec = parse_date_at(&mut cur)?;
+        resume = i + cur.pos;
+        Some(spec)
+    })
+}
+
 /// Finds a date written in words or ISO anywhere in a short text, such as a title
 /// "January 23rd, 2019 Prow Outage".
 pub fn find_date(text: &str) -> Option<Date> {

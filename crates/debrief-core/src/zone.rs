@@ -114,6 +114,78 @@ pub fn find_zone_statement(text: &str) -> Option<(String, TimeZone)> {
     None
 }
 
+/// The zone the text writes its times in, when it writes them in one: "merged between 2 AM
+/// and 2.30 AM PST", "a GitHub issue around 5.45 AM PST". Only abbreviations and offsets
+/// written right after a time count ("Pacific" alone may be an ocean); times in two zones
+/// ("14:00 UTC (07:00 PDT)") give none. Returns the first label as written and its zone.
+pub fn find_zone_of_times(text: &str) -> Option<(String, TimeZone)> {
+    let mut found: Option<(String, TimeZone)> = None;
+    let mut previous: [&str; 2] = ["", ""];
+    for word in text.split_ascii_whitespace() {
+        let label =
+            word.trim_matches(|c: char| matches!(c, '(' | ')' | '.' | ',' | ':' | ';' | '*'));
+        let abbreviation = (2..=9).contains(&label.len())
+            && label.starts_with(|c: char| c.is_ascii_uppercase())
+            && label
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b"+-:".contains(&b));
+        let after_time = is_time_word(previous[1], false)
+            || (is_meridiem(previous[1]) && is_time_word(previous[0], true));
+        if abbreviation
+            && after_time
+            && let Some(zone) = parse_zone(label)
+        {
+            match &found {
+                None => found = Some((label.to_string(), zone)),
+                Some((first, known)) => {
+                    let same = match (known.iana_name(), zone.iana_name()) {
+                        (Some(a), Some(b)) => a == b,
+                        _ => first.eq_ignore_ascii_case(label),
+                    };
+                    if !same {
+                        return None;
+                    }
+                }
+            }
+        }
+        previous = [previous[1], word];
+    }
+    found
+}
+
+/// `14:05`, `2.30`, `5pm`, `1900`, `(08:47`: a word that reads as a time of day; a bare
+/// hour (`2`) only when `bare_hour` (an "AM" or "PM" follows).
+fn is_time_word(word: &str, bare_hour: bool) -> bool {
+    let word = word.trim_start_matches(['(', '~', '*']);
+    let lower = word.to_ascii_lowercase();
+    let digits = lower
+        .trim_end_matches(['.', ','])
+        .trim_end_matches("am")
+        .trim_end_matches("pm");
+    if digits.is_empty() || digits.len() > 8 {
+        return false;
+    }
+    let parts: Vec<&str> = digits.split([':', '.']).collect();
+    let numeric = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+    match parts.as_slice() {
+        // "1900", "0730": hours and minutes written together.
+        [hhmm] if hhmm.len() == 4 => numeric(hhmm) && hhmm[..2] < *"24" && hhmm[2..] < *"60",
+        [hour] => numeric(hour) && hour.len() <= 2 && (bare_hour || digits.len() < lower.len()),
+        [hour, rest @ ..] => {
+            numeric(hour) && hour.len() <= 2 && rest.iter().all(|p| numeric(p) && p.len() == 2)
+        }
+        [] => false,
+    }
+}
+
+fn is_meridiem(word: &str) -> bool {
+    let lower = word.trim_end_matches([',', ';']).to_ascii_lowercase();
+    matches!(
+        lower.as_str(),
+        "am" | "pm" | "a.m." | "p.m." | "a.m" | "p.m"
+    )
+}
+
 fn clean_label(word: &str) -> String {
     word.trim_matches(|c: char| matches!(c, '(' | ')' | '.' | ',' | ':' | '*'))
         .to_string()
@@ -160,5 +232,25 @@ mod tests {
             Some("PT".into())
         );
         assert!(find_zone_statement("The pipeline timed out in production").is_none());
+    }
+
+    #[test]
+    fn zones_of_times_in_the_text() {
+        let zone = |text: &str| find_zone_of_times(text).map(|z| z.0);
+        assert_eq!(
+            zone("merged between 2 AM and 2.30 AM PST on 1/20; an issue around 5.45 AM PST."),
+            Some("PST".into())
+        );
+        assert_eq!(
+            zone("between the hours of 1900 and 2100 UTC"),
+            Some("UTC".into())
+        );
+        assert_eq!(zone("at 14:00 PST and later 16:10 PDT"), Some("PST".into()));
+        // Two zones: none is the text's.
+        assert_eq!(zone("at 14:00 UTC (07:00 PDT)"), None);
+        // A zone not written after a time, or a word that is not one.
+        assert_eq!(zone("Our PST office and the UTC clock"), None);
+        assert_eq!(zone("version 5.45 AM"), None);
+        assert_eq!(zone("at 10:00 ET"), Some("ET".into()));
     }
 }

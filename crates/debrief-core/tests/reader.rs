@@ -536,3 +536,101 @@ fn a_table_row_without_a_time_becomes_an_item_not_a_line_of_pipes() {
         written
     );
 }
+
+#[test]
+fn parts_working_again_a_raised_ticket_and_a_status_page_in_monitoring() {
+    // A ticket raised about a fault detects it; someone jumping in acknowledges; most of
+    // those affected working again is impact shrinking; a status page set to monitoring is
+    // a fix in place; a system that "starts working again" has not started working on it.
+    let got = milestone_entries(
+        "- 10:00 The checkout API starts failing for card payments\n\
+         - 10:20 Support raises a ticket about failed payments\n\
+         - 10:25 The payments on-call jumps in and pulls the dashboards\n\
+         - 10:50 Most shops are able to take payments again\n\
+         - 11:10 The last queued payments start working again\n",
+    );
+    assert_eq!(
+        got,
+        [
+            (Milestone::Started, Some(0)),
+            (Milestone::Detected, Some(1)),
+            (Milestone::Acknowledged, Some(2)),
+            (Milestone::Mitigated, Some(3)),
+            (Milestone::Resolved, Some(4)),
+        ]
+    );
+    let got = milestone_entries(
+        "- 09:00 Search starts timing out\n\
+         - 09:05 The latency alarm fires\n\
+         - 09:40 Status page set to monitoring\n\
+         - 10:30 Status page set to resolved\n",
+    );
+    assert_eq!(got[3], (Milestone::Mitigated, Some(2)));
+    assert_eq!(got[4], (Milestone::Resolved, Some(3)));
+}
+
+#[test]
+fn what_is_denied_meant_or_only_partly_true_is_no_milestone() {
+    // "No logs were available for some pods" is not some of them working; a fault that
+    // "can't be fixed" is not fixed; what a process is supposed to do when it notices
+    // something is its design, not a detection.
+    let got = milestone_entries(
+        "- 10:00 Workers start crashing after the deploy\n\
+         - 10:05 The queue is supposed to drain when the scheduler notices idle workers\n\
+         - 10:15 The on-call engineer is paged by the queue depth alert\n\
+         - 10:30 No logs were available for some of the crashed pods\n\
+         - 10:40 It turns out this is a driver fault that can't be fixed on our side\n\
+         - 11:00 Rollback deployed, workers stay up\n",
+    );
+    assert_eq!(got[1], (Milestone::Detected, Some(2)));
+    assert_eq!(got[3], (Milestone::Mitigated, Some(5)));
+}
+
+#[test]
+fn a_mitigation_with_nothing_after_it_is_also_the_resolution() {
+    let got = milestone_entries(
+        "- 10:00 Error rate alert fires for the login service\n\
+         - 10:30 The bad config is reverted\n",
+    );
+    assert_eq!(got[3], (Milestone::Mitigated, Some(1)));
+    assert_eq!(got[4], (Milestone::Resolved, Some(1)));
+}
+
+#[test]
+fn the_day_and_the_zone_of_a_timeline_may_come_from_the_text_above_it() {
+    // Front matter dated the day after the incident; the summary gives the day and the
+    // zone its times are written in; the timeline gives times alone.
+    let text = "---\ntitle: Queue stall\ndate: 2024-03-09\n---\n\n## Summary\n\n\
+                On the night of March 8 the queue stalled from 9.10 PM PST until 10 PM PST.\n\n\
+                ## Timeline\n\n- 21:10 Queue stops draining\n- 22:00 Queue drains again\n";
+    let read = read(text);
+    let entries: Vec<_> = read.postmortem.timeline_entries().collect();
+    assert_eq!(entries[0].at.to_string(), "2024-03-09T05:10:00Z");
+    assert_eq!(read.postmortem.meta.timezone.as_deref(), Some("PST"));
+    let rules: Vec<_> = read.diagnostics.iter().map(|d| d.rule).collect();
+    assert!(rules.contains(&"timeline-date-from-text"), "{rules:?}");
+    assert!(rules.contains(&"timeline-zone-from-text"), "{rules:?}");
+    // Two dates above the timeline: which one is meant is unclear, so the postmortem's own
+    // date stands.
+    let two = text.replace("On the night of March 8", "Between March 6 and March 8");
+    let read = debrief_core::read(&two);
+    let first = read
+        .postmortem
+        .timeline_entries()
+        .next()
+        .map(|e| e.at.to_string());
+    assert_eq!(first.as_deref(), Some("2024-03-10T05:10:00Z"));
+}
+
+#[test]
+fn a_heading_with_a_day_and_words_for_the_time_is_a_day_entry() {
+    let text = "# Outage, 2022-01-20\n\n## Timeline (UTC)\n\n\
+                ### {{ 2022-01-20 sometime in the early morning }}\n\nTwo changes were merged.\n\n\
+                ### {{ 06:10 }}\n\nA user reports errors.\n";
+    let read = read(text);
+    let entries: Vec<_> = read.postmortem.timeline_entries().collect();
+    assert_eq!(entries.len(), 2);
+    assert!(entries[0].day_only);
+    assert!(entries[0].text.contains("Two changes were merged."));
+    assert!(!entries[1].day_only);
+}

@@ -211,6 +211,7 @@ impl<'a> Reader<'a> {
             self.front_matter(syntax, range, &mut meta);
             body_start = end;
         }
+        self.body_start = body_start;
         let mut prose = options.prose.then(|| blocks::Prose::for_text(text));
         let blocks = blocks::scan(&text[body_start..], body_start, prose.as_mut());
         self.prose = prose;
@@ -368,7 +369,8 @@ impl<'a> Reader<'a> {
             )),
             SectionKind::Timeline => {
                 let units = self.units(body_range.clone(), &pending.blocks, blocks);
-                SectionBody::Timeline(self.timeline(&pending.heading, &units, meta))
+                let before = self.body_start..pending.heading_range.start;
+                SectionBody::Timeline(self.timeline(&pending.heading, &units, before, meta))
             }
             SectionKind::ActionItems => {
                 let units = self.units(body_range.clone(), &pending.blocks, blocks);

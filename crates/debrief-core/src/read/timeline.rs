@@ -5,11 +5,12 @@ use super::blocks::{BlockKind, item_content};
 use super::{Reader, Unit, push_text, trim_block};
 use crate::diagnostic::Severity;
 use crate::model::{Metadata, Milestone, Part, Timeline, TimelineEntry};
-use crate::when::{DateSpec, parse_date_leader, parse_date_line, parse_leader};
-use crate::zone::{find_zone_statement, parse_zone};
+use crate::when::{DateSpec, find_dates, parse_date_leader, parse_date_line, parse_leader};
+use crate::zone::{find_zone_of_times, find_zone_statement, parse_zone};
 use jiff::civil::{Date, DateTime, Time};
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, ToSpan};
+use std::ops::Range;
 
 /// What the first pass finds, before dates and zones are resolved.
 enum Raw {
@@ -34,10 +35,13 @@ struct RawEntry {
 const MIDNIGHT_STEP_HOURS: i8 = 3;
 
 impl Reader<'_> {
+    /// Reads a timeline section; `before` is the text of the document above it (after any
+    /// front matter), where a date or zone the timeline does not state may be written.
     pub(crate) fn timeline(
         &mut self,
         heading: &str,
         units: &[Unit<'_>],
+        before: Range<usize>,
         meta: &mut Metadata,
     ) -> Timeline {
         let mut raw = Vec::new();
@@ -45,7 +49,7 @@ impl Reader<'_> {
         // An entry written as a heading ("### 2021-06-03 9:00"), whose text is the blocks
         // under it up to the next heading.
         let mut heading_entry: Option<RawEntry> = None;
-        for unit in units {
+        for (k, unit) in units.iter().enumerate() {
             let block = match unit {
                 Unit::Gap(range) => {
                     raw.push(Raw::Text(trim_block(&self.text[range.clone()]).to_string()));
@@ -73,8 +77,32 @@ impl Reader<'_> {
                         heading_entry = Some(entry);
                         continue;
                     }
+                    // "{{ 2022-01-20 Between 02:00 and 02.30 PM }}": a day, and words about
+                    // the time that only a person can read.
+                    let unwrapped = text
+                        .trim()
+                        .strip_prefix("{{")
+                        .and_then(|t| t.strip_suffix("}}"))
+                        .unwrap_or(text);
+                    // Above a list ("### 2025-07-26 Saturday", then timed items), it is
+                    // the date of the entries below.
+                    let list_follows = matches!(
+                        units.get(k + 1),
+                        Some(Unit::Block(next)) if matches!(next.kind, BlockKind::List { .. })
+                    );
+                    let day_entry = day_entry_from(unwrapped);
+                    if parse_date_line(text).is_none()
+                        && !list_follows
+                        && let Some(mut entry) = day_entry
+                    {
+                        entry.offset = block.range.start;
+                        heading_entry = Some(entry);
+                        continue;
+                    }
                     raw.push(Raw::Text(trim_block(source).to_string()));
-                    if let Some(date) = parse_date_line(text) {
+                    let date_line = parse_date_line(text)
+                        .or_else(|| day_entry.and_then(|e| e.date).filter(|_| list_follows));
+                    if let Some(date) = date_line {
                         raw.push(Raw::SetDate(date));
                     }
                 }
@@ -221,7 +249,7 @@ impl Reader<'_> {
             }
         }
         raw.extend(heading_entry.map(Raw::Entry));
-        self.resolve(raw, statement_zone, meta)
+        self.resolve(raw, statement_zone, before, meta)
     }
 
     fn timeline_paragraph(
@@ -285,6 +313,7 @@ impl Reader<'_> {
         &mut self,
         raw: Vec<Raw>,
         statement_zone: Option<(String, TimeZone)>,
+        before: Range<usize>,
         meta: &mut Metadata,
     ) -> Timeline {
         // Without a statement, a zone written on every entry ("21:17 UTC: ...") is the
@@ -302,6 +331,23 @@ impl Reader<'_> {
         let doc_zone = match meta.timezone.as_deref() {
             Some(label) => parse_zone(label),
             None => {
+                // Else the one zone the text writes its times in ("an issue raised around
+                // 5.45 AM PST"), said, since nothing in the timeline states it.
+                let statement_zone = statement_zone.or_else(|| {
+                    let body = &self.text[self.body_start..];
+                    let (label, zone) = find_zone_of_times(body)?;
+                    let at = self.timeline_start(&raw, before.end);
+                    self.report(
+                        "timeline-zone-from-text",
+                        Severity::Info,
+                        at..at + 1,
+                        format!(
+                            "the timeline states no time zone; its times are read in {label}, \
+                             the zone the text writes its times in"
+                        ),
+                    );
+                    Some((label, zone))
+                });
                 if let Some((label, _)) = &statement_zone {
                     meta.timezone = Some(label.clone());
                 }
@@ -321,7 +367,36 @@ impl Reader<'_> {
         if meta.date.is_none() {
             meta.date = first_full;
         }
-        let anchor = meta.date.or(first_full).unwrap_or(UNDATED);
+        let mut anchor = meta.date.or(first_full).unwrap_or(UNDATED);
+        // Entries with times alone happened on the day the text above them gives ("On the
+        // evening of Feb 23, ..."), when it gives one a few days before the postmortem's own
+        // date, which is often the day it was written.
+        let dated = raw.iter().any(|r| {
+            matches!(
+                r,
+                Raw::SetDate(_) | Raw::Entry(RawEntry { date: Some(_), .. })
+            )
+        });
+        if !dated
+            && let Some(date) = meta.date
+            && let Some(stated) = only_date(&self.text[before.clone()], date)
+            && stated < date
+            && date
+                .since(stated)
+                .is_ok_and(|gap| gap.get_days() <= STATED_DATE_DAYS)
+        {
+            anchor = stated;
+            let at = self.timeline_start(&raw, before.end);
+            self.report(
+                "timeline-date-from-text",
+                Severity::Info,
+                at..at + 1,
+                format!(
+                    "the timeline's entries give no date; they are read on {stated}, the date \
+                     the text above them gives, not the postmortem's date, {date}"
+                ),
+            );
+        }
 
         let mut parts = Vec::with_capacity(raw.len());
         let mut date = anchor;
@@ -454,6 +529,31 @@ impl Reader<'_> {
             }
         }
         Timeline { parts }
+    }
+}
+
+/// How many days before the postmortem's date a date stated above the timeline may be, to
+/// be taken as the day of its entries.
+const STATED_DATE_DAYS: i32 = 7;
+
+/// The one date a text gives, completed with the year nearest `reference`; `None` when it
+/// gives none or several.
+fn only_date(text: &str, reference: Date) -> Option<Date> {
+    let mut dates = find_dates(text).filter_map(|spec| spec.resolve(Some(reference)));
+    let first = dates.next()?;
+    dates.all(|d| d == first).then_some(first)
+}
+
+impl Reader<'_> {
+    /// Where the first entry starts, else the end of the text above the timeline: where a
+    /// diagnostic about the whole timeline points.
+    fn timeline_start(&self, raw: &[Raw], fallback: usize) -> usize {
+        raw.iter()
+            .find_map(|r| match r {
+                Raw::Entry(e) => Some(e.offset),
+                _ => None,
+            })
+            .unwrap_or(fallback)
     }
 }
 

@@ -60,17 +60,24 @@ fn text_form(pm: &PostmortemJson<'_>, path: &std::path::Path) -> String {
     );
 
     let _ = writeln!(out, "\nTimeline ({} entries, UTC)", pm.timeline.len());
+    let zone = pm
+        .timezone
+        .and_then(debrief_core::zone::parse_zone)
+        .unwrap_or(jiff::tz::TimeZone::UTC);
     for entry in &pm.timeline {
         let marker = entry
             .milestone
             .map(|m| format!(" [{}]", m.name()))
             .unwrap_or_default();
         let first_line = entry.text.lines().next().unwrap_or("");
-        let _ = writeln!(
-            out,
-            "  {}{marker} {first_line}",
-            entry.at.trim_end_matches(":00Z").replace('T', " ")
-        );
+        // A day without a time is shown as the day, not as the instant it starts.
+        let day = entry
+            .day_only
+            .then(|| entry.at.parse::<jiff::Timestamp>().ok())
+            .flatten()
+            .map(|at| format!("{:<16}", at.to_zoned(zone.clone()).date().to_string()));
+        let at = day.unwrap_or_else(|| entry.at.trim_end_matches(":00Z").replace('T', " "));
+        let _ = writeln!(out, "  {at}{marker} {first_line}");
     }
 
     if !pm.milestones.is_empty() {
