@@ -72,7 +72,9 @@ fn clip(text: &str) -> String {
 }
 
 /// The DFDS postmortems' `Stats` sections state time to detection and time to recovery: each
-/// stated figure counts when the computed one is within a minute of it.
+/// stated figure counts when the computed one rounds to it at the precision it is written in
+/// ("11 Days" within half a day, "7 hours" within half an hour), and never more finely than
+/// to the minute.
 pub(crate) fn measure_dfds(dir: &Path, evaluation: &mut Evaluation) -> Result<(), Error> {
     let repo = "dfds-postmortems";
     for path in crate::documents(dir)? {
@@ -90,10 +92,11 @@ pub(crate) fn measure_dfds(dir: &Path, evaluation: &mut Evaluation) -> Result<()
             ("time to detection", metrics.time_to_detect_s),
             ("time to recovery", metrics.time_to_resolve_s),
         ] {
-            let Some(expected) = stated(stats, label) else {
+            let Some((expected, unit)) = stated(stats, label) else {
                 continue;
             };
-            let right = computed.is_some_and(|c| (c - expected).abs() <= TOLERANCE_S);
+            let tolerance = TOLERANCE_S.max(unit / 2);
+            let right = computed.is_some_and(|c| (c - expected).abs() <= tolerance);
             evaluation.repo(repo).milestones.count(right);
             if !right {
                 let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
@@ -112,18 +115,63 @@ pub(crate) fn measure_dfds(dir: &Path, evaluation: &mut Evaluation) -> Result<()
     Ok(())
 }
 
-/// A figure stated on a `Stats` line ("Time to detection: 54 hours 10 minutes"), in seconds;
-/// `None` for "?", "N/A" and other figures nobody stated.
-fn stated(stats: &str, label: &str) -> Option<i64> {
+/// A figure stated on a `Stats` line ("Time to detection: 54 hours 10 minutes"), in seconds,
+/// with the smallest unit it is written in, in seconds; `None` for "?", "N/A" and other
+/// figures nobody stated.
+fn stated(stats: &str, label: &str) -> Option<(i64, i64)> {
     let line = stats
         .lines()
         .find(|l| l.to_ascii_lowercase().contains(label))?;
     let value = line.split_once(':').map_or("", |(_, v)| v);
     let value = value.split("[^").next().unwrap_or(value);
-    let seconds: f64 = quantities(value)
+    let durations: Vec<_> = quantities(value)
         .into_iter()
         .filter(|q| q.kind == QuantityKind::Duration)
-        .map(|q| q.value)
-        .sum();
-    (seconds > 0.0 || value.trim().starts_with('0')).then_some(seconds as i64)
+        .collect();
+    let seconds: f64 = durations.iter().map(|q| q.value).sum();
+    let unit = durations
+        .iter()
+        .map(|q| unit_seconds(&q.written))
+        .min()
+        .unwrap_or(60);
+    (seconds > 0.0 || value.trim().starts_with('0')).then_some((seconds as i64, unit))
+}
+
+/// The smallest unit a duration is written in ("11 Days", "54 hours 10 minutes", "3h"), in
+/// seconds.
+fn unit_seconds(written: &str) -> i64 {
+    let lower = written.to_ascii_lowercase();
+    let is = |word: &str, prefixes: &[&str]| prefixes.iter().any(|p| word.starts_with(p));
+    lower
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .filter(|w| !w.is_empty())
+        .map(|w| match w {
+            w if is(w, &["day", "d"]) => 86_400,
+            w if is(w, &["hour", "hr", "h"]) => 3600,
+            w if is(w, &["sec", "s"]) => 1,
+            _ => 60,
+        })
+        .min()
+        .unwrap_or(60)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::stated;
+
+    #[test]
+    fn stated_figures_keep_the_precision_they_are_written_in() {
+        let stats = "- Time to detection: 11 Days\n- Time to recovery: 54 hours 10 minutes\n\
+                     - Time to repair: N/A\n- Time to notice: 7 hours";
+        assert_eq!(
+            stated(stats, "time to detection"),
+            Some((11 * 86_400, 86_400))
+        );
+        assert_eq!(
+            stated(stats, "time to recovery"),
+            Some((54 * 3600 + 600, 60))
+        );
+        assert_eq!(stated(stats, "time to repair"), None);
+        assert_eq!(stated(stats, "time to notice"), Some((7 * 3600, 3600)));
+    }
 }

@@ -77,6 +77,6 @@ const FLOORS: Floors = Floors {
     precision: 0.95,
     recall: 0.92,
     actions: 0.94,
-    milestones: 0.83,
+    milestones: 0.85,
     timelines: 1.0,
 };
