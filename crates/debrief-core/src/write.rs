@@ -58,12 +58,13 @@ pub fn write(postmortem: &Postmortem) -> String {
         out.push('\n');
         let kind = section.body.kind();
         // A recognised section under its author's heading keeps it (a timeline known by its
-        // entries, "## Leadup"); the others take the canonical heading at level 2.
+        // entries, "## Leadup"); the others take the canonical heading at their own depth,
+        // level 2 at the least.
         let authors = kind == SectionKind::Other || section.heading != kind.canonical_heading();
         let level = if authors {
             section.level.clamp(1, 6)
         } else {
-            2
+            section.level.clamp(2, 6)
         };
         out.extend(std::iter::repeat_n('#', usize::from(level)));
         let heading = match kind {

@@ -634,3 +634,16 @@ fn a_heading_with_a_day_and_words_for_the_time_is_a_day_entry() {
     assert!(entries[0].text.contains("Two changes were merged."));
     assert!(!entries[1].day_only);
 }
+
+#[test]
+fn a_recognised_section_inside_the_authors_keeps_its_depth() {
+    // Promoted to level 2, "What went well" would take "Follow-up notes" out of "Lessons
+    // learned" on the next read.
+    let text = "# Queue stall, 2024-03-09\n\n## Lessons learned\n\nWe learned a lot.\n\n\
+                ### What went well\n\n- The alert fired early\n\n### Follow-up notes\n\n\
+                Notes.\n\n## Action items\n\n- [ ] Add a dashboard (owner: sre, due: 2024-04-01)\n";
+    let written = debrief_core::write(&read(text).postmortem);
+    assert!(written.contains("\n### What went well\n"), "{written}");
+    assert!(written.contains("\n### Follow-up notes\n"), "{written}");
+    assert_eq!(debrief_core::write(&read(&written).postmortem), written);
+}

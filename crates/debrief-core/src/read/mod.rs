@@ -382,7 +382,10 @@ impl<'a> Reader<'a> {
                 raw_heading(&self.text[pending.heading_range.clone()]),
                 pending.level,
             ),
-            kind => (kind.canonical_heading().to_string(), 2),
+            // A recognised section keeps its depth ("### What went well" under "## Lessons
+            // learned" stays below it: promoted, it would take the author's sections after
+            // it); only a level-1 one goes to level 2, below the title.
+            kind => (kind.canonical_heading().to_string(), pending.level.max(2)),
         };
         Section {
             heading,
