@@ -30,9 +30,13 @@
 //!   bundle's `2022-12-13-root-filesystem-full/index.md` has) and at least one of a timeline
 //!   entry, an action item, a recognised section, or a title naming one incident
 //!   ("Moderation Postmortem"). An index listing postmortems has none of that.
+//! - **Page** too, whatever the file's name, when the document tells of no incident: no date
+//!   (its own, its file's or its folder's, or a full one written in its text), no timeline
+//!   entry and no action item, as an essay on how to write postmortems.
 //! - **Postmortem** otherwise.
 
-use crate::model::{Part, Postmortem, SectionBody, SectionKind};
+use crate::model::{Postmortem, SectionKind};
+use crate::when::{DateSpec, find_dates};
 
 /// What a document is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -69,6 +73,9 @@ pub fn classify(postmortem: &Postmortem, file_name: Option<&str>) -> Kind {
         return Kind::Template;
     }
     if stem.is_some_and(is_page_name) && !reads_as_incident(postmortem) {
+        return Kind::Page;
+    }
+    if tells_of_no_incident(postmortem) {
         return Kind::Page;
     }
     Kind::Postmortem
@@ -367,35 +374,7 @@ fn mostly_unfilled(postmortem: &Postmortem) -> bool {
     }
     let filled = sections
         .iter()
-        .filter(|s| {
-            let words = match &s.body {
-                SectionBody::Summary(t)
-                | SectionBody::RootCause(t)
-                | SectionBody::ContributingFactors(t)
-                | SectionBody::WentWell(t)
-                | SectionBody::WentBadly(t)
-                | SectionBody::Lucky(t)
-                | SectionBody::Other(t) => own_words(t),
-                SectionBody::Impact(impact) => own_words(&impact.text),
-                SectionBody::Timeline(timeline) => timeline
-                    .parts
-                    .iter()
-                    .map(|p| match p {
-                        Part::Item(_) => 3,
-                        Part::Text(t) => own_words(t),
-                    })
-                    .sum(),
-                SectionBody::ActionItems(items) => items
-                    .parts
-                    .iter()
-                    .map(|p| match p {
-                        Part::Item(item) => own_words(&item.text),
-                        Part::Text(t) => own_words(t),
-                    })
-                    .sum(),
-            };
-            words >= 3
-        })
+        .filter(|s| s.body.texts().map(own_words).sum::<usize>() >= 3)
         .count();
     filled * 4 < sections.len()
 }
@@ -473,6 +452,23 @@ fn is_empty_table_row(line: &str) -> bool {
 }
 
 /// A date, and something only an incident has.
+/// Whether a document, whatever its name, tells of no incident at all: no date (its own, its
+/// file's or its folder's, or a full one anywhere in its text), no timeline entry and no
+/// action item. An essay on how to run
+/// postmortems reads so; a postmortem being written has at least the date `debrief new`
+/// gives it.
+fn tells_of_no_incident(postmortem: &Postmortem) -> bool {
+    let full_date = |text: &str| find_dates(text).any(|d| matches!(d, DateSpec::Full(_)));
+    postmortem.meta.date.is_none()
+        && postmortem.timeline_entries().next().is_none()
+        && postmortem.action_items().next().is_none()
+        && !full_date(&postmortem.preamble)
+        && !postmortem
+            .sections
+            .iter()
+            .any(|s| s.body.texts().any(full_date))
+}
+
 fn reads_as_incident(postmortem: &Postmortem) -> bool {
     if postmortem.meta.date.is_none() {
         return false;
@@ -508,6 +504,27 @@ mod tests {
     const REAL: &str = "# Postmortem: Checkout 500 errors, 2026-06-14\n\n## Summary\n\nA migration \
                         dropped a column the checkout service still read.\n\n## Timeline (UTC)\n\n\
                         - 14:02 Migration deploy starts\n- 14:05 [detected] Error rate alert fires\n";
+
+    #[test]
+    fn an_essay_that_tells_of_no_incident_is_a_page() {
+        let essay = "# Blameless culture\n\n## Summary\n\nA postmortem asks what made an \
+                     incident possible, not who caused it.\n\n## Why it matters\n\nPeople \
+                     report what they see when they are not blamed for it.\n";
+        assert_eq!(kind(essay, "blameless.md"), Kind::Page);
+        // A full date in the text, or in a site generator's address, is an incident's.
+        let dated = essay.replace(
+            "A postmortem asks",
+            "On July 21st, 2021 the release broke. It asks",
+        );
+        assert_eq!(kind(&dated, "blameless.md"), Kind::Postmortem);
+        let zola = format!(
+            "+++\ntitle = \"Phishing campaign\"\npath = \"2025/09/12/phishing\"\n+++\n\n{essay}"
+        );
+        assert_eq!(kind(&zola, "phishing.md"), Kind::Postmortem);
+        // So is a timeline entry or an action item.
+        let acted = format!("{essay}\n## Action items\n\n- [ ] Add an alert (owner: sre)\n");
+        assert_eq!(kind(&acted, "blameless.md"), Kind::Postmortem);
+    }
 
     #[test]
     fn placeholder_titles_are_templates() {

@@ -174,6 +174,32 @@ impl SectionBody {
             SectionBody::Other(_) => SectionKind::Other,
         }
     }
+
+    /// The body's Markdown in document order: the whole text of a prose section, or each
+    /// entry's or item's text and the Markdown kept between them.
+    pub fn texts(&self) -> impl Iterator<Item = &str> {
+        let (text, timeline, items) = match self {
+            SectionBody::Summary(t)
+            | SectionBody::RootCause(t)
+            | SectionBody::ContributingFactors(t)
+            | SectionBody::WentWell(t)
+            | SectionBody::WentBadly(t)
+            | SectionBody::Lucky(t)
+            | SectionBody::Other(t) => (Some(t.as_str()), None, None),
+            SectionBody::Impact(impact) => (Some(impact.text.as_str()), None, None),
+            SectionBody::Timeline(timeline) => (None, Some(&timeline.parts), None),
+            SectionBody::ActionItems(items) => (None, None, Some(&items.parts)),
+        };
+        let entries = timeline.into_iter().flatten().map(|part| match part {
+            Part::Item(entry) => entry.text.as_str(),
+            Part::Text(t) => t.as_str(),
+        });
+        let items = items.into_iter().flatten().map(|part| match part {
+            Part::Item(item) => item.text.as_str(),
+            Part::Text(t) => t.as_str(),
+        });
+        text.into_iter().chain(entries).chain(items)
+    }
 }
 
 /// A structured section's content: parsed items with the Markdown between them kept in place.

@@ -24,9 +24,7 @@
 use crate::Entry;
 use debrief_core::Analysis;
 use debrief_core::kind::own_words;
-use debrief_core::model::{
-    Milestone, Part as Kept, Postmortem, QuantityKind, SectionBody, SectionKind,
-};
+use debrief_core::model::{Milestone, Postmortem, QuantityKind, SectionBody, SectionKind};
 use pulldown_cmark::{Event, Parser, Tag};
 use serde::Serialize;
 use std::fmt::Write;
@@ -246,24 +244,8 @@ fn evidence(postmortem: &Postmortem) -> Evidence {
     };
     add(&postmortem.preamble);
     for section in &postmortem.sections {
-        match &section.body {
-            SectionBody::Summary(t)
-            | SectionBody::RootCause(t)
-            | SectionBody::ContributingFactors(t)
-            | SectionBody::WentWell(t)
-            | SectionBody::WentBadly(t)
-            | SectionBody::Lucky(t)
-            | SectionBody::Other(t) => add(t),
-            SectionBody::Impact(impact) => add(&impact.text),
-            SectionBody::Timeline(timeline) => {
-                for part in &timeline.parts {
-                    match part {
-                        Kept::Item(entry) => add(&entry.text),
-                        Kept::Text(t) => add(t),
-                    }
-                }
-            }
-            SectionBody::ActionItems(_) => {}
+        if section.body.kind() != SectionKind::ActionItems {
+            section.body.texts().for_each(&mut add);
         }
     }
     let mut found = Evidence::default();

@@ -390,8 +390,8 @@ pub fn map_tree<T: Send>(
         if pages > 0 {
             what.push(plural(
                 pages,
-                "README or index page",
-                "READMEs or index pages",
+                "page that tells of no incident (a README, an index, an essay)",
+                "pages that tell of no incident (READMEs, indexes, essays)",
             ));
         }
         eprintln!(

@@ -571,7 +571,11 @@ severity: SEV1
 ",
     );
     let no_extension = dir.path().join("PM2022-009 - Some title");
-    write(&no_extension, "# Some title\n\nWhat happened.\n");
+    // No extension, and no date: a timeline entry says it tells of an incident.
+    write(
+        &no_extension,
+        "# Some title\n\nWhat happened.\n\n## Timeline\n\n- 10:00 The queue stalls\n",
+    );
     write(
         &dir.path().join("LICENSE"),
         "MIT License\n\nPermission is hereby granted, free of charge.\n",
@@ -861,7 +865,7 @@ fn metrics_review_and_publish_leave_out_templates_readmes_and_index_pages() {
     );
     assert_eq!(
         err,
-        "left out 3 files that are not postmortems: 1 template, 2 READMEs or index pages \
+        "left out 3 files that are not postmortems: 1 template, 2 pages that tell of no incident (READMEs, indexes, essays) \
          (name a file to take it anyway)\n"
     );
 

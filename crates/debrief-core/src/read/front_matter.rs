@@ -134,6 +134,16 @@ impl Reader<'_> {
                 meta.extra.push((key, value));
             }
         }
+        // Site generators date a post by its address ("path = \"2025/09/12/crates-io-...\""
+        // in Zola, "permalink: /2021/06/03/outage/" in Jekyll) when it has no `date`.
+        if meta.date.is_none() {
+            meta.date = meta.extra.iter().find_map(|(key, value)| {
+                let address = matches!(key.as_str(), "path" | "slug" | "permalink" | "url");
+                address
+                    .then(|| value.as_str().and_then(date_in_address))
+                    .flatten()
+            });
+        }
     }
 
     fn find_key(&self, range: Range<usize>, key: &str) -> Range<usize> {
@@ -231,4 +241,27 @@ fn toml_to_json(value: toml::Value) -> Value {
                 .collect(),
         ),
     }
+}
+
+/// `YYYY/MM/DD` or `YYYY-MM-DD` in a site address.
+fn date_in_address(address: &str) -> Option<Date> {
+    let bytes = address.as_bytes();
+    bytes.windows(10).enumerate().find_map(|(i, part)| {
+        let at_start = i == 0 || !bytes[i - 1].is_ascii_alphanumeric();
+        let digits = |range: std::ops::Range<usize>| part[range].iter().all(u8::is_ascii_digit);
+        let shaped = digits(0..4)
+            && digits(5..7)
+            && digits(8..10)
+            && matches!(part[4], b'/' | b'-')
+            && part[7] == part[4];
+        if !at_start || !shaped {
+            return None;
+        }
+        // Only ASCII digits were checked, so these are whole characters.
+        let number = |range: std::ops::Range<usize>| {
+            address[i + range.start..i + range.end].parse::<i16>().ok()
+        };
+        let (year, month, day) = (number(0..4)?, number(5..7)?, number(8..10)?);
+        Date::new(year, i8::try_from(month).ok()?, i8::try_from(day).ok()?).ok()
+    })
 }
