@@ -36,6 +36,9 @@ pub struct Doc {
     /// inside the input tree and will copy where [`Site::assets`] says; found with
     /// [`image_references`]. Other images keep the target they were written with.
     pub images: Vec<String>,
+    /// Whether the narrative is free of blame findings, when the caller linted it; the review
+    /// page's write-up score counts it (and scales the score without it).
+    pub blame_free: Option<bool>,
 }
 
 /// How to publish.
@@ -738,7 +741,12 @@ fn review_page(pages: &[Page<'_>], options: &Options) -> String {
     let entries: Vec<debrief_review::Entry> = pages
         .iter()
         .map(|p| {
-            debrief_review::Entry::new(&p.doc.source, &p.doc.postmortem, &p.doc.analysis, None)
+            debrief_review::Entry::new(
+                &p.doc.source,
+                &p.doc.postmortem,
+                &p.doc.analysis,
+                p.doc.blame_free,
+            )
         })
         .collect();
     let (from, to) = match latest {

@@ -14,6 +14,7 @@ fn doc(source: &str, text: &str) -> Doc {
         postmortem: read.postmortem,
         analysis: read.analysis,
         images: Vec::new(),
+        blame_free: None,
     }
 }
 

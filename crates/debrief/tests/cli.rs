@@ -1215,4 +1215,8 @@ fn publish_leaves_out_drafts_unless_asked_and_copies_images_from_inside_the_tree
     assert!(index.contains("Queue backlog</a> <span class=\"draft\">draft</span>"));
     let feed = String::from_utf8(read(&site.join("feed.atom"))).expect("UTF-8");
     assert!(feed.contains("<title>[Draft] Queue backlog</title>"));
+    // The review page scores write-ups with the lint, as `review` does: none is unchecked.
+    let review = String::from_utf8(read(&site.join("review.html"))).expect("UTF-8");
+    assert!(review.contains("Write-up"), "{review}");
+    assert!(!review.contains("were not linted"), "{review}");
 }

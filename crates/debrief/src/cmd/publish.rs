@@ -24,9 +24,12 @@ struct ReadDoc {
 
 pub fn run(args: PublishArgs) -> Result<Outcome> {
     let trees = Trees::new(&args.paths);
+    let today = args.today.unwrap_or_else(|| jiff::Zoned::now().date());
+    let config = debrief_lint::Config::default();
     let (read, outcome) = files::map_tree(&args.paths, |path| {
         let text = files::read_text(path)?;
-        let read = debrief_core::read_with(&text, &debrief_core::ReadOptions::for_path(path));
+        // Linted as `review` lints, so the site's review page scores write-ups the same way.
+        let (read, blame_free) = super::review::read_for_review(path, &text, &config, today);
         let kind = files::kind(path, &read.postmortem);
         let (images, warnings) = find_images(path, &text, &trees);
         let doc = Doc {
@@ -34,6 +37,7 @@ pub fn run(args: PublishArgs) -> Result<Outcome> {
             postmortem: read.postmortem,
             analysis: read.analysis,
             images: images.iter().map(|(url, _)| url.clone()).collect(),
+            blame_free: Some(blame_free),
         };
         Ok((
             ReadDoc {
@@ -61,7 +65,7 @@ pub fn run(args: PublishArgs) -> Result<Outcome> {
             include_restricted: args.include_restricted,
             include_drafts: args.include_drafts,
             base_url: args.base_url,
-            today: args.today.unwrap_or_else(|| jiff::Zoned::now().date()),
+            today,
         },
     );
     // Warnings only about what is published: a draft left out shows no image.

@@ -57,21 +57,33 @@ pub fn run(args: ReviewArgs) -> Result<Outcome> {
 
 fn entry(path: &Path, config: &Config, today: jiff::civil::Date) -> Result<(Entry, Kind)> {
     let text = files::read_text(path)?;
+    let (read, blame_free) = read_for_review(path, &text, config, today);
+    let entry = Entry::new(
+        path.display().to_string(),
+        &read.postmortem,
+        &read.analysis,
+        Some(blame_free),
+    );
+    Ok((entry, files::kind(path, &read.postmortem)))
+}
+
+/// A file read and linted once: the document, and whether its narrative is free of blame
+/// findings, which the write-up score counts. The published site's review page uses it too.
+pub(crate) fn read_for_review(
+    path: &Path,
+    text: &str,
+    config: &Config,
+    today: jiff::civil::Date,
+) -> (debrief_core::Read, bool) {
     let options = Options {
         config,
         today,
         read: debrief_core::ReadOptions::for_path(path),
     };
-    let linted = debrief_lint::lint(&text, &options);
+    let linted = debrief_lint::lint(text, &options);
     let blame_free = !linted
         .findings
         .iter()
         .any(|f| f.category == Category::Blame);
-    let entry = Entry::new(
-        path.display().to_string(),
-        &linted.read.postmortem,
-        &linted.read.analysis,
-        Some(blame_free),
-    );
-    Ok((entry, files::kind(path, &linted.read.postmortem)))
+    (linted.read, blame_free)
 }
