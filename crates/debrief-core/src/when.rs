@@ -55,9 +55,14 @@ pub struct Leader {
     pub trailing_close: Option<&'static str>,
 }
 
-const WRAPPERS: [(&str, &str); 7] = [
+const WRAPPERS: [(&str, &str); 11] = [
     // Unfilled template braces around a real time: "{{ 06:10 }}".
     ("{{", "}}"),
+    // HTML emphasis, as documents exported from wikis write it: "<b>11:02</b>".
+    ("<b>", "</b>"),
+    ("<strong>", "</strong>"),
+    ("<i>", "</i>"),
+    ("<em>", "</em>"),
     ("**", "**"),
     ("__", "__"),
     ("*", "*"),
@@ -91,6 +96,13 @@ pub fn parse_leader(text: &str) -> Option<Leader> {
             opened = open_wrapper(&mut cur);
             cur.skip_ws();
         }
+    }
+    // "~19:30", "≈ 19:30": an approximate time is still a time.
+    let before_approx = cur.pos;
+    if cur.eat("~") || cur.eat("\u{2248}") {
+        cur.skip_ws();
+    } else {
+        cur.pos = before_approx;
     }
     let time = match parse_time_at(&mut cur) {
         Some(time) => time,
@@ -544,6 +556,10 @@ fn parse_date_at(cur: &mut Cursor<'_>) -> Option<DateSpec> {
         return Some(DateSpec::Full(date));
     }
     cur.pos = after_weekday;
+    if let Some(date) = parse_day_month_year(cur) {
+        return Some(DateSpec::Full(date));
+    }
+    cur.pos = after_weekday;
     if let Some(spec) = parse_month_first(cur) {
         return Some(spec);
     }
@@ -587,6 +603,38 @@ fn parse_iso(cur: &mut Cursor<'_>) -> Option<Date> {
             i8::try_from(day).ok()?,
         )
         .ok()
+    })
+}
+
+/// `09-03-2024` and `09.03.2024`, day first as Europe writes them; `03/09/2024` month first
+/// as the United States writes it, unless the first number cannot be a month (`21/06/2024`).
+/// Either way a reading that is no date gives way to the other.
+fn parse_day_month_year(cur: &mut Cursor<'_>) -> Option<Date> {
+    cur.attempt(|cur| {
+        let (first, n) = cur.digits(2)?;
+        if n == 0 {
+            return None;
+        }
+        let sep = ["-", ".", "/"].into_iter().find(|sep| cur.eat(sep))?;
+        let (second, n) = cur.digits(2)?;
+        if n == 0 || !cur.eat(sep) {
+            return None;
+        }
+        let (year, n) = cur.digits(4)?;
+        if n != 4 || cur.next_is_digit() {
+            return None;
+        }
+        let year = i16::try_from(year).ok()?;
+        let (first, second) = (i8::try_from(first).ok()?, i8::try_from(second).ok()?);
+        let day_first = sep != "/" || first > 12;
+        let (day, month) = if day_first {
+            (first, second)
+        } else {
+            (second, first)
+        };
+        Date::new(year, month, day)
+            .or_else(|_| Date::new(year, day, month))
+            .ok()
     })
 }
 

@@ -647,3 +647,46 @@ fn a_recognised_section_inside_the_authors_keeps_its_depth() {
     assert!(written.contains("\n### Follow-up notes\n"), "{written}");
     assert_eq!(debrief_core::write(&read(&written).postmortem), written);
 }
+
+#[test]
+fn timelines_in_more_of_the_forms_teams_write() {
+    // Columns in any order, named by the header; day-first dates; HTML bold; approximate
+    // times before the digits.
+    let text = "# Outage, 2024-03-09\n\n## Timeline\n\n\
+                | Who | Date | Time (UTC) | Event |\n|---|---|---|---|\n\
+                | SRE | 09-03-2024 | 10:34 | Error alert fires |\n\n\
+                - <b>11:02</b> Traffic recovers\n\
+                - ~11:10 Cache warmed\n\
+                - <strong>11:20</strong>: Error rate back to baseline\n";
+    let read = read(text);
+    let entries: Vec<_> = read.postmortem.timeline_entries().collect();
+    let got: Vec<(String, &str)> = entries
+        .iter()
+        .map(|e| (e.at.to_string(), e.text.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "2024-03-09T10:34:00Z".to_string(),
+                "SRE \u{2014} Error alert fires"
+            ),
+            ("2024-03-09T11:02:00Z".to_string(), "Traffic recovers"),
+            ("2024-03-09T11:10:00Z".to_string(), "Cache warmed"),
+            (
+                "2024-03-09T11:20:00Z".to_string(),
+                "Error rate back to baseline"
+            ),
+        ]
+    );
+    // Month first with slashes, unless the first number cannot be a month.
+    let us = "# Outage\n\n## Timeline (UTC)\n\n| Date | Time | Event |\n|---|---|---|\n\
+              | 03/09/2024 | 10:34 | Alert fires |\n| 21/06/2024 | 10:40 | Later |\n";
+    let read = debrief_core::read(us);
+    let days: Vec<String> = read
+        .postmortem
+        .timeline_entries()
+        .map(|e| e.at.to_string()[..10].to_string())
+        .collect();
+    assert_eq!(days, ["2024-03-09", "2024-06-21"]);
+}

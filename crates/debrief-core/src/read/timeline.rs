@@ -175,6 +175,12 @@ impl Reader<'_> {
                     if let Some(zone) = header.as_deref().and_then(table_header_zone) {
                         statement_zone = statement_zone.or(Some(zone));
                     }
+                    // "| Who | Date | Time (UTC) | Event |": the date and time go first.
+                    let order = rows.first().and_then(|cells| {
+                        let names: Vec<&str> =
+                            cells.iter().map(|c| self.text[c.clone()].trim()).collect();
+                        column_order(&names)
+                    });
                     let mut typos: Vec<(usize, String)> = Vec::new();
                     let parsed: Vec<Option<RawEntry>> = rows
                         .iter()
@@ -185,6 +191,12 @@ impl Reader<'_> {
                                 .iter()
                                 .map(|c| self.text[c.clone()].trim().to_string())
                                 .collect();
+                            if let Some(order) = &order {
+                                cells = order
+                                    .iter()
+                                    .filter_map(|&i| cells.get(i).cloned())
+                                    .collect();
+                            }
                             let read = |cells: &[String]| {
                                 let cells: Vec<&str> = cells.iter().map(String::as_str).collect();
                                 entry_from_row(&cells).or_else(|| day_entry_from_row(&cells))
@@ -653,6 +665,27 @@ fn day_entry_from(content: &str) -> Option<RawEntry> {
 }
 
 /// An entry from a table row: the time in the first cell (or date and time in the first two).
+/// The order to read a timeline table's columns in, from its header, when the time is not
+/// already first (or second, after the date): the date column, the time column, then the
+/// others as written. `None` when the usual order holds or no column is named for the time.
+fn column_order(header: &[&str]) -> Option<Vec<usize>> {
+    let named = |names: &[&str]| {
+        header.iter().position(|h| {
+            h.to_ascii_lowercase()
+                .split(|c: char| !c.is_ascii_alphanumeric())
+                .any(|word| names.contains(&word))
+        })
+    };
+    let time = named(&["time", "when", "timestamp", "hour"])?;
+    let date = named(&["date", "day"]).filter(|&d| d != time);
+    if (time == 0 && date.is_none()) || (date == Some(0) && time == 1) {
+        return None;
+    }
+    let first: Vec<usize> = date.into_iter().chain([time]).collect();
+    let rest = (0..header.len()).filter(|i| !first.contains(i));
+    Some(first.iter().copied().chain(rest).collect())
+}
+
 fn entry_from_row(cells: &[&str]) -> Option<RawEntry> {
     let first = *cells.first()?;
     let (leader_text, rest_start) = match parse_leader(first) {

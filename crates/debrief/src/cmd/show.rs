@@ -76,7 +76,7 @@ fn text_form(pm: &PostmortemJson<'_>, path: &std::path::Path) -> String {
             .then(|| entry.at.parse::<jiff::Timestamp>().ok())
             .flatten()
             .map(|at| format!("{:<16}", at.to_zoned(zone.clone()).date().to_string()));
-        let at = day.unwrap_or_else(|| entry.at.trim_end_matches(":00Z").replace('T', " "));
+        let at = day.unwrap_or_else(|| minutes(&entry.at));
         let _ = writeln!(out, "  {at}{marker} {first_line}");
     }
 
@@ -87,7 +87,7 @@ fn text_form(pm: &PostmortemJson<'_>, path: &std::path::Path) -> String {
                 out,
                 "  {:<13} {}  {}",
                 m.milestone.name(),
-                m.at.trim_end_matches(":00Z").replace('T', " "),
+                minutes(&m.at),
                 m.reason
             );
         }
@@ -124,4 +124,14 @@ fn text_form(pm: &PostmortemJson<'_>, path: &std::path::Path) -> String {
         }
     }
     out
+}
+
+/// An RFC 3339 instant as a line shows it: `2024-03-09 10:34`, with seconds only when there
+/// are some (`2024-03-09 11:12:30`).
+fn minutes(at: &str) -> String {
+    let at = at.trim_end_matches('Z').replace('T', " ");
+    match at.strip_suffix(":00") {
+        Some(short) if at.len() > 16 => short.to_string(),
+        _ => at,
+    }
 }
