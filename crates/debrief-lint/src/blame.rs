@@ -802,9 +802,41 @@ enum Subject {
 fn subject(sentence: &Sentence<'_>, at: usize, names: &[Name]) -> Subject {
     let words = &sentence.words;
     let mut seen = false;
+    let mut people = false;
     let mut joined = None;
+    let mut antecedent: Option<usize> = None;
     for i in (at.saturating_sub(12)..at).rev() {
         let w = words[i].lower;
+        // "Flags that relied on person properties would have had delays", "a problem that
+        // could have been solved", "someone who should have known": a relative clause
+        // describes the subject before it, which is the verb's.
+        let next = words.get(i + 1).map_or("", |w| w.lower);
+        let verb_next = i + 1 == at
+            || AUXILIARIES.contains(&next)
+            || next.ends_with("ed")
+            || participle(next).is_some();
+        let relative = i > 0
+            && !sentence.break_after(i - 1)
+            && (w == "who" || (matches!(w, "that" | "which") && verb_next));
+        if relative {
+            (seen, people) = (false, false);
+            antecedent = Some(i);
+            continue;
+        }
+        // The antecedent is the noun phrase right before the relative pronoun: "it took us
+        // nine hours to resolve [a problem] that could have been solved in four".
+        if let Some(pronoun) = antecedent
+            && (pronoun - i > 4 || matches!(w, "to" | "of" | "in" | "on" | "for" | "with"))
+        {
+            break;
+        }
+        if people {
+            // A person in the clause already; only a relative clause could undo it.
+            if CLAUSE_BREAKS.contains(&w) || sentence.break_after(i) {
+                break;
+            }
+            continue;
+        }
         let comma_before_join = joined == Some(i + 1) && !CLAUSE_BREAKS.contains(&w);
         if CLAUSE_BREAKS.contains(&w) || (sentence.break_after(i) && !comma_before_join) {
             // "we knew it was coming, but did not keep a close eye on it": a verb right
@@ -821,17 +853,20 @@ fn subject(sentence: &Sentence<'_>, at: usize, names: &[Name]) -> Subject {
             || ROLE_NOUNS.contains(&w)
             || HUMAN_WORK.contains(&w)
             || names.iter().any(|n| (n.from..n.to).contains(&i))
+            // A gerund opening the sentence is people's action ("Consulting the vendor
+            // first would have saved time").
+            || (i == 0 && w.ends_with("ing") && w.len() > 5)
         {
-            return Subject::People;
-        }
-        // A gerund opening the sentence is people's action ("Consulting the vendor first
-        // would have saved time").
-        if i == 0 && w.ends_with("ing") && w.len() > 5 {
-            return Subject::People;
+            people = true;
         }
         seen = true;
+        if antecedent.is_some() && matches!(w, "a" | "an" | "the" | "any" | "some" | "no" | "all") {
+            break;
+        }
     }
-    if seen {
+    if people {
+        Subject::People
+    } else if seen {
         Subject::Thing
     } else {
         Subject::Unstated
@@ -853,13 +888,64 @@ fn about_people(
         return true;
     }
     let should = phrase.starts_with("should") || phrase.starts_with("ought");
-    let passive = sentence.words.get(end).is_some_and(|w| w.lower == "been");
+    // "should have been caught": a passive hides who would have acted. Not "should not have
+    // been possible" (a state) or "should have been automatically corrected" (a mechanism
+    // named as the agent).
+    let words = &sentence.words;
+    let after_been = words
+        .get(end + 1..)
+        .unwrap_or_default()
+        .iter()
+        .map(|w| w.lower)
+        .find(|w| !w.ends_with("ly") || *w == "automatically");
+    let passive = words.get(end).is_some_and(|w| w.lower == "been")
+        && after_been.is_some_and(|w| w != "automatically" && is_participle(w));
     match subject(sentence, at, names) {
         Subject::People => true,
         Subject::Thing | Subject::Unstated => {
             (should && passive) || passive_condition(sentence, at)
         }
     }
+}
+
+/// A past participle, as the passive takes it: regular ("addressed", "rushed"), or one of the
+/// common irregular ones ("caught", "done", "seen").
+fn is_participle(word: &str) -> bool {
+    (word.ends_with("ed") && word.len() > 3)
+        || (word.ends_with("en") && word.len() > 4)
+        || matches!(
+            word,
+            "caught"
+                | "made"
+                | "done"
+                | "set"
+                | "put"
+                | "run"
+                | "built"
+                | "sent"
+                | "found"
+                | "kept"
+                | "left"
+                | "told"
+                | "known"
+                | "shown"
+                | "thrown"
+                | "drawn"
+                | "paid"
+                | "taught"
+                | "brought"
+                | "bought"
+                | "read"
+                | "held"
+                | "spent"
+                | "met"
+                | "cut"
+                | "shut"
+                | "hit"
+                | "rolled"
+                | "stopped"
+                | "split"
+        )
 }
 
 /// "If the policy was set to 'ignore', the issue wouldn't have occurred": a condition in the
@@ -986,7 +1072,35 @@ fn hindsight(sentence: &Sentence<'_>, phrase: &str, at: usize, end: usize) -> bo
             if EVIDENCE.contains(&after) {
                 return false;
             }
-            at == 0
+            // Opening the sentence it judges what follows ("Clearly, the cache was the
+            // cause", "Clearly the cache ..."), not a verb it qualifies ("Clearly state the
+            // motivation for the change").
+            let opens = at == 0 && {
+                let word_end = sentence.words[at].range.end - sentence.range.start;
+                sentence
+                    .text
+                    .get(word_end..)
+                    .is_some_and(|rest| rest.starts_with(','))
+                    || matches!(
+                        after,
+                        "the"
+                            | "a"
+                            | "an"
+                            | "this"
+                            | "that"
+                            | "it"
+                            | "we"
+                            | "they"
+                            | "our"
+                            | "their"
+                            | "there"
+                            | "nobody"
+                            | "no"
+                            | "someone"
+                            | "everyone"
+                    )
+            };
+            opens
                 || be(before)
                 || be(after)
                 || matches!(
@@ -1006,6 +1120,13 @@ fn hindsight(sentence: &Sentence<'_>, phrase: &str, at: usize, end: usize) -> bo
                 || at
                     .checked_sub(2)
                     .is_some_and(|i| person_or_modal(word(Some(i))) && before == "have")
+        }
+        // "Any reasonable engineer would have ...", not "with any reasonable speed".
+        "any reasonable" => {
+            let plural = format!("{after}s");
+            PERSON_WORDS.contains(&after)
+                || PERSON_WORDS.contains(&plural.as_str())
+                || matches!(after, "person" | "one" | "human")
         }
         _ => true,
     }

@@ -29,6 +29,11 @@ fn a_mechanism_that_would_have_acted_is_not_blame() {
         "This check would have detected the drift before the rollout.",
         "The retry budget could have absorbed a shorter spike.",
         "It took four hours to restore a service that could have been restored in one.",
+        // A relative clause naming people describes the subject; it is not the subject.
+        "Dashboards that relied on user sessions would have shown gaps.",
+        // A state, and a mechanism named as the agent, are no hidden person.
+        "It should not have been possible for one account to publish that many packages.",
+        "Queued jobs should have been automatically retried by the scheduler.",
     ] {
         assert!(!flagged(ok), "{ok}: {:?}", rules(ok));
     }
@@ -38,6 +43,8 @@ fn a_mechanism_that_would_have_acted_is_not_blame() {
         "This should have been caught in code review.",
         "Asking the storage team first would have saved an hour.",
         "If the limit was raised before the sale, the queue wouldn't have overflowed.",
+        "Anyone who should have reviewed the change was on leave.",
+        "The operator who ran the script should have checked the target first.",
     ] {
         assert!(flagged(flag), "{flag}");
     }
@@ -156,6 +163,8 @@ fn culprit_questions_local_rationality_and_evidence() {
         "The reviewer thought the same.",
         "She deleted the config by mistake.",
         "Clearly, the cache was the cause.",
+        "Clearly the retry loop was wrong.",
+        "Any reasonable engineer would have checked the replica first.",
     ] {
         assert!(flagged(flag), "{flag}");
     }
@@ -165,6 +174,9 @@ fn culprit_questions_local_rationality_and_evidence() {
         "The on-call engineer believed that the replica had caught up.",
         "The spike is clearly visible in the graph.",
         "The config was deleted by mistake during the sync.",
+        // Manner, not hindsight: a verb qualified, a speed.
+        "Clearly state the motivation for each schema change.",
+        "The upload could not finish with any reasonable speed over that link.",
     ] {
         assert!(!flagged(ok), "{ok}: {:?}", rules(ok));
     }
