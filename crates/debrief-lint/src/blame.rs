@@ -669,6 +669,19 @@ fn omission_of_action(sentence: &Sentence<'_>, phrase: &str, after: usize) -> bo
         "heard",
         "suffered",
         "faced",
+        // ... and their base forms after "did not": "we did not receive alerts", "we
+        // didn't learn much".
+        "see",
+        "get",
+        "hear",
+        "receive",
+        "received",
+        "learn",
+        "learned",
+        "lose",
+        "need",
+        "suffer",
+        "face",
     ];
     if STATES.contains(&verb) {
         return false;

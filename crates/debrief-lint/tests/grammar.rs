@@ -34,6 +34,9 @@ fn a_mechanism_that_would_have_acted_is_not_blame() {
         // A state, and a mechanism named as the agent, are no hidden person.
         "It should not have been possible for one account to publish that many packages.",
         "Queued jobs should have been automatically retried by the scheduler.",
+        // What happened to people is no duty left undone.
+        "We did not receive any alert from the exporter.",
+        "We didn't learn much from the first outage.",
     ] {
         assert!(!flagged(ok), "{ok}: {:?}", rules(ok));
     }
