@@ -85,7 +85,7 @@ pub fn parse_leader(text: &str) -> Option<Leader> {
     cur.skip_ws();
     let mut opened = open_wrapper(&mut cur);
     cur.skip_ws();
-    let date = parse_date_at(&mut cur);
+    let mut date = parse_date_at(&mut cur);
     if date.is_some() {
         // "2021-06-22 08:21", "2021-06-22T08:21", "Jan 14, 10:18 AM", "2021-12-13   09:15".
         cur.eat("T");
@@ -114,6 +114,20 @@ pub fn parse_leader(text: &str) -> Option<Leader> {
     // "10:45~": an approximate time is still a time.
     cur.eat("~");
     let mut zone = parse_zone_at(&mut cur);
+    // "**22:30 UTC (Oct 29)**": the date after the time, in parentheses.
+    if date.is_none() {
+        let save = cur.pos;
+        cur.skip_ws();
+        let spec = if cur.eat("(") {
+            parse_date_at(&mut cur).filter(|_| cur.eat(")"))
+        } else {
+            None
+        };
+        match spec {
+            Some(spec) => date = Some(spec),
+            None => cur.pos = save,
+        }
+    }
     let mut trailing_close = None;
     if let Some(close) = opened {
         cur.skip_ws();
@@ -137,7 +151,8 @@ pub fn parse_leader(text: &str) -> Option<Leader> {
     }
     let before_sep = cur.pos;
     cur.skip_ws();
-    let seps: [&str; 7] = [" - ", "- ", "-", "\u{2013}", "\u{2014}", ":", "|"];
+    // "14:33, admin@pypi.org receives an email": a comma separates too.
+    let seps: [&str; 8] = [" - ", "- ", "-", "\u{2013}", "\u{2014}", ":", "|", ","];
     let mut had_sep = false;
     for sep in seps {
         if cur.eat(sep.trim_start()) {

@@ -679,6 +679,24 @@ fn timelines_in_more_of_the_forms_teams_write() {
             ),
         ]
     );
+    // A date in parentheses after the time, and a comma after it.
+    let text = "# Outage, 2025-10-29\n\n## Timeline\n\n\
+                - **22:30 UTC (Oct 29)** - Incident reported\n\
+                - **00:03 UTC (Oct 30)** - Rolled back\n- 00:10, errors gone\n";
+    let read = debrief_core::read(text);
+    let got: Vec<(String, &str)> = read
+        .postmortem
+        .timeline_entries()
+        .map(|e| (e.at.to_string(), e.text.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("2025-10-29T22:30:00Z".to_string(), "Incident reported"),
+            ("2025-10-30T00:03:00Z".to_string(), "Rolled back"),
+            ("2025-10-30T00:10:00Z".to_string(), "errors gone"),
+        ]
+    );
     // Month first with slashes, unless the first number cannot be a month.
     let us = "# Outage\n\n## Timeline (UTC)\n\n| Date | Time | Event |\n|---|---|---|\n\
               | 03/09/2024 | 10:34 | Alert fires |\n| 21/06/2024 | 10:40 | Later |\n";
