@@ -14,6 +14,9 @@ if [ -z "$binary" ]; then
 fi
 dir=$(mktemp -d)
 trap 'rm -rf "$dir" "$dir.time"' EXIT
+# An empty configuration above the tree: a debrief.toml in a directory above the temporary one
+# (a roster in /tmp/debrief.toml, say) would otherwise apply to every file and change the work.
+: > "$dir/debrief.toml"
 # Every Markdown or Quarto document, and files without an extension (some postmortems have none).
 mapfile -d '' docs < <(find "$corpus" -type f \( -name '*.md' -o -name '*.qmd' -o ! -name '*.*' \) -print0)
 for ((i = 0; i < copies; i++)); do

@@ -277,6 +277,14 @@ pub fn find_dates(text: &str) -> impl Iterator<Item = DateSpec> + '_ {
         if i < resume || !starts_word {
             return None;
         }
+        // Most words start no date: only digits and month or weekday names can.
+        if c.is_ascii_alphabetic() {
+            let head = text.as_bytes().get(i..i + 3)?;
+            let named = calendar_words().any(|w| w.as_bytes()[..3].eq_ignore_ascii_case(head));
+            if !named {
+                return None;
+            }
+        }
         let mut cur = Cursor::new(&text[i..]);
         let spec = parse_date_at(&mut cur)?;
         resume = i + cur.pos;

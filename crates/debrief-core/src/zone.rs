@@ -129,10 +129,11 @@ pub fn find_zone_of_times(text: &str) -> Option<(String, TimeZone)> {
             && label
                 .bytes()
                 .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b"+-:".contains(&b));
-        let after_time = is_time_word(previous[1], false)
-            || (is_meridiem(previous[1]) && is_time_word(previous[0], true));
+        // The time before is looked at only after an abbreviation: this runs for every word
+        // above a timeline, and few are abbreviations.
         if abbreviation
-            && after_time
+            && (is_time_word(previous[1], false)
+                || (is_meridiem(previous[1]) && is_time_word(previous[0], true)))
             && let Some(zone) = parse_zone(label)
         {
             match &found {

@@ -356,26 +356,29 @@ pub fn has_tracker_reference(text: &str) -> bool {
     let hash_number = text
         .match_indices('#')
         .any(|(i, _)| bytes.get(i + 1).is_some_and(u8::is_ascii_digit));
-    let issue_url = [
-        "/issues/",
-        "/pull/",
-        "/browse/",
-        "/-/issues/",
-        "/merge_requests/",
-    ]
-    .iter()
-    .any(|p| text.contains(p));
-    let key = text
-        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
-        .any(|w| {
-            let Some((project, number)) = w.split_once('-') else {
-                return false;
-            };
-            project.len() >= 2
-                && project.chars().all(|c| c.is_ascii_uppercase())
-                && !number.is_empty()
-                && number.chars().all(|c| c.is_ascii_digit())
-        });
+    // Each search below needs a byte that most items do not have: look for that first.
+    let issue_url = text.contains('/')
+        && [
+            "/issues/",
+            "/pull/",
+            "/browse/",
+            "/-/issues/",
+            "/merge_requests/",
+        ]
+        .iter()
+        .any(|p| text.contains(p));
+    let key = text.contains('-')
+        && text
+            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+            .any(|w| {
+                let Some((project, number)) = w.split_once('-') else {
+                    return false;
+                };
+                project.len() >= 2
+                    && project.chars().all(|c| c.is_ascii_uppercase())
+                    && !number.is_empty()
+                    && number.chars().all(|c| c.is_ascii_digit())
+            });
     hash_number || issue_url || key
 }
 

@@ -219,23 +219,33 @@ fn narrative_checks(text: &str, read: &Read, ctx: &Ctx<'_>, findings: &mut Vec<F
     let narrative = narrative::extract(text, &read.source_map);
     let lower_narrative = narrative.text.to_ascii_lowercase();
     let roster = !ctx.config.roster.is_empty();
+    // Lists of who attended name people by design. Decided once per section, not per block.
+    let people_sections: Vec<bool> = read
+        .postmortem
+        .sections
+        .iter()
+        .map(|s| matches!(s.body, SectionBody::Other(_)) && lists_people(&s.heading))
+        .collect();
     let mut raw = Vec::new();
     for block in &narrative.blocks {
-        // Lists of who attended name people by design.
         let people_allowed = block
             .section
-            .and_then(|i| read.postmortem.sections.get(i))
-            .is_some_and(|s| matches!(s.body, SectionBody::Other(_)) && lists_people(&s.heading));
+            .and_then(|i| people_sections.get(i).copied())
+            .unwrap_or(false);
         let prose = &narrative.text[block.range.clone()];
         let lower = &lower_narrative[block.range.clone()];
         let hits = lexicon::hits(lower);
+        // Sentences come in order: the first hit not before the sentence only moves forward.
+        let mut next_hit = 0;
         let sentences = words::sentences_where(prose, lower, |range| {
             // Only sentences a rule could report on are tokenised.
             let text = &prose[range.clone()];
-            let hit = hits.partition_point(|h| h.start < range.start)
-                < hits.partition_point(|h| h.start < range.end);
+            while hits.get(next_hit).is_some_and(|h| h.start < range.start) {
+                next_hit += 1;
+            }
+            let hit = hits.get(next_hit).is_some_and(|h| h.start < range.end);
             hit || roster
-                || text.bytes().any(|b| b == b'@' || b == b'?')
+                || memchr::memchr2(b'@', b'?', text.as_bytes()).is_some()
                 || (!people_allowed && names::may_name(text, &lower[range]))
         });
         for sentence in sentences {
@@ -301,7 +311,8 @@ fn lists_people(heading: &str) -> bool {
 fn suppressions(text: &str, index: &LineIndex<'_>) -> Vec<(u32, Vec<String>)> {
     const MARK: &str = "debrief-disable-next-line";
     let mut out = Vec::new();
-    for (at, _) in text.match_indices(MARK) {
+    // memmem rather than `match_indices`: this scans every document, and almost none has one.
+    for at in memchr::memmem::find_iter(text.as_bytes(), MARK) {
         let Some(close) = text[at..].find("-->") else {
             continue;
         };

@@ -128,35 +128,49 @@ pub fn sentences_where<'a>(
     let mut out = Vec::new();
     let mut start = 0;
     let bytes = text.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
+    // From one end mark to the next: memchr skips the bytes in between many at a time.
+    for i in memchr::memchr3_iter(b'.', b'!', b'?', bytes) {
         let b = bytes[i];
-        if matches!(b, b'.' | b'!' | b'?') {
-            let next = bytes.get(i + 1).copied();
-            let ends = match next {
-                None => true,
-                Some(n) => n == b' ' || n == b'\n' || n == b'"' || n == b')',
-            };
-            let word_before = text[start..i]
-                .rsplit(|c: char| !c.is_alphanumeric() && c != '.')
-                .next()
-                .unwrap_or("");
-            let abbreviation =
-                b == b'.' && ABBREVIATIONS.contains(&word_before.to_ascii_lowercase().as_str());
-            let decimal = b == b'.' && next.is_some_and(|n| n.is_ascii_digit());
-            if ends && !abbreviation && !decimal {
-                if wanted(start..i + 1) {
-                    push_sentence(text, lower, start..i + 1, &mut out);
-                }
-                start = i + 1;
-            }
+        let next = bytes.get(i + 1).copied();
+        let ends = match next {
+            None => true,
+            Some(n) => n == b' ' || n == b'\n' || n == b'"' || n == b')',
+        };
+        if !ends {
+            continue;
         }
-        i += 1;
+        // The word before is looked at only where a sentence may end.
+        let abbreviation = b == b'.' && is_abbreviation(&text[start..i]);
+        if !abbreviation {
+            if wanted(start..i + 1) {
+                push_sentence(text, lower, start..i + 1, &mut out);
+            }
+            start = i + 1;
+        }
     }
     if start < text.len() && wanted(start..text.len()) {
         push_sentence(text, lower, start..text.len(), &mut out);
     }
     out
+}
+
+/// Whether the text before a full stop ends with an abbreviation ("e.g", "etc", "Dr").
+fn is_abbreviation(before: &str) -> bool {
+    // The word: letters, digits and dots back from the stop. Bytes first; a word with a
+    // letter beyond ASCII is no abbreviation, but where it starts takes decoding.
+    let bytes = before.as_bytes();
+    let word = match bytes
+        .iter()
+        .rposition(|&b| !(b.is_ascii_alphanumeric() || b == b'.'))
+    {
+        Some(at) if bytes[at] >= 0x80 => before
+            .rsplit(|c: char| !c.is_alphanumeric() && c != '.')
+            .next()
+            .unwrap_or(""),
+        Some(at) => &before[at + 1..],
+        None => before,
+    };
+    ABBREVIATIONS.iter().any(|a| a.eq_ignore_ascii_case(word))
 }
 
 fn push_sentence<'a>(
@@ -296,6 +310,20 @@ mod tests {
         assert_eq!(words, ["See", "e.g", "the", "v1.2", "docs"]);
         assert!(s[1].is_question());
         assert_eq!(s[1].find("who missed"), Some(0));
+    }
+
+    #[test]
+    fn abbreviations_end_no_sentence() {
+        for (before, expected) in [
+            ("see e.g", true),
+            ("Dr", true),
+            ("naïve, etc", true),
+            ("the v1.2", false),
+            ("détc", false),
+            ("(approx", true),
+        ] {
+            assert_eq!(is_abbreviation(before), expected, "{before}");
+        }
     }
 
     #[test]

@@ -225,20 +225,21 @@ pub struct Suppressed<'a> {
     pub findings: Vec<Finding>,
 }
 
-/// One file's chunk; empty when the format writes nothing for a clean file. `linted.findings`
-/// are the findings to report; with a baseline, `suppressed` are the ones it knew.
+/// One file's chunk, UTF-8; empty when the format writes nothing for a clean file.
+/// `linted.findings` are the findings to report; with a baseline, `suppressed` are the ones it
+/// knew.
 pub fn chunk(
     format: LintFormat,
     path: &str,
     linted: &Linted,
     suppressed: Option<&Suppressed<'_>>,
     colour: bool,
-) -> String {
+) -> Vec<u8> {
     match format {
-        LintFormat::Human => human(path, linted, colour),
+        LintFormat::Human => human(path, linted, colour).into_bytes(),
         LintFormat::Json => json_file(path, &linted.findings),
-        LintFormat::Sarif => sarif_results(path, &linted.findings, suppressed),
-        LintFormat::Github => github(path, &linted.findings),
+        LintFormat::Sarif => sarif_results(path, &linted.findings, suppressed).into_bytes(),
+        LintFormat::Github => github(path, &linted.findings).into_bytes(),
     }
 }
 
@@ -324,32 +325,79 @@ fn string(text: &str) -> String {
     serde_json::to_string(text).unwrap_or_else(|_| "\"\"".to_string())
 }
 
+/// One diagnostic of the JSON format, its fields in this order.
+#[derive(Serialize)]
+struct DiagnosticJson<'a> {
+    rule: &'a str,
+    category: &'a str,
+    severity: &'a str,
+    line: u32,
+    column: u32,
+    end_line: u32,
+    end_column: u32,
+    message: &'a str,
+    suggestion: Option<&'a str>,
+}
+
+/// serde_json's compact output with a space after every `:` and `,` inside objects, the
+/// spacing of the JSON format: `{"rule": "overdue", "line": 3}`.
+struct Spaced;
+
+impl serde_json::ser::Formatter for Spaced {
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        if first {
+            Ok(())
+        } else {
+            writer.write_all(b", ")
+        }
+    }
+
+    fn begin_object_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+    ) -> std::io::Result<()> {
+        writer.write_all(b": ")
+    }
+}
+
+/// Appends `value` as JSON with [`Spaced`] spacing.
+fn push_json(out: &mut Vec<u8>, value: &impl Serialize) {
+    let mut serializer = serde_json::Serializer::with_formatter(out, Spaced);
+    // Strings, numbers and `null` into a Vec: neither the writer nor the value can fail.
+    let _ = value.serialize(&mut serializer);
+}
+
 /// `{"path": …, "diagnostics": [{rule, category, severity, line, column, end_line,
-/// end_column, message, suggestion}]}`, one diagnostic a line.
-fn json_file(path: &str, findings: &[Finding]) -> String {
-    let mut out = format!("{{\"path\": {}, \"diagnostics\": [", string(path));
+/// end_column, message, suggestion}]}`, one diagnostic a line. Written straight into one
+/// buffer: on a large tree this runs for every file.
+fn json_file(path: &str, findings: &[Finding]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(64 + path.len() + 256 * findings.len());
+    out.extend_from_slice(b"{\"path\": ");
+    push_json(&mut out, &path);
+    out.extend_from_slice(b", \"diagnostics\": [");
     for (i, f) in findings.iter().enumerate() {
         let d = &f.diagnostic;
-        let suggestion = d
-            .suggestion
-            .as_deref()
-            .map_or_else(|| "null".to_string(), string);
-        let _ = write!(
-            out,
-            "{}\n  {{\"rule\": \"{}\", \"category\": \"{}\", \"severity\": \"{}\", \"line\": {}, \"column\": {}, \"end_line\": {}, \"end_column\": {}, \"message\": {}, \"suggestion\": {}}}",
-            if i == 0 { "" } else { "," },
-            d.rule,
-            f.category.name(),
-            d.severity.name(),
-            d.span.line,
-            d.span.column,
-            d.span.end_line,
-            d.span.end_column,
-            string(&d.message),
-            suggestion
+        out.extend_from_slice(if i == 0 { b"\n  " } else { b",\n  " });
+        push_json(
+            &mut out,
+            &DiagnosticJson {
+                rule: d.rule,
+                category: f.category.name(),
+                severity: d.severity.name(),
+                line: d.span.line,
+                column: d.span.column,
+                end_line: d.span.end_line,
+                end_column: d.span.end_column,
+                message: &d.message,
+                suggestion: d.suggestion.as_deref(),
+            },
         );
     }
-    out.push_str(if findings.is_empty() { "]}" } else { "\n]}" });
+    out.extend_from_slice(if findings.is_empty() { b"]}" } else { b"\n]}" });
     out
 }
 

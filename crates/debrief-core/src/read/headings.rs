@@ -136,6 +136,8 @@ fn normalise(heading: &str) -> String {
             '\'' | '\u{2019}' => out.push('\''),
             // Pictographs and their modifiers are not words ("\u{1f6a8} Impact").
             c if u32::from(c) >= 0x2190 && !c.is_alphanumeric() => out.push(' '),
+            // ASCII first: `to_lowercase` is an iterator, costly in a loop over every heading.
+            c if c.is_ascii_alphanumeric() => out.push(c.to_ascii_lowercase()),
             c if c.is_alphanumeric() => out.extend(c.to_lowercase()),
             _ => out.push(' '),
         }

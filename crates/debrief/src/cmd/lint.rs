@@ -21,7 +21,8 @@ pub const CONFIG_FILE: &str = "debrief.toml";
 
 /// One file's result, rendered on the thread that linted it.
 struct Done {
-    chunk: String,
+    /// The rendered findings, UTF-8.
+    chunk: Vec<u8>,
     counts: Counts,
     /// A finding reached the configured failing severity.
     failing: bool,
@@ -82,7 +83,8 @@ pub fn run(args: LintArgs) -> Result<Outcome> {
     let writing = matches!(job.mode, Mode::Write(..));
 
     let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
+    // Chunks of a large tree's JSON add up to many megabytes: write them in large blocks.
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
     let mut outcome = Outcome::Clean;
     let mut totals = Counts::default();
     let mut files = 0;
@@ -118,7 +120,7 @@ pub fn run(args: LintArgs) -> Result<Outcome> {
                     if wrote_chunk {
                         out.write_all(lint_output::separator(job.format).as_bytes())?;
                     }
-                    out.write_all(done.chunk.as_bytes())?;
+                    out.write_all(&done.chunk)?;
                     wrote_chunk = true;
                 }
             }
@@ -224,7 +226,10 @@ impl Job {
         let next = AtomicUsize::new(0);
         let (sender, receiver) = mpsc::channel::<(usize, Result<Done>)>();
         std::thread::scope(|scope| -> Result<()> {
-            for _ in 0..jobs.min(paths.len()) {
+            // This thread is one of the `jobs`: it lints too, and takes what the others
+            // finished between its own files, so that no thread waits for work to be handed
+            // over (a wake-up per file cost more than the writing it did).
+            for _ in 1..jobs.min(paths.len()) {
                 let sender = sender.clone();
                 let next = &next;
                 scope.spawn(move || {
@@ -240,12 +245,24 @@ impl Job {
             drop(sender);
             let mut pending: BTreeMap<usize, Result<Done>> = BTreeMap::new();
             let mut expected = 0;
-            for (i, done) in receiver {
+            let mut take = |i: usize, done: Result<Done>| -> Result<()> {
                 pending.insert(i, done);
                 while let Some(done) = pending.remove(&expected) {
                     emit(done)?;
                     expected += 1;
                 }
+                Ok(())
+            };
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(path) = paths.get(i) else { break };
+                take(i, self.lint_path(path))?;
+                for (i, done) in receiver.try_iter() {
+                    take(i, done)?;
+                }
+            }
+            for (i, done) in receiver {
+                take(i, done)?;
             }
             Ok(())
         })
@@ -306,7 +323,7 @@ impl Job {
                 .map(|f| Key::of(&linted.text, f))
                 .collect();
             return Ok(Done {
-                chunk: String::new(),
+                chunk: Vec::new(),
                 counts: Counts::default(),
                 failing: false,
                 fixed,
@@ -377,20 +394,26 @@ impl Configs {
         if let Some(config) = &self.fixed {
             return Ok(config.clone());
         }
-        let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
-        if let Some(config) = self.by_dir.lock().ok().and_then(|m| m.get(&dir).cloned()) {
+        let known = |dir: &Path| self.by_dir.lock().ok().and_then(|m| m.get(dir).cloned());
+        // The directory as given first: canonicalising costs system calls for every file.
+        if let Some(config) = known(dir) {
             return Ok(config);
         }
-        let config = match dir
-            .ancestors()
-            .map(|d| d.join(CONFIG_FILE))
-            .find(|p| p.is_file())
-        {
-            Some(path) => Arc::new(load(&path)?),
-            None => Arc::new(Config::default()),
+        let canonical = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+        let config = match known(&canonical) {
+            Some(config) => config,
+            None => match canonical
+                .ancestors()
+                .map(|d| d.join(CONFIG_FILE))
+                .find(|p| p.is_file())
+            {
+                Some(path) => Arc::new(load(&path)?),
+                None => Arc::new(Config::default()),
+            },
         };
         if let Ok(mut map) = self.by_dir.lock() {
-            map.insert(dir, config.clone());
+            map.insert(dir.to_path_buf(), config.clone());
+            map.insert(canonical, config.clone());
         }
         Ok(config)
     }
