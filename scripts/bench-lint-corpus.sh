@@ -2,7 +2,7 @@
 # Lints a tree made of every real document of the corpus copied COPIES times, with the release
 # binary, whole process, on every core; prints throughput (MB/s, 10^6 bytes) and peak memory.
 #   scripts/bench-lint-corpus.sh [CORPUS, default $DEBRIEF_CORPUS or ../shared/corpus] [COPIES, default 60] [BINARY]
-# BINARY defaults to target/release/debrief, built first; pass another build to compare.
+# BINARY defaults to the release build of debrief (under CARGO_TARGET_DIR when set), built first; pass another build to compare.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 corpus=${1:-${DEBRIEF_CORPUS:-../shared/corpus}}
@@ -10,7 +10,7 @@ copies=${2:-60}
 binary=${3:-}
 if [ -z "$binary" ]; then
   cargo build --release -q -p debrief
-  binary=target/release/debrief
+  binary="${CARGO_TARGET_DIR:-target}"/release/debrief
 fi
 dir=$(mktemp -d)
 trap 'rm -rf "$dir" "$dir.time"' EXIT

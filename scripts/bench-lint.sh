@@ -9,7 +9,7 @@ format=${2:-json}
 cargo build --release -q -p debrief -p debrief-testdata
 dir=$(mktemp -d)
 trap 'rm -rf "$dir" "$dir.time"' EXIT
-target/release/debrief-generate "$dir/tree" "$megabytes"
+"${CARGO_TARGET_DIR:-target}"/release/debrief-generate "$dir/tree" "$megabytes"
 bytes=$(find "$dir/tree" -type f -printf '%s\n' | awk '{s += $1} END {print s}')
 files=$(find "$dir/tree" -type f | wc -l)
 echo "tree: $files files, $bytes bytes"
@@ -17,7 +17,7 @@ echo "tree: $files files, $bytes bytes"
 cat $(find "$dir/tree" -type f) > /dev/null
 for jobs in 1 "$(nproc)"; do
   /usr/bin/time -f '%e %M' -o "$dir.time" \
-    target/release/debrief lint --format "$format" --jobs "$jobs" "$dir/tree" > "$dir/out" || true
+    "${CARGO_TARGET_DIR:-target}"/release/debrief lint --format "$format" --jobs "$jobs" "$dir/tree" > "$dir/out" || true
   read -r seconds kilobytes < <(tail -n 1 "$dir.time")
   findings=$(grep -c '"rule"' "$dir/out" || true)
   awk -v b="$bytes" -v s="$seconds" -v k="$kilobytes" -v j="$jobs" -v f="$findings" \

@@ -10,11 +10,11 @@ count=${1:-100000}
 cargo build --release -q -p debrief -p debrief-testdata
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
-target/release/debrief-generate --typical "$dir/tree" "$count"
+"${CARGO_TARGET_DIR:-target}"/release/debrief-generate --typical "$dir/tree" "$count"
 # Warm the page cache so that the figure measures debrief, not the disk.
 find "$dir/tree" -type f -exec cat {} + > /dev/null
 /usr/bin/time -f '%e %M' -o "$dir/time" \
-  target/release/debrief review --from 2024-01-01 --to 2026-12-31 --today 2026-11-21 "$dir/tree" > "$dir/review.md"
+  "${CARGO_TARGET_DIR:-target}"/release/debrief review --from 2024-01-01 --to 2026-12-31 --today 2026-11-21 "$dir/tree" > "$dir/review.md"
 read -r seconds kilobytes < <(tail -n 1 "$dir/time")
 echo "debrief review over $count files: $seconds s, peak memory $((kilobytes / 1024)) MB"
 sed -n '/## Recurring causes/,/## Contributing/p' "$dir/review.md" | grep -E '^[0-9]+\.' | head -5

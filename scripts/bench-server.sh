@@ -15,7 +15,7 @@ seconds=${2:-15}
 pg=${DEBRIEF_BENCH_POSTGRES:-postgres://postgres@127.0.0.1:5432}
 command -v wrk > /dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 2; }
 cargo build --release -q -p debrief -p debrief-testdata
-bin=$PWD/target/release/debrief
+bin=$(realpath "${CARGO_TARGET_DIR:-target}")/release/debrief
 dir=$(mktemp -d)
 server=
 cleanup() {
@@ -23,7 +23,7 @@ cleanup() {
   rm -rf "$dir"
 }
 trap cleanup EXIT
-target/release/debrief-generate --typical "$dir/tree" "$count" > /dev/null
+"${CARGO_TARGET_DIR:-target}"/release/debrief-generate --typical "$dir/tree" "$count" > /dev/null
 export DEBRIEF_PASSWORD='bench password long enough'
 
 # A Lua script for wrk: each request picks a random postmortem or search word.

@@ -231,16 +231,17 @@ fn is_repeated_mask_letter(word: &str) -> bool {
 /// A date or time mask left unfilled: `YYYY-MM-DD`, `yyyy-mm-dd`, `DD/MM/YYYY`, `HH:MM`,
 /// `hh:mm`, `20xx-MM-DD`, `XX:XX`, `PMyyyy`, `XXX`, `nnn`.
 fn is_mask(token: &str) -> bool {
-    if token.contains("yyyy") || token.contains("YYYY") || is_repeated_mask_letter(token) {
+    const MASK_BYTES: &[u8] = b"YyMmDdHhSsXx0123456789:/-.";
+    let bytes = token.as_bytes();
+    if bytes.windows(4).any(|w| w == b"yyyy" || w == b"YYYY") || is_repeated_mask_letter(token) {
         return true;
     }
-    let allowed = |c: char| "YyMmDdHhSsXx0123456789:/-.".contains(c);
-    let runs = [
-        "YY", "yy", "MM", "mm", "DD", "dd", "HH", "hh", "XX", "xx", "SS", "ss",
-    ];
-    token.chars().all(allowed)
-        && token.contains([':', '/', '-'])
-        && runs.iter().any(|r| token.contains(r))
+    // Every word of a section passes here: most have a letter no mask has, and stop at it.
+    bytes.iter().all(|b| MASK_BYTES.contains(b))
+        && bytes.iter().any(|b| matches!(b, b':' | b'/' | b'-'))
+        && bytes
+            .windows(2)
+            .any(|w| w[0] == w[1] && b"YyMmDdHhXxSs".contains(&w[0]))
 }
 
 /// HTML elements that may appear in a postmortem: `<details>` is not a placeholder.
@@ -252,7 +253,10 @@ const HTML_TAGS: [&str; 27] = [
 
 /// Removes `{{ ... }}`, `{% ... %}`, `<placeholder>` and `[Generic words]` from a text;
 /// returns what is left and how many were removed.
-fn remove_placeholder_spans(text: &str) -> (String, usize) {
+fn remove_placeholder_spans(text: &str) -> (std::borrow::Cow<'_, str>, usize) {
+    if !text.contains(['{', '<', '[']) {
+        return (text.into(), 0);
+    }
     let mut out = String::with_capacity(text.len());
     let mut count = 0;
     let mut rest = text;
@@ -299,7 +303,7 @@ fn remove_placeholder_spans(text: &str) -> (String, usize) {
         }
     }
     out.push_str(rest);
-    (out, count)
+    (out.into(), count)
 }
 
 /// `<service name>`, `<Incident title>`, `<date>`: not a tag, an autolink or a comment.
@@ -374,7 +378,13 @@ fn mostly_unfilled(postmortem: &Postmortem) -> bool {
     }
     let filled = sections
         .iter()
-        .filter(|s| s.body.texts().map(own_words).sum::<usize>() >= 3)
+        .filter(|s| {
+            let mut words = 0;
+            s.body.texts().any(|t| {
+                words += own_words_up_to(t, 3 - words);
+                words >= 3
+            })
+        })
         .count();
     filled * 4 < sections.len()
 }
@@ -383,9 +393,24 @@ fn mostly_unfilled(postmortem: &Postmortem) -> bool {
 /// labels of an empty table, not HTML comments. A section with three of them is filled in;
 /// the review's write-up score counts a section the same way.
 pub fn own_words(text: &str) -> usize {
+    own_words_up_to(text, usize::MAX)
+}
+
+/// Whether `text` has at least `wanted` words of its own ([`own_words`]); stops counting
+/// there, since callers ask whether a section is filled in, not how long it is.
+pub fn has_own_words(text: &str, wanted: usize) -> bool {
+    own_words_up_to(text, wanted) >= wanted
+}
+
+/// [`own_words`], counting no further than `limit`: enough to say whether several texts
+/// together reach a number.
+pub fn own_words_up_to(text: &str, limit: usize) -> usize {
     let mut count = 0;
     let mut in_comment = false;
     for line in text.lines() {
+        if count >= limit {
+            break;
+        }
         let mut rest = line.trim();
         if in_comment {
             match rest.find("-->") {
@@ -397,19 +422,24 @@ pub fn own_words(text: &str) -> usize {
             }
         }
         // What is outside comments: `<!-- What happened. -->` on one line says nothing.
-        let mut kept = String::new();
-        while let Some(start) = rest.find("<!--") {
-            kept.push_str(&rest[..start]);
-            kept.push(' ');
-            match rest[start + 4..].find("-->") {
-                Some(end) => rest = &rest[start + 4 + end + 3..],
-                None => {
-                    in_comment = true;
-                    rest = "";
+        let kept: std::borrow::Cow<'_, str> = if rest.contains("<!--") {
+            let mut kept = String::new();
+            while let Some(start) = rest.find("<!--") {
+                kept.push_str(&rest[..start]);
+                kept.push(' ');
+                match rest[start + 4..].find("-->") {
+                    Some(end) => rest = &rest[start + 4 + end + 3..],
+                    None => {
+                        in_comment = true;
+                        rest = "";
+                    }
                 }
             }
-        }
-        kept.push_str(rest);
+            kept.push_str(rest);
+            kept.into()
+        } else {
+            rest.into()
+        };
         let line = kept.trim();
         if line.starts_with('>') || is_prompt(line) || is_empty_table_row(line) {
             continue;
@@ -417,8 +447,9 @@ pub fn own_words(text: &str) -> usize {
         let (line, _) = remove_placeholder_spans(line);
         count += line
             .split_whitespace()
+            .filter(|w| w.chars().filter(|c| c.is_alphabetic()).nth(1).is_some())
             .filter(|w| !is_mask(w.trim_matches(|c: char| !c.is_alphanumeric())))
-            .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 2)
+            .take(limit - count)
             .count();
     }
     count

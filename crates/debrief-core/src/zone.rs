@@ -158,6 +158,10 @@ pub fn find_zone_of_times(text: &str) -> Option<(String, TimeZone)> {
 /// hour (`2`) only when `bare_hour` (an "AM" or "PM" follows).
 fn is_time_word(word: &str, bare_hour: bool) -> bool {
     let word = word.trim_start_matches(['(', '~', '*']);
+    // Every reading below starts with an hour: most words stop here, before any allocation.
+    if !word.starts_with(|c: char| c.is_ascii_digit()) {
+        return false;
+    }
     let lower = word.to_ascii_lowercase();
     let digits = lower
         .trim_end_matches(['.', ','])

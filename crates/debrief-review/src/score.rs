@@ -23,7 +23,7 @@
 
 use crate::Entry;
 use debrief_core::Analysis;
-use debrief_core::kind::own_words;
+use debrief_core::kind::{has_own_words, own_words_up_to};
 use debrief_core::model::{Milestone, Postmortem, QuantityKind, SectionBody, SectionKind};
 use pulldown_cmark::{Event, Parser, Tag};
 use serde::Serialize;
@@ -177,7 +177,7 @@ pub(crate) fn facts(postmortem: &Postmortem, analysis: &Analysis) -> Facts {
         };
         sections[slot] |= written(&section.body);
     }
-    sections[0] |= own_words(first_paragraph(&postmortem.preamble)) >= OPENING_SUMMARY_WORDS;
+    sections[0] |= has_own_words(first_paragraph(&postmortem.preamble), OPENING_SUMMARY_WORDS);
     let quantities = postmortem
         .impact()
         .into_iter()
@@ -212,19 +212,19 @@ fn written(body: &SectionBody) -> bool {
         | SectionBody::WentWell(t)
         | SectionBody::WentBadly(t)
         | SectionBody::Lucky(t)
-        | SectionBody::Other(t) => own_words(t) >= FILLED_WORDS,
+        | SectionBody::Other(t) => has_own_words(t, FILLED_WORDS),
         // "- 1200 requests failed" says enough: a quantity is written.
         SectionBody::Impact(impact) => {
-            own_words(&impact.text) >= FILLED_WORDS
+            has_own_words(&impact.text, FILLED_WORDS)
                 || impact.items.iter().any(|i| !i.quantities.is_empty())
         }
         SectionBody::Timeline(timeline) => timeline.entries().next().is_some(),
         SectionBody::ActionItems(items) => {
-            items
-                .items()
-                .map(|item| own_words(&item.text))
-                .sum::<usize>()
-                >= FILLED_WORDS
+            let mut words = 0;
+            items.items().any(|item| {
+                words += own_words_up_to(&item.text, FILLED_WORDS - words);
+                words >= FILLED_WORDS
+            })
         }
     }
 }
@@ -270,7 +270,8 @@ fn evidence(postmortem: &Postmortem) -> Evidence {
             Event::End(pulldown_cmark::TagEnd::Link) => in_link = in_link.saturating_sub(1),
             Event::Start(Tag::Image { .. }) => found.images += 1,
             Event::Start(Tag::CodeBlock(_)) => found.code_blocks += 1,
-            Event::Text(text) if in_link == 0 => {
+            // A bare address in the text: `://` is rare, so one byte scan rejects most texts.
+            Event::Text(text) if in_link == 0 && text.contains(':') => {
                 found.links += text.matches("https://").count() + text.matches("http://").count();
             }
             Event::Html(html) | Event::InlineHtml(html) => {
