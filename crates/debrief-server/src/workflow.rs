@@ -210,6 +210,137 @@ pub fn is_settled(item: &debrief_core::model::ActionItem) -> bool {
             .is_some_and(|reason| !reason.trim().is_empty())
 }
 
+/// Which assignment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// Runs the review meeting.
+    Facilitator,
+    /// Records its decisions.
+    Scribe,
+}
+
+impl Part {
+    /// The part's name, as the history and the API write it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Part::Facilitator => "facilitator",
+            Part::Scribe => "scribe",
+        }
+    }
+}
+
+/// What an assignment is checked against, read in the transaction that makes it.
+#[derive(Debug, Clone, Copy)]
+pub struct AssignmentFacts<'a> {
+    /// The postmortem's state.
+    pub state: State,
+    /// The part being assigned.
+    pub part: Part,
+    /// Who is named for it.
+    pub username: &'a str,
+    /// They hold the other part already.
+    pub is_other_part: bool,
+    /// They responded to the incident.
+    pub is_responder: bool,
+}
+
+/// Checks an assignment: facilitator and scribe no longer change once published; they are
+/// two different people; the facilitator is not one of the responders (someone who was not
+/// in the incident asks the questions). The error is the reason, for the person assigning.
+pub fn check_assignment(facts: &AssignmentFacts<'_>) -> Result<(), String> {
+    let AssignmentFacts {
+        state,
+        part,
+        username,
+        ..
+    } = *facts;
+    if state >= State::Published {
+        return Err(format!(
+            "the postmortem is {}: its facilitator and scribe no longer change",
+            state.as_str()
+        ));
+    }
+    if facts.is_other_part {
+        return Err(format!(
+            "{username} cannot be {}: facilitator and scribe must be two different people",
+            part.as_str()
+        ));
+    }
+    if part == Part::Facilitator && facts.is_responder {
+        return Err(format!(
+            "{username} cannot facilitate: they responded to the incident, and the \
+             facilitator must not be one of the responders"
+        ));
+    }
+    Ok(())
+}
+
+/// Checks a responder: the facilitator cannot be one.
+pub fn check_responder(username: &str, is_facilitator: bool) -> Result<(), String> {
+    if is_facilitator {
+        return Err(format!(
+            "{username} is the facilitator, and the facilitator must not be one of the \
+             responders"
+        ));
+    }
+    Ok(())
+}
+
+/// Checks an edit of the text: a closed postmortem no longer changes.
+pub fn check_edit(state: State) -> Result<(), String> {
+    if state == State::Closed {
+        return Err("the postmortem is closed: its text no longer changes".into());
+    }
+    Ok(())
+}
+
+/// Checks a contribution: contributions are taken until the postmortem is published.
+pub fn check_contribution(state: State) -> Result<(), String> {
+    if state >= State::Published {
+        return Err(format!(
+            "the postmortem is {}: contributions are closed",
+            state.as_str()
+        ));
+    }
+    Ok(())
+}
+
+/// A change to a postmortem's restriction, for the audit log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RestrictionChange {
+    /// It becomes visible to its members and admins only.
+    Restrict,
+    /// It becomes visible to everybody.
+    Lift,
+}
+
+/// Checks an edit's restriction: restricting is anyone's to do; lifting a restriction
+/// exposes a security incident to everybody, so only an admin may. `Ok(None)`: unchanged.
+pub fn check_restriction(
+    was: bool,
+    will_be: bool,
+    by_admin: bool,
+) -> Result<Option<RestrictionChange>, String> {
+    match (was, will_be) {
+        (true, false) if !by_admin => {
+            Err("only an admin can lift a postmortem's restriction".into())
+        }
+        (true, false) => Ok(Some(RestrictionChange::Lift)),
+        (false, true) => Ok(Some(RestrictionChange::Restrict)),
+        _ => Ok(None),
+    }
+}
+
+/// Whether an edit closes the postmortem: a published one closes with the edit that settles
+/// its last action item (every item done, or declined with a reason).
+pub fn closes<'a>(
+    state: State,
+    items: impl IntoIterator<Item = &'a debrief_core::model::ActionItem>,
+) -> bool {
+    let mut items = items.into_iter().peekable();
+    state == State::Published && items.peek().is_some() && items.all(is_settled)
+}
+
 fn count(n: usize, one: &str, many: &str) -> String {
     if n == 1 {
         format!("1 {one}")
@@ -297,6 +428,60 @@ fn when(at: Option<i64>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn assignment(state: State, part: Part, other: bool, responder: bool) -> Result<(), String> {
+        check_assignment(&AssignmentFacts {
+            state,
+            part,
+            username: "dana",
+            is_other_part: other,
+            is_responder: responder,
+        })
+    }
+
+    #[test]
+    fn assignments_keep_facilitator_scribe_and_responders_apart() {
+        assert!(assignment(State::Draft, Part::Facilitator, false, false).is_ok());
+        // A responder may record the meeting, not run it.
+        assert!(assignment(State::InReview, Part::Scribe, false, true).is_ok());
+        let responder = assignment(State::Draft, Part::Facilitator, false, true).unwrap_err();
+        assert!(responder.contains("dana cannot facilitate"), "{responder}");
+        let both = assignment(State::Draft, Part::Scribe, true, false).unwrap_err();
+        assert!(both.contains("two different people"), "{both}");
+        let late = assignment(State::Published, Part::Scribe, false, false).unwrap_err();
+        assert!(late.contains("is published"), "{late}");
+        assert!(check_responder("dana", false).is_ok());
+        assert!(check_responder("dana", true).is_err());
+    }
+
+    #[test]
+    fn restrictions_are_lifted_by_admins_only() {
+        assert_eq!(check_restriction(false, false, false), Ok(None));
+        assert_eq!(
+            check_restriction(false, true, false),
+            Ok(Some(RestrictionChange::Restrict))
+        );
+        assert!(check_restriction(true, false, false).is_err());
+        assert_eq!(
+            check_restriction(true, false, true),
+            Ok(Some(RestrictionChange::Lift))
+        );
+    }
+
+    #[test]
+    fn edits_contributions_and_closing_follow_the_state() {
+        assert!(check_edit(State::Published).is_ok());
+        assert!(check_edit(State::Closed).is_err());
+        assert!(check_contribution(State::Reviewed).is_ok());
+        assert!(check_contribution(State::Published).is_err());
+        let read = debrief_core::read(
+            "# Postmortem: X\n\n## Action items\n\n- [x] Add an alert (owner: A, due: 2026-07-01)\n",
+        );
+        let items: Vec<_> = read.postmortem.action_items().collect();
+        assert!(closes(State::Published, items.iter().copied()));
+        assert!(!closes(State::Reviewed, items.iter().copied()));
+        assert!(!closes(State::Published, std::iter::empty()));
+    }
 
     fn ready() -> Facts {
         Facts {

@@ -6,7 +6,8 @@
 mod common;
 
 use common::server::{Server, read};
-use debrief_server::{NewUser, Role, Store};
+use debrief_server::store::Part;
+use debrief_server::{NewUser, Role, Store, StoreError};
 use reqwest::StatusCode;
 use serde_json::json;
 use std::collections::HashSet;
@@ -148,5 +149,82 @@ async fn racing_writers_on_two_instances_lose_nothing() {
     );
     first.stop().await;
     second.stop().await;
+    test.finish().await;
+}
+
+const ROUNDS: usize = 40;
+
+/// "The facilitator is not one of the responders" holds when one instance assigns a person
+/// as facilitator while another names the same person a responder: each use case checks and
+/// writes in one transaction that locks the postmortem, so one of the two waits for the other
+/// and then refuses. Before, each read the other's fact outside its write and both succeeded.
+#[tokio::test]
+async fn assigning_a_facilitator_and_naming_responders_race_without_breaking_the_rule() {
+    let test_name = "assigning_a_facilitator_and_naming_responders_race_without_breaking_the_rule";
+    let Some(test) = common::postgres(test_name).await else {
+        return;
+    };
+    let url = test.url.clone().expect("a PostgreSQL URL");
+    let mut people = Vec::new();
+    for (username, role) in [("lead", Role::Admin), ("dana", Role::Contributor)] {
+        let user = test
+            .store
+            .add_user(
+                &NewUser {
+                    username,
+                    display_name: username,
+                    function: "Dev",
+                    role,
+                    password: "a long enough password",
+                    team: None,
+                },
+                None,
+            )
+            .await
+            .expect("user");
+        people.push(user);
+    }
+    let lead = &people[0];
+    let first = test.store.clone();
+    let second = Store::connect(&url).await.expect("second instance");
+    let (mut assigned, mut named) = (0, 0);
+    for round in 0..ROUNDS {
+        let created = first
+            .create_postmortem(
+                lead,
+                &format!("# Postmortem: Round {round}\n\n## Summary\n\nS.\n"),
+            )
+            .await
+            .expect("postmortem");
+        let id = created.id;
+        let responders = vec!["lead".to_string(), "dana".to_string()];
+        let (assignment, naming) = tokio::join!(
+            first.assign(lead, id, created.version, Part::Facilitator, "dana"),
+            second.set_responders(lead, id, &responders),
+        );
+        // Exactly one of the two wins; the other is refused with the rule, not a failure.
+        match (&assignment, &naming) {
+            (Ok(_), Err(StoreError::Invalid(reason))) => {
+                assert!(reason.contains("facilitator"), "{reason}");
+                assigned += 1;
+            }
+            (Err(StoreError::Invalid(reason)), Ok(_)) => {
+                assert!(reason.contains("responded"), "{reason}");
+                named += 1;
+            }
+            other => panic!("round {round}: both or neither took effect: {other:?}"),
+        }
+        let stored = second.postmortem(lead, id).await.expect("read back");
+        let responders = first.responders(id).await.expect("responders");
+        let facilitator = stored.assignment.facilitator.clone();
+        assert!(
+            !facilitator.as_ref().is_some_and(|f| responders.contains(f)),
+            "round {round}: the facilitator {facilitator:?} is among the responders {responders:?}"
+        );
+    }
+    println!(
+        "{ROUNDS} races through two instances: the assignment won {assigned}, the responders {named}"
+    );
+    second.close().await;
     test.finish().await;
 }

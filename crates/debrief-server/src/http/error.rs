@@ -6,7 +6,8 @@
 //! ```
 //!
 //! Store errors map to their status here and nowhere else. Database failures are logged
-//! with their detail and answered with a plain 500 that leaks nothing.
+//! with their detail and answered with a plain 500 that leaks nothing; a database that is
+//! unreachable or too busy is a 503 with `Retry-After`, since the same request may succeed.
 
 use crate::StoreError;
 use axum::Json;
@@ -90,10 +91,19 @@ impl From<StoreError> for ApiError {
                     .with("missing", json!(refusal.missing))
             }
             StoreError::Forbidden(message) => ApiError::forbidden(message),
+            StoreError::Exists(message) => ApiError::new(StatusCode::CONFLICT, message),
             StoreError::Invalid(message) => {
                 ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, message)
             }
-            StoreError::Database(_) | StoreError::Migrate(_) => {
+            StoreError::Unavailable(_) => {
+                tracing::warn!(%error, "database unavailable");
+                ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "the database is unavailable; nothing was changed, try again shortly",
+                )
+                .retry_after(5)
+            }
+            StoreError::Corrupt(_) | StoreError::Database(_) | StoreError::Migrate(_) => {
                 tracing::error!(%error, "store failure");
                 ApiError::new(
                     StatusCode::INTERNAL_SERVER_ERROR,

@@ -3,7 +3,6 @@
 //! in the database, so every server instance can serve it.
 
 use super::{Result, Store, StoreError, User, audit, now, require_writer};
-use crate::workflow::State;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use sqlx::Row;
@@ -158,16 +157,12 @@ impl Store {
         new: &NewContribution<'_>,
     ) -> Result<Contribution> {
         require_writer(actor)?;
-        let current = self.current(actor, id).await?;
-        if current.postmortem.status >= State::Published {
-            return Err(StoreError::Invalid(format!(
-                "the postmortem is {}: contributions are closed",
-                current.postmortem.status.as_str()
-            )));
-        }
         validate(new)?;
+        let mut tx = self.begin_write().await?;
+        let current = self.current_in(&mut tx, actor, id).await?;
+        crate::workflow::check_contribution(current.postmortem.status)
+            .map_err(StoreError::Invalid)?;
         let at = now();
-        let mut tx = self.pool.begin().await?;
         let mut file = None;
         if let Some(upload) = new.file {
             let sha256 = crate::secret::hex(&Sha256::digest(upload.content));

@@ -93,7 +93,7 @@ impl Store {
     /// A new API token for `user`. The token is returned once; the store keeps its hash.
     pub async fn create_token(&self, user: &User, name: &str) -> Result<String> {
         let token = secret::new_token().map_err(StoreError::Invalid)?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4)",
         )
@@ -170,7 +170,7 @@ impl Store {
     /// Revokes a token: the caller's own, or anyone's for an admin. Someone else's token is
     /// "not found" to a non-admin, like a token that does not exist.
     pub async fn revoke_token(&self, actor: &User, id: i64) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let row = sqlx::query("SELECT user_id FROM api_tokens WHERE id = $1")
             .bind(id)
             .fetch_optional(&mut *tx)
@@ -232,7 +232,7 @@ impl Store {
             return Ok(Login::Throttled(retry_after));
         }
         let Some(user) = self.authenticate(username, password).await? else {
-            let mut tx = self.pool.begin().await?;
+            let mut tx = self.begin_write().await?;
             for subject in [Some(&user_subject), address_subject.as_ref()]
                 .into_iter()
                 .flatten()
@@ -252,7 +252,7 @@ impl Store {
             return Ok(Login::Refused);
         };
         let token = secret::new_token().map_err(StoreError::Invalid)?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query("DELETE FROM login_failures WHERE subject = $1")
             .bind(&user_subject)
             .execute(&mut *tx)

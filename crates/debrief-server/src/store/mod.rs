@@ -38,7 +38,10 @@ use std::sync::Arc;
 static SQLITE: Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES: Migrator = sqlx::migrate!("migrations/postgres");
 
-/// What can go wrong in the store.
+/// What can go wrong in the store. Each variant says what happened, so that the API can
+/// answer with the right status: not found (404), conflict (409), refused or invalid (422),
+/// forbidden (403), a corrupt row or another database failure (500), the database
+/// unavailable (503, try again).
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// No such record, or one the caller may not see (the two are never told apart).
@@ -52,6 +55,10 @@ pub enum StoreError {
         /// The current version.
         current: i64,
     },
+    /// A record that must be unique exists already (a username), or a concurrent request
+    /// created it first.
+    #[error("{0}")]
+    Exists(String),
     /// The workflow refused a transition; everything missing is listed.
     #[error("{}", .0.message)]
     Refused(Refusal),
@@ -61,12 +68,50 @@ pub enum StoreError {
     /// Input the store refuses, with the reason.
     #[error("{0}")]
     Invalid(String),
+    /// A stored row the store cannot read back: an unknown state or role, unreadable labels.
+    #[error("corrupt row: {0}")]
+    Corrupt(String),
+    /// The database cannot be reached, is shutting down, or is too busy to answer in time;
+    /// nothing was written, and the same request may succeed later.
+    #[error("database unavailable: {0}")]
+    Unavailable(sqlx::Error),
     /// The database failed.
     #[error("database: {0}")]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
     /// Migrations could not be applied.
     #[error("migrations: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+impl From<sqlx::Error> for StoreError {
+    /// Tells an unreachable or overloaded database (worth a retry) and a duplicate from
+    /// other failures.
+    fn from(error: sqlx::Error) -> Self {
+        match &error {
+            sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::Io(_)
+            | sqlx::Error::Tls(_)
+            | sqlx::Error::WorkerCrashed => StoreError::Unavailable(error),
+            sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Exists(
+                "it exists already: another request created it at the same time".into(),
+            ),
+            sqlx::Error::Database(db) if db.code().as_deref().is_some_and(is_transient) => {
+                StoreError::Unavailable(error)
+            }
+            _ => StoreError::Database(error),
+        }
+    }
+}
+
+/// Database error codes that mean "not now" rather than "never": SQLite busy or locked
+/// (after its busy timeout), PostgreSQL shutting down, refusing connections, out of
+/// connections, or a connection failure (class 08).
+fn is_transient(code: &str) -> bool {
+    matches!(
+        code,
+        "5" | "6" | "261" | "262" | "517" | "57P01" | "57P02" | "57P03" | "53300"
+    ) || code.starts_with("08")
 }
 
 /// A result of the store.
@@ -324,7 +369,7 @@ impl Store {
             .filter(|t| !t.is_empty())
             .map(str::to_string);
         let hash = secret::hash_password(new.password).map_err(StoreError::Invalid)?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let taken = sqlx::query("SELECT 1 FROM users WHERE username = $1")
             .bind(new.username)
             .fetch_optional(&mut *tx)
@@ -347,7 +392,14 @@ impl Store {
         .bind(now())
         .bind(team.clone())
         .fetch_one(&mut *tx)
-        .await?
+        .await
+        // On PostgreSQL a concurrent request may have taken the name since the check above.
+        .map_err(|e| match StoreError::from(e) {
+            StoreError::Exists(_) => {
+                StoreError::Invalid(format!("the username {:?} is taken", new.username))
+            }
+            other => other,
+        })?
         .try_get(0)?;
         audit(&mut tx, actor, "user.add", &format!("user:{id}")).await?;
         tx.commit().await?;
@@ -421,14 +473,20 @@ impl Store {
 
     /// The user with this username.
     pub async fn user(&self, username: &str) -> Result<User> {
-        let row = sqlx::query(AssertSqlSafe(format!(
-            "{USER_COLUMNS} FROM users WHERE username = $1"
-        )))
-        .bind(username)
-        .fetch_optional(&self.pool)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-        user_from(&row)
+        user_named(&mut *self.pool.acquire().await?, username).await
+    }
+
+    /// Begins a transaction that writes. It takes the database's write lock before it
+    /// reads, so that nothing it reads changes before it writes: on SQLite, writers take
+    /// turns from the start (`BEGIN IMMEDIATE`, waiting up to the busy timeout) instead of
+    /// failing when a read turns into a write; on PostgreSQL, the postmortem it changes is
+    /// read `FOR UPDATE` ([`Store::current_in`]). Every use case that writes runs in one of
+    /// these, its checks included.
+    pub(crate) async fn begin_write(&self) -> Result<Tx> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
     }
 
     /// The audit log, oldest first. Admins only.
@@ -462,6 +520,30 @@ impl Store {
 const USER_COLUMNS: &str =
     "SELECT users.id, users.username, users.display_name, users.function, users.role, users.team";
 
+/// A transaction of the store.
+pub(crate) type Tx = sqlx::Transaction<'static, sqlx::Any>;
+
+/// The user with this username, on a connection or in a transaction.
+async fn user_named(conn: &mut sqlx::AnyConnection, username: &str) -> Result<User> {
+    let row = sqlx::query(AssertSqlSafe(format!(
+        "{USER_COLUMNS} FROM users WHERE username = $1"
+    )))
+    .bind(username)
+    .fetch_optional(conn)
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    user_from(&row)
+}
+
+/// The user someone named to take a part: a name nobody has is the caller's mistake (422),
+/// while a database failure stays what it is.
+async fn person_named(conn: &mut sqlx::AnyConnection, username: &str) -> Result<User> {
+    user_named(conn, username).await.map_err(|e| match e {
+        StoreError::NotFound => StoreError::Invalid(format!("there is no user named {username:?}")),
+        other => other,
+    })
+}
+
 fn user_from(row: &AnyRow) -> Result<User> {
     let role: String = row.try_get(4)?;
     Ok(User {
@@ -470,17 +552,12 @@ fn user_from(row: &AnyRow) -> Result<User> {
         display_name: row.try_get(2)?,
         function: row.try_get(3)?,
         role: Role::parse(&role)
-            .ok_or_else(|| StoreError::Invalid(format!("unknown role {role:?} in the store")))?,
+            .ok_or_else(|| StoreError::Corrupt(format!("unknown role {role:?}")))?,
         team: row.try_get(5)?,
     })
 }
 
-async fn audit(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    actor: Option<&User>,
-    action: &str,
-    target: &str,
-) -> Result<()> {
+async fn audit(tx: &mut Tx, actor: Option<&User>, action: &str, target: &str) -> Result<()> {
     sqlx::query(
         "INSERT INTO audit_log (at, actor_id, action, target, detail) VALUES ($1, $2, $3, $4, '')",
     )

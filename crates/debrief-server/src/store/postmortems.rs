@@ -7,7 +7,8 @@
 //! based on is still the current one.
 
 use super::{
-    Backend, Result, Store, StoreError, USER_COLUMNS, User, audit, now, require_writer, user_from,
+    Backend, Result, Store, StoreError, Tx, USER_COLUMNS, User, audit, now, require_writer,
+    user_from,
 };
 use crate::workflow::State;
 use debrief_core::model::Milestone;
@@ -216,7 +217,10 @@ impl Query {
             .push_str(&format!(" LIMIT ${limit} OFFSET ${offset}"));
     }
 
-    pub async fn fetch_all(self, pool: &sqlx::AnyPool) -> Result<Vec<AnyRow>> {
+    pub async fn fetch_all<'c>(
+        self,
+        executor: impl sqlx::Executor<'c, Database = sqlx::Any>,
+    ) -> Result<Vec<AnyRow>> {
         let mut query = sqlx::query(AssertSqlSafe(self.sql));
         for param in self.params {
             query = match param {
@@ -224,8 +228,24 @@ impl Query {
                 Param::Text(v) => query.bind(v),
             };
         }
-        Ok(query.fetch_all(pool).await?)
+        Ok(query.fetch_all(executor).await?)
     }
+}
+
+/// The query of [`Store::current`]: one postmortem the viewer may see, with its Markdown and
+/// workflow ids; locked for update when `lock` (PostgreSQL only).
+fn current_query(viewer: &User, id: i64, lock: bool) -> Query {
+    let mut query = Query::default();
+    let n = query.param(Param::Int(id));
+    query.sql = format!(
+        "{SUMMARY}, p.markdown, p.facilitator_id, p.facilitator_assigned_at, p.scribe_id, \
+         p.scribe_assigned_at {FROM} WHERE p.id = ${n} AND "
+    );
+    query.visible_to(viewer);
+    if lock {
+        query.sql.push_str(" FOR UPDATE OF p");
+    }
+    query
 }
 
 /// A postmortem row with what only the store needs: who created it, its workflow ids.
@@ -280,7 +300,7 @@ impl Store {
         };
         let facts = DocumentFacts::of(&mut document, &workflow);
         let at = now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let id: i64 = sqlx::query(
             "INSERT INTO postmortems (version, title, status, restricted, markdown, created_by,
              created_at, updated_at, severity, incident_date, resolved_at, labels)
@@ -328,14 +348,21 @@ impl Store {
 
     /// The postmortem with what the store needs to change it.
     pub(super) async fn current(&self, viewer: &User, id: i64) -> Result<Current> {
-        let mut query = Query::default();
-        let n = query.param(super::postmortems::Param::Int(id));
-        query.sql = format!(
-            "{SUMMARY}, p.markdown, p.facilitator_id, p.facilitator_assigned_at, p.scribe_id, \
-             p.scribe_assigned_at {FROM} WHERE p.id = ${n} AND "
-        );
-        query.visible_to(viewer);
+        let query = current_query(viewer, id, false);
         let rows = query.fetch_all(&self.pool).await?;
+        self.current_from(rows)
+    }
+
+    /// [`Store::current`] inside a write transaction, locked: on PostgreSQL the row is read
+    /// `FOR UPDATE`, so a concurrent use case on any instance waits for this one to commit
+    /// and then sees what it wrote; on SQLite the transaction holds the write lock already.
+    pub(super) async fn current_in(&self, tx: &mut Tx, viewer: &User, id: i64) -> Result<Current> {
+        let query = current_query(viewer, id, self.backend == Backend::Postgres);
+        let rows = query.fetch_all(&mut **tx).await?;
+        self.current_from(rows)
+    }
+
+    fn current_from(&self, rows: Vec<AnyRow>) -> Result<Current> {
         let row = rows.first().ok_or(StoreError::NotFound)?;
         let mut postmortem = summary_from(row, &self.policy.workflow)?;
         postmortem.markdown = row.try_get(13)?;
@@ -378,14 +405,11 @@ impl Store {
         note: &str,
     ) -> Result<Postmortem> {
         require_writer(actor)?;
-        let current = self.current(actor, id).await?;
-        check_version(&current, based_on)?;
-        if current.postmortem.status == State::Closed {
-            return Err(StoreError::Invalid(
-                "the postmortem is closed: its text no longer changes".into(),
-            ));
-        }
         let document = read_document(markdown)?;
+        let mut tx = self.begin_write().await?;
+        let current = self.current_in(&mut tx, actor, id).await?;
+        check_version(&current, based_on)?;
+        crate::workflow::check_edit(current.postmortem.status).map_err(StoreError::Invalid)?;
         let mut workflow = self.workflow_of(&current);
         let mut note = if note.trim().is_empty() {
             "edited".to_string()
@@ -393,24 +417,18 @@ impl Store {
             note.trim().to_string()
         };
         let mut audit = Vec::new();
-        // Restricting is anyone's to do; lifting a restriction exposes a security incident
-        // to everybody, so only an admin may, and both are in the audit log.
-        match (current.postmortem.restricted, document.meta.restricted) {
-            (true, false) if actor.role != super::Role::Admin => {
-                return Err(StoreError::Forbidden(
-                    "only an admin can lift a postmortem's restriction".into(),
-                ));
-            }
-            (true, false) => audit.push("postmortem.unrestrict"),
-            (false, true) => audit.push("postmortem.restrict"),
-            _ => {}
+        let restriction = crate::workflow::check_restriction(
+            current.postmortem.restricted,
+            document.meta.restricted,
+            actor.role == super::Role::Admin,
+        )
+        .map_err(StoreError::Forbidden)?;
+        match restriction {
+            Some(crate::workflow::RestrictionChange::Lift) => audit.push("postmortem.unrestrict"),
+            Some(crate::workflow::RestrictionChange::Restrict) => audit.push("postmortem.restrict"),
+            None => {}
         }
-        // A published postmortem closes with the edit that settles its last action item.
-        let settled = {
-            let mut items = document.action_items().peekable();
-            items.peek().is_some() && items.all(crate::workflow::is_settled)
-        };
-        if workflow.state == State::Published && settled {
+        if crate::workflow::closes(workflow.state, document.action_items()) {
             workflow.state = State::Closed;
             note.push_str("; closed: every action item is done or declined");
             audit.push("postmortem.close");
@@ -420,25 +438,30 @@ impl Store {
             changes_text: true,
             audit,
         };
-        self.commit(actor, &current, based_on, document, &workflow, &change)
-            .await
+        let updated = self
+            .commit(&mut tx, actor, &current, document, &workflow, &change)
+            .await?;
+        tx.commit().await?;
+        Ok(updated)
     }
 
-    /// Stores a new version: the document with the workflow's fields written into it. Fails
-    /// with a conflict, changing nothing, when `based_on` is no longer the current version.
+    /// Writes a new version in the caller's transaction: the document with the workflow's
+    /// fields written into it, based on `current`, which the transaction read locked
+    /// ([`Store::current_in`]). The update still names the version it replaces, so that no
+    /// path can overwrite a version it did not read.
     pub(super) async fn commit(
         &self,
+        tx: &mut Tx,
         actor: &User,
         current: &Current,
-        based_on: i64,
         mut document: debrief_core::Postmortem,
         workflow: &Workflow,
         change: &Change<'_>,
     ) -> Result<Postmortem> {
         let id = current.postmortem.id;
+        let based_on = current.postmortem.version;
         let facts = DocumentFacts::of(&mut document, workflow);
         let at = now();
-        let mut tx = self.pool.begin().await?;
         let updated = sqlx::query(
             "UPDATE postmortems SET version = version + 1, title = $1, restricted = $2,
              markdown = $3, updated_at = $4, severity = $5, incident_date = $6, resolved_at = $7,
@@ -461,19 +484,18 @@ impl Store {
         .bind(id)
         .bind(based_on)
         .bind(facts.labels_json())
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
         if updated.rows_affected() == 0 {
-            tx.rollback().await?;
-            let now_current = self.postmortem(actor, id).await?;
+            let now_current = self.current_in(tx, actor, id).await?;
             return Err(StoreError::Conflict {
                 based_on,
-                current: now_current.version,
+                current: now_current.postmortem.version,
             });
         }
-        self.index(&mut tx, id, &facts, true).await?;
+        self.index(tx, id, &facts, true).await?;
         insert_version(
-            &mut tx,
+            tx,
             id,
             based_on + 1,
             actor,
@@ -484,9 +506,8 @@ impl Store {
         )
         .await?;
         for action in &change.audit {
-            audit(&mut tx, Some(actor), action, &format!("postmortem:{id}")).await?;
+            audit(tx, Some(actor), action, &format!("postmortem:{id}")).await?;
         }
-        tx.commit().await?;
         Ok(facts.postmortem(
             &self.policy.workflow,
             id,
@@ -500,7 +521,7 @@ impl Store {
     /// Keeps labels and (on SQLite) the full-text index in step with a version.
     async fn index(
         &self,
-        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        tx: &mut Tx,
         id: i64,
         facts: &DocumentFacts,
         replace: bool,
@@ -626,24 +647,9 @@ impl Store {
     /// Makes `member` a member of a postmortem: they see it even when it is restricted.
     pub async fn add_member(&self, actor: &User, id: i64, member: &User) -> Result<()> {
         require_writer(actor)?;
-        self.current(actor, id).await?;
-        let mut tx = self.pool.begin().await?;
-        let exists = sqlx::query(
-            "SELECT 1 FROM postmortem_members WHERE postmortem_id = $1 AND user_id = $2",
-        )
-        .bind(id)
-        .bind(member.id)
-        .fetch_optional(&mut *tx)
-        .await?;
-        if exists.is_none() {
-            sqlx::query("INSERT INTO postmortem_members (postmortem_id, user_id) VALUES ($1, $2)")
-                .bind(id)
-                .bind(member.id)
-                .execute(&mut *tx)
-                .await?;
-            let target = format!("postmortem:{id} user:{}", member.id);
-            audit(&mut tx, Some(actor), "member.add", &target).await?;
-        }
+        let mut tx = self.begin_write().await?;
+        self.current_in(&mut tx, actor, id).await?;
+        add_member_in(&mut tx, actor, id, member).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -660,6 +666,26 @@ impl Store {
         .await?;
         rows.iter().map(user_from).collect()
     }
+}
+
+/// Adds a member in the caller's transaction, once: adding someone twice changes nothing.
+pub(super) async fn add_member_in(tx: &mut Tx, actor: &User, id: i64, member: &User) -> Result<()> {
+    let exists =
+        sqlx::query("SELECT 1 FROM postmortem_members WHERE postmortem_id = $1 AND user_id = $2")
+            .bind(id)
+            .bind(member.id)
+            .fetch_optional(&mut **tx)
+            .await?;
+    if exists.is_none() {
+        sqlx::query("INSERT INTO postmortem_members (postmortem_id, user_id) VALUES ($1, $2)")
+            .bind(id)
+            .bind(member.id)
+            .execute(&mut **tx)
+            .await?;
+        let target = format!("postmortem:{id} user:{}", member.id);
+        audit(tx, Some(actor), "member.add", &target).await?;
+    }
+    Ok(())
 }
 
 /// Refuses a write based on a version that is not the current one.
@@ -685,13 +711,13 @@ pub(super) fn summary_from(
     let scribe: Option<String> = row.try_get(11)?;
     let labels: String = row.try_get(12)?;
     let labels: Labels = serde_json::from_str(&labels)
-        .map_err(|e| StoreError::Invalid(format!("unreadable labels in the store: {e}")))?;
+        .map_err(|e| StoreError::Corrupt(format!("unreadable labels: {e}")))?;
     Ok(Postmortem {
         id: row.try_get(0)?,
         version: row.try_get(1)?,
         title: row.try_get(2)?,
         status: State::parse(&status)
-            .ok_or_else(|| StoreError::Invalid(format!("unknown state {status:?} in the store")))?,
+            .ok_or_else(|| StoreError::Corrupt(format!("unknown state {status:?}")))?,
         restricted: row.try_get::<i64, _>(4)? != 0,
         severity: row.try_get(5)?,
         date: row.try_get(6)?,
@@ -866,7 +892,7 @@ impl DocumentFacts {
 
 #[expect(clippy::too_many_arguments, reason = "one row, described in full")]
 async fn insert_version(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    tx: &mut Tx,
     id: i64,
     version: i64,
     author: &User,

@@ -3,8 +3,8 @@
 //! [`crate::workflow`]. Every assignment and transition is a new version, so it is kept in
 //! the history, written into the front matter, and safe against concurrent writers.
 
-use super::postmortems::{Assignment, Change, Current, check_version};
-use super::{Result, Store, StoreError, User, audit, now, require_writer};
+use super::postmortems::{Assignment, Change, Current, add_member_in, check_version};
+use super::{Result, Store, StoreError, User, audit, now, person_named, require_writer};
 use crate::workflow::{self, Candidate, Facts, Ranked, Refusal, State};
 use debrief_lint::Category;
 use serde::Serialize;
@@ -57,20 +57,14 @@ pub struct Suggestion {
     pub ranking: Vec<Ranked>,
 }
 
-/// Which assignment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Part {
-    /// Runs the review meeting.
-    Facilitator,
-    /// Records its decisions.
-    Scribe,
-}
+pub use crate::workflow::Part;
 
 impl Store {
     /// The workflow of a postmortem the viewer may see.
     pub async fn workflow(&self, viewer: &User, id: i64) -> Result<WorkflowView> {
+        let mut conn = self.pool.acquire().await?;
         let current = self.current(viewer, id).await?;
-        let (facts, roles) = self.facts(&current).await?;
+        let (facts, roles) = self.facts(&mut conn, &current).await?;
         let state = current.postmortem.status;
         let next = State::ALL
             .into_iter()
@@ -87,14 +81,15 @@ impl Store {
             state,
             version: current.postmortem.version,
             assignment: current.postmortem.assignment.clone(),
-            responders: self.responders(id).await?,
+            responders: responders_of(&mut conn, id).await?,
             roles,
             next,
         })
     }
 
-    /// Assigns the facilitator or the scribe, as a new version based on `based_on`. The two
-    /// are different people, and the facilitator is not one of the responders.
+    /// Assigns the facilitator or the scribe, as a new version based on `based_on`, and makes
+    /// them a member, in one transaction. The two are different people, and the facilitator
+    /// is not one of the responders ([`workflow::check_assignment`]).
     pub async fn assign(
         &self,
         actor: &User,
@@ -104,38 +99,28 @@ impl Store {
         username: &str,
     ) -> Result<super::Postmortem> {
         require_writer(actor)?;
-        let current = self.current(actor, id).await?;
+        let mut tx = self.begin_write().await?;
+        let current = self.current_in(&mut tx, actor, id).await?;
         check_version(&current, based_on)?;
-        if current.postmortem.status >= State::Published {
-            return Err(StoreError::Invalid(format!(
-                "the postmortem is {}: its facilitator and scribe no longer change",
-                current.postmortem.status.as_str()
-            )));
-        }
-        let person = self
-            .user(username)
-            .await
-            .map_err(|_| StoreError::Invalid(format!("there is no user named {username:?}")))?;
+        let person = person_named(&mut tx, username).await?;
         let mut workflow = self.workflow_of(&current);
+        let responders = responders_of(&mut tx, id).await?;
+        let (scribe, facilitator) = (
+            workflow.scribe.as_ref().map(|(id, _)| *id),
+            workflow.facilitator.as_ref().map(|(id, _)| *id),
+        );
+        workflow::check_assignment(&workflow::AssignmentFacts {
+            state: current.postmortem.status,
+            part,
+            username,
+            is_other_part: match part {
+                Part::Facilitator => scribe == Some(person.id),
+                Part::Scribe => facilitator == Some(person.id),
+            },
+            is_responder: responders.contains(&person.username),
+        })
+        .map_err(StoreError::Invalid)?;
         let at = now();
-        let (other, name) = match part {
-            Part::Facilitator => (&workflow.scribe, "facilitator"),
-            Part::Scribe => (&workflow.facilitator, "scribe"),
-        };
-        if other
-            .as_ref()
-            .is_some_and(|(other_id, _)| *other_id == person.id)
-        {
-            return Err(StoreError::Invalid(format!(
-                "{username} cannot be {name}: facilitator and scribe must be two different people"
-            )));
-        }
-        if part == Part::Facilitator && self.responders(id).await?.contains(&person.username) {
-            return Err(StoreError::Invalid(format!(
-                "{username} cannot facilitate: they responded to the incident, and the \
-                 facilitator must not be one of the responders"
-            )));
-        }
         match part {
             Part::Facilitator => {
                 workflow.facilitator = Some((person.id, person.username.clone()));
@@ -147,40 +132,33 @@ impl Store {
             }
         }
         let document = super::postmortems::read_document(&current.postmortem.markdown)?;
-        let note = format!("{name}: {} ({})", person.username, person.function);
+        let note = format!(
+            "{}: {} ({})",
+            part.as_str(),
+            person.username,
+            person.function
+        );
+        let change = Change {
+            note: &note,
+            changes_text: false,
+            audit: vec!["postmortem.assign"],
+        };
         let assigned = self
-            .commit(
-                actor,
-                &current,
-                based_on,
-                document,
-                &workflow,
-                &Change {
-                    note: &note,
-                    changes_text: false,
-                    audit: vec!["postmortem.assign"],
-                },
-            )
+            .commit(&mut tx, actor, &current, document, &workflow, &change)
             .await?;
         // Whoever runs or records the review sees the postmortem, restricted or not.
-        self.add_member(actor, id, &person).await?;
+        add_member_in(&mut tx, actor, id, &person).await?;
+        tx.commit().await?;
         Ok(assigned)
     }
 
     /// The responders of a postmortem, by username.
     pub async fn responders(&self, id: i64) -> Result<Vec<String>> {
-        let rows = sqlx::query(
-            "SELECT u.username FROM postmortem_responders r JOIN users u ON u.id = r.user_id
-             WHERE r.postmortem_id = $1 ORDER BY u.username",
-        )
-        .bind(id)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(|row| Ok(row.try_get(0)?)).collect()
+        responders_of(&mut *self.pool.acquire().await?, id).await
     }
 
-    /// Replaces the responders of a postmortem. They become members; the facilitator cannot
-    /// be one of them.
+    /// Replaces the responders of a postmortem, in one transaction. They become members; the
+    /// facilitator cannot be one of them.
     pub async fn set_responders(
         &self,
         actor: &User,
@@ -188,24 +166,17 @@ impl Store {
         usernames: &[String],
     ) -> Result<Vec<String>> {
         require_writer(actor)?;
-        let current = self.current(actor, id).await?;
-        let mut people = Vec::with_capacity(usernames.len());
+        let mut tx = self.begin_write().await?;
+        let current = self.current_in(&mut tx, actor, id).await?;
+        let mut people: Vec<User> = Vec::with_capacity(usernames.len());
         for username in usernames {
-            let person = self
-                .user(username)
-                .await
-                .map_err(|_| StoreError::Invalid(format!("there is no user named {username:?}")))?;
-            if current.facilitator_id == Some(person.id) {
-                return Err(StoreError::Invalid(format!(
-                    "{username} is the facilitator, and the facilitator must not be one of \
-                     the responders"
-                )));
-            }
-            if !people.iter().any(|p: &User| p.id == person.id) {
+            let person = person_named(&mut tx, username).await?;
+            workflow::check_responder(username, current.facilitator_id == Some(person.id))
+                .map_err(StoreError::Invalid)?;
+            if !people.iter().any(|p| p.id == person.id) {
                 people.push(person);
             }
         }
-        let mut tx = self.pool.begin().await?;
         sqlx::query("DELETE FROM postmortem_responders WHERE postmortem_id = $1")
             .bind(id)
             .execute(&mut *tx)
@@ -218,6 +189,7 @@ impl Store {
             .bind(person.id)
             .execute(&mut *tx)
             .await?;
+            add_member_in(&mut tx, actor, id, person).await?;
         }
         audit(
             &mut tx,
@@ -226,11 +198,9 @@ impl Store {
             &format!("postmortem:{id}"),
         )
         .await?;
+        let responders = responders_of(&mut tx, id).await?;
         tx.commit().await?;
-        for person in &people {
-            self.add_member(actor, id, person).await?;
-        }
-        self.responders(id).await
+        Ok(responders)
     }
 
     /// Whom to ask to facilitate: eligible people (contributors and admins whose function is
@@ -292,32 +262,34 @@ impl Store {
         to: State,
     ) -> Result<super::Postmortem> {
         require_writer(actor)?;
-        let current = self.current(actor, id).await?;
+        let mut tx = self.begin_write().await?;
+        let current = self.current_in(&mut tx, actor, id).await?;
         check_version(&current, based_on)?;
-        let (facts, _) = self.facts(&current).await?;
+        let (facts, _) = self.facts(&mut tx, &current).await?;
         let from = current.postmortem.status;
         workflow::check(from, to, &facts).map_err(StoreError::Refused)?;
         let mut workflow = self.workflow_of(&current);
         workflow.state = to;
         let document = super::postmortems::read_document(&current.postmortem.markdown)?;
         let note = format!("status: {} → {}", from.as_str(), to.as_str());
-        self.commit(
-            actor,
-            &current,
-            based_on,
-            document,
-            &workflow,
-            &Change {
-                note: &note,
-                changes_text: false,
-                audit: vec!["postmortem.transition"],
-            },
-        )
-        .await
+        let change = Change {
+            note: &note,
+            changes_text: false,
+            audit: vec!["postmortem.transition"],
+        };
+        let moved = self
+            .commit(&mut tx, actor, &current, document, &workflow, &change)
+            .await?;
+        tx.commit().await?;
+        Ok(moved)
     }
 
     /// What the gates look at, and the role coverage.
-    async fn facts(&self, current: &Current) -> Result<(Facts, RoleCoverage)> {
+    async fn facts(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        current: &Current,
+    ) -> Result<(Facts, RoleCoverage)> {
         let today = jiff::Timestamp::now()
             .to_zoned(jiff::tz::TimeZone::UTC)
             .date();
@@ -332,7 +304,7 @@ impl Store {
             })
             .count();
         let items: Vec<_> = linted.read.postmortem.action_items().collect();
-        let roles = self.role_coverage(current.postmortem.id).await?;
+        let roles = self.role_coverage(conn, current.postmortem.id).await?;
         let facts = Facts {
             facilitator: current.facilitator_id.is_some(),
             scribe: current.scribe_id.is_some(),
@@ -348,7 +320,11 @@ impl Store {
 
     /// Which required functions have contributed: through contributions, or by changing the
     /// text (workflow steps do not count).
-    pub(super) async fn role_coverage(&self, id: i64) -> Result<RoleCoverage> {
+    pub(super) async fn role_coverage(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        id: i64,
+    ) -> Result<RoleCoverage> {
         let rows = sqlx::query(
             "SELECT function FROM contributions WHERE postmortem_id = $1
              UNION
@@ -356,7 +332,7 @@ impl Store {
              WHERE v.postmortem_id = $1 AND v.changes_text = 1",
         )
         .bind(id)
-        .fetch_all(&self.pool)
+        .fetch_all(conn)
         .await?;
         let mut contributed: Vec<String> = rows
             .iter()
@@ -376,6 +352,18 @@ impl Store {
             missing,
         })
     }
+}
+
+/// The responders of a postmortem, by username, on a connection or in a transaction.
+async fn responders_of(conn: &mut sqlx::AnyConnection, id: i64) -> Result<Vec<String>> {
+    let rows = sqlx::query(
+        "SELECT u.username FROM postmortem_responders r JOIN users u ON u.id = r.user_id
+         WHERE r.postmortem_id = $1 ORDER BY u.username",
+    )
+    .bind(id)
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(|row| Ok(row.try_get(0)?)).collect()
 }
 
 impl From<Refusal> for StoreError {

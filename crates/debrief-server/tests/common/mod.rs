@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 pub struct TestStore {
     pub store: Store,
     pub name: &'static str,
-    /// The PostgreSQL URL of the test's database, for a second store on it.
+    /// The URL of the test's database, for a second store on it.
     pub url: Option<String>,
     _dir: Option<tempfile::TempDir>,
     /// The PostgreSQL database made for the test, dropped by [`TestStore::finish`].
@@ -41,11 +41,12 @@ impl TestStore {
 /// A new, empty SQLite store in a temporary directory.
 pub async fn sqlite() -> TestStore {
     let dir = tempfile::tempdir().expect("temporary directory");
-    let store = Store::open_dir(dir.path()).await.expect("SQLite store");
+    let url = Store::sqlite_url(dir.path()).expect("SQLite URL");
+    let store = Store::connect(&url).await.expect("SQLite store");
     TestStore {
         store,
         name: "sqlite",
-        url: None,
+        url: Some(url),
         _dir: Some(dir),
         database: None,
     }
