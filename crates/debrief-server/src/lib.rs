@@ -10,4 +10,4 @@ pub mod secret;
 pub mod store;
 pub mod workflow;
 
-pub use store::{NewUser, Policy, Role, Store, StoreError, Team, User};
+pub use store::{Clock, NewUser, Policy, Role, Store, StoreError, Team, User};

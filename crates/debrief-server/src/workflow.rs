@@ -444,11 +444,14 @@ mod tests {
         assert!(assignment(State::Draft, Part::Facilitator, false, false).is_ok());
         // A responder may record the meeting, not run it.
         assert!(assignment(State::InReview, Part::Scribe, false, true).is_ok());
-        let responder = assignment(State::Draft, Part::Facilitator, false, true).unwrap_err();
+        let responder = assignment(State::Draft, Part::Facilitator, false, true)
+            .expect_err("a responder does not facilitate");
         assert!(responder.contains("dana cannot facilitate"), "{responder}");
-        let both = assignment(State::Draft, Part::Scribe, true, false).unwrap_err();
+        let both =
+            assignment(State::Draft, Part::Scribe, true, false).expect_err("one person, one part");
         assert!(both.contains("two different people"), "{both}");
-        let late = assignment(State::Published, Part::Scribe, false, false).unwrap_err();
+        let late = assignment(State::Published, Part::Scribe, false, false)
+            .expect_err("fixed once published");
         assert!(late.contains("is published"), "{late}");
         assert!(check_responder("dana", false).is_ok());
         assert!(check_responder("dana", true).is_err());

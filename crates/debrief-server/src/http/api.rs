@@ -534,9 +534,7 @@ async fn lint(
     Ids(id): Ids<i64>,
 ) -> ApiResult<Json<Value>> {
     let postmortem = state.store.postmortem(&user, id).await?;
-    let today = jiff::Timestamp::now()
-        .to_zoned(jiff::tz::TimeZone::UTC)
-        .date();
+    let today = state.store.clock().today();
     let config = &state.store.policy().lint;
     let linted = debrief_lint::lint(
         &postmortem.markdown,

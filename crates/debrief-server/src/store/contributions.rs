@@ -2,7 +2,7 @@
 //! kept with its author's function. Uploaded evidence is stored once per content (SHA-256)
 //! in the database, so every server instance can serve it.
 
-use super::{Result, Store, StoreError, User, audit, now, require_writer};
+use super::{Result, Store, StoreError, User, audit, require_writer};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use sqlx::Row;
@@ -162,7 +162,7 @@ impl Store {
         let current = self.current_in(&mut tx, actor, id).await?;
         crate::workflow::check_contribution(current.postmortem.status)
             .map_err(StoreError::Invalid)?;
-        let at = now();
+        let at = self.clock.now();
         let mut file = None;
         if let Some(upload) = new.file {
             let sha256 = crate::secret::hex(&Sha256::digest(upload.content));
@@ -206,6 +206,7 @@ impl Store {
         .try_get(0)?;
         audit(
             &mut tx,
+            self.clock.now(),
             Some(actor),
             "contribution.add",
             &format!("postmortem:{id} contribution:{contribution_id}"),

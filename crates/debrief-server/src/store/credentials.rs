@@ -9,7 +9,7 @@
 //! a few seconds ([`CACHE_SECONDS`]). Revoking a token or ending a session takes effect at
 //! once on the instance that did it, and within those seconds on the others.
 
-use super::{Result, Role, Store, StoreError, USER_COLUMNS, User, audit, now, user_from};
+use super::{Result, Role, Store, StoreError, USER_COLUMNS, User, audit, user_from};
 use crate::secret;
 use serde::Serialize;
 use sqlx::{AssertSqlSafe, Row};
@@ -100,11 +100,12 @@ impl Store {
         .bind(user.id)
         .bind(name)
         .bind(secret::token_hash(&token))
-        .bind(now())
+        .bind(self.clock.now())
         .execute(&mut *tx)
         .await?;
         audit(
             &mut tx,
+            self.clock.now(),
             Some(user),
             "token.create",
             &format!("user:{}", user.id),
@@ -186,6 +187,7 @@ impl Store {
             .await?;
         audit(
             &mut tx,
+            self.clock.now(),
             Some(actor),
             "token.revoke",
             &format!("token:{id} user:{owner}"),
@@ -204,7 +206,7 @@ impl Store {
         password: &str,
         address: Option<&str>,
     ) -> Result<Login> {
-        let at = now();
+        let at = self.clock.now();
         let since = at - FAILURE_WINDOW_SECONDS;
         let user_subject = format!("user:{username}");
         let address_subject = address.map(|a| format!("ip:{a}"));
@@ -272,6 +274,7 @@ impl Store {
         .await?;
         audit(
             &mut tx,
+            self.clock.now(),
             Some(&user),
             "session.create",
             &format!("user:{}", user.id),
@@ -291,7 +294,7 @@ impl Store {
             );
             sqlx::query(AssertSqlSafe(sql))
                 .bind(&hash)
-                .bind(now())
+                .bind(self.clock.now())
                 .fetch_optional(&self.pool)
                 .await
         })

@@ -225,6 +225,48 @@ pub struct Policy {
     pub lint: debrief_lint::Config,
 }
 
+/// The server's one clock: Unix seconds now. Every time the store writes or compares (a
+/// version's time, the 48-hour assignment window, a session's expiry, today's date for
+/// overdue action items) comes from it, so a test or a demonstration can set the time.
+#[derive(Clone)]
+pub struct Clock(Arc<dyn Fn() -> i64 + Send + Sync>);
+
+impl Clock {
+    /// The system's clock.
+    pub fn system() -> Clock {
+        Clock(Arc::new(|| jiff::Timestamp::now().as_second()))
+    }
+
+    /// A clock that always says `at` (Unix seconds).
+    pub fn fixed(at: i64) -> Clock {
+        Clock(Arc::new(move || at))
+    }
+
+    /// A clock that runs from `now`, through a function the caller controls.
+    pub fn from_fn(now: impl Fn() -> i64 + Send + Sync + 'static) -> Clock {
+        Clock(Arc::new(now))
+    }
+
+    /// Unix seconds now.
+    pub fn now(&self) -> i64 {
+        (self.0)()
+    }
+
+    /// Today's date in UTC.
+    pub fn today(&self) -> jiff::civil::Date {
+        jiff::Timestamp::from_second(self.now())
+            .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+            .to_zoned(jiff::tz::TimeZone::UTC)
+            .date()
+    }
+}
+
+impl std::fmt::Debug for Clock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Clock({})", self.now())
+    }
+}
+
 /// The store.
 #[derive(Debug, Clone)]
 pub struct Store {
@@ -232,6 +274,7 @@ pub struct Store {
     backend: Backend,
     policy: Arc<Policy>,
     credentials: Arc<credentials::Cache>,
+    clock: Clock,
 }
 
 impl Store {
@@ -294,6 +337,7 @@ impl Store {
             },
             policy: Arc::new(Policy::default()),
             credentials: Arc::default(),
+            clock: Clock::system(),
         })
     }
 
@@ -308,6 +352,16 @@ impl Store {
     /// The policy the store enforces.
     pub fn policy(&self) -> &Policy {
         &self.policy
+    }
+
+    /// The same store on another clock.
+    pub fn with_clock(self, clock: Clock) -> Store {
+        Store { clock, ..self }
+    }
+
+    /// The store's clock.
+    pub fn clock(&self) -> &Clock {
+        &self.clock
     }
 
     /// Whether the database answers.
@@ -389,7 +443,7 @@ impl Store {
         .bind(new.function.trim())
         .bind(new.role.as_str())
         .bind(hash)
-        .bind(now())
+        .bind(self.clock.now())
         .bind(team.clone())
         .fetch_one(&mut *tx)
         .await
@@ -401,7 +455,14 @@ impl Store {
             other => other,
         })?
         .try_get(0)?;
-        audit(&mut tx, actor, "user.add", &format!("user:{id}")).await?;
+        audit(
+            &mut tx,
+            self.clock.now(),
+            actor,
+            "user.add",
+            &format!("user:{id}"),
+        )
+        .await?;
         tx.commit().await?;
         Ok(User {
             id,
@@ -557,11 +618,17 @@ fn user_from(row: &AnyRow) -> Result<User> {
     })
 }
 
-async fn audit(tx: &mut Tx, actor: Option<&User>, action: &str, target: &str) -> Result<()> {
+async fn audit(
+    tx: &mut Tx,
+    at: i64,
+    actor: Option<&User>,
+    action: &str,
+    target: &str,
+) -> Result<()> {
     sqlx::query(
         "INSERT INTO audit_log (at, actor_id, action, target, detail) VALUES ($1, $2, $3, $4, '')",
     )
-    .bind(now())
+    .bind(at)
     .bind(actor.map(|a| a.id))
     .bind(action)
     .bind(target)
@@ -586,9 +653,4 @@ fn require_writer(actor: &User) -> Result<()> {
         ));
     }
     Ok(())
-}
-
-/// Unix seconds now. The server's one clock.
-fn now() -> i64 {
-    jiff::Timestamp::now().as_second()
 }

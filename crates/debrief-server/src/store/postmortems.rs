@@ -7,8 +7,7 @@
 //! based on is still the current one.
 
 use super::{
-    Backend, Result, Store, StoreError, Tx, USER_COLUMNS, User, audit, now, require_writer,
-    user_from,
+    Backend, Result, Store, StoreError, Tx, USER_COLUMNS, User, audit, require_writer, user_from,
 };
 use crate::workflow::State;
 use debrief_core::model::Milestone;
@@ -299,7 +298,7 @@ impl Store {
             scribe_assigned_at: None,
         };
         let facts = DocumentFacts::of(&mut document, &workflow);
-        let at = now();
+        let at = self.clock.now();
         let mut tx = self.begin_write().await?;
         let id: i64 = sqlx::query(
             "INSERT INTO postmortems (version, title, status, restricted, markdown, created_by,
@@ -332,13 +331,22 @@ impl Store {
         }
         audit(
             &mut tx,
+            self.clock.now(),
             Some(actor),
             "postmortem.create",
             &format!("postmortem:{id}"),
         )
         .await?;
         tx.commit().await?;
-        Ok(facts.postmortem(&self.policy.workflow, id, 1, &workflow, at, at))
+        Ok(facts.postmortem(
+            &self.policy.workflow,
+            self.clock.now(),
+            id,
+            1,
+            &workflow,
+            at,
+            at,
+        ))
     }
 
     /// A postmortem the viewer may see, with its Markdown; [`StoreError::NotFound`] otherwise.
@@ -364,7 +372,7 @@ impl Store {
 
     fn current_from(&self, rows: Vec<AnyRow>) -> Result<Current> {
         let row = rows.first().ok_or(StoreError::NotFound)?;
-        let mut postmortem = summary_from(row, &self.policy.workflow)?;
+        let mut postmortem = summary_from(row, &self.policy.workflow, self.clock.now())?;
         postmortem.markdown = row.try_get(13)?;
         Ok(Current {
             postmortem,
@@ -388,7 +396,7 @@ impl Store {
         query.page(filters);
         let rows = query.fetch_all(&self.pool).await?;
         rows.iter()
-            .map(|row| summary_from(row, &self.policy.workflow))
+            .map(|row| summary_from(row, &self.policy.workflow, self.clock.now()))
             .collect()
     }
 
@@ -461,7 +469,7 @@ impl Store {
         let id = current.postmortem.id;
         let based_on = current.postmortem.version;
         let facts = DocumentFacts::of(&mut document, workflow);
-        let at = now();
+        let at = self.clock.now();
         let updated = sqlx::query(
             "UPDATE postmortems SET version = version + 1, title = $1, restricted = $2,
              markdown = $3, updated_at = $4, severity = $5, incident_date = $6, resolved_at = $7,
@@ -506,10 +514,18 @@ impl Store {
         )
         .await?;
         for action in &change.audit {
-            audit(tx, Some(actor), action, &format!("postmortem:{id}")).await?;
+            audit(
+                tx,
+                self.clock.now(),
+                Some(actor),
+                action,
+                &format!("postmortem:{id}"),
+            )
+            .await?;
         }
         Ok(facts.postmortem(
             &self.policy.workflow,
+            self.clock.now(),
             id,
             based_on + 1,
             workflow,
@@ -649,7 +665,7 @@ impl Store {
         require_writer(actor)?;
         let mut tx = self.begin_write().await?;
         self.current_in(&mut tx, actor, id).await?;
-        add_member_in(&mut tx, actor, id, member).await?;
+        add_member_in(&mut tx, self.clock.now(), actor, id, member).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -669,7 +685,13 @@ impl Store {
 }
 
 /// Adds a member in the caller's transaction, once: adding someone twice changes nothing.
-pub(super) async fn add_member_in(tx: &mut Tx, actor: &User, id: i64, member: &User) -> Result<()> {
+pub(super) async fn add_member_in(
+    tx: &mut Tx,
+    at: i64,
+    actor: &User,
+    id: i64,
+    member: &User,
+) -> Result<()> {
     let exists =
         sqlx::query("SELECT 1 FROM postmortem_members WHERE postmortem_id = $1 AND user_id = $2")
             .bind(id)
@@ -683,7 +705,7 @@ pub(super) async fn add_member_in(tx: &mut Tx, actor: &User, id: i64, member: &U
             .execute(&mut **tx)
             .await?;
         let target = format!("postmortem:{id} user:{}", member.id);
-        audit(tx, Some(actor), "member.add", &target).await?;
+        audit(tx, at, Some(actor), "member.add", &target).await?;
     }
     Ok(())
 }
@@ -703,6 +725,7 @@ pub(super) fn check_version(current: &Current, based_on: i64) -> Result<()> {
 pub(super) fn summary_from(
     row: &AnyRow,
     settings: &crate::workflow::Settings,
+    now: i64,
 ) -> Result<Postmortem> {
     let status: String = row.try_get(3)?;
     let created_at: i64 = row.try_get(7)?;
@@ -725,7 +748,7 @@ pub(super) fn summary_from(
         tags: labels.tags,
         created_at,
         updated_at: row.try_get(8)?,
-        assignment: Assignment::new(settings, created_at, resolved_at, facilitator, scribe),
+        assignment: Assignment::new(settings, now, created_at, resolved_at, facilitator, scribe),
         markdown: String::new(),
     })
 }
@@ -735,13 +758,14 @@ impl Assignment {
     /// when the resolution is unknown), overdue when past that and not both assigned.
     fn new(
         settings: &crate::workflow::Settings,
+        now: i64,
         created_at: i64,
         resolved_at: Option<i64>,
         facilitator: Option<String>,
         scribe: Option<String>,
     ) -> Assignment {
         let due_at = resolved_at.unwrap_or(created_at) + settings.assignment_window_s;
-        let overdue = (facilitator.is_none() || scribe.is_none()) && now() > due_at;
+        let overdue = (facilitator.is_none() || scribe.is_none()) && now > due_at;
         Assignment {
             facilitator,
             scribe,
@@ -756,9 +780,11 @@ impl DocumentFacts {
     /// The postmortem as this write left it. Built from what was written rather than read
     /// back afterwards: a read after the commit could already see a later writer's version,
     /// and answering with that version's ETag would let the caller overwrite it unseen.
+    #[expect(clippy::too_many_arguments, reason = "one answer, described in full")]
     fn postmortem(
         self,
         settings: &crate::workflow::Settings,
+        now: i64,
         id: i64,
         version: i64,
         workflow: &Workflow,
@@ -780,6 +806,7 @@ impl DocumentFacts {
             updated_at,
             assignment: Assignment::new(
                 settings,
+                now,
                 created_at,
                 self.resolved_at,
                 workflow.facilitator.as_ref().map(|f| f.1.clone()),

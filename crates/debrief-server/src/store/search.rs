@@ -83,7 +83,7 @@ impl Store {
         rows.iter()
             .map(|row| {
                 Ok(Hit {
-                    postmortem: summary_from(row, &self.policy.workflow)?,
+                    postmortem: summary_from(row, &self.policy.workflow, self.clock.now())?,
                     snippet: snippet(&row.try_get::<String, _>(13)?, &words),
                 })
             })

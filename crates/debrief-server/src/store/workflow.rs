@@ -4,7 +4,7 @@
 //! the history, written into the front matter, and safe against concurrent writers.
 
 use super::postmortems::{Assignment, Change, Current, add_member_in, check_version};
-use super::{Result, Store, StoreError, User, audit, now, person_named, require_writer};
+use super::{Result, Store, StoreError, User, audit, person_named, require_writer};
 use crate::workflow::{self, Candidate, Facts, Ranked, Refusal, State};
 use debrief_lint::Category;
 use serde::Serialize;
@@ -120,7 +120,7 @@ impl Store {
             is_responder: responders.contains(&person.username),
         })
         .map_err(StoreError::Invalid)?;
-        let at = now();
+        let at = self.clock.now();
         match part {
             Part::Facilitator => {
                 workflow.facilitator = Some((person.id, person.username.clone()));
@@ -147,7 +147,7 @@ impl Store {
             .commit(&mut tx, actor, &current, document, &workflow, &change)
             .await?;
         // Whoever runs or records the review sees the postmortem, restricted or not.
-        add_member_in(&mut tx, actor, id, &person).await?;
+        add_member_in(&mut tx, self.clock.now(), actor, id, &person).await?;
         tx.commit().await?;
         Ok(assigned)
     }
@@ -189,10 +189,11 @@ impl Store {
             .bind(person.id)
             .execute(&mut *tx)
             .await?;
-            add_member_in(&mut tx, actor, id, person).await?;
+            add_member_in(&mut tx, self.clock.now(), actor, id, person).await?;
         }
         audit(
             &mut tx,
+            self.clock.now(),
             Some(actor),
             "postmortem.responders",
             &format!("postmortem:{id}"),
@@ -290,9 +291,7 @@ impl Store {
         conn: &mut sqlx::AnyConnection,
         current: &Current,
     ) -> Result<(Facts, RoleCoverage)> {
-        let today = jiff::Timestamp::now()
-            .to_zoned(jiff::tz::TimeZone::UTC)
-            .date();
+        let today = self.clock.today();
         let options = debrief_lint::Options::new(&self.policy.lint, today);
         let linted = debrief_lint::lint(&current.postmortem.markdown, &options);
         let blame_errors = linted
