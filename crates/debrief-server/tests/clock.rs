@@ -3,7 +3,7 @@
 
 mod common;
 
-use debrief_server::{Clock, NewUser, Role};
+use debrief_server::{Clock, Role};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 
@@ -19,20 +19,7 @@ async fn the_assignment_window_runs_on_the_stores_clock() {
         Clock::from_fn(move || now.load(Ordering::SeqCst))
     };
     let store = test.store.clone().with_clock(clock);
-    let admin = store
-        .add_user(
-            &NewUser {
-                username: "admin",
-                display_name: "Admin",
-                function: "SRE",
-                role: Role::Admin,
-                password: "a long enough password",
-                team: None,
-            },
-            None,
-        )
-        .await
-        .expect("admin");
+    let admin = common::user(&store, "admin", "SRE", Role::Admin).await;
     // No resolution on the timeline: the window runs from when the postmortem was started.
     let created = store
         .create_postmortem(&admin, "# Postmortem: Clock\n\n## Summary\n\nS.\n")

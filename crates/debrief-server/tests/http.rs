@@ -9,7 +9,7 @@ mod common;
 use common::server::{Server, read};
 use debrief_server::http;
 use debrief_server::workflow::Settings;
-use debrief_server::{NewUser, Policy, Role, Store};
+use debrief_server::{Policy, Role, Store};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
@@ -56,20 +56,7 @@ A signing key for checkout was exposed in a build log.
 ";
 
 async fn story(store: Store, backend: &str) {
-    let admin = store
-        .add_user(
-            &NewUser {
-                username: "admin",
-                display_name: "Admin",
-                function: "SRE",
-                role: Role::Admin,
-                password: "a long enough password",
-                team: None,
-            },
-            None,
-        )
-        .await
-        .expect("first admin");
+    let admin = common::user(&store, "admin", "SRE", Role::Admin).await;
     let admin_token = store.create_token(&admin, "setup").await.expect("token");
     let store = store.with_policy(Policy {
         workflow: Settings {

@@ -6,7 +6,7 @@ mod common;
 
 use common::TestStore;
 use common::server::{Server, client};
-use debrief_server::{NewUser, Role, Store};
+use debrief_server::{Role, Store};
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -32,20 +32,7 @@ async fn answer(response: reqwest::Response) -> (StatusCode, serde_json::Value) 
 async fn outage(test: TestStore) {
     let backend = test.name;
     let store = &test.store;
-    let admin = store
-        .add_user(
-            &NewUser {
-                username: "admin",
-                display_name: "Admin",
-                function: "SRE",
-                role: Role::Admin,
-                password: "a long enough password",
-                team: None,
-            },
-            None,
-        )
-        .await
-        .expect("admin");
+    let admin = common::user(store, "admin", "SRE", Role::Admin).await;
     let token = store.create_token(&admin, "outage").await.expect("token");
     let before = "# Postmortem: Outage\n\n## Summary\n\nBefore.\n";
     let created = store

@@ -6,7 +6,7 @@
 pub mod openapi;
 pub mod server;
 
-use debrief_server::Store;
+use debrief_server::{NewUser, Role, Store, User};
 use sqlx::Connection;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -92,4 +92,22 @@ pub async fn postgres(test: &str) -> Option<TestStore> {
         _dir: None,
         database: Some((base, name)),
     })
+}
+
+/// A user added from the command line (no actor), with a password tests share.
+pub async fn user(store: &Store, username: &str, function: &str, role: Role) -> User {
+    store
+        .add_user(
+            &NewUser {
+                username,
+                display_name: username,
+                function,
+                role,
+                password: "a long enough password",
+                team: None,
+            },
+            None,
+        )
+        .await
+        .expect("a user")
 }
