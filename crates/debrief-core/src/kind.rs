@@ -378,13 +378,7 @@ fn mostly_unfilled(postmortem: &Postmortem) -> bool {
     }
     let filled = sections
         .iter()
-        .filter(|s| {
-            let mut words = 0;
-            s.body.texts().any(|t| {
-                words += own_words_up_to(t, 3 - words);
-                words >= 3
-            })
-        })
+        .filter(|s| have_own_words(s.body.texts(), 3))
         .count();
     filled * 4 < sections.len()
 }
@@ -396,15 +390,18 @@ pub fn own_words(text: &str) -> usize {
     own_words_up_to(text, usize::MAX)
 }
 
-/// Whether `text` has at least `wanted` words of its own ([`own_words`]); stops counting
-/// there, since callers ask whether a section is filled in, not how long it is.
-pub fn has_own_words(text: &str, wanted: usize) -> bool {
-    own_words_up_to(text, wanted) >= wanted
+/// Whether `texts` together have at least `wanted` words of their own ([`own_words`]);
+/// counting stops there, since callers ask whether a section is filled in, not how long it is.
+pub fn have_own_words<'a>(texts: impl IntoIterator<Item = &'a str>, wanted: usize) -> bool {
+    let mut words = 0;
+    texts.into_iter().any(|text| {
+        words += own_words_up_to(text, wanted - words);
+        words >= wanted
+    }) || wanted == 0
 }
 
-/// [`own_words`], counting no further than `limit`: enough to say whether several texts
-/// together reach a number.
-pub fn own_words_up_to(text: &str, limit: usize) -> usize {
+/// [`own_words`], counting no further than `limit`.
+fn own_words_up_to(text: &str, limit: usize) -> usize {
     let mut count = 0;
     let mut in_comment = false;
     for line in text.lines() {

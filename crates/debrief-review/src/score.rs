@@ -23,7 +23,7 @@
 
 use crate::Entry;
 use debrief_core::Analysis;
-use debrief_core::kind::{has_own_words, own_words_up_to};
+use debrief_core::kind::have_own_words;
 use debrief_core::model::{Milestone, Postmortem, QuantityKind, SectionBody, SectionKind};
 use pulldown_cmark::{Event, Parser, Tag};
 use serde::Serialize;
@@ -177,7 +177,10 @@ pub(crate) fn facts(postmortem: &Postmortem, analysis: &Analysis) -> Facts {
         };
         sections[slot] |= written(&section.body);
     }
-    sections[0] |= has_own_words(first_paragraph(&postmortem.preamble), OPENING_SUMMARY_WORDS);
+    sections[0] |= have_own_words(
+        [first_paragraph(&postmortem.preamble)],
+        OPENING_SUMMARY_WORDS,
+    );
     let quantities = postmortem
         .impact()
         .into_iter()
@@ -212,19 +215,15 @@ fn written(body: &SectionBody) -> bool {
         | SectionBody::WentWell(t)
         | SectionBody::WentBadly(t)
         | SectionBody::Lucky(t)
-        | SectionBody::Other(t) => has_own_words(t, FILLED_WORDS),
+        | SectionBody::Other(t) => have_own_words([t.as_str()], FILLED_WORDS),
         // "- 1200 requests failed" says enough: a quantity is written.
         SectionBody::Impact(impact) => {
-            has_own_words(&impact.text, FILLED_WORDS)
+            have_own_words([impact.text.as_str()], FILLED_WORDS)
                 || impact.items.iter().any(|i| !i.quantities.is_empty())
         }
         SectionBody::Timeline(timeline) => timeline.entries().next().is_some(),
         SectionBody::ActionItems(items) => {
-            let mut words = 0;
-            items.items().any(|item| {
-                words += own_words_up_to(&item.text, FILLED_WORDS - words);
-                words >= FILLED_WORDS
-            })
+            have_own_words(items.items().map(|item| item.text.as_str()), FILLED_WORDS)
         }
     }
 }

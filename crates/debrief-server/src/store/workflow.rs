@@ -3,8 +3,8 @@
 //! [`crate::workflow`]. Every assignment and transition is a new version, so it is kept in
 //! the history, written into the front matter, and safe against concurrent writers.
 
-use super::postmortems::{Assignment, Change, Current, add_member_in, check_version};
-use super::{Result, Store, StoreError, User, audit, person_named, require_writer};
+use super::postmortems::{Assignment, Change, Current, Workflow, add_member_in, check_version};
+use super::{Result, Store, StoreError, Tx, User, audit, person_named, require_writer};
 use crate::workflow::{self, Candidate, Facts, Ranked, Refusal, State};
 use debrief_lint::Category;
 use serde::Serialize;
@@ -62,8 +62,10 @@ pub use crate::workflow::Part;
 impl Store {
     /// The workflow of a postmortem the viewer may see.
     pub async fn workflow(&self, viewer: &User, id: i64) -> Result<WorkflowView> {
-        let mut conn = self.pool.acquire().await?;
+        // Read first: the pooled connection goes back before the next is taken, so one
+        // request never holds two.
         let current = self.current(viewer, id).await?;
+        let mut conn = self.pool.acquire().await?;
         let (facts, roles) = self.facts(&mut conn, &current).await?;
         let state = current.postmortem.status;
         let next = State::ALL
@@ -131,20 +133,21 @@ impl Store {
                 workflow.scribe_assigned_at = Some(at);
             }
         }
-        let document = super::postmortems::read_document(&current.postmortem.markdown)?;
         let note = format!(
             "{}: {} ({})",
             part.as_str(),
             person.username,
             person.function
         );
-        let change = Change {
-            note: &note,
-            changes_text: false,
-            audit: vec!["postmortem.assign"],
-        };
         let assigned = self
-            .commit(&mut tx, actor, &current, document, &workflow, &change)
+            .commit_workflow(
+                &mut tx,
+                actor,
+                &current,
+                &workflow,
+                &note,
+                "postmortem.assign",
+            )
             .await?;
         // Whoever runs or records the review sees the postmortem, restricted or not.
         add_member_in(&mut tx, self.clock.now(), actor, id, &person).await?;
@@ -271,18 +274,40 @@ impl Store {
         workflow::check(from, to, &facts).map_err(StoreError::Refused)?;
         let mut workflow = self.workflow_of(&current);
         workflow.state = to;
-        let document = super::postmortems::read_document(&current.postmortem.markdown)?;
         let note = format!("status: {} → {}", from.as_str(), to.as_str());
-        let change = Change {
-            note: &note,
-            changes_text: false,
-            audit: vec!["postmortem.transition"],
-        };
         let moved = self
-            .commit(&mut tx, actor, &current, document, &workflow, &change)
+            .commit_workflow(
+                &mut tx,
+                actor,
+                &current,
+                &workflow,
+                &note,
+                "postmortem.transition",
+            )
             .await?;
         tx.commit().await?;
         Ok(moved)
+    }
+
+    /// Writes a workflow step (an assignment, a transition) as a new version in the caller's
+    /// transaction: the text is the current one, only the workflow's fields change.
+    async fn commit_workflow(
+        &self,
+        tx: &mut Tx,
+        actor: &User,
+        current: &Current,
+        workflow: &Workflow,
+        note: &str,
+        action: &'static str,
+    ) -> Result<super::Postmortem> {
+        let document = super::postmortems::read_document(&current.postmortem.markdown)?;
+        let change = Change {
+            note,
+            changes_text: false,
+            audit: vec![action],
+        };
+        self.commit(tx, actor, current, document, workflow, &change)
+            .await
     }
 
     /// What the gates look at, and the role coverage.
