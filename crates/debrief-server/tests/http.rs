@@ -787,6 +787,22 @@ async fn story(store: Store, backend: &str) {
         text.contains("debrief_http_requests_total{method=\"POST\",route=\"/api/v1/postmortems/{id}/transitions\",status=\"422\"} 1"),
         "{text}"
     );
+    // Every route this story reached is documented: a route added without documentation
+    // fails here as soon as a test calls it.
+    let undocumented: std::collections::BTreeSet<String> = text
+        .lines()
+        .filter_map(|line| line.strip_prefix("debrief_http_requests_total{method=\""))
+        .filter_map(|rest| {
+            let (method, rest) = rest.split_once("\",route=\"")?;
+            let (route, _) = rest.split_once('"')?;
+            (route != "unmatched" && !common::openapi::documents(method, route))
+                .then(|| format!("{method} {route}"))
+        })
+        .collect();
+    assert!(
+        undocumented.is_empty(),
+        "reached but not documented: {undocumented:#?}"
+    );
     server.stop().await;
 }
 

@@ -23,6 +23,13 @@ pub fn response_schema(method: &str, path: &str, status: u16) -> Option<&'static
     (!schema.is_null()).then_some(schema)
 }
 
+/// Whether the document has the operation `method route` (`route` as axum matched it).
+pub fn documents(method: &str, route: &str) -> bool {
+    openapi::document()["paths"][route]
+        .get(method.to_lowercase())
+        .is_some()
+}
+
 fn matches(template: &str, path: &str) -> bool {
     let (t, p): (Vec<&str>, Vec<&str>) = (template.split('/').collect(), path.split('/').collect());
     t.len() == p.len()
