@@ -388,6 +388,18 @@ pub struct ActionItem {
     pub details: String,
 }
 
+impl ActionItem {
+    /// Whether the item asks nothing more: done, or declined with a reason. The workflow
+    /// closes a postmortem on it, and the review counts completion by it.
+    pub fn is_settled(&self) -> bool {
+        self.done
+            || self
+                .declined
+                .as_deref()
+                .is_some_and(|reason| !reason.trim().is_empty())
+    }
+}
+
 /// A due date as written, and the date it means.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Due {

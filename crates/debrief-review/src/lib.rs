@@ -74,8 +74,12 @@ pub struct Item {
     pub due: Option<Date>,
     /// Done.
     pub done: bool,
-    /// Declined with a reason.
+    /// Declined with a reason (and not done).
     pub declined: bool,
+    /// Asks nothing more: done, or declined with a reason ([`ActionItem::is_settled`]).
+    ///
+    /// [`ActionItem::is_settled`]: debrief_core::model::ActionItem::is_settled
+    pub settled: bool,
     /// The linter calls it a wish rather than an action.
     pub vague: bool,
 }
@@ -143,10 +147,8 @@ impl Entry {
                 owner: item.owner.clone(),
                 due: item.due.as_ref().and_then(|d| d.date),
                 done: item.done,
-                declined: item
-                    .declined
-                    .as_deref()
-                    .is_some_and(|r| !r.trim().is_empty()),
+                declined: !item.done && item.is_settled(),
+                settled: item.is_settled(),
                 vague: debrief_lint::vague(&item.text).is_some(),
             })
             .collect();
@@ -688,7 +690,7 @@ fn item_health(entries: &[&Entry], today: Date) -> ItemHealth {
         for item in &entry.items {
             health.created += 1;
             vague += usize::from(item.vague);
-            let settled = item.done || item.declined;
+            let settled = item.settled;
             if item.done {
                 health.done += 1;
             } else if item.declined {

@@ -4,72 +4,52 @@
 
 use serde::Serialize;
 
-/// The states of a postmortem, in the order it moves through them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum State {
-    /// Being written: timeline, impact, contributions from every role.
-    Draft,
-    /// Facilitator and scribe assigned; the review meeting is ahead.
-    InReview,
-    /// The meeting was held and its action items written down.
-    Reviewed,
-    /// Readable by the whole organisation (restricted ones: by their members).
-    Published,
-    /// Every action item done or declined.
-    Closed,
+pub use debrief_wire::api::{Assignment, Ranked, State};
+
+/// Whether the workflow allows going from `from` to `to` at all: one step forward, or one
+/// step back before publishing (a review that needs more work).
+pub fn may_become(from: State, to: State) -> bool {
+    use State::*;
+    matches!(
+        (from, to),
+        (Draft, InReview)
+            | (InReview, Reviewed)
+            | (Reviewed, Published)
+            | (Published, Closed)
+            | (InReview, Draft)
+            | (Reviewed, InReview)
+    )
 }
 
-impl State {
-    /// Every state, in order.
-    pub const ALL: [State; 5] = [
-        State::Draft,
-        State::InReview,
-        State::Reviewed,
-        State::Published,
-        State::Closed,
-    ];
-
-    /// The state's name, as stored, written in front matter and in the API.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            State::Draft => "draft",
-            State::InReview => "in_review",
-            State::Reviewed => "reviewed",
-            State::Published => "published",
-            State::Closed => "closed",
-        }
+/// The verb a refusal of a step to `to` starts with: "cannot publish".
+fn verb(to: State) -> &'static str {
+    match to {
+        State::Draft => "return to draft",
+        State::InReview => "start the review",
+        State::Reviewed => "mark as reviewed",
+        State::Published => "publish",
+        State::Closed => "close",
     }
+}
 
-    /// Parses a state's name.
-    pub fn parse(name: &str) -> Option<State> {
-        State::ALL.into_iter().find(|s| s.as_str() == name)
-    }
-
-    /// Whether the workflow allows going from `self` to `to` at all: one step forward, or
-    /// one step back before publishing (a review that needs more work).
-    pub fn may_become(self, to: State) -> bool {
-        use State::*;
-        matches!(
-            (self, to),
-            (Draft, InReview)
-                | (InReview, Reviewed)
-                | (Reviewed, Published)
-                | (Published, Closed)
-                | (InReview, Draft)
-                | (Reviewed, InReview)
-        )
-    }
-
-    /// The verb a refusal starts with: "cannot publish".
-    fn verb(self) -> &'static str {
-        match self {
-            State::Draft => "return to draft",
-            State::InReview => "start the review",
-            State::Reviewed => "mark as reviewed",
-            State::Published => "publish",
-            State::Closed => "close",
-        }
+/// Facilitator and scribe, due the assignment window after resolution (after creation
+/// when the resolution is unknown), overdue when past that and not both assigned.
+pub fn assignment(
+    settings: &Settings,
+    now: i64,
+    created_at: i64,
+    resolved_at: Option<i64>,
+    facilitator: Option<String>,
+    scribe: Option<String>,
+) -> Assignment {
+    let due_at = resolved_at.unwrap_or(created_at) + settings.assignment_window_s;
+    let overdue = (facilitator.is_none() || scribe.is_none()) && now > due_at;
+    Assignment {
+        facilitator,
+        scribe,
+        resolved_at,
+        due_at,
+        overdue,
     }
 }
 
@@ -133,7 +113,7 @@ pub fn check(from: State, to: State, facts: &Facts) -> Result<(), Refusal> {
             missing: Vec::new(),
         });
     }
-    if !from.may_become(to) {
+    if !may_become(from, to) {
         let path: Vec<&str> = State::ALL.iter().map(|s| s.as_str()).collect();
         return Err(Refusal {
             message: format!(
@@ -195,19 +175,10 @@ pub fn check(from: State, to: State, facts: &Facts) -> Result<(), Refusal> {
         Ok(())
     } else {
         Err(Refusal {
-            message: format!("cannot {}: {}", to.verb(), missing.join("; ")),
+            message: format!("cannot {}: {}", verb(to), missing.join("; ")),
             missing,
         })
     }
-}
-
-/// Whether an action item asks nothing more: done, or declined with a reason.
-pub fn is_settled(item: &debrief_core::model::ActionItem) -> bool {
-    item.done
-        || item
-            .declined
-            .as_deref()
-            .is_some_and(|reason| !reason.trim().is_empty())
 }
 
 /// Which assignment.
@@ -338,7 +309,9 @@ pub fn closes<'a>(
     items: impl IntoIterator<Item = &'a debrief_core::model::ActionItem>,
 ) -> bool {
     let mut items = items.into_iter().peekable();
-    state == State::Published && items.peek().is_some() && items.all(is_settled)
+    state == State::Published
+        && items.peek().is_some()
+        && items.all(debrief_core::model::ActionItem::is_settled)
 }
 
 fn count(n: usize, one: &str, many: &str) -> String {
@@ -358,17 +331,6 @@ pub struct Candidate {
     pub function: String,
     /// Unix seconds of their latest facilitator assignment; `None`: never.
     pub last_facilitated: Option<i64>,
-}
-
-/// The ranking of candidates: the suggestion first.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Ranked {
-    /// Login name.
-    pub username: String,
-    /// Their function.
-    pub function: String,
-    /// Why they rank where they do.
-    pub reason: String,
 }
 
 /// Ranks eligible candidates for facilitator. Only functions in `rotation` take part. The

@@ -24,7 +24,7 @@ async fn documented_operations_and_routes_are_the_same() {
     let app = http::router(AppState::new(test.store.clone(), HttpConfig::default()));
     let documented: BTreeSet<(String, String)> = openapi::routes()
         .into_iter()
-        .map(|(method, path)| (method.to_uppercase(), path.to_string()))
+        .map(|(method, path)| (method.to_uppercase(), path))
         .collect();
     let paths: BTreeSet<&String> = documented.iter().map(|(_, path)| path).collect();
     let mut routed = BTreeSet::new();

@@ -196,7 +196,7 @@ async fn story(store: &Store, backend: &str) {
         .collect();
     assert_eq!(listed, vec![created.id]);
     store
-        .add_member(&dev, secret.id, &pm)
+        .add_member(&dev, secret.id, &pm.username)
         .await
         .expect("member");
     assert!(store.postmortem(&pm, secret.id).await.is_ok());

@@ -11,11 +11,13 @@
 use super::AppState;
 use super::error::ApiError;
 use crate::User;
-use axum::extract::rejection::JsonRejection;
-use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Path, Query, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, StatusCode, header};
+use cookie::Cookie;
 use serde::de::DeserializeOwned;
+use std::net::SocketAddr;
 
 /// The name of the session cookie.
 pub const SESSION_COOKIE: &str = "debrief_session";
@@ -73,11 +75,10 @@ pub fn session_cookie(headers: &HeaderMap) -> Option<&str> {
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .find_map(|pair| {
-            let (name, value) = pair.trim().split_once('=')?;
-            (name == SESSION_COOKIE && !value.is_empty()).then_some(value)
-        })
+        .flat_map(Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == SESSION_COOKIE && !c.value().is_empty())
+        .and_then(|c| c.value_raw())
 }
 
 /// Refuses a cookie-authenticated write that may come from another site.
@@ -151,4 +152,68 @@ pub fn based_on(headers: &HeaderMap, field: Option<i64>) -> Result<i64, ApiError
             "name the version this write is based on: an If-Match header or a `version` field",
         )
     })
+}
+
+/// Path parameters; a malformed one is "not found", like any other unknown id.
+pub struct Ids<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Ids<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Path(ids)| Ids(ids))
+            .map_err(|_: PathRejection| ApiError::not_found())
+    }
+}
+
+/// Query parameters; unknown or malformed ones are a 400 that says which.
+pub struct Args<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Args<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Query(args)| Args(args))
+            .map_err(|e: QueryRejection| ApiError::bad_request(e.body_text()))
+    }
+}
+
+/// The client's address, when the server was started with connection info (tests that call
+/// the router directly have none).
+pub struct ClientAddress(pub Option<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        let address = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ConnectInfo(a)| a.ip().to_string());
+        Ok(ClientAddress(address))
+    }
+}
+
+/// `{id}`: a postmortem.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct PostmortemId {
+    /// The postmortem's id.
+    pub id: i64,
+}
+
+/// `If-Match`: the version a write is based on. Documentation only: [`based_on`] reads the
+/// header, since the body's `version` field may stand in for it.
+#[derive(Debug, utoipa::IntoParams)]
+#[expect(dead_code, reason = "describes the header for the OpenAPI document")]
+#[into_params(parameter_in = Header)]
+pub struct IfMatch {
+    /// The version this write is based on, as the ETag gave it (`"3"`); or the body's
+    /// `version` field.
+    #[param(rename = "If-Match")]
+    pub if_match: Option<String>,
 }

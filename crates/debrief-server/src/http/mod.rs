@@ -1,11 +1,24 @@
 //! The HTTP face of the server: the JSON API under `/api/v1`, `/healthz` and `/metrics`.
-//! Only this module knows HTTP; everything it answers comes from the [`Store`].
+//! Only this module knows HTTP; everything it answers comes from the [`Store`], in the
+//! shapes of `debrief_wire::api`.
+//!
+//! Handlers are split by resource, one module each. A handler only translates: it takes the
+//! request apart, calls one use case of the store, and writes the answer. Each one is
+//! registered together with its documentation (`utoipa_axum::routes!` over a
+//! `#[utoipa::path]`), so the OpenAPI document is derived from the routes themselves.
 
-mod api;
+mod accounts;
+mod admin;
+mod contributions;
 mod error;
+mod evidence;
 mod extract;
 mod metrics;
 pub mod openapi;
+mod postmortems;
+mod respond;
+mod search;
+mod workflow;
 
 pub use error::{ApiError, ApiResult};
 pub use extract::SESSION_COOKIE;
@@ -18,6 +31,7 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::net::TcpListener;
+use utoipa_axum::router::OpenApiRouter;
 
 /// The largest JSON body accepted (a postmortem's Markdown travels in one).
 pub const MAX_JSON_BYTES: usize = 2 * 1024 * 1024;
@@ -52,10 +66,23 @@ impl AppState {
     }
 }
 
+/// Every route of the API with its documentation.
+fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(openapi::base())
+        .merge(admin::routes())
+        .merge(accounts::routes())
+        .merge(postmortems::routes())
+        .merge(search::routes())
+        .merge(workflow::routes())
+        .merge(contributions::routes())
+        .merge(evidence::routes())
+}
+
 /// The whole application.
 pub fn router(state: AppState) -> Router {
     let metrics = state.metrics.clone();
-    api::routes()
+    let (routes, _) = routes().split_for_parts();
+    routes
         .fallback(|| async { ApiError::not_found() })
         .layer(DefaultBodyLimit::max(MAX_JSON_BYTES))
         .layer(axum::middleware::from_fn_with_state(

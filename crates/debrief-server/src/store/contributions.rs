@@ -2,49 +2,13 @@
 //! kept with its author's function. Uploaded evidence is stored once per content (SHA-256)
 //! in the database, so every server instance can serve it.
 
-use super::{Result, Store, StoreError, User, audit, require_writer};
-use serde::Serialize;
+use super::{
+    Contribution, ContributionKind, FileInfo, Result, Store, StoreError, User, audit,
+    require_writer,
+};
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 use sqlx::any::AnyRow;
-
-/// What a contribution is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ContributionKind {
-    /// Something that happened, and when.
-    Timeline,
-    /// What someone noticed or thinks mattered.
-    Observation,
-    /// What customers experienced.
-    Impact,
-    /// A link or a file: logs, dashboards, deploy records, chat history.
-    Evidence,
-}
-
-impl ContributionKind {
-    /// The kind's name, as stored and in the API.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ContributionKind::Timeline => "timeline",
-            ContributionKind::Observation => "observation",
-            ContributionKind::Impact => "impact",
-            ContributionKind::Evidence => "evidence",
-        }
-    }
-
-    /// Parses a kind's name.
-    pub fn parse(name: &str) -> Option<ContributionKind> {
-        [
-            ContributionKind::Timeline,
-            ContributionKind::Observation,
-            ContributionKind::Impact,
-            ContributionKind::Evidence,
-        ]
-        .into_iter()
-        .find(|k| k.as_str() == name)
-    }
-}
 
 /// An uploaded file.
 #[derive(Debug, Clone, Copy)]
@@ -70,42 +34,6 @@ pub struct NewContribution<'a> {
     pub url: Option<&'a str>,
     /// For evidence: a file.
     pub file: Option<Upload<'a>>,
-}
-
-/// A contribution as stored.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Contribution {
-    /// Database id.
-    pub id: i64,
-    /// Who wrote it.
-    pub author: String,
-    /// Their function when they wrote it.
-    pub function: String,
-    /// What it is.
-    pub kind: ContributionKind,
-    /// Its text.
-    pub body: String,
-    /// For timeline entries: when it happened.
-    pub happened_at: Option<i64>,
-    /// For evidence: a link.
-    pub url: Option<String>,
-    /// For evidence: the file's name, media type, size and content hash.
-    pub file: Option<FileInfo>,
-    /// Unix seconds.
-    pub created_at: i64,
-}
-
-/// An uploaded file's description.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct FileInfo {
-    /// Its name.
-    pub name: String,
-    /// The media type it is served with.
-    pub media_type: String,
-    /// Bytes.
-    pub size: i64,
-    /// SHA-256 of its content, in hexadecimal.
-    pub sha256: String,
 }
 
 /// A file to serve.

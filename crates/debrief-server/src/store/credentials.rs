@@ -9,9 +9,8 @@
 //! a few seconds ([`CACHE_SECONDS`]). Revoking a token or ending a session takes effect at
 //! once on the instance that did it, and within those seconds on the others.
 
-use super::{Result, Role, Store, StoreError, USER_COLUMNS, User, audit, user_from};
+use super::{Result, Role, Store, StoreError, TokenInfo, USER_COLUMNS, User, audit, user_from};
 use crate::secret;
-use serde::Serialize;
 use sqlx::{AssertSqlSafe, Row};
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -56,17 +55,6 @@ impl Cache {
             entries.retain(|_, (user, _)| user.id != user_id);
         }
     }
-}
-
-/// An API token as listed: never the token itself.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct TokenInfo {
-    /// Database id, to revoke it by.
-    pub id: i64,
-    /// The name its owner gave it.
-    pub name: String,
-    /// Unix seconds.
-    pub created_at: i64,
 }
 
 /// How long a session lasts.

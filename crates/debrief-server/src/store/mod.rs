@@ -17,18 +17,18 @@ mod postmortems;
 mod search;
 mod workflow;
 
-pub use contributions::{
-    Contribution, ContributionKind, Evidence, FileInfo, MAX_UPLOAD_BYTES, NewContribution, Upload,
-    safe_media_type,
+pub use contributions::{Evidence, MAX_UPLOAD_BYTES, NewContribution, Upload, safe_media_type};
+pub use credentials::{Login, SESSION_SECONDS};
+pub use postmortems::Filters;
+pub use workflow::Part;
+// What the store answers with are the API's shapes: one definition, owned by the wire crate.
+pub use debrief_wire::api::{
+    Assignment, AuditEntry, Contribution, ContributionKind, Diff, FileInfo, Fragment, Gate, Hit,
+    Postmortem, Role, RoleCoverage, Suggestion, Team, TokenInfo, User, Version, WorkflowView,
 };
-pub use credentials::{Login, SESSION_SECONDS, TokenInfo};
-pub use postmortems::{Assignment, Diff, Filters, Postmortem, Version};
-pub use search::{Fragment, Hit};
-pub use workflow::{Gate, Part, RoleCoverage, Suggestion, WorkflowView};
 
 use crate::secret;
 use crate::workflow::{Refusal, Settings};
-use serde::Serialize;
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::migrate::Migrator;
 use sqlx::{AnyPool, AssertSqlSafe, Row};
@@ -117,56 +117,6 @@ fn is_transient(code: &str) -> bool {
 /// A result of the store.
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
-/// What a user may do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Role {
-    /// Reads what they may see.
-    Viewer,
-    /// Also writes postmortems and contributions.
-    Contributor,
-    /// Also manages users and sees every postmortem.
-    Admin,
-}
-
-impl Role {
-    /// The role's name, as stored and as written in the API.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Viewer => "viewer",
-            Role::Contributor => "contributor",
-            Role::Admin => "admin",
-        }
-    }
-
-    /// Parses a role's name.
-    pub fn parse(name: &str) -> Option<Role> {
-        match name {
-            "viewer" => Some(Role::Viewer),
-            "contributor" => Some(Role::Contributor),
-            "admin" => Some(Role::Admin),
-            _ => None,
-        }
-    }
-}
-
-/// A user.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct User {
-    /// Database id.
-    pub id: i64,
-    /// Login name.
-    pub username: String,
-    /// Name shown to people.
-    pub display_name: String,
-    /// Their function: Dev, Ops, Product, SRE, Security, ...
-    pub function: String,
-    /// What they may do.
-    pub role: Role,
-    /// Their team, if any.
-    pub team: Option<String>,
-}
-
 /// A user to create.
 #[derive(Debug, Clone)]
 pub struct NewUser<'a> {
@@ -182,30 +132,6 @@ pub struct NewUser<'a> {
     pub password: &'a str,
     /// Their team, if any.
     pub team: Option<&'a str>,
-}
-
-/// A team and its people.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Team {
-    /// Its name.
-    pub name: String,
-    /// The functions of its people, sorted.
-    pub functions: Vec<String>,
-    /// Its people, by username.
-    pub members: Vec<String>,
-}
-
-/// An entry of the audit log.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct AuditEntry {
-    /// Unix seconds.
-    pub at: i64,
-    /// Who did it (`None`: the command line).
-    pub actor: Option<String>,
-    /// What was done: `user.add`, `token.create`, `postmortem.create`, ...
-    pub action: String,
-    /// What it was done to.
-    pub target: String,
 }
 
 /// Which database the store runs on, for the few statements that differ (search).

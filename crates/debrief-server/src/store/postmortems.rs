@@ -7,91 +7,13 @@
 //! based on is still the current one.
 
 use super::{
-    Backend, Result, Store, StoreError, Tx, USER_COLUMNS, User, audit, require_writer, user_from,
+    Backend, Diff, Postmortem, Result, Store, StoreError, Tx, USER_COLUMNS, User, Version, audit,
+    person_named, require_writer, user_from,
 };
 use crate::workflow::State;
 use debrief_core::model::Milestone;
-use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{AssertSqlSafe, Row};
-
-/// A postmortem as stored: its current version, what lists and filters show, and (when read
-/// one at a time) its canonical Markdown.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Postmortem {
-    /// Database id.
-    pub id: i64,
-    /// The current version, starting at 1.
-    pub version: i64,
-    /// Its title.
-    pub title: String,
-    /// Its workflow state.
-    pub status: State,
-    /// Visible only to its members and to admins.
-    pub restricted: bool,
-    /// Severity from the front matter.
-    pub severity: Option<String>,
-    /// The incident's date, `YYYY-MM-DD`.
-    pub date: Option<String>,
-    /// Services affected.
-    pub services: Vec<String>,
-    /// Tags.
-    pub tags: Vec<String>,
-    /// Unix seconds of creation.
-    pub created_at: i64,
-    /// Unix seconds of the last change.
-    pub updated_at: i64,
-    /// Facilitator and scribe, and whether they are overdue.
-    pub assignment: Assignment,
-    /// The canonical Markdown; empty in lists.
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub markdown: String,
-}
-
-/// Facilitator and scribe of a postmortem and when they are due.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Assignment {
-    /// The facilitator's username.
-    pub facilitator: Option<String>,
-    /// The scribe's username.
-    pub scribe: Option<String>,
-    /// Unix seconds the incident was resolved, from the timeline (mitigated when resolution
-    /// is not written); `None` when the timeline does not say.
-    pub resolved_at: Option<i64>,
-    /// Unix seconds by which both are due: the assignment window after resolution (after the
-    /// postmortem was started when the resolution is unknown).
-    pub due_at: i64,
-    /// Due and not both assigned.
-    pub overdue: bool,
-}
-
-/// One version in a postmortem's history.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Version {
-    /// The version number.
-    pub version: i64,
-    /// Who made it.
-    pub author: String,
-    /// Unix seconds.
-    pub created_at: i64,
-    /// What changed, in the author's words or the server's.
-    pub note: String,
-}
-
-/// The difference between two versions.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Diff {
-    /// The older version.
-    pub from: i64,
-    /// The newer version.
-    pub to: i64,
-    /// A unified diff of their Markdown.
-    pub unified: String,
-    /// Lines added.
-    pub added: usize,
-    /// Lines removed.
-    pub removed: usize,
-}
 
 /// What lists and searches may be narrowed to, and the page.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -660,12 +582,15 @@ impl Store {
         })
     }
 
-    /// Makes `member` a member of a postmortem: they see it even when it is restricted.
-    pub async fn add_member(&self, actor: &User, id: i64, member: &User) -> Result<()> {
+    /// Makes the user named `member` a member of a postmortem: they see it even when it is
+    /// restricted. An unknown name is invalid input (422), told apart from a database that
+    /// cannot answer.
+    pub async fn add_member(&self, actor: &User, id: i64, member: &str) -> Result<()> {
         require_writer(actor)?;
         let mut tx = self.begin_write().await?;
         self.current_in(&mut tx, actor, id).await?;
-        add_member_in(&mut tx, self.clock.now(), actor, id, member).await?;
+        let member = person_named(&mut tx, member).await?;
+        add_member_in(&mut tx, self.clock.now(), actor, id, &member).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -748,32 +673,16 @@ pub(super) fn summary_from(
         tags: labels.tags,
         created_at,
         updated_at: row.try_get(8)?,
-        assignment: Assignment::new(settings, now, created_at, resolved_at, facilitator, scribe),
-        markdown: String::new(),
-    })
-}
-
-impl Assignment {
-    /// Facilitator and scribe, due the assignment window after resolution (after creation
-    /// when the resolution is unknown), overdue when past that and not both assigned.
-    fn new(
-        settings: &crate::workflow::Settings,
-        now: i64,
-        created_at: i64,
-        resolved_at: Option<i64>,
-        facilitator: Option<String>,
-        scribe: Option<String>,
-    ) -> Assignment {
-        let due_at = resolved_at.unwrap_or(created_at) + settings.assignment_window_s;
-        let overdue = (facilitator.is_none() || scribe.is_none()) && now > due_at;
-        Assignment {
+        assignment: crate::workflow::assignment(
+            settings,
+            now,
+            created_at,
+            resolved_at,
             facilitator,
             scribe,
-            resolved_at,
-            due_at,
-            overdue,
-        }
-    }
+        ),
+        markdown: String::new(),
+    })
 }
 
 impl DocumentFacts {
@@ -804,7 +713,7 @@ impl DocumentFacts {
             tags: labels.tags,
             created_at,
             updated_at,
-            assignment: Assignment::new(
+            assignment: crate::workflow::assignment(
                 settings,
                 now,
                 created_at,

@@ -6,27 +6,8 @@
 //! can highlight them without trusting the postmortem's text.
 
 use super::postmortems::{Filters, PEOPLE, Param, Query, SUMMARY, summary_from};
-use super::{Backend, Postmortem, Result, Store, StoreError, User};
-use serde::Serialize;
+use super::{Backend, Fragment, Hit, Result, Store, StoreError, User};
 use sqlx::Row;
-
-/// A postmortem found by a search.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Hit {
-    /// The postmortem, as lists show it.
-    pub postmortem: Postmortem,
-    /// Text around the matches.
-    pub snippet: Vec<Fragment>,
-}
-
-/// A piece of a snippet.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Fragment {
-    /// The text.
-    pub text: String,
-    /// Whether it matched the query.
-    pub highlight: bool,
-}
 
 impl Store {
     /// Postmortems the viewer may see that match `text` and the filters, best match first.

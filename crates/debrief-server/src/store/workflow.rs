@@ -3,59 +3,15 @@
 //! [`crate::workflow`]. Every assignment and transition is a new version, so it is kept in
 //! the history, written into the front matter, and safe against concurrent writers.
 
-use super::postmortems::{Assignment, Change, Current, Workflow, add_member_in, check_version};
-use super::{Result, Store, StoreError, Tx, User, audit, person_named, require_writer};
-use crate::workflow::{self, Candidate, Facts, Ranked, Refusal, State};
+use super::postmortems::{Change, Current, Workflow, add_member_in, check_version};
+use super::{
+    Gate, Result, RoleCoverage, Store, StoreError, Suggestion, Tx, User, WorkflowView, audit,
+    person_named, require_writer,
+};
+use crate::workflow::{self, Candidate, Facts, Refusal, State};
 use debrief_lint::Category;
-use serde::Serialize;
 use sqlx::Row;
 use std::collections::HashMap;
-
-/// Where a postmortem stands in the workflow and what its next steps need.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct WorkflowView {
-    /// The current state.
-    pub state: State,
-    /// The version this view was read from.
-    pub version: i64,
-    /// Facilitator and scribe, and whether they are overdue.
-    pub assignment: Assignment,
-    /// The incident's responders (never its facilitator).
-    pub responders: Vec<String>,
-    /// Which required roles have contributed.
-    pub roles: RoleCoverage,
-    /// Each state the postmortem may move to, with what it still lacks.
-    pub next: Vec<Gate>,
-}
-
-/// Required roles and who has covered them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct RoleCoverage {
-    /// Functions that must contribute before publishing.
-    pub required: Vec<String>,
-    /// Functions that have contributed (contributions or edits of the text).
-    pub contributed: Vec<String>,
-    /// Required functions that have not.
-    pub missing: Vec<String>,
-}
-
-/// One possible next state.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Gate {
-    /// The state.
-    pub to: State,
-    /// What is missing; empty when the step may be taken now.
-    pub missing: Vec<String>,
-}
-
-/// The facilitator suggestion for a postmortem.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Suggestion {
-    /// The person to ask first; `None` when nobody is eligible.
-    pub suggested: Option<Ranked>,
-    /// Every eligible person, best first.
-    pub ranking: Vec<Ranked>,
-}
 
 pub use crate::workflow::Part;
 
@@ -70,7 +26,7 @@ impl Store {
         let state = current.postmortem.status;
         let next = State::ALL
             .into_iter()
-            .filter(|to| state.may_become(*to))
+            .filter(|to| crate::workflow::may_become(state, *to))
             .map(|to| Gate {
                 to,
                 missing: workflow::check(state, to, &facts)
@@ -335,7 +291,7 @@ impl Store {
             action_items: items.len(),
             without_owner: items.iter().filter(|i| i.owner.is_none()).count(),
             without_due: items.iter().filter(|i| i.due.is_none()).count(),
-            open_items: items.iter().filter(|i| !workflow::is_settled(i)).count(),
+            open_items: items.iter().filter(|i| !i.is_settled()).count(),
             blame_errors,
             missing_roles: roles.missing.clone(),
         };

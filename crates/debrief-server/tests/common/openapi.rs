@@ -1,26 +1,45 @@
-//! Checks JSON against the schemas of the server's OpenAPI document: types, required and
-//! unknown properties, enums, array items, `oneOf` and `$ref`. Enough to catch a response
-//! that drifted from its documentation.
+//! Checks answers against the server's OpenAPI document: that each one is documented, and
+//! that its JSON has the documented types, required and no unknown properties, enums, array
+//! items, `allOf`, `oneOf`, `anyOf` and `$ref`. Enough to catch an answer that drifted from
+//! its documentation.
 
 use debrief_server::http::openapi;
 use serde_json::Value;
 
-/// The documented schema of the answer to `method path` with `status`, if any.
-pub fn response_schema(method: &str, path: &str, status: u16) -> Option<&'static Value> {
+/// The documented answer to `method path` with `status` (`default` for errors): its media
+/// type and schema, or `None` when it has no content. Panics when the document does not
+/// list the answer at all: no answer goes unchecked.
+pub fn documented_answer(
+    method: &str,
+    path: &str,
+    status: u16,
+) -> Option<(String, &'static Value)> {
     let document = openapi::document();
     let path = path.split('?').next().unwrap_or(path);
-    let (_, operations) = document["paths"]
-        .as_object()?
-        .iter()
-        .find(|(template, _)| matches(template, path))?;
-    let responses = &operations[method.to_lowercase()]["responses"];
-    let response = if status < 400 {
-        &responses[status.to_string()]
-    } else {
-        &responses["default"]
+    let operation = document["paths"]
+        .as_object()
+        .and_then(|paths| paths.iter().find(|(template, _)| matches(template, path)))
+        .and_then(|(_, operations)| operations.get(method.to_lowercase()));
+    let Some(operation) = operation else {
+        // An operation the API does not have: its answer is an error like any other.
+        assert!(
+            status == 404 || status == 405,
+            "{method} {path} is not documented, yet answered {status}"
+        );
+        let error = &document["components"]["schemas"]["ErrorAnswer"];
+        return Some(("application/json".into(), error));
     };
-    let schema = &response["content"]["application/json"]["schema"];
-    (!schema.is_null()).then_some(schema)
+    let responses = &operation["responses"];
+    let key = if status < 400 {
+        status.to_string()
+    } else {
+        "default".to_string()
+    };
+    let response = responses
+        .get(&key)
+        .unwrap_or_else(|| panic!("{method} {path} answered {status}, which is not documented"));
+    let (media_type, content) = response["content"].as_object()?.iter().next()?;
+    Some((media_type.clone(), &content["schema"]))
 }
 
 /// Whether the document has the operation `method route` (`route` as axum matched it).
@@ -48,7 +67,12 @@ pub fn conforms(value: &Value, schema: &Value, at: &str) -> Result<(), String> {
             at,
         );
     }
-    if let Some(options) = schema["oneOf"].as_array() {
+    if let Some(all) = schema["allOf"].as_array() {
+        for part in all {
+            conforms(value, part, at)?;
+        }
+    }
+    if let Some(options) = schema["oneOf"].as_array().or(schema["anyOf"].as_array()) {
         return if options.iter().any(|o| conforms(value, o, at).is_ok()) {
             Ok(())
         } else {
@@ -79,10 +103,9 @@ pub fn conforms(value: &Value, schema: &Value, at: &str) -> Result<(), String> {
             for (key, item) in object {
                 match properties.get(key) {
                     Some(property) => conforms(item, property, &format!("{at}.{key}"))?,
-                    None if schema["additionalProperties"] == false => {
-                        return Err(format!("{at}: undocumented property {key}"));
-                    }
-                    None => {}
+                    // Every object the API answers with is closed: a property the document
+                    // does not name is drift, whatever `additionalProperties` says.
+                    None => return Err(format!("{at}: undocumented property {key}")),
                 }
             }
         }

@@ -67,12 +67,33 @@ impl Server {
             request = request.json(&body);
         }
         let response = request.send().await.expect("request");
+        let media_type = response
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string();
         let (status, value) = read(response).await;
         // Every answer must be what the OpenAPI document says it is.
-        if let Some(schema) = super::openapi::response_schema(method_name, path, status.as_u16())
-            && let Err(error) = super::openapi::conforms(&value, schema, "response")
-        {
-            panic!("{method_name} {path} answered {status}, not as documented: {error}\n{value}");
+        match super::openapi::documented_answer(method_name, path, status.as_u16()) {
+            Some((documented, schema)) => {
+                assert!(
+                    media_type.starts_with(&documented),
+                    "{method_name} {path} answered {status} as {media_type:?}, documented as {documented:?}"
+                );
+                if documented == "application/json"
+                    && let Err(error) = super::openapi::conforms(&value, schema, "response")
+                {
+                    panic!(
+                        "{method_name} {path} answered {status}, not as documented: {error}\n{value}"
+                    );
+                }
+            }
+            None => assert_eq!(
+                value,
+                Value::String(String::new()),
+                "{method_name} {path} answered {status} with content where none is documented"
+            ),
         }
         (status, value)
     }

@@ -1,0 +1,120 @@
+//! Signing in and out, the signed-in user, and their API tokens.
+
+use super::AppState;
+use super::error::{ApiError, ApiResult};
+use super::extract::{Body, Caller, ClientAddress, Ids, same_site, session_cookie};
+use super::respond::{self, with_header};
+use crate::store::Login;
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use debrief_wire::api::{LoginRequest, NewToken, TokenRequest, Tokens, User};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(login, logout))
+        .routes(routes!(me))
+        .routes(routes!(tokens, create_token))
+        .routes(routes!(revoke_token))
+}
+
+/// Sign in: sets the session cookie.
+#[utoipa::path(post, path = "/api/v1/session", tag = "accounts", request_body = LoginRequest,
+    responses((status = 200, description = "signed in; the cookie is set", body = User)))]
+async fn login(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ClientAddress(address): ClientAddress,
+    Body(request): Body<LoginRequest>,
+) -> ApiResult<Response> {
+    // Logging a victim into the attacker's account is an attack too: a login from another
+    // site is refused like any cookie write.
+    if headers.contains_key("sec-fetch-site") || headers.contains_key(header::ORIGIN) {
+        same_site(&headers)?;
+    }
+    match state
+        .store
+        .login(&request.username, &request.password, address.as_deref())
+        .await?
+    {
+        Login::Accepted(user, token) => {
+            let secure = state.config.secure_cookies
+                || headers
+                    .get("x-forwarded-proto")
+                    .is_some_and(|p| p.as_bytes() == b"https");
+            let cookie = respond::session_cookie(&token, crate::store::SESSION_SECONDS, secure);
+            with_header(Json(user).into_response(), header::SET_COOKIE, &cookie)
+        }
+        Login::Refused => Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "wrong username or password",
+        )),
+        Login::Throttled(seconds) => Err(ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            format!("too many failed logins; try again in {seconds} seconds"),
+        )
+        .retry_after(seconds)),
+    }
+}
+
+/// Sign out: ends the session and expires its cookie.
+#[utoipa::path(delete, path = "/api/v1/session", tag = "accounts",
+    responses((status = 204, description = "signed out")))]
+async fn logout(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Caller(_): Caller,
+) -> ApiResult<Response> {
+    if let Some(token) = session_cookie(&headers) {
+        state.store.logout(token).await?;
+    }
+    with_header(
+        StatusCode::NO_CONTENT.into_response(),
+        header::SET_COOKIE,
+        &respond::expired_session_cookie(),
+    )
+}
+
+/// The signed-in user.
+#[utoipa::path(get, path = "/api/v1/me", tag = "accounts",
+    responses((status = 200, description = "the caller", body = User)))]
+async fn me(Caller(user): Caller) -> Json<User> {
+    Json(user)
+}
+
+/// A new API token for the caller, shown once.
+#[utoipa::path(post, path = "/api/v1/tokens", tag = "accounts", request_body = TokenRequest,
+    responses((status = 201, description = "the token; keep it, it is not shown again", body = NewToken)))]
+async fn create_token(
+    State(state): State<AppState>,
+    Caller(user): Caller,
+    Body(request): Body<TokenRequest>,
+) -> ApiResult<(StatusCode, Json<NewToken>)> {
+    let token = state.store.create_token(&user, &request.name).await?;
+    Ok((StatusCode::CREATED, Json(NewToken { token })))
+}
+
+/// The caller's API tokens: names and dates, never the secrets.
+#[utoipa::path(get, path = "/api/v1/tokens", tag = "accounts",
+    responses((status = 200, description = "the caller's tokens", body = Tokens)))]
+async fn tokens(State(state): State<AppState>, Caller(user): Caller) -> ApiResult<Json<Tokens>> {
+    Ok(Json(Tokens {
+        tokens: state.store.tokens(&user).await?,
+    }))
+}
+
+/// Revoke one of the caller's API tokens.
+#[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "accounts",
+    params(("id" = i64, Path, description = "the token's id, from the list")),
+    responses((status = 204, description = "revoked")))]
+async fn revoke_token(
+    State(state): State<AppState>,
+    Caller(user): Caller,
+    Ids(id): Ids<i64>,
+) -> ApiResult<StatusCode> {
+    state.store.revoke_token(&user, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

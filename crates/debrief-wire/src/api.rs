@@ -1,0 +1,651 @@
+//! The server's API under `/api/v1`: what each operation takes and answers.
+//!
+//! Requests deny unknown fields, so a misspelt field is a 422 that names it rather than a
+//! setting silently ignored. Lists are wrapped in an object (`{"postmortems": [...]}`) so
+//! that an answer can grow a field without breaking its readers.
+
+use crate::document::{ActionItem, Finding, TimelinePoint};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+// Accounts.
+
+/// What a user may do.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ToSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Reads what they may see.
+    Viewer,
+    /// Also writes postmortems and contributions.
+    Contributor,
+    /// Also manages users and sees every postmortem.
+    Admin,
+}
+
+impl Role {
+    /// Every role, from the least allowed.
+    pub const ALL: [Role; 3] = [Role::Viewer, Role::Contributor, Role::Admin];
+
+    /// The role's name, as stored and as written in the API.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Viewer => "viewer",
+            Role::Contributor => "contributor",
+            Role::Admin => "admin",
+        }
+    }
+
+    /// Parses a role's name.
+    pub fn parse(name: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == name)
+    }
+}
+
+/// A user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct User {
+    /// Database id.
+    pub id: i64,
+    /// Login name.
+    pub username: String,
+    /// Name shown to people.
+    pub display_name: String,
+    /// Their function: Dev, Ops, Product, SRE, Security, ...
+    pub function: String,
+    /// What they may do.
+    pub role: Role,
+    /// Their team, if any.
+    pub team: Option<String>,
+}
+
+/// A team and its people.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Team {
+    /// Its name.
+    pub name: String,
+    /// The functions of its people, sorted.
+    pub functions: Vec<String>,
+    /// Its people, by username.
+    pub members: Vec<String>,
+}
+
+/// An entry of the audit log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct AuditEntry {
+    /// Unix seconds.
+    pub at: i64,
+    /// Who did it (`None`: the command line).
+    pub actor: Option<String>,
+    /// What was done: `user.add`, `token.create`, `postmortem.create`, ...
+    pub action: String,
+    /// What it was done to.
+    pub target: String,
+}
+
+/// An API token as its owner sees it later: never the secret itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct TokenInfo {
+    /// Database id, to revoke it by.
+    pub id: i64,
+    /// The name its owner gave it.
+    pub name: String,
+    /// Unix seconds.
+    pub created_at: i64,
+}
+
+/// `POST /session`: signing in.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    /// Login name.
+    pub username: String,
+    /// Password.
+    pub password: String,
+}
+
+/// `POST /tokens`: a new API token.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TokenRequest {
+    /// What the token is for ("CI", "laptop"), to recognise it in the list.
+    pub name: String,
+}
+
+/// The answer to `POST /tokens`: the secret, shown this once.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct NewToken {
+    /// The token, for `Authorization: Bearer`.
+    pub token: String,
+}
+
+/// `GET /tokens`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Tokens {
+    /// The caller's tokens, oldest first.
+    pub tokens: Vec<TokenInfo>,
+}
+
+/// `POST /users`: a new account (admins only).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewUserRequest {
+    /// Login name: letters, digits, `.`, `-` and `_`.
+    pub username: String,
+    /// Name shown to people; the username when absent.
+    pub display_name: Option<String>,
+    /// Their function: Dev, Ops, Product, SRE, Security, ...
+    pub function: String,
+    /// What they may do; `contributor` when absent.
+    pub role: Option<Role>,
+    /// At least 12 characters.
+    pub password: String,
+    /// Their team.
+    pub team: Option<String>,
+}
+
+/// `GET /teams`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Teams {
+    /// Every team, by name.
+    pub teams: Vec<Team>,
+}
+
+// Postmortems.
+
+/// The states of a postmortem, in the order it moves through them.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum State {
+    /// Being written: timeline, impact, contributions from every role.
+    Draft,
+    /// Facilitator and scribe assigned; the review meeting is ahead.
+    InReview,
+    /// The meeting was held and its action items written down.
+    Reviewed,
+    /// Readable by the whole organisation (restricted ones: by their members).
+    Published,
+    /// Every action item done or declined.
+    Closed,
+}
+
+impl State {
+    /// Every state, in order.
+    pub const ALL: [State; 5] = [
+        State::Draft,
+        State::InReview,
+        State::Reviewed,
+        State::Published,
+        State::Closed,
+    ];
+
+    /// The state's name, as stored, written in front matter and in the API.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::Draft => "draft",
+            State::InReview => "in_review",
+            State::Reviewed => "reviewed",
+            State::Published => "published",
+            State::Closed => "closed",
+        }
+    }
+
+    /// Parses a state's name.
+    pub fn parse(name: &str) -> Option<State> {
+        State::ALL.into_iter().find(|s| s.as_str() == name)
+    }
+}
+
+/// A postmortem as stored: its current version, what lists and filters show, and (when read
+/// one at a time) its canonical Markdown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Postmortem {
+    /// Database id.
+    pub id: i64,
+    /// The current version, starting at 1.
+    pub version: i64,
+    /// Its title.
+    pub title: String,
+    /// Its workflow state.
+    pub status: State,
+    /// Visible only to its members and to admins.
+    pub restricted: bool,
+    /// Severity from the front matter.
+    pub severity: Option<String>,
+    /// The incident's date, `YYYY-MM-DD`.
+    pub date: Option<String>,
+    /// Services affected.
+    pub services: Vec<String>,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// Unix seconds of creation.
+    pub created_at: i64,
+    /// Unix seconds of the last change.
+    pub updated_at: i64,
+    /// Facilitator and scribe, and whether they are overdue.
+    pub assignment: Assignment,
+    /// The canonical Markdown; absent in lists.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub markdown: String,
+}
+
+/// Facilitator and scribe of a postmortem and when they are due.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Assignment {
+    /// The facilitator's username.
+    pub facilitator: Option<String>,
+    /// The scribe's username.
+    pub scribe: Option<String>,
+    /// Unix seconds the incident was resolved, from the timeline (mitigated when resolution
+    /// is not written); `None` when the timeline does not say.
+    pub resolved_at: Option<i64>,
+    /// Unix seconds by which both are due: the assignment window after resolution (after the
+    /// postmortem was started when the resolution is unknown).
+    pub due_at: i64,
+    /// Due and not both assigned.
+    pub overdue: bool,
+}
+
+/// `GET /postmortems`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Postmortems {
+    /// One page of the postmortems the caller may see, newest incident first, without their
+    /// Markdown.
+    pub postmortems: Vec<Postmortem>,
+}
+
+/// What lists and searches may be narrowed to, and the page.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ListQuery {
+    /// Words to search for (`/search` only).
+    pub q: Option<String>,
+    /// Only postmortems of this service.
+    pub service: Option<String>,
+    /// Only postmortems with this tag.
+    pub tag: Option<String>,
+    /// Only postmortems of this severity.
+    pub severity: Option<String>,
+    /// Only postmortems in this state.
+    pub status: Option<State>,
+    /// Only incidents on or after this date, `YYYY-MM-DD`.
+    pub from: Option<String>,
+    /// Only incidents on or before this date, `YYYY-MM-DD`.
+    pub to: Option<String>,
+    /// How many to skip.
+    pub offset: Option<i64>,
+    /// How many at most (1 to 500; 50 when absent).
+    pub limit: Option<i64>,
+}
+
+/// `POST /postmortems` and `PUT /postmortems/{id}`: a document.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MarkdownRequest {
+    /// The postmortem as Markdown; the server stores its canonical form.
+    pub markdown: String,
+    /// What changed, for the history.
+    pub note: Option<String>,
+    /// The version this write is based on (or `If-Match`); never on a create.
+    pub version: Option<i64>,
+}
+
+/// One version in a postmortem's history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Version {
+    /// The version number.
+    pub version: i64,
+    /// Who made it.
+    pub author: String,
+    /// Unix seconds.
+    pub created_at: i64,
+    /// What changed, in the author's words or the server's.
+    pub note: String,
+}
+
+/// `GET /postmortems/{id}/versions`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Versions {
+    /// Every version, oldest first.
+    pub versions: Vec<Version>,
+}
+
+/// `GET /postmortems/{id}/diff`: which two versions.
+#[derive(Debug, Clone, Serialize, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct DiffQuery {
+    /// The older version.
+    pub from: i64,
+    /// The newer version.
+    pub to: i64,
+}
+
+/// The difference between two versions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Diff {
+    /// The older version.
+    pub from: i64,
+    /// The newer version.
+    pub to: i64,
+    /// A unified diff of their Markdown.
+    pub unified: String,
+    /// Lines added.
+    pub added: usize,
+    /// Lines removed.
+    pub removed: usize,
+}
+
+/// `GET /postmortems/{id}/lint`: the blameless linter's findings on the current version.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Lint<'a> {
+    /// The version linted.
+    pub version: i64,
+    /// The findings, in document order: the same objects as `debrief lint --format json`.
+    #[serde(borrow)]
+    pub diagnostics: Vec<Finding<'a>>,
+}
+
+/// `GET /postmortems/{id}/metrics`: the timeline's milestones and the figures they give.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct PostmortemMetrics {
+    /// The version read.
+    pub version: i64,
+    /// Time to detect, acknowledge, mitigate and resolve.
+    pub metrics: crate::document::Metrics,
+    /// The timeline, each entry with its milestone.
+    pub timeline: Vec<TimelinePoint>,
+}
+
+/// `GET /postmortems/{id}/action-items`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ActionItems {
+    /// The version read.
+    pub version: i64,
+    /// The items, in document order.
+    pub action_items: Vec<ActionItem>,
+}
+
+// Search.
+
+/// A postmortem that matched a search.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Hit {
+    /// The postmortem, as lists show it.
+    pub postmortem: Postmortem,
+    /// Text around the matches.
+    pub snippet: Vec<Fragment>,
+}
+
+/// A piece of a snippet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Fragment {
+    /// The text.
+    pub text: String,
+    /// Whether it matched the query.
+    pub highlight: bool,
+}
+
+/// `GET /search`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Hits {
+    /// Best match first.
+    pub hits: Vec<Hit>,
+}
+
+// The workflow.
+
+/// Where a postmortem stands in the workflow and what each next step lacks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct WorkflowView {
+    /// The current state.
+    pub state: State,
+    /// The version this view was read from.
+    pub version: i64,
+    /// Facilitator and scribe, and whether they are overdue.
+    pub assignment: Assignment,
+    /// The incident's responders (never its facilitator).
+    pub responders: Vec<String>,
+    /// Which required roles have contributed.
+    pub roles: RoleCoverage,
+    /// Each state the postmortem may move to, with what it still lacks.
+    pub next: Vec<Gate>,
+}
+
+/// Required roles and who has covered them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct RoleCoverage {
+    /// Functions that must contribute before publishing.
+    pub required: Vec<String>,
+    /// Functions that have contributed (contributions or edits of the text).
+    pub contributed: Vec<String>,
+    /// Required functions that have not.
+    pub missing: Vec<String>,
+}
+
+/// One possible next state.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Gate {
+    /// The state.
+    pub to: State,
+    /// What is missing; empty when the step may be taken now.
+    pub missing: Vec<String>,
+}
+
+/// `POST /postmortems/{id}/transitions`: a workflow step.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TransitionRequest {
+    /// The state to move to.
+    pub to: State,
+    /// The version this step is based on (or `If-Match`).
+    pub version: Option<i64>,
+}
+
+/// `PUT /postmortems/{id}/facilitator` and `.../scribe`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AssignRequest {
+    /// Who takes the part.
+    pub username: String,
+    /// The version this assignment is based on (or `If-Match`).
+    pub version: Option<i64>,
+}
+
+/// The facilitator suggestion for a postmortem.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Suggestion {
+    /// The person to ask first; `None` when nobody is eligible.
+    pub suggested: Option<Ranked>,
+    /// Every eligible person, best first.
+    pub ranking: Vec<Ranked>,
+}
+
+/// A candidate for facilitator, and why they rank where they do.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Ranked {
+    /// Login name.
+    pub username: String,
+    /// Their function.
+    pub function: String,
+    /// Why they rank where they do.
+    pub reason: String,
+}
+
+/// `GET` and `PUT /postmortems/{id}/responders`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Responders {
+    /// Usernames of the incident's responders, sorted.
+    pub responders: Vec<String>,
+}
+
+/// `PUT /postmortems/{id}/responders`: the whole list.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RespondersRequest {
+    /// Usernames; the facilitator may not be one.
+    pub usernames: Vec<String>,
+}
+
+/// `GET /postmortems/{id}/members`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Members {
+    /// Who may see a restricted postmortem besides admins.
+    pub members: Vec<User>,
+}
+
+/// `POST /postmortems/{id}/members`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MemberRequest {
+    /// Who to add.
+    pub username: String,
+}
+
+// Contributions and evidence.
+
+/// What a contribution is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ContributionKind {
+    /// Something that happened, and when.
+    Timeline,
+    /// What someone noticed or thinks mattered.
+    Observation,
+    /// What customers experienced.
+    Impact,
+    /// A link or a file: logs, dashboards, deploy records, chat history.
+    Evidence,
+}
+
+impl ContributionKind {
+    /// Every kind.
+    pub const ALL: [ContributionKind; 4] = [
+        ContributionKind::Timeline,
+        ContributionKind::Observation,
+        ContributionKind::Impact,
+        ContributionKind::Evidence,
+    ];
+
+    /// The kind's name, as stored and in the API.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ContributionKind::Timeline => "timeline",
+            ContributionKind::Observation => "observation",
+            ContributionKind::Impact => "impact",
+            ContributionKind::Evidence => "evidence",
+        }
+    }
+
+    /// Parses a kind's name.
+    pub fn parse(name: &str) -> Option<ContributionKind> {
+        ContributionKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == name)
+    }
+}
+
+/// A contribution as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Contribution {
+    /// Database id.
+    pub id: i64,
+    /// Who wrote it.
+    pub author: String,
+    /// Their function when they wrote it.
+    pub function: String,
+    /// What it is.
+    pub kind: ContributionKind,
+    /// Its text.
+    pub body: String,
+    /// For timeline entries: when it happened.
+    pub happened_at: Option<i64>,
+    /// For evidence: a link.
+    pub url: Option<String>,
+    /// For evidence: the file's name, media type, size and content hash.
+    pub file: Option<FileInfo>,
+    /// Unix seconds.
+    pub created_at: i64,
+}
+
+/// An uploaded file's description.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct FileInfo {
+    /// Its name.
+    pub name: String,
+    /// The media type it is served with.
+    pub media_type: String,
+    /// Bytes.
+    pub size: i64,
+    /// SHA-256 of its content, in hexadecimal.
+    pub sha256: String,
+}
+
+/// `GET /postmortems/{id}/contributions`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Contributions {
+    /// Oldest first.
+    pub contributions: Vec<Contribution>,
+}
+
+/// `POST /postmortems/{id}/contributions`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ContributionRequest {
+    /// What it is.
+    pub kind: ContributionKind,
+    /// Its text (Markdown).
+    #[serde(default)]
+    pub text: String,
+    /// When a timeline entry happened: RFC 3339 (`2026-06-14T14:05:00Z`).
+    pub at: Option<String>,
+    /// For evidence: a link.
+    pub url: Option<String>,
+}
+
+/// `POST /postmortems/{id}/evidence`: the file is the raw body; these name it.
+#[derive(Debug, Clone, Serialize, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct UploadQuery {
+    /// The file's name.
+    pub name: String,
+    /// What it shows.
+    #[serde(default)]
+    pub text: String,
+}
+
+// Operations and errors.
+
+/// `GET /healthz`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Health {
+    /// `ok`.
+    pub status: String,
+}
+
+/// Every error: `{"error": {"status": 409, "message": "..."}}`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ErrorAnswer {
+    /// What went wrong.
+    pub error: Error,
+}
+
+/// What went wrong.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Error {
+    /// The HTTP status.
+    pub status: u16,
+    /// One sentence a person can act on.
+    pub message: String,
+    /// A refused workflow step: each thing missing on its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub missing: Option<Vec<String>>,
+    /// A write based on an old version (409): the current one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_version: Option<i64>,
+}
