@@ -26,7 +26,7 @@ pub mod words;
 
 pub use actions::{has_tracker_reference, vague};
 pub use config::{Config, ConfigError};
-pub use rules::{Category, RULES, Rule, rule};
+pub use rules::{Category, RULES, Rule, category_of, rule};
 
 use debrief_core::model::SectionBody;
 use debrief_core::{Diagnostic, LineIndex, Read, ReadOptions, Severity};

@@ -269,3 +269,9 @@ pub const RULES: &[Rule] = &[
 pub fn rule(id: &str) -> Option<&'static Rule> {
     RULES.iter().find(|r| r.id == id)
 }
+
+/// The category of a rule's findings; a diagnostic of the reader that no rule documents is
+/// about the document's structure.
+pub fn category_of(id: &str) -> Category {
+    rule(id).map_or(Category::Structure, |r| r.category)
+}

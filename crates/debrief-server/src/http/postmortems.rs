@@ -241,20 +241,10 @@ async fn metrics(
     let postmortem = state.store.postmortem(&user, id).await?;
     let read = debrief_core::read(&postmortem.markdown);
     let analysis = debrief_core::analyse(&read.postmortem);
-    let timeline = read
-        .postmortem
-        .timeline_entries()
-        .zip(&analysis.milestones)
-        .map(|(entry, milestone)| TimelinePoint {
-            at: entry.at.to_string(),
-            text: entry.text.clone(),
-            milestone: milestone.map(Into::into),
-        })
-        .collect();
     Ok(Json(PostmortemMetrics {
         version: postmortem.version,
         metrics: analysis.metrics.into(),
-        timeline,
+        timeline: TimelinePoint::all(&read.postmortem, &analysis),
     }))
 }
 

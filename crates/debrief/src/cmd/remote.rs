@@ -6,7 +6,7 @@ use crate::Outcome;
 use crate::cli::{ExportArgs, ImportArgs};
 use crate::files;
 use anyhow::{Context, Result, anyhow, bail};
-use serde_json::{Value, json};
+use debrief_wire::api::{ErrorAnswer, MarkdownRequest, Postmortem, Postmortems};
 use std::collections::HashSet;
 use std::path::Path;
 
@@ -48,10 +48,10 @@ impl Remote {
             return Ok(response);
         }
         let status = response.status();
-        let body: Value = response.json().await.unwrap_or(Value::Null);
-        let message = body["error"]["message"]
-            .as_str()
-            .map_or_else(|| status.to_string(), str::to_string);
+        let message = match response.json::<ErrorAnswer>().await {
+            Ok(answer) => answer.error.message,
+            Err(_) => status.to_string(),
+        };
         Err(anyhow!("{} ({})", message, status.as_u16()))
     }
 }
@@ -90,11 +90,18 @@ async fn import_one(remote: &Remote, path: &Path) -> Result<i64> {
     let request = remote
         .client
         .post(format!("{}/api/v1/postmortems", remote.base))
-        .json(&json!({ "markdown": markdown }));
-    let created: Value = remote.send(request).await?.json().await?;
-    created["id"]
-        .as_i64()
-        .ok_or_else(|| anyhow!("the server answered without an id"))
+        .json(&MarkdownRequest {
+            markdown,
+            note: None,
+            version: None,
+        });
+    let created: Postmortem = remote
+        .send(request)
+        .await?
+        .json()
+        .await
+        .context("the server's answer is not a postmortem")?;
+    Ok(created.id)
 }
 
 pub fn export(args: ExportArgs) -> Result<Outcome> {
@@ -110,19 +117,24 @@ pub fn export(args: ExportArgs) -> Result<Outcome> {
                 "{}/api/v1/postmortems?limit=500&offset={offset}",
                 remote.base
             ));
-            let page: Value = remote.send(request).await?.json().await?;
-            let list = page["postmortems"].as_array().cloned().unwrap_or_default();
+            let page: Postmortems = remote
+                .send(request)
+                .await?
+                .json()
+                .await
+                .context("the server's answer is not a list of postmortems")?;
+            let list = page.postmortems;
             if list.is_empty() {
                 break;
             }
             offset += list.len();
             for summary in &list {
-                let id = summary["id"].as_i64().unwrap_or_default();
+                let id = summary.id;
                 let request = remote
                     .client
                     .get(format!("{}/api/v1/postmortems/{id}/markdown", remote.base));
                 let markdown = remote.send(request).await?.text().await?;
-                let name = file_name(summary, id, &mut names);
+                let name = file_name(summary, &mut names);
                 let path = args.dir.join(&name);
                 std::fs::write(&path, markdown)
                     .with_context(|| format!("writing {}", path.display()))?;
@@ -136,12 +148,10 @@ pub fn export(args: ExportArgs) -> Result<Outcome> {
 }
 
 /// `DATE-title-words.md`, unique within the export.
-fn file_name(summary: &Value, id: i64, taken: &mut HashSet<String>) -> String {
-    let date = summary["date"].as_str().unwrap_or("undated");
-    let base = format!(
-        "{date}-{}",
-        debrief_core::slug(summary["title"].as_str().unwrap_or(""))
-    );
+fn file_name(summary: &Postmortem, taken: &mut HashSet<String>) -> String {
+    let id = summary.id;
+    let date = summary.date.as_deref().unwrap_or("undated");
+    let base = format!("{date}-{}", debrief_core::slug(&summary.title));
     let mut name = format!("{base}.md");
     if !taken.insert(name.clone()) {
         name = format!("{base}-{id}.md");

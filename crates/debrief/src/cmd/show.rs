@@ -3,23 +3,24 @@
 use crate::Outcome;
 use crate::cli::{ShowArgs, ShowFormat};
 use crate::files;
-use crate::report::{PostmortemJson, diagnostic_line, human_duration};
+use crate::report::{diagnostic_line, human_duration};
 use anyhow::Result;
 use debrief_core::Severity;
+use debrief_wire::document::{Document, Finding};
 use std::fmt::Write as _;
 
 pub fn run(args: ShowArgs) -> Result<Outcome> {
     let text = files::read_text(&args.file)?;
     let read = debrief_core::read_with(&text, &debrief_core::ReadOptions::for_path(&args.file));
-    let json = PostmortemJson::new(
-        &args.file,
-        &read.postmortem,
-        &read.analysis,
-        &read.diagnostics,
-    );
+    let findings = read
+        .diagnostics
+        .iter()
+        .map(|d| Finding::new(d, debrief_lint::category_of(d.rule).name()))
+        .collect();
+    let document = Document::new(&args.file, &read.postmortem, &read.analysis, findings);
     match args.format {
-        ShowFormat::Json => println!("{}", serde_json::to_string_pretty(&json)?),
-        ShowFormat::Text => print!("{}", text_form(&json, &args.file)),
+        ShowFormat::Json => println!("{}", serde_json::to_string_pretty(&document)?),
+        ShowFormat::Text => print!("{}", text_form(&document, &read.diagnostics, &args.file)),
     }
     let failed = read
         .diagnostics
@@ -32,21 +33,25 @@ pub fn run(args: ShowArgs) -> Result<Outcome> {
     })
 }
 
-fn text_form(pm: &PostmortemJson<'_>, path: &std::path::Path) -> String {
+fn text_form(
+    pm: &Document<'_>,
+    diagnostics: &[debrief_core::Diagnostic],
+    path: &std::path::Path,
+) -> String {
     let mut out = String::new();
     let title = if pm.title.is_empty() {
         "(untitled)"
     } else {
-        pm.title
+        &pm.title
     };
     let _ = writeln!(out, "{title}");
     let mut facts = vec![pm.date.clone().unwrap_or_else(|| "no date".into())];
-    facts.extend(pm.severity.map(str::to_string));
-    facts.extend(pm.status.map(str::to_string));
+    facts.extend(pm.severity.clone());
+    facts.extend(pm.status.clone());
     if !pm.services.is_empty() {
         facts.push(format!("services: {}", pm.services.join(", ")));
     }
-    facts.extend(pm.timezone.map(|z| format!("times in {z}")));
+    facts.extend(pm.timezone.as_ref().map(|z| format!("times in {z}")));
     let _ = writeln!(out, "{}\n", facts.join(" · "));
 
     let _ = writeln!(
@@ -54,7 +59,12 @@ fn text_form(pm: &PostmortemJson<'_>, path: &std::path::Path) -> String {
         "Sections: {}",
         pm.sections
             .iter()
-            .map(|s| if s.kind == "other" { s.heading } else { s.kind })
+            .map(|s| if s.kind == "other" {
+                &s.heading
+            } else {
+                &s.kind
+            })
+            .map(String::as_str)
             .collect::<Vec<_>>()
             .join(", ")
     );
@@ -62,12 +72,13 @@ fn text_form(pm: &PostmortemJson<'_>, path: &std::path::Path) -> String {
     let _ = writeln!(out, "\nTimeline ({} entries, UTC)", pm.timeline.len());
     let zone = pm
         .timezone
+        .as_deref()
         .and_then(debrief_core::zone::parse_zone)
         .unwrap_or(jiff::tz::TimeZone::UTC);
     for entry in &pm.timeline {
         let marker = entry
             .milestone
-            .map(|m| format!(" [{}]", m.name()))
+            .map(|m| format!(" [{}]", m.as_str()))
             .unwrap_or_default();
         let first_line = entry.text.lines().next().unwrap_or("");
         // A day without a time is shown as the day, not as the instant it starts.
@@ -86,7 +97,7 @@ fn text_form(pm: &PostmortemJson<'_>, path: &std::path::Path) -> String {
             let _ = writeln!(
                 out,
                 "  {:<13} {}  {}",
-                m.milestone.name(),
+                m.milestone.as_str(),
                 minutes(&m.at),
                 m.reason
             );
@@ -108,18 +119,18 @@ fn text_form(pm: &PostmortemJson<'_>, path: &std::path::Path) -> String {
     let _ = writeln!(out, "\nAction items ({})", pm.action_items.len());
     for item in &pm.action_items {
         let check = if item.done { "[x]" } else { "[ ]" };
-        let owner = item.owner.unwrap_or("no owner");
+        let owner = item.owner.as_deref().unwrap_or("no owner");
         let due = item
             .due
             .as_deref()
-            .or(item.due_written)
+            .or(item.due_written.as_deref())
             .unwrap_or("no due date");
         let _ = writeln!(out, "  {check} {} ({owner}, {due})", item.text);
     }
 
-    if !pm.diagnostics.is_empty() {
-        let _ = writeln!(out, "\nDiagnostics ({})", pm.diagnostics.len());
-        for d in pm.diagnostics {
+    if !diagnostics.is_empty() {
+        let _ = writeln!(out, "\nDiagnostics ({})", diagnostics.len());
+        for d in diagnostics {
             let _ = writeln!(out, "  {}", diagnostic_line(path, d));
         }
     }
