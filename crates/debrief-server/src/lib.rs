@@ -4,6 +4,7 @@
 //! one [`store::Store`] that speaks SQL both accept. Everything that must hold across
 //! instances (versions, sessions, locks) lives in the database, never in a process.
 
+mod clock;
 pub mod config;
 pub mod http;
 pub mod secret;

@@ -5,7 +5,7 @@
 //! Snippets come back as fragments flagged as matching or not, never as HTML, so a page
 //! can highlight them without trusting the postmortem's text.
 
-use super::postmortems::{Filters, PEOPLE, Param, Query, SUMMARY, summary_from};
+use super::query::{Filters, PEOPLE, Param, Query, SUMMARY, summary_from};
 use super::{Backend, Fragment, Hit, Result, Store, StoreError, User};
 use sqlx::Row;
 

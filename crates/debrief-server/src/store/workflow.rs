@@ -3,7 +3,9 @@
 //! [`crate::workflow`]. Every assignment and transition is a new version, so it is kept in
 //! the history, written into the front matter, and safe against concurrent writers.
 
-use super::postmortems::{Change, Current, Workflow, add_member_in, check_version};
+use super::members::add_member_in;
+use super::postmortems::Current;
+use super::versions::{Change, Workflow, check_version};
 use super::{
     Gate, Result, RoleCoverage, Store, StoreError, Suggestion, Tx, User, WorkflowView, audit,
     person_named, require_writer,
@@ -256,7 +258,7 @@ impl Store {
         note: &str,
         action: &'static str,
     ) -> Result<super::Postmortem> {
-        let document = super::postmortems::read_document(&current.postmortem.markdown)?;
+        let document = super::document::read_document(&current.postmortem.markdown)?;
         let change = Change {
             note,
             changes_text: false,

@@ -1,0 +1,263 @@
+//! Users and teams, the helpers every use case shares to name a person and to check that
+//! they may write, and the audit log.
+
+use super::{AuditEntry, Result, Role, Store, StoreError, Team, Tx, User};
+use crate::secret;
+use sqlx::any::AnyRow;
+use sqlx::{AssertSqlSafe, Row};
+
+/// A user to create.
+#[derive(Debug, Clone)]
+pub struct NewUser<'a> {
+    /// Login name: letters, digits, `.`, `-` and `_`.
+    pub username: &'a str,
+    /// Name shown to people.
+    pub display_name: &'a str,
+    /// Their function.
+    pub function: &'a str,
+    /// What they may do.
+    pub role: Role,
+    /// Their password, at least 12 characters.
+    pub password: &'a str,
+    /// Their team, if any.
+    pub team: Option<&'a str>,
+}
+
+impl Store {
+    /// Creates a user. `actor` is the admin doing it (`None`: the command line).
+    pub async fn add_user(&self, new: &NewUser<'_>, actor: Option<&User>) -> Result<User> {
+        if actor.is_some_and(|a| a.role != Role::Admin) {
+            return Err(StoreError::Forbidden("only an admin can add users".into()));
+        }
+        let valid_name = !new.username.is_empty()
+            && new.username.len() <= 64
+            && new
+                .username
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
+        if !valid_name {
+            return Err(StoreError::Invalid(format!(
+                "username {:?}: use 1 to 64 letters, digits, '.', '-' or '_'",
+                new.username
+            )));
+        }
+        if new.password.chars().count() < 12 {
+            return Err(StoreError::Invalid(
+                "the password must have at least 12 characters".into(),
+            ));
+        }
+        if new.function.trim().is_empty() {
+            return Err(StoreError::Invalid(
+                "a user needs a function (Dev, Ops, Product, SRE, ...)".into(),
+            ));
+        }
+        let team = new
+            .team
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_string);
+        let hash = secret::hash_password(new.password).map_err(StoreError::Invalid)?;
+        let mut tx = self.begin_write().await?;
+        let taken = sqlx::query("SELECT 1 FROM users WHERE username = $1")
+            .bind(new.username)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if taken.is_some() {
+            return Err(StoreError::Invalid(format!(
+                "the username {:?} is taken",
+                new.username
+            )));
+        }
+        let id: i64 = sqlx::query(
+            "INSERT INTO users (username, display_name, function, role, password_hash, created_at, team)
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        )
+        .bind(new.username)
+        .bind(new.display_name)
+        .bind(new.function.trim())
+        .bind(new.role.as_str())
+        .bind(hash)
+        .bind(self.clock.now())
+        .bind(team.clone())
+        .fetch_one(&mut *tx)
+        .await
+        // On PostgreSQL a concurrent request may have taken the name since the check above.
+        .map_err(|e| match StoreError::from(e) {
+            StoreError::Exists(_) => {
+                StoreError::Invalid(format!("the username {:?} is taken", new.username))
+            }
+            other => other,
+        })?
+        .try_get(0)?;
+        audit(
+            &mut tx,
+            self.clock.now(),
+            actor,
+            "user.add",
+            &format!("user:{id}"),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(User {
+            id,
+            username: new.username.to_string(),
+            display_name: new.display_name.to_string(),
+            function: new.function.trim().to_string(),
+            role: new.role,
+            team,
+        })
+    }
+
+    /// The user with this username and password.
+    pub async fn authenticate(&self, username: &str, password: &str) -> Result<Option<User>> {
+        let row = sqlx::query(AssertSqlSafe(format!(
+            "{USER_COLUMNS}, password_hash FROM users WHERE username = $1"
+        )))
+        .bind(username)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let hash: String = row.try_get("password_hash")?;
+        if secret::verify_password(password, &hash) {
+            Ok(Some(user_from(&row)?))
+        } else {
+            Ok(None)
+        }
+    }
+
+    /// Every user, by username: people to pick as facilitator, scribe, responder or member.
+    pub async fn users(&self) -> Result<Vec<User>> {
+        let rows = sqlx::query(AssertSqlSafe(format!(
+            "{USER_COLUMNS} FROM users ORDER BY username"
+        )))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(user_from).collect()
+    }
+
+    /// The teams and their people, by name.
+    pub async fn teams(&self) -> Result<Vec<Team>> {
+        let mut teams: Vec<Team> = Vec::new();
+        for user in self.users().await? {
+            let Some(name) = user.team else { continue };
+            let at = match teams.iter().position(|t| t.name == name) {
+                Some(at) => at,
+                None => {
+                    teams.push(Team {
+                        name,
+                        functions: Vec::new(),
+                        members: Vec::new(),
+                    });
+                    teams.len() - 1
+                }
+            };
+            let team = &mut teams[at];
+            team.members.push(user.username);
+            if !team.functions.contains(&user.function) {
+                team.functions.push(user.function);
+            }
+        }
+        for team in &mut teams {
+            team.functions.sort();
+        }
+        teams.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(teams)
+    }
+
+    /// The user with this username.
+    pub async fn user(&self, username: &str) -> Result<User> {
+        user_named(&mut *self.pool.acquire().await?, username).await
+    }
+
+    /// The audit log, oldest first. Admins only.
+    pub async fn audit_log(&self, viewer: &User) -> Result<Vec<AuditEntry>> {
+        if viewer.role != Role::Admin {
+            return Err(StoreError::Forbidden(
+                "only an admin can read the audit log".into(),
+            ));
+        }
+        let rows = sqlx::query(
+            "SELECT a.at, u.username, a.action, a.target FROM audit_log a
+             LEFT JOIN users u ON u.id = a.actor_id ORDER BY a.id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(AuditEntry {
+                    at: row.try_get(0)?,
+                    actor: row.try_get(1)?,
+                    action: row.try_get(2)?,
+                    target: row.try_get(3)?,
+                })
+            })
+            .collect()
+    }
+}
+
+pub(super) const USER_COLUMNS: &str =
+    "SELECT users.id, users.username, users.display_name, users.function, users.role, users.team";
+
+/// The user with this username, on a connection or in a transaction.
+pub(super) async fn user_named(conn: &mut sqlx::AnyConnection, username: &str) -> Result<User> {
+    let row = sqlx::query(AssertSqlSafe(format!(
+        "{USER_COLUMNS} FROM users WHERE username = $1"
+    )))
+    .bind(username)
+    .fetch_optional(conn)
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    user_from(&row)
+}
+
+/// The user someone named to take a part: a name nobody has is the caller's mistake (422),
+/// while a database failure stays what it is.
+pub(super) async fn person_named(conn: &mut sqlx::AnyConnection, username: &str) -> Result<User> {
+    user_named(conn, username).await.map_err(|e| match e {
+        StoreError::NotFound => StoreError::Invalid(format!("there is no user named {username:?}")),
+        other => other,
+    })
+}
+
+pub(super) fn user_from(row: &AnyRow) -> Result<User> {
+    let role: String = row.try_get(4)?;
+    Ok(User {
+        id: row.try_get(0)?,
+        username: row.try_get(1)?,
+        display_name: row.try_get(2)?,
+        function: row.try_get(3)?,
+        role: Role::parse(&role)
+            .ok_or_else(|| StoreError::Corrupt(format!("unknown role {role:?}")))?,
+        team: row.try_get(5)?,
+    })
+}
+
+pub(super) async fn audit(
+    tx: &mut Tx,
+    at: i64,
+    actor: Option<&User>,
+    action: &str,
+    target: &str,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO audit_log (at, actor_id, action, target, detail) VALUES ($1, $2, $3, $4, '')",
+    )
+    .bind(at)
+    .bind(actor.map(|a| a.id))
+    .bind(action)
+    .bind(target)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub(super) fn require_writer(actor: &User) -> Result<()> {
+    if actor.role == Role::Viewer {
+        return Err(StoreError::Forbidden(
+            "a viewer cannot change postmortems".into(),
+        ));
+    }
+    Ok(())
+}

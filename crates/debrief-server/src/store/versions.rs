@@ -1,0 +1,280 @@
+//! Versions: every change, whether new Markdown or a workflow step, goes through
+//! [`Store::commit`], which writes the server's workflow fields (status, facilitator,
+//! scribe) into the front matter, stores the canonical Markdown as a new version, and
+//! applies only if the version it was based on is still the current one; then the history,
+//! one version's Markdown, and the difference between two.
+
+use super::document::DocumentFacts;
+use super::postmortems::Current;
+use super::{Backend, Diff, Postmortem, Result, Store, StoreError, Tx, User, Version, audit};
+use crate::workflow::State;
+use sqlx::Row;
+
+/// What a new version is, for its history entry and the audit log.
+pub(super) struct Change<'a> {
+    /// The history's note.
+    pub note: &'a str,
+    /// The text changed (an edit, which counts as its author's contribution), or only the
+    /// workflow did (an assignment, a transition).
+    pub changes_text: bool,
+    /// The audit log's actions, for permission-relevant steps.
+    pub audit: Vec<&'static str>,
+}
+
+/// The server's part of a new version: state and assignments.
+#[derive(Debug, Clone)]
+pub(super) struct Workflow {
+    pub state: State,
+    pub facilitator: Option<(i64, String)>,
+    pub facilitator_assigned_at: Option<i64>,
+    pub scribe: Option<(i64, String)>,
+    pub scribe_assigned_at: Option<i64>,
+}
+
+impl Store {
+    /// Writes a new version in the caller's transaction: the document with the workflow's
+    /// fields written into it, based on `current`, which the transaction read locked
+    /// ([`Store::current_in`]). The update still names the version it replaces, so that no
+    /// path can overwrite a version it did not read.
+    pub(super) async fn commit(
+        &self,
+        tx: &mut Tx,
+        actor: &User,
+        current: &Current,
+        mut document: debrief_core::Postmortem,
+        workflow: &Workflow,
+        change: &Change<'_>,
+    ) -> Result<Postmortem> {
+        let id = current.postmortem.id;
+        let based_on = current.postmortem.version;
+        let facts = DocumentFacts::of(&mut document, workflow);
+        let at = self.clock.now();
+        let updated = sqlx::query(
+            "UPDATE postmortems SET version = version + 1, title = $1, restricted = $2,
+             markdown = $3, updated_at = $4, severity = $5, incident_date = $6, resolved_at = $7,
+             status = $8, facilitator_id = $9, facilitator_assigned_at = $10, scribe_id = $11,
+             scribe_assigned_at = $12, labels = $15
+             WHERE id = $13 AND version = $14",
+        )
+        .bind(&facts.title)
+        .bind(i64::from(facts.restricted))
+        .bind(&facts.markdown)
+        .bind(at)
+        .bind(&facts.severity)
+        .bind(&facts.date)
+        .bind(facts.resolved_at)
+        .bind(workflow.state.as_str())
+        .bind(workflow.facilitator.as_ref().map(|f| f.0))
+        .bind(workflow.facilitator_assigned_at)
+        .bind(workflow.scribe.as_ref().map(|s| s.0))
+        .bind(workflow.scribe_assigned_at)
+        .bind(id)
+        .bind(based_on)
+        .bind(facts.labels_json())
+        .execute(&mut **tx)
+        .await?;
+        if updated.rows_affected() == 0 {
+            let now_current = self.current_in(tx, actor, id).await?;
+            return Err(StoreError::Conflict {
+                based_on,
+                current: now_current.postmortem.version,
+            });
+        }
+        self.index(tx, id, &facts, true).await?;
+        insert_version(
+            tx,
+            id,
+            based_on + 1,
+            actor,
+            at,
+            change.note,
+            &facts.markdown,
+            change.changes_text,
+        )
+        .await?;
+        for action in &change.audit {
+            audit(
+                tx,
+                self.clock.now(),
+                Some(actor),
+                action,
+                &format!("postmortem:{id}"),
+            )
+            .await?;
+        }
+        Ok(facts.postmortem(
+            &self.policy.workflow,
+            self.clock.now(),
+            id,
+            based_on + 1,
+            workflow,
+            current.postmortem.created_at,
+            at,
+        ))
+    }
+
+    /// Keeps labels and (on SQLite) the full-text index in step with a version.
+    pub(super) async fn index(
+        &self,
+        tx: &mut Tx,
+        id: i64,
+        facts: &DocumentFacts,
+        replace: bool,
+    ) -> Result<()> {
+        if replace {
+            sqlx::query("DELETE FROM postmortem_labels WHERE postmortem_id = $1")
+                .bind(id)
+                .execute(&mut **tx)
+                .await?;
+        }
+        let mut seen = std::collections::HashSet::new();
+        let labels = facts
+            .services
+            .iter()
+            .map(|s| ("service", s))
+            .chain(facts.tags.iter().map(|t| ("tag", t)));
+        for (kind, value) in labels {
+            if !seen.insert((kind, value.as_str())) {
+                continue;
+            }
+            sqlx::query(
+                "INSERT INTO postmortem_labels (postmortem_id, kind, value) VALUES ($1, $2, $3)",
+            )
+            .bind(id)
+            .bind(kind)
+            .bind(value)
+            .execute(&mut **tx)
+            .await?;
+        }
+        // PostgreSQL computes its tsvector column itself.
+        if self.backend == Backend::Sqlite {
+            if replace {
+                sqlx::query("DELETE FROM postmortem_search WHERE rowid = $1")
+                    .bind(id)
+                    .execute(&mut **tx)
+                    .await?;
+            }
+            sqlx::query("INSERT INTO postmortem_search (rowid, title, body) VALUES ($1, $2, $3)")
+                .bind(id)
+                .bind(&facts.title)
+                .bind(&facts.markdown)
+                .execute(&mut **tx)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// The workflow as it stands, to carry into a new version unchanged.
+    pub(super) fn workflow_of(&self, current: &Current) -> Workflow {
+        let a = &current.postmortem.assignment;
+        Workflow {
+            state: current.postmortem.status,
+            facilitator: current.facilitator_id.zip(a.facilitator.clone()),
+            facilitator_assigned_at: current.facilitator_assigned_at,
+            scribe: current.scribe_id.zip(a.scribe.clone()),
+            scribe_assigned_at: current.scribe_assigned_at,
+        }
+    }
+
+    /// The versions of a postmortem, oldest first.
+    pub async fn history(&self, viewer: &User, id: i64) -> Result<Vec<Version>> {
+        self.current(viewer, id).await?;
+        let rows = sqlx::query(
+            "SELECT v.version, u.username, v.created_at, v.note FROM postmortem_versions v
+             JOIN users u ON u.id = v.author_id WHERE v.postmortem_id = $1 ORDER BY v.version",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(Version {
+                    version: row.try_get(0)?,
+                    author: row.try_get(1)?,
+                    created_at: row.try_get(2)?,
+                    note: row.try_get(3)?,
+                })
+            })
+            .collect()
+    }
+
+    /// The Markdown of one version of a postmortem.
+    pub async fn version_markdown(&self, viewer: &User, id: i64, version: i64) -> Result<String> {
+        self.current(viewer, id).await?;
+        let row = sqlx::query(
+            "SELECT markdown FROM postmortem_versions WHERE postmortem_id = $1 AND version = $2",
+        )
+        .bind(id)
+        .bind(version)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        Ok(row.try_get(0)?)
+    }
+
+    /// What changed between two versions of a postmortem.
+    pub async fn diff(&self, viewer: &User, id: i64, from: i64, to: i64) -> Result<Diff> {
+        let old = self.version_markdown(viewer, id, from).await?;
+        let new = self.version_markdown(viewer, id, to).await?;
+        let diff = similar::TextDiff::from_lines(&old, &new);
+        let (mut added, mut removed) = (0, 0);
+        for change in diff.iter_all_changes() {
+            match change.tag() {
+                similar::ChangeTag::Insert => added += 1,
+                similar::ChangeTag::Delete => removed += 1,
+                similar::ChangeTag::Equal => {}
+            }
+        }
+        let unified = diff
+            .unified_diff()
+            .context_radius(3)
+            .header(&format!("version {from}"), &format!("version {to}"))
+            .to_string();
+        Ok(Diff {
+            from,
+            to,
+            unified,
+            added,
+            removed,
+        })
+    }
+}
+
+/// Refuses a write based on a version that is not the current one.
+pub(super) fn check_version(current: &Current, based_on: i64) -> Result<()> {
+    if based_on != current.postmortem.version {
+        return Err(StoreError::Conflict {
+            based_on,
+            current: current.postmortem.version,
+        });
+    }
+    Ok(())
+}
+
+#[expect(clippy::too_many_arguments, reason = "one row, described in full")]
+pub(super) async fn insert_version(
+    tx: &mut Tx,
+    id: i64,
+    version: i64,
+    author: &User,
+    at: i64,
+    note: &str,
+    markdown: &str,
+    changes_text: bool,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO postmortem_versions
+         (postmortem_id, version, author_id, created_at, note, markdown, changes_text)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(id)
+    .bind(version)
+    .bind(author.id)
+    .bind(at)
+    .bind(note)
+    .bind(markdown)
+    .bind(i64::from(changes_text))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
