@@ -18,6 +18,7 @@ pub mod milestones;
 pub mod model;
 pub mod phrases;
 pub mod read;
+pub mod stem;
 pub mod when;
 mod write;
 pub mod zone;

@@ -2,7 +2,6 @@
 //! stemmer, each kept with the word as written so that what decided something can be shown
 //! as people wrote it.
 
-use rust_stemmers::{Algorithm, Stemmer};
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
@@ -21,7 +20,6 @@ pub struct Word<'a> {
 /// characters, not a stop word, not a number other than three digits, not inside code spans
 /// or link targets.
 pub fn words(text: &str) -> Vec<Word<'_>> {
-    let stemmer = stemmer();
     let stop = stop_words();
     let mut out = Vec::new();
     let mut lower = String::new();
@@ -37,8 +35,8 @@ pub fn words(text: &str) -> Vec<Word<'_>> {
             if let Some(stem) = stems.get(lower.as_str()) {
                 return stem.clone();
             }
-            let stem: Option<Rc<str>> =
-                (!stop.contains(lower.as_str())).then(|| Rc::from(stemmer.stem(&lower).as_ref()));
+            let stem: Option<Rc<str>> = (!stop.contains(lower.as_str()))
+                .then(|| Rc::from(debrief_core::stem::stem(&lower).as_ref()));
             if stems.len() >= MAX_REMEMBERED {
                 stems.clear();
             }
@@ -105,11 +103,6 @@ fn split(text: &str) -> impl Iterator<Item = &str> {
             return Some(word);
         }
     })
-}
-
-fn stemmer() -> &'static Stemmer {
-    static STEMMER: OnceLock<Stemmer> = OnceLock::new();
-    STEMMER.get_or_init(|| Stemmer::create(Algorithm::English))
 }
 
 /// English function words and the words every postmortem uses, which say nothing about a

@@ -78,9 +78,9 @@ const BEFORE: usize = 8;
 const SNIPPET_WORDS: usize = 30;
 
 /// Text around the first match of the query in a postmortem, with every matching word
-/// flagged. A word matches when it starts with a query word less its common English
-/// endings ("migrations" matches "migration" and "migrated"), as the databases' stemmers
-/// matched it. Front matter and Markdown marks are left out.
+/// flagged. A word matches when it starts with the stem of a query word
+/// ([`debrief_core::stem`]: "migrations" matches "migration" and "migrated"), as the
+/// databases' stemmers matched it. Front matter and Markdown marks are left out.
 fn snippet(markdown: &str, query: &[&str]) -> Vec<Fragment> {
     let body = markdown
         .strip_prefix("---\n")
@@ -96,7 +96,10 @@ fn snippet(markdown: &str, query: &[&str]) -> Vec<Fragment> {
             }
         })
         .collect();
-    let stems: Vec<String> = query.iter().map(|w| stem(&w.to_lowercase())).collect();
+    let stems: Vec<String> = query
+        .iter()
+        .map(|w| debrief_core::stem::stem(&w.to_lowercase()).into_owned())
+        .collect();
     let matches = |word: &str| {
         let lower = word.to_lowercase();
         stems.iter().any(|s| lower.starts_with(s.as_str()))
@@ -159,22 +162,6 @@ fn snippet(markdown: &str, query: &[&str]) -> Vec<Fragment> {
         push(" …", false);
     }
     out
-}
-
-/// A query word less its common English endings, kept at four letters at least.
-fn stem(word: &str) -> String {
-    let mut stem = word;
-    for ending in [
-        "ations", "ation", "ings", "ing", "ions", "ion", "ies", "es", "ed", "ly", "s",
-    ] {
-        if let Some(rest) = word.strip_suffix(ending)
-            && rest.chars().count() >= 4
-        {
-            stem = rest;
-            break;
-        }
-    }
-    stem.to_string()
 }
 
 #[cfg(test)]
