@@ -298,6 +298,9 @@ pub struct PublishArgs {
     /// Today, for the review's overdue items (YYYY-MM-DD) [default: today]
     #[arg(long)]
     pub today: Option<jiff::civil::Date>,
+    /// Use this configuration instead of the debrief.toml found next to each file.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -318,6 +321,9 @@ pub struct ReviewArgs {
     /// it, review.html or review.json) instead of standard output.
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Use this configuration instead of the debrief.toml found next to each file.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
     /// Files or directories (walked for Markdown files).
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,

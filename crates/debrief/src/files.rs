@@ -145,7 +145,7 @@ impl Excludes {
             Some(parent) => self.chain(parent).as_ref().clone(),
             None => Vec::new(),
         };
-        let config = dir.join(crate::cmd::lint::CONFIG_FILE);
+        let config = dir.join(crate::config::CONFIG_FILE);
         if config.is_file() {
             match load_excludes(dir, &config) {
                 Ok(Some(matcher)) => chain.push(Arc::new(matcher)),

@@ -6,6 +6,7 @@
 mod baseline;
 mod cli;
 mod cmd;
+mod config;
 mod files;
 mod lint_output;
 mod report;

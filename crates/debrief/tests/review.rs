@@ -218,3 +218,44 @@ fn charts_beside_the_markdown_and_inline_in_html() {
     assert!(!page.contains("<script>"), "a title is text, never markup");
     assert!(page.contains("&lt;script&gt;"));
 }
+
+/// The review lints each file with the debrief.toml nearest it, as `debrief lint` does: a
+/// team that turned a rule off does not see the review count its findings.
+#[test]
+fn the_review_reads_debrief_toml_like_lint() {
+    let dir = tempdir();
+    let tree = dir.path().join("postmortems");
+    for (name, narrative) in [
+        ("a.md", "Checkout failed for 40 minutes."),
+        (
+            "b.md",
+            "Checkout failed for 40 minutes; it was human error.",
+        ),
+    ] {
+        write(
+            &tree.join(name),
+            postmortem(
+                "Ingress controller overload",
+                "2026-05-04",
+                "The ingress controller ran out of connections.",
+                "[ ] Raise the connection limit (owner: platform, due: 2026-05-20)",
+                narrative,
+            ),
+        );
+    }
+    let share = |tree: &std::path::Path| {
+        let assert = debrief()
+            .args(["review", "--format", "json", "--today", "2026-06-30"])
+            .arg(tree)
+            .assert()
+            .success();
+        let json: Value = serde_json::from_str(&stdout(&assert)).expect("JSON");
+        json["process"]["blame_free_share"].as_f64().expect("share")
+    };
+    assert_eq!(share(&tree), 0.5);
+    write(
+        &tree.join("debrief.toml"),
+        "[lint.severity]\nblame-language = \"off\"\n",
+    );
+    assert_eq!(share(&tree), 1.0);
+}

@@ -5,19 +5,17 @@
 use crate::Outcome;
 use crate::baseline::{Baseline, Key, Recorder};
 use crate::cli::{LintArgs, LintFormat};
+use crate::config::Configs;
 use crate::files;
 use crate::lint_output::{self, BaselineSummary, Counts, Suppressed};
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Context, Result, bail};
 use debrief_core::ReadOptions;
-use debrief_lint::{Config, Options};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use debrief_lint::Options;
+use std::collections::{BTreeMap, HashSet};
 use std::io::{Read as _, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, mpsc};
-
-/// The configuration file's name, found by walking up from each postmortem.
-pub const CONFIG_FILE: &str = "debrief.toml";
+use std::sync::mpsc;
 
 /// One file's result, rendered on the thread that linted it.
 struct Done {
@@ -372,55 +370,4 @@ impl Job {
             baseline,
         })
     }
-}
-
-/// Configurations: one given on the command line, or the debrief.toml nearest each file,
-/// read once per directory.
-struct Configs {
-    fixed: Option<Arc<Config>>,
-    by_dir: Mutex<HashMap<PathBuf, Arc<Config>>>,
-}
-
-impl Configs {
-    fn new(path: Option<&Path>) -> Result<Configs> {
-        let fixed = path.map(|p| load(p).map(Arc::new)).transpose()?;
-        Ok(Configs {
-            fixed,
-            by_dir: Mutex::new(HashMap::new()),
-        })
-    }
-
-    fn for_dir(&self, dir: &Path) -> Result<Arc<Config>> {
-        if let Some(config) = &self.fixed {
-            return Ok(config.clone());
-        }
-        let known = |dir: &Path| self.by_dir.lock().ok().and_then(|m| m.get(dir).cloned());
-        // The directory as given first: canonicalising costs system calls for every file.
-        if let Some(config) = known(dir) {
-            return Ok(config);
-        }
-        let canonical = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
-        let config = match known(&canonical) {
-            Some(config) => config,
-            None => match canonical
-                .ancestors()
-                .map(|d| d.join(CONFIG_FILE))
-                .find(|p| p.is_file())
-            {
-                Some(path) => Arc::new(load(&path)?),
-                None => Arc::new(Config::default()),
-            },
-        };
-        if let Ok(mut map) = self.by_dir.lock() {
-            map.insert(dir.to_path_buf(), config.clone());
-            map.insert(canonical, config.clone());
-        }
-        Ok(config)
-    }
-}
-
-fn load(path: &Path) -> Result<Config> {
-    let text = files::read_text(path)?;
-    Config::from_toml(&text)
-        .map_err(|e| anyhow!("{}:{}:{}: {}", path.display(), e.line, e.column, e.message))
 }

@@ -8,6 +8,7 @@
 
 use crate::Outcome;
 use crate::cli::PublishArgs;
+use crate::config::Configs;
 use crate::files;
 use anyhow::{Context, Result};
 use debrief_site::{Doc, Options};
@@ -25,8 +26,9 @@ struct ReadDoc {
 pub fn run(args: PublishArgs) -> Result<Outcome> {
     let trees = Trees::new(&args.paths);
     let today = args.today.unwrap_or_else(|| jiff::Zoned::now().date());
-    let config = debrief_lint::Config::default();
+    let configs = Configs::new(args.config.as_deref())?;
     let (read, outcome) = files::map_tree(&args.paths, |path| {
+        let config = configs.for_file(path)?;
         let text = files::read_text(path)?;
         // Linted as `review` lints, so the site's review page scores write-ups the same way.
         let (read, blame_free) = super::review::read_for_review(path, &text, &config, today);

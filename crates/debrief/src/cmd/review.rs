@@ -6,6 +6,7 @@
 
 use crate::Outcome;
 use crate::cli::{ReviewArgs, ReviewFormat};
+use crate::config::Configs;
 use crate::files;
 use anyhow::{Context, Result};
 use debrief_core::kind::Kind;
@@ -15,8 +16,12 @@ use std::path::Path;
 
 pub fn run(args: ReviewArgs) -> Result<Outcome> {
     let today = args.today.unwrap_or_else(|| jiff::Zoned::now().date());
-    let config = Config::default();
-    let (entries, outcome) = files::map_tree(&args.paths, |path| entry(path, &config, today));
+    // Linted with each file's debrief.toml, as `debrief lint` lints it: the write-up score
+    // and the blame-free count then agree with what CI reports.
+    let configs = Configs::new(args.config.as_deref())?;
+    let (entries, outcome) = files::map_tree(&args.paths, |path| {
+        entry(path, &*configs.for_file(path)?, today)
+    });
     let review = review(
         &entries,
         &debrief_review::Options {

@@ -83,7 +83,7 @@ fn init_logs() {
 
 /// `[server]` and the lint configuration from the file given, or `./debrief.toml` if any.
 fn read_config(path: Option<&Path>) -> Result<(ServerConfig, debrief_lint::Config)> {
-    let default = Path::new(crate::cmd::lint::CONFIG_FILE);
+    let default = Path::new(crate::config::CONFIG_FILE);
     let path = match path {
         Some(path) => path,
         None if default.exists() => default,
