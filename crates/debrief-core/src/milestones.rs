@@ -1010,6 +1010,10 @@ const RECEDES: &[&str] = &[
     "stopped",
     "ceased",
 ];
+/// Verbs of a quantity falling or a signal ending, with nothing after them to say how far:
+/// "timeouts drop", "the errors stop". Alone they say nothing ("dropped packets" is a
+/// failure); after a failure they are that failure receding.
+const FALLS: &[&str] = &["drop", "fall", "stop", "ease", "eased", "subside", "abate"];
 /// Work after the incident is over: it does not end the incident.
 const FOLLOW_UP: &[&str] = &[
     "permanent",
@@ -1151,7 +1155,7 @@ const NOT_DETECTED: &[&str] = &[
 /// Which of the phrase lists above occur in a text, each at the start of a word: one bit a
 /// list, and where the first phrase of each list was found.
 #[derive(Debug, Clone, Copy, Default)]
-struct Found(u32, [Option<(u32, u32)>; 23]);
+struct Found(u32, [Option<(u32, u32)>; 24]);
 
 impl Found {
     const STARTED: u32 = 1;
@@ -1177,6 +1181,7 @@ impl Found {
     const RAISES: u32 = 1 << 20;
     const INTENDED: u32 = 1 << 21;
     const NEGATION: u32 = 1 << 22;
+    const FALLS: u32 = 1 << 23;
 
     /// Every phrase of every list in the text, in one pass with a trie: (lists, start, end).
     fn matches(lower: &str) -> Vec<(u32, u32, u32)> {
@@ -1233,7 +1238,15 @@ impl Found {
     /// The first phrase of `list` in `lower`.
     fn phrase<'t>(&self, list: u32, lower: &'t str) -> Option<&'t str> {
         let (start, end) = self.1[list.trailing_zeros() as usize]?;
-        lower.get(start as usize..end as usize).map(str::trim)
+        let (start, mut end) = (start as usize, end as usize);
+        // Phrases may be the start of a word ("acknowledg"): show the word as written,
+        // "acknowledges", since people read the reason.
+        if lower[..end].ends_with(char::is_alphanumeric) {
+            end += lower[end..]
+                .find(|c: char| !c.is_alphanumeric())
+                .unwrap_or(lower.len() - end);
+        }
+        lower.get(start..end).map(str::trim)
     }
 
     /// The words that suggest `milestone`, when they do.
@@ -1271,6 +1284,7 @@ impl Found {
                 };
                 return pair(Found::REMEDY, Found::COMPLETED)
                     .or_else(|| pair(Found::FAILING, Found::RECEDES))
+                    .or_else(|| pair(Found::FAILING, Found::FALLS))
                     .or_else(|| pair(Found::PARTIAL, Found::WORKING))
                     .or_else(|| {
                         let status = lower.contains("status") && lower.contains("monitoring");
@@ -1303,7 +1317,7 @@ static VOCABULARY: OnceLock<Vocabulary> = OnceLock::new();
 
 impl Vocabulary {
     fn new() -> Vocabulary {
-        let lists: [(&[&str], u32); 23] = [
+        let lists: [(&[&str], u32); 24] = [
             (STARTED, Found::STARTED),
             (BEGINS, Found::BEGINS),
             (FAILING, Found::FAILING),
@@ -1327,6 +1341,7 @@ impl Vocabulary {
             (RAISES, Found::RAISES),
             (INTENDED, Found::INTENDED),
             (NEGATION, Found::NEGATION),
+            (FALLS, Found::FALLS),
         ];
         let mut patterns: Vec<&str> = Vec::new();
         let mut bits: Vec<u32> = Vec::new();
@@ -1410,7 +1425,8 @@ fn weak_from(found: Found, lower: &str, clause: Option<Found>) -> Vec<Milestone>
     }
     // A failure that recedes ("the error rates drop back to zero") is impact shrinking; a
     // service that "stops responding" is a failure, not one receding.
-    let recedes = found.has(Found::RECEDES) && !stops_doing(lower);
+    let recedes = (found.has(Found::RECEDES) || found.before(Found::FAILING, Found::FALLS))
+        && !stops_doing(lower);
     if found.has(Found::FAILING) && recedes && done {
         cues.push(Milestone::Mitigated);
     }

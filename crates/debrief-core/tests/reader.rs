@@ -315,6 +315,25 @@ fn milestones_say_which_words_decided_them() {
     );
 }
 
+#[test]
+fn a_reason_shows_whole_words() {
+    let text = "# Queue, 2026-03-09\n\n## Timeline (UTC)\n\n\
+                - 09:58 Worker configuration change deployed\n\
+                - 10:20 Support reports customers asking about missing emails\n\
+                - 10:31 On-call acknowledges and opens an incident channel\n\
+                - 11:40 Backlog drained, delivery times back to normal\n";
+    let read = read(text);
+    let a = &read.analysis;
+    assert_eq!(
+        a.reason(Milestone::Detected),
+        Some("the words \u{201c}reports\u{201d}")
+    );
+    assert_eq!(
+        a.reason(Milestone::Acknowledged),
+        Some("the words \u{201c}acknowledges\u{201d}")
+    );
+}
+
 /// The milestone each entry of a one-day UTC timeline is given, by entry index.
 fn milestone_entries(entries: &str) -> Vec<(Milestone, Option<usize>)> {
     let text = format!("# Incident, 2026-07-01\n\n## Timeline (UTC)\n\n{entries}");

@@ -3,6 +3,7 @@
 use crate::{Ctx, Finding};
 use debrief_core::model::ActionItem;
 use debrief_core::phrases::Phrases;
+use debrief_core::read::has_tracker_reference;
 use std::ops::Range;
 use std::sync::OnceLock;
 
@@ -348,38 +349,6 @@ fn strip_label(plain: &str) -> &str {
         body = rest.trim();
     }
     body
-}
-
-/// `[#123]`, `#123`, `OPS-42`, or a link to an issue.
-pub fn has_tracker_reference(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    let hash_number = text
-        .match_indices('#')
-        .any(|(i, _)| bytes.get(i + 1).is_some_and(u8::is_ascii_digit));
-    // Each search below needs a byte that most items do not have: look for that first.
-    let issue_url = text.contains('/')
-        && [
-            "/issues/",
-            "/pull/",
-            "/browse/",
-            "/-/issues/",
-            "/merge_requests/",
-        ]
-        .iter()
-        .any(|p| text.contains(p));
-    let key = text.contains('-')
-        && text
-            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
-            .any(|w| {
-                let Some((project, number)) = w.split_once('-') else {
-                    return false;
-                };
-                project.len() >= 2
-                    && project.chars().all(|c| c.is_ascii_uppercase())
-                    && !number.is_empty()
-                    && number.chars().all(|c| c.is_ascii_digit())
-            });
-    hash_number || issue_url || key
 }
 
 /// Openings that state a need instead of an action.

@@ -24,8 +24,9 @@ pub mod rules;
 mod structure;
 pub mod words;
 
-pub use actions::{has_tracker_reference, vague};
+pub use actions::vague;
 pub use config::{Config, ConfigError};
+pub use debrief_core::read::has_tracker_reference;
 pub use rules::{Category, RULES, Rule, category_of, rule};
 
 use debrief_core::model::SectionBody;

@@ -701,7 +701,11 @@ fn item_health(entries: &[&Entry], today: Date) -> ItemHealth {
                     health.overdue += 1;
                 }
                 if let Some(date) = entry.date {
-                    let age = date.until(today).map_or(0, |s| i64::from(s.get_days()));
+                    // An item of a postmortem dated after `today` is new, not of negative age.
+                    let age = date
+                        .until(today)
+                        .map_or(0, |s| i64::from(s.get_days()))
+                        .max(0);
                     ages.push(age as f64);
                     if age > OLD_ITEM_DAYS {
                         health.old.push((i, item.text.clone(), age));

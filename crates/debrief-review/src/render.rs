@@ -577,7 +577,14 @@ fn writeups(out: &mut String, review: &Review) {
             .missing
             .iter()
             .take(3)
-            .map(|(part, count)| format!("{} ({count} postmortems)", score::label(part)))
+            .map(|(part, count)| {
+                let noun = if *count == 1 {
+                    "postmortem"
+                } else {
+                    "postmortems"
+                };
+                format!("{} ({count} {noun})", score::label(part))
+            })
             .collect();
         let _ = writeln!(out, "\nMost often missing: {}.", missing.join(", "));
     }

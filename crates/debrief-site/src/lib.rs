@@ -633,6 +633,16 @@ fn postmortem_page(page: &Page<'_>, options: &Options) -> String {
                     if let Some(due) = &item.due {
                         details.push(format!("due: {}", escape(&due.written)));
                     }
+                    if let Some(tracker) = &item.tracker {
+                        // The issue the work is tracked in: a link when it is one.
+                        details.push(
+                            if tracker.starts_with("https://") || tracker.starts_with("http://") {
+                                format!("<a href=\"{}\">{}</a>", escape(tracker), escape(tracker))
+                            } else {
+                                escape(tracker)
+                            },
+                        );
+                    }
                     if let Some(reason) = &item.declined {
                         details.push(format!("declined: {}", escape(reason)));
                     }

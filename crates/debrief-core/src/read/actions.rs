@@ -34,9 +34,12 @@ impl Reader<'_> {
                         }
                         let mut action = parse_item(first, meta.date);
                         action.details = details.to_string();
-                        action.done = item
-                            .task
-                            .unwrap_or(under_done_heading || written_as_done(&action.text));
+                        // A declined item was not done, however it is marked: a struck line
+                        // with a reason for declining it was struck because it was dropped.
+                        action.done = action.declined.is_none()
+                            && item
+                                .task
+                                .unwrap_or(under_done_heading || written_as_done(&action.text));
                         if let Some(due) = &action.due
                             && due.date.is_none()
                         {
@@ -171,6 +174,11 @@ fn trailing_fields(text: &str) -> Option<(Vec<(Field, String)>, &str)> {
         let inner = &body[open + 1..];
         let mut fields = Vec::new();
         for piece in split_fields(inner) {
+            // A bare reference among the fields: `(owner: sre, due: 2026-03-30, OPS-118)`.
+            if is_reference(piece) {
+                fields.push((Field::Tracker, piece.to_string()));
+                continue;
+            }
             let (key, value) = piece.split_once(':')?;
             let value = value.trim();
             if value.is_empty() {
@@ -220,12 +228,15 @@ fn matching_open(body: &str) -> Option<usize> {
 }
 
 /// Splits `owner: A, due: 2 weeks; priority: P1` at commas and semicolons that start a new
-/// `key:`; a comma inside a value ("due: June 28, 2026") stays in the value.
+/// `key:` or a bare tracker reference (`, OPS-118`); a comma inside a value ("due: June 28,
+/// 2026") stays in the value.
 fn split_fields(inner: &str) -> Vec<&str> {
     let mut pieces = Vec::new();
     let mut start = 0;
     for (i, c) in inner.char_indices() {
-        if (c == ',' || c == ';') && starts_with_key(&inner[i + 1..]) {
+        let rest = &inner[i + 1..];
+        let next = rest.split([',', ';']).next().unwrap_or(rest);
+        if (c == ',' || c == ';') && (starts_with_key(rest) || is_reference(next)) {
             pieces.push(inner[start..i].trim());
             start = i + 1;
         }
@@ -234,9 +245,47 @@ fn split_fields(inner: &str) -> Vec<&str> {
     pieces
 }
 
+/// One word that is a tracker reference and nothing else: `OPS-118`, `#42`, an issue's URL.
+fn is_reference(piece: &str) -> bool {
+    let piece = piece.trim();
+    !piece.is_empty() && !piece.contains(char::is_whitespace) && has_tracker_reference(piece)
+}
+
 fn starts_with_key(rest: &str) -> bool {
     rest.split_once(':')
         .is_some_and(|(key, _)| field(key).is_some())
+}
+
+/// Whether `text` names a tracker issue: `[#123]`, `#123`, `OPS-42`, or a link to an issue.
+pub fn has_tracker_reference(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let hash_number = text
+        .match_indices('#')
+        .any(|(i, _)| bytes.get(i + 1).is_some_and(u8::is_ascii_digit));
+    // Each search below needs a byte that most items do not have: look for that first.
+    let issue_url = text.contains('/')
+        && [
+            "/issues/",
+            "/pull/",
+            "/browse/",
+            "/-/issues/",
+            "/merge_requests/",
+        ]
+        .iter()
+        .any(|p| text.contains(p));
+    let key = text.contains('-')
+        && text
+            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+            .any(|w| {
+                let Some((project, number)) = w.split_once('-') else {
+                    return false;
+                };
+                project.len() >= 2
+                    && project.chars().all(|c| c.is_ascii_uppercase())
+                    && !number.is_empty()
+                    && number.chars().all(|c| c.is_ascii_digit())
+            });
+    hash_number || issue_url || key
 }
 
 /// Resolves a written due date against the postmortem's date.
@@ -404,6 +453,29 @@ mod tests {
         let item = parse_item("Alert on NodeNotReady (and sockets)", None);
         assert_eq!(item.text, "Alert on NodeNotReady (and sockets)");
         assert_eq!(item.owner, None);
+    }
+
+    #[test]
+    fn a_bare_reference_among_the_fields_is_the_tracker() {
+        let item = parse_item(
+            "Validate worker configuration in CI (owner: platform, due: 2026-03-30, OPS-118)",
+            None,
+        );
+        assert_eq!(item.text, "Validate worker configuration in CI");
+        assert_eq!(item.owner.as_deref(), Some("platform"));
+        assert_eq!(item.due.and_then(|d| d.date), Some(date(2026, 3, 30)));
+        assert_eq!(item.tracker.as_deref(), Some("OPS-118"));
+        let item = parse_item(
+            "Shard the queue (owner: platform, https://github.com/acme/q/issues/7)",
+            None,
+        );
+        assert_eq!(
+            item.tracker.as_deref(),
+            Some("https://github.com/acme/q/issues/7")
+        );
+        // A due date's comma is not a reference.
+        let item = parse_item("Rotate keys (due: June 28, 2026)", None);
+        assert_eq!(item.tracker, None);
     }
 
     #[test]

@@ -16,7 +16,7 @@ use jiff::civil::Date;
 use std::borrow::Cow;
 use std::ops::Range;
 
-pub use actions::due as parse_due;
+pub use actions::{due as parse_due, has_tracker_reference};
 pub use blocks::{Prose, ProseEvent};
 pub(crate) use front_matter::KNOWN_KEYS as FRONT_MATTER_KEYS;
 pub use impact::quantities;
