@@ -311,12 +311,14 @@ fn push_indented(out: &mut String, text: &str) {
 }
 
 /// A file name's stem for a title: `Checkout 500 errors!` becomes `checkout-500-errors`.
-/// ASCII letters and digits, runs of anything else as one `-`, at most 60 characters;
-/// `postmortem` when nothing is left.
+/// Letters and digits of any script, lower-cased; runs of anything else as one `-`; at most
+/// 60 characters; `postmortem` when nothing is left.
 pub fn slug(title: &str) -> String {
     let mut slug = String::with_capacity(title.len());
     for c in title.chars().flat_map(char::to_lowercase) {
-        if c.is_ascii_alphanumeric() {
+        // Letters and digits of every script are kept: a title in Japanese or Greek names
+        // its own file, rather than every such title becoming "postmortem".
+        if c.is_alphanumeric() {
             slug.push(c);
         } else if !slug.ends_with('-') && !slug.is_empty() {
             slug.push('-');
@@ -337,7 +339,9 @@ mod slug_tests {
     #[test]
     fn slugs() {
         assert_eq!(slug("Checkout 500 errors!"), "checkout-500-errors");
-        assert_eq!(slug("  Über -- outage "), "ber-outage");
+        assert_eq!(slug("  Über -- outage "), "über-outage");
+        assert_eq!(slug("データベース 障害"), "データベース-障害");
+        assert_ne!(slug("Αποτυχία"), slug("Ausfall"));
         assert_eq!(slug("!!!"), "postmortem");
     }
 }

@@ -14,10 +14,7 @@ pub mod svg;
 pub mod taxonomy;
 pub mod text;
 
-pub use render::{
-    Chart, charts, html, markdown, markdown_to_html, markdown_to_html_with_images,
-    markdown_with_charts,
-};
+pub use render::{Chart, charts, html, markdown, markdown_with_charts};
 
 use debrief_core::model::{Milestone, Postmortem, SectionBody};
 use debrief_core::{Analysis, Metrics};

@@ -4,7 +4,7 @@
 use crate::stats::Spread;
 use crate::{Figures, Review};
 use crate::{score, svg};
-use pulldown_cmark::{CowStr, Event, Parser, Tag};
+use askama::Template as _;
 use std::fmt::Write;
 
 /// A chart: the file name it is written under beside a Markdown report, its title, and
@@ -196,94 +196,39 @@ pub fn markdown_with_charts(review: &Review, charts: &[Chart]) -> String {
     out
 }
 
-/// Markdown from postmortems as HTML that is safe to serve: raw HTML is shown as text, and
-/// link and image targets other than http(s) and relative ones are dropped.
-pub fn markdown_to_html(text: &str) -> String {
-    markdown_to_html_with_images(text, &|_| None)
-}
-
-/// [`markdown_to_html`], with image targets moved: `image` gives an image's new target from
-/// the one written (the published site copies a postmortem's images beside its page), or
-/// `None` to keep it. New targets are made safe like the others.
-pub fn markdown_to_html_with_images(text: &str, image: &dyn Fn(&str) -> Option<String>) -> String {
-    let safe =
-        |url: &str| url.starts_with("https://") || url.starts_with("http://") || !url.contains(':');
-    let options = pulldown_cmark::Options::ENABLE_TABLES
-        | pulldown_cmark::Options::ENABLE_STRIKETHROUGH
-        | pulldown_cmark::Options::ENABLE_TASKLISTS;
-    let events = Parser::new_ext(text, options).map(|event| match event {
-        Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
-        Event::Start(Tag::Link {
-            link_type,
-            dest_url,
-            title,
-            id,
-        }) => Event::Start(Tag::Link {
-            link_type,
-            dest_url: if safe(&dest_url) {
-                dest_url
-            } else {
-                CowStr::from("#")
-            },
-            title,
-            id,
-        }),
-        Event::Start(Tag::Image {
-            link_type,
-            dest_url,
-            title,
-            id,
-        }) => {
-            let dest_url = image(&dest_url).map_or(dest_url, CowStr::from);
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url: if safe(&dest_url) {
-                    dest_url
-                } else {
-                    CowStr::from("")
-                },
-                title,
-                id,
-            })
-        }
-        other => other,
-    });
-    let mut out = String::new();
-    pulldown_cmark::html::push_html(&mut out, events);
-    out
-}
-
 /// The review as one HTML page: the report, then its charts inline, with postmortems' text
-/// made safe by [`markdown_to_html`].
+/// made safe by [`debrief_html::markdown`].
 pub fn html(review: &Review) -> String {
-    let body = markdown_to_html(&markdown(review));
-    let title = body
-        .split_once("<h1>")
-        .and_then(|(_, rest)| rest.split_once("</h1>"))
-        .map_or("Review", |(t, _)| t);
-    let mut out = format!(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>{title}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n"
-    );
-    out.push_str(&body);
-    let charts = charts(review);
-    if !charts.is_empty() {
-        out.push_str("<h2>Charts</h2>\n");
-        for chart in &charts {
-            out.push_str("<figure>\n");
-            out.push_str(&chart.svg);
-            out.push_str("</figure>\n");
-        }
-    }
-    out.push_str("</main>\n</body>\n</html>\n");
-    out
+    let report = markdown(review);
+    let body = debrief_html::markdown(&report);
+    let title = report
+        .lines()
+        .next()
+        .and_then(|line| line.strip_prefix("# "))
+        .unwrap_or("Review");
+    let page = ReviewPage {
+        title,
+        site: "debrief",
+        style: &format!("{}{STYLE}", debrief_html::BASE_CSS),
+        body: &body,
+        charts: charts(review),
+    };
+    // Rendering writes into a String and every field displays: it cannot fail.
+    page.render().unwrap_or_default()
 }
 
-const STYLE: &str = "body{font-family:system-ui,sans-serif;line-height:1.5;color:#1a202c;margin:0}\
-main{max-width:60rem;margin:0 auto;padding:1rem 1.5rem}\
-table{border-collapse:collapse;margin:1rem 0}th,td{border:1px solid #cbd5e0;padding:.3rem .6rem}\
-td:not(:first-child){text-align:right}figure{margin:1.5rem 0}svg{max-width:100%;height:auto}";
+/// The review page (`templates/review.html`).
+#[derive(askama::Template)]
+#[template(path = "review.html")]
+struct ReviewPage<'a> {
+    title: &'a str,
+    site: &'a str,
+    style: &'a str,
+    body: &'a str,
+    charts: Vec<Chart>,
+}
+
+const STYLE: &str = include_str!("../assets/review.css");
 
 /// Renders the review as Markdown.
 pub fn markdown(review: &Review) -> String {

@@ -9,6 +9,7 @@
 //! and all its text is text, so screen readers and search read it.
 
 use debrief_core::milestones::human_duration;
+use debrief_html::escape;
 use std::fmt::Write;
 
 const WIDTH: f64 = 640.0;
@@ -34,23 +35,6 @@ const DURATION_TICKS: [(f64, &str); 9] = [
     (30.0 * 86_400.0, "30d"),
     (365.0 * 86_400.0, "1y"),
 ];
-
-/// Escapes text for XML and HTML.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c if c.is_control() && c != '\n' && c != '\t' => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 /// Horizontal bars, one per (label, value), in the order given. When the largest values are
 /// more than [`OUTLIER_RATIO`] times the next, the axis is clipped above the rest and those

@@ -5,19 +5,20 @@
 //! which need no script), one page per postmortem (a metrics card, the timeline on a time
 //! axis with its milestones, the action items, the narrative), the latest quarter's review,
 //! an Atom feed, and a search that runs in the browser over `search.json`. Every page works
-//! without JavaScript except the search. Markdown from postmortems goes through
-//! [`debrief_review::markdown_to_html`]: raw HTML becomes text and unsafe link targets are
-//! dropped. Only published postmortems are published (front-matter `status` `published`, or
+//! without JavaScript except the search. Pages are askama templates over the shared layout
+//! of `debrief-html` (`pages.rs`); Markdown from postmortems goes through
+//! [`debrief_html::markdown`]: raw HTML becomes text and unsafe link targets are dropped. Only published postmortems are published (front-matter `status` `published`, or
 //! `closed`, which comes after it in the server's workflow): drafts are left out unless asked
 //! for, and then marked as drafts on their page, in the lists and in the feed. Restricted
 //! postmortems are left out unless asked for. Relative images a postmortem shows are copied
 //! beside its page when the caller found them ([`Doc::images`], [`Site::assets`]).
 
+mod pages;
 mod timeline;
 
-use debrief_core::model::{Metadata, Part, SectionBody, Timeline};
+use debrief_core::model::{Metadata, SectionBody};
 use debrief_core::{Analysis, Postmortem};
-use debrief_review::svg::escape;
+use debrief_html::escape;
 use jiff::civil::Date;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -206,7 +207,7 @@ fn percent_encode(path: &str) -> String {
 }
 
 /// One published postmortem and where its page is.
-struct Page<'a> {
+pub(crate) struct Page<'a> {
     doc: &'a Doc,
     slug: String,
     /// Not published yet: shown only with `include_drafts`, and marked.
@@ -232,28 +233,14 @@ impl Page<'_> {
 
     /// Markdown of this postmortem as HTML, its copied images pointing at their copies.
     fn html(&self, markdown: &str) -> String {
-        debrief_review::markdown_to_html_with_images(markdown, &|url| {
+        debrief_html::markdown_with_images(markdown, &|url| {
             self.images.get(url).map(|path| percent_encode(path))
         })
     }
 
     /// Markdown of one line, without the paragraph around it.
     fn inline(&self, markdown: &str) -> String {
-        let html = self.html(markdown);
-        html.trim()
-            .strip_prefix("<p>")
-            .and_then(|h| h.strip_suffix("</p>"))
-            .unwrap_or(html.trim())
-            .to_string()
-    }
-
-    /// ` <span class="draft">draft</span>` after a draft's title.
-    fn draft_mark(&self) -> &'static str {
-        if self.draft {
-            " <span class=\"draft\">draft</span>"
-        } else {
-            ""
-        }
+        debrief_html::inline(&self.html(markdown)).to_string()
     }
 }
 
@@ -336,10 +323,15 @@ pub fn build(docs: &[Doc], options: &Options) -> Site {
         }
     }
 
+    let groups: Vec<(&'static str, BTreeMap<String, Vec<&Page<'_>>>)> = pages::GROUPS
+        .iter()
+        .map(|(dir, _, _)| (*dir, group(&pages, |p| pages::values(p, dir))))
+        .collect();
+    let listings = pages::Listings::new(&groups);
     let mut files = vec![
         File {
             path: "style.css".into(),
-            content: STYLE.into(),
+            content: format!("{}{STYLE}", debrief_html::BASE_CSS),
         },
         File {
             path: "search.js".into(),
@@ -355,7 +347,7 @@ pub fn build(docs: &[Doc], options: &Options) -> Site {
         },
         File {
             path: "index.html".into(),
-            content: index(&pages, options),
+            content: pages::index(&pages, &groups, &listings, options),
         },
         File {
             path: "review.html".into(),
@@ -365,26 +357,14 @@ pub fn build(docs: &[Doc], options: &Options) -> Site {
     for page in &pages {
         files.push(File {
             path: format!("postmortems/{}.html", page.slug),
-            content: postmortem_page(page, options),
+            content: pages::postmortem(page, &listings, options),
         });
     }
-    for (dir, label, values) in [
-        ("tags", "Tag", group(&pages, |p| p.meta().tags.clone())),
-        (
-            "services",
-            "Service",
-            group(&pages, |p| p.meta().services.clone()),
-        ),
-        (
-            "severities",
-            "Severity",
-            group(&pages, |p| p.meta().severity.iter().cloned().collect()),
-        ),
-    ] {
+    for ((dir, values), (_, label, _)) in groups.iter().zip(pages::GROUPS) {
         for (value, list) in values {
             files.push(File {
-                path: format!("{dir}/{}.html", debrief_core::slug(&value)),
-                content: listing_page(&format!("{label}: {value}"), &list, "../", options),
+                path: listings.file(dir, value),
+                content: pages::listing(&format!("{label}: {value}"), list, &listings, options),
             });
         }
     }
@@ -401,348 +381,15 @@ pub fn build(docs: &[Doc], options: &Options) -> Site {
 /// Pages by each value `of` gives them, values in order.
 fn group<'a, 'b>(
     pages: &'b [Page<'a>],
-    of: impl Fn(&Page<'a>) -> Vec<String>,
+    of: impl Fn(&'b Page<'a>) -> Vec<&'b str>,
 ) -> BTreeMap<String, Vec<&'b Page<'a>>> {
     let mut groups: BTreeMap<String, Vec<&Page<'_>>> = BTreeMap::new();
     for page in pages {
         for value in of(page) {
-            if !value.trim().is_empty() {
-                groups
-                    .entry(value.trim().to_string())
-                    .or_default()
-                    .push(page);
-            }
+            groups.entry(value.to_string()).or_default().push(page);
         }
     }
     groups
-}
-
-/// A page with the site's header; `root` leads from the page back to the site's root.
-fn layout(title: &str, root: &str, options: &Options, body: &str) -> String {
-    format!(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>{title} · {site}</title>\n<link rel=\"stylesheet\" href=\"{root}style.css\">\n\
-         <link rel=\"alternate\" type=\"application/atom+xml\" title=\"{site}\" href=\"{root}feed.atom\">\n\
-         </head>\n<body>\n<header><a class=\"site\" href=\"{root}index.html\">{site}</a>\
-         <nav><a href=\"{root}index.html\">Postmortems</a> <a href=\"{root}review.html\">Quarterly review</a> \
-         <a href=\"{root}feed.atom\">Feed</a></nav></header>\n<main>\n{body}</main>\n</body>\n</html>\n",
-        title = escape(title),
-        site = escape(&options.title),
-    )
-}
-
-/// The list of postmortems: title, date, severity, services, tags.
-fn table(pages: &[&Page<'_>], root: &str) -> String {
-    let mut out = String::from(
-        "<table class=\"postmortems\">\n<thead><tr><th>Postmortem</th><th>Date</th><th>Severity</th>\
-         <th>Services</th><th>Tags</th></tr></thead>\n<tbody>\n",
-    );
-    for page in pages {
-        let meta = page.meta();
-        let links = |dir: &str, values: &[String]| -> String {
-            values
-                .iter()
-                .filter(|v| !v.trim().is_empty())
-                .map(|v| {
-                    format!(
-                        "<a href=\"{root}{dir}/{}.html\">{}</a>",
-                        debrief_core::slug(v.trim()),
-                        escape(v.trim())
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join(" ")
-        };
-        let _ = writeln!(
-            out,
-            "<tr><td><a href=\"{root}postmortems/{}.html\">{}</a>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            page.slug,
-            escape(page.title()),
-            page.draft_mark(),
-            meta.date.map_or_else(String::new, |d| d.to_string()),
-            links(
-                "severities",
-                &meta.severity.iter().cloned().collect::<Vec<_>>()
-            ),
-            links("services", &meta.services),
-            links("tags", &meta.tags),
-        );
-    }
-    out.push_str("</tbody>\n</table>\n");
-    out
-}
-
-fn index(pages: &[Page<'_>], options: &Options) -> String {
-    let all: Vec<&Page<'_>> = pages.iter().collect();
-    let filters = |dir: &str, label: &str, groups: BTreeMap<String, Vec<&Page<'_>>>| -> String {
-        if groups.is_empty() {
-            return String::new();
-        }
-        let links: Vec<String> = groups
-            .iter()
-            .map(|(value, list)| {
-                format!(
-                    "<a href=\"{dir}/{}.html\">{}</a> ({})",
-                    debrief_core::slug(value),
-                    escape(value),
-                    list.len()
-                )
-            })
-            .collect();
-        format!(
-            "<p class=\"filter\"><strong>{label}:</strong> {}</p>\n",
-            links.join(", ")
-        )
-    };
-    let mut body = format!(
-        "<h1>Postmortems</h1>\n<p>{} postmortems, newest first.</p>\n\
-         <form class=\"search\" role=\"search\" onsubmit=\"return false\">\
-         <label for=\"search\">Search</label> <input id=\"search\" type=\"search\" \
-         placeholder=\"Search every postmortem\" autocomplete=\"off\">\
-         <noscript> (search needs JavaScript; the filters below do not)</noscript></form>\n\
-         <ol id=\"results\" hidden></ol>\n",
-        pages.len()
-    );
-    body.push_str(&filters(
-        "severities",
-        "Severity",
-        group(pages, |p| p.meta().severity.iter().cloned().collect()),
-    ));
-    body.push_str(&filters(
-        "services",
-        "Services",
-        group(pages, |p| p.meta().services.clone()),
-    ));
-    body.push_str(&filters(
-        "tags",
-        "Tags",
-        group(pages, |p| p.meta().tags.clone()),
-    ));
-    body.push_str(&table(&all, ""));
-    body.push_str("<script src=\"search.js\" defer></script>\n");
-    layout("Postmortems", "", options, &body)
-}
-
-fn listing_page(title: &str, pages: &[&Page<'_>], root: &str, options: &Options) -> String {
-    let body = format!(
-        "<h1>{}</h1>\n<p>{} postmortems. <a href=\"{root}index.html\">All postmortems</a></p>\n{}",
-        escape(title),
-        pages.len(),
-        table(pages, root)
-    );
-    layout(title, root, options, &body)
-}
-
-fn postmortem_page(page: &Page<'_>, options: &Options) -> String {
-    let doc = page.doc;
-    let meta = page.meta();
-    let root = "../";
-    let mut body = format!(
-        "<article>\n<h1>{}</h1>\n<p class=\"facts\">",
-        escape(page.title())
-    );
-    let mut facts = Vec::new();
-    if let Some(date) = meta.date {
-        facts.push(format!("<time datetime=\"{date}\">{date}</time>"));
-    }
-    if let Some(severity) = &meta.severity {
-        facts.push(format!(
-            "<a href=\"{root}severities/{}.html\">{}</a>",
-            debrief_core::slug(severity),
-            escape(severity)
-        ));
-    }
-    for (dir, values) in [("services", &meta.services), ("tags", &meta.tags)] {
-        for value in values.iter().filter(|v| !v.trim().is_empty()) {
-            facts.push(format!(
-                "<a href=\"{root}{dir}/{}.html\">{}</a>",
-                debrief_core::slug(value.trim()),
-                escape(value.trim())
-            ));
-        }
-    }
-    if meta.restricted {
-        facts.push("<strong>restricted</strong>".into());
-    }
-    body.push_str(&facts.join(" · "));
-    body.push_str("</p>\n");
-    if page.draft {
-        let status = meta
-            .status
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty());
-        let _ = writeln!(
-            body,
-            "<p class=\"draft\"><strong>Draft</strong>: not published yet ({}).</p>",
-            status.map_or_else(
-                || "no status in its front matter".to_string(),
-                |s| format!("status: {}", escape(s))
-            )
-        );
-    }
-
-    // The metrics card.
-    let m = &doc.analysis.metrics;
-    body.push_str("<dl class=\"metrics\">\n");
-    for (name, value) in [
-        ("Time to detect", m.time_to_detect_s),
-        ("Time to acknowledge", m.time_to_acknowledge_s),
-        ("Time to mitigate", m.time_to_mitigate_s),
-        ("Time to resolve", m.time_to_resolve_s),
-        ("Duration", m.duration_s),
-    ] {
-        let shown = value.map_or_else(
-            || "unknown".to_string(),
-            debrief_core::milestones::human_duration,
-        );
-        let _ = writeln!(body, "<div><dt>{name}</dt><dd>{shown}</dd></div>");
-    }
-    body.push_str("</dl>\n");
-
-    // Entries before the section, for their milestones; the graph goes above the first.
-    let (mut entries, mut graphed) = (0, false);
-    for section in &doc.postmortem.sections {
-        let heading = if section.heading.trim().is_empty() {
-            section.body.kind().canonical_heading().to_string()
-        } else {
-            section.heading.trim().to_string()
-        };
-        let _ = writeln!(body, "<section>\n<h2>{}</h2>", escape(&heading));
-        match &section.body {
-            SectionBody::Timeline(timeline) => {
-                body.push_str(&timeline_html(page, timeline, entries, !graphed));
-                entries += timeline.entries().count();
-                graphed = true;
-            }
-            SectionBody::ActionItems(items) => {
-                body.push_str("<ul class=\"actions\">\n");
-                for item in items.items() {
-                    let (class, state) = if item.done {
-                        ("done", "done")
-                    } else if item.declined.is_some() {
-                        ("declined", "declined")
-                    } else {
-                        ("open", "open")
-                    };
-                    let mut details = Vec::new();
-                    if let Some(owner) = &item.owner {
-                        details.push(format!("owner: {}", escape(owner)));
-                    }
-                    if let Some(due) = &item.due {
-                        details.push(format!("due: {}", escape(&due.written)));
-                    }
-                    if let Some(tracker) = &item.tracker {
-                        // The issue the work is tracked in: a link when it is one.
-                        details.push(
-                            if tracker.starts_with("https://") || tracker.starts_with("http://") {
-                                format!("<a href=\"{}\">{}</a>", escape(tracker), escape(tracker))
-                            } else {
-                                escape(tracker)
-                            },
-                        );
-                    }
-                    if let Some(reason) = &item.declined {
-                        details.push(format!("declined: {}", escape(reason)));
-                    }
-                    let _ = writeln!(
-                        body,
-                        "<li class=\"{class}\"><span class=\"state\">{state}</span> {}{}</li>",
-                        page.inline(&item.text),
-                        if details.is_empty() {
-                            String::new()
-                        } else {
-                            format!(" <span class=\"details\">({})</span>", details.join(", "))
-                        }
-                    );
-                }
-                body.push_str("</ul>\n");
-            }
-            SectionBody::Impact(impact) => body.push_str(&page.html(&impact.text)),
-            SectionBody::Summary(text)
-            | SectionBody::RootCause(text)
-            | SectionBody::ContributingFactors(text)
-            | SectionBody::WentWell(text)
-            | SectionBody::WentBadly(text)
-            | SectionBody::Lucky(text)
-            | SectionBody::Other(text) => body.push_str(&page.html(text)),
-        }
-        body.push_str("</section>\n");
-    }
-    body.push_str("</article>\n");
-    layout(page.title(), root, options, &body)
-}
-
-/// One timeline section: the graph of the whole timeline (above the first section only),
-/// then the section's entries with the Markdown between them (prose, code blocks, log
-/// excerpts, images) in document order. `first` is the index of its first entry among all
-/// the document's entries, for their milestones.
-fn timeline_html(page: &Page<'_>, timeline: &Timeline, first: usize, graph: bool) -> String {
-    let doc = page.doc;
-    let milestone = |i: usize| {
-        doc.analysis
-            .milestones
-            .get(i)
-            .copied()
-            .flatten()
-            .map(|m| m.name())
-    };
-    let mut out = String::new();
-    if graph {
-        let points: Vec<timeline::Point<'_>> = doc
-            .postmortem
-            .timeline_entries()
-            .enumerate()
-            .map(|(i, e)| timeline::Point {
-                at: e.at,
-                text: &e.text,
-                milestone: milestone(i),
-            })
-            .collect();
-        if let Some(svg) = timeline::svg(&points) {
-            out.push_str("<figure class=\"timeline\">\n");
-            out.push_str(&svg);
-            out.push_str("</figure>\n");
-        }
-    }
-    let mut open = false;
-    let mut i = first;
-    for part in &timeline.parts {
-        match part {
-            Part::Item(entry) => {
-                if !open {
-                    out.push_str("<ol class=\"timeline\">\n");
-                    open = true;
-                }
-                let _ = writeln!(
-                    out,
-                    "<li><time datetime=\"{}\">{}</time>{} {}</li>",
-                    entry.at,
-                    entry.at.strftime("%Y-%m-%d %H:%M"),
-                    milestone(i).map_or_else(String::new, |m| format!(
-                        " <span class=\"milestone\">{m}</span>"
-                    )),
-                    page.inline(&entry.text)
-                );
-                i += 1;
-            }
-            Part::Text(text) => {
-                if text.trim().is_empty() {
-                    continue;
-                }
-                if open {
-                    out.push_str("</ol>\n");
-                    open = false;
-                }
-                out.push_str(&page.html(text));
-            }
-        }
-    }
-    if open {
-        out.push_str("</ol>\n");
-    }
-    out
 }
 
 /// The review of the latest quarter that has postmortems.
@@ -778,13 +425,7 @@ fn review_page(pages: &[Page<'_>], options: &Options) -> String {
             today: options.today,
         },
     );
-    let mut body = debrief_review::markdown_to_html(&debrief_review::markdown(&review));
-    for chart in debrief_review::charts(&review) {
-        body.push_str("<figure>\n");
-        body.push_str(&chart.svg);
-        body.push_str("</figure>\n");
-    }
-    layout("Quarterly review", "", options, &body)
+    pages::review(&review, options)
 }
 
 #[derive(Serialize)]
@@ -895,64 +536,8 @@ fn feed(pages: &[Page<'_>], options: &Options) -> String {
     out
 }
 
-const STYLE: &str = "body{font-family:system-ui,sans-serif;line-height:1.5;color:#1a202c;margin:0}
-header{display:flex;gap:1.5rem;align-items:baseline;padding:.8rem 1.5rem;background:#edf2f7}
-header .site{font-weight:bold;color:inherit;text-decoration:none}header nav a{margin-right:1rem}
-main{max-width:62rem;margin:0 auto;padding:1rem 1.5rem}
-table{border-collapse:collapse;width:100%}th,td{text-align:left;border-bottom:1px solid #e2e8f0;padding:.35rem .5rem}
-.facts{color:#4a5568}.metrics{display:flex;flex-wrap:wrap;gap:.8rem}.metrics div{border:1px solid #cbd5e0;border-radius:6px;padding:.4rem .8rem}
-.metrics dt{font-size:.8rem;color:#4a5568}.metrics dd{margin:0;font-size:1.2rem;font-weight:bold}
-.actions .state{display:inline-block;min-width:4.5rem;font-size:.8rem;text-transform:uppercase;color:#4a5568}
-.actions .done .state{color:#2f855a}.actions .declined .state{color:#718096}.milestone{font-size:.8rem;color:#c05621;font-weight:bold}
-.draft{color:#9c4221;font-weight:bold}span.draft{font-size:.8rem;text-transform:uppercase}p.draft{border-left:4px solid #dd6b20;padding:.3rem .8rem;background:#fffaf0}
-figure{margin:1rem 0;overflow-x:auto}img{max-width:100%}svg{max-width:100%;height:auto}
-.search input{width:60%;padding:.4rem}#results{padding-left:1.2rem}
-";
+/// The site's own styles, after the shared ones.
+const STYLE: &str = include_str!("../assets/style.css");
 
-const SEARCH_JS: &str = r#"// Search every postmortem in the browser: search.json holds each one's facts and words.
-(function () {
-  var input = document.getElementById("search");
-  var results = document.getElementById("results");
-  if (!input || !results) return;
-  var entries = null;
-  function load() {
-    if (entries) return Promise.resolve(entries);
-    return fetch("search.json").then(function (r) { return r.json(); }).then(function (data) {
-      entries = data.map(function (e) {
-        e.haystack = [e.title, e.date || "", e.severity || "", e.services.join(" "), e.tags.join(" "), e.text]
-          .join(" ").toLowerCase();
-        return e;
-      });
-      return entries;
-    });
-  }
-  function show(found) {
-    results.textContent = "";
-    found.slice(0, 50).forEach(function (e) {
-      var item = document.createElement("li");
-      var link = document.createElement("a");
-      link.href = e.url;
-      link.textContent = e.title;
-      item.appendChild(link);
-      if (e.date) item.appendChild(document.createTextNode(" (" + e.date + ")"));
-      if (e.draft) item.appendChild(document.createTextNode(" [draft]"));
-      results.appendChild(item);
-    });
-    if (found.length === 0) {
-      var none = document.createElement("li");
-      none.textContent = "No postmortem matches.";
-      results.appendChild(none);
-    }
-    results.hidden = false;
-  }
-  input.addEventListener("input", function () {
-    var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
-    if (words.length === 0) { results.hidden = true; return; }
-    load().then(function (all) {
-      show(all.filter(function (e) {
-        return words.every(function (w) { return e.haystack.indexOf(w) !== -1; });
-      }));
-    });
-  });
-})();
-"#;
+/// The search: the browser reads `search.json` and matches every word typed.
+const SEARCH_JS: &str = include_str!("../assets/search.js");

@@ -1,7 +1,7 @@
 //! A postmortem's timeline drawn on a time axis: every entry a tick, milestones marked and
 //! named, the start and the end of the axis labelled with their times (UTC).
 
-use debrief_review::svg::escape;
+use debrief_html::escape;
 use jiff::Timestamp;
 use std::fmt::Write;
 

@@ -498,3 +498,45 @@ fn timelines_code_and_logs_survive_on_the_page() {
     assert!(at.windows(2).all(|w| w[0] < w[1]), "{at:?}");
     assert_eq!(page.matches("Rollback completes</li>").count(), 1);
 }
+
+/// Tag, service and severity pages never overwrite each other: names in any script keep
+/// their letters, and two values with the same name on disk ("C++" and "C#") get two pages,
+/// each linked from where its value is shown.
+#[test]
+fn every_label_has_its_own_page() {
+    let docs = vec![doc(
+        "db.md",
+        "---\ntitle: データベース障害\ndate: 2026-06-14\nstatus: published\n\
+         tags: [データベース, 障害, C++, C#]\nservices: [Αποθήκη]\n---\n\n## Summary\n\nThe database failed.\n",
+    )];
+    let site = build(&docs, &options(false));
+    check_links(&site);
+    let tags: Vec<&str> = site
+        .files
+        .iter()
+        .map(|f| f.path.as_str())
+        .filter(|p| p.starts_with("tags/"))
+        .collect();
+    assert_eq!(tags.len(), 4, "{tags:?}");
+    assert!(tags.contains(&"tags/データベース.html"), "{tags:?}");
+    assert!(tags.contains(&"tags/障害.html"), "{tags:?}");
+    assert!(
+        tags.contains(&"tags/c.html") && tags.contains(&"tags/c-2.html"),
+        "{tags:?}"
+    );
+    let page = |path: &str| {
+        site.files
+            .iter()
+            .find(|f| f.path == path)
+            .map(|f| f.content.as_str())
+            .unwrap_or_default()
+    };
+    assert!(page("tags/c.html").contains("Tag: C#") || page("tags/c.html").contains("Tag: C++"));
+    assert_ne!(page("tags/c.html"), page("tags/c-2.html"));
+    assert!(
+        site.files
+            .iter()
+            .any(|f| f.path == "postmortems/2026-06-14-データベース障害.html")
+    );
+    assert!(site.files.iter().any(|f| f.path == "services/αποθήκη.html"));
+}

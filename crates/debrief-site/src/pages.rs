@@ -1,0 +1,477 @@
+//! The site's HTML pages, as askama templates (`templates/`): the index, the listings by
+//! tag, service and severity, one page per postmortem, and the review. Templates escape
+//! everything they print; only Markdown made safe by [`debrief_html::markdown`] and the
+//! timeline's SVG are printed as they are.
+
+use crate::{Options, Page, timeline};
+use askama::Template;
+use debrief_core::model::{Part, SectionBody, Timeline};
+use std::collections::{BTreeMap, HashMap};
+
+/// A link to another page of the site.
+pub(crate) struct Link {
+    href: String,
+    text: String,
+    /// Postmortems behind it, in the index's filters.
+    count: usize,
+}
+
+/// One row of a list of postmortems.
+pub(crate) struct Row {
+    href: String,
+    title: String,
+    draft: bool,
+    date: String,
+    severity: Vec<Link>,
+    services: Vec<Link>,
+    tags: Vec<Link>,
+}
+
+/// The groups pages are listed by, each with its directory and the label a page shows.
+pub(crate) const GROUPS: [(&str, &str, &str); 3] = [
+    ("severities", "Severity", "Severity"),
+    ("services", "Service", "Services"),
+    ("tags", "Tag", "Tags"),
+];
+
+/// The values of a group a page has: its severity, its services or its tags.
+pub(crate) fn values<'p>(page: &'p Page<'_>, dir: &str) -> Vec<&'p str> {
+    let meta = page.meta();
+    let values: Vec<&str> = match dir {
+        "severities" => meta.severity.iter().map(String::as_str).collect(),
+        "services" => meta.services.iter().map(String::as_str).collect(),
+        _ => meta.tags.iter().map(String::as_str).collect(),
+    };
+    values
+        .into_iter()
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .collect()
+}
+
+/// The file of every listing page: `tags/<slug>.html`, with `-2`, `-3`... when two
+/// values of a group have the same slug ("C++" and "C#"), so that no page overwrites
+/// another.
+pub(crate) struct Listings {
+    files: HashMap<(&'static str, String), String>,
+}
+
+impl Listings {
+    pub(crate) fn new(groups: &[(&'static str, BTreeMap<String, Vec<&Page<'_>>>)]) -> Listings {
+        let mut files = HashMap::new();
+        for (dir, values) in groups {
+            let mut taken = std::collections::HashSet::new();
+            for value in values.keys() {
+                let base = debrief_core::slug(value);
+                let mut name = base.clone();
+                let mut n = 2;
+                while !taken.insert(name.clone()) {
+                    name = format!("{base}-{n}");
+                    n += 1;
+                }
+                files.insert((*dir, value.clone()), format!("{dir}/{name}.html"));
+            }
+        }
+        Listings { files }
+    }
+
+    /// The file of a value's listing, inside the site.
+    pub(crate) fn file(&self, dir: &'static str, value: &str) -> String {
+        self.files
+            .get(&(dir, value.to_string()))
+            .cloned()
+            .unwrap_or_else(|| format!("{dir}/{}.html", debrief_core::slug(value)))
+    }
+
+    fn link(&self, root: &str, dir: &'static str, value: &str) -> Link {
+        Link {
+            href: format!("{root}{}", self.file(dir, value)),
+            text: value.to_string(),
+            count: 0,
+        }
+    }
+}
+
+fn rows(pages: &[&Page<'_>], root: &str, listings: &Listings) -> Vec<Row> {
+    pages
+        .iter()
+        .map(|page| {
+            let links = |dir: &'static str| {
+                values(page, dir)
+                    .into_iter()
+                    .map(|v| listings.link(root, dir, v))
+                    .collect()
+            };
+            Row {
+                href: format!("{root}postmortems/{}.html", page.slug),
+                title: page.title().to_string(),
+                draft: page.draft,
+                date: page.meta().date.map_or_else(String::new, |d| d.to_string()),
+                severity: links("severities"),
+                services: links("services"),
+                tags: links("tags"),
+            }
+        })
+        .collect()
+}
+
+/// A filter of the index: a group's values, each with its count.
+struct Filter {
+    label: &'static str,
+    links: Vec<Link>,
+}
+
+#[derive(Template)]
+#[template(path = "index.html")]
+struct IndexPage<'a> {
+    title: &'a str,
+    site: &'a str,
+    root: &'a str,
+    filters: Vec<Filter>,
+    rows: Vec<Row>,
+}
+
+/// Every postmortem, with the filters and the search.
+pub(crate) fn index(
+    pages: &[Page<'_>],
+    groups: &[(&'static str, BTreeMap<String, Vec<&Page<'_>>>)],
+    listings: &Listings,
+    options: &Options,
+) -> String {
+    let filters = GROUPS
+        .iter()
+        .zip(groups)
+        .filter(|(_, (_, values))| !values.is_empty())
+        .map(|((_, _, label), (dir, values))| Filter {
+            label,
+            links: values
+                .iter()
+                .map(|(value, list)| Link {
+                    count: list.len(),
+                    ..listings.link("", dir, value)
+                })
+                .collect(),
+        })
+        .collect();
+    let all: Vec<&Page<'_>> = pages.iter().collect();
+    render(&IndexPage {
+        title: "Postmortems",
+        site: &options.title,
+        root: "",
+        filters,
+        rows: rows(&all, "", listings),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "listing.html")]
+struct ListingPage<'a> {
+    title: &'a str,
+    site: &'a str,
+    root: &'a str,
+    rows: Vec<Row>,
+}
+
+/// The postmortems of one tag, service or severity.
+pub(crate) fn listing(
+    title: &str,
+    pages: &[&Page<'_>],
+    listings: &Listings,
+    options: &Options,
+) -> String {
+    render(&ListingPage {
+        title,
+        site: &options.title,
+        root: "../",
+        rows: rows(pages, "../", listings),
+    })
+}
+
+/// A fact under a postmortem's title: its date, a link to a listing, or a word set apart.
+struct Fact {
+    text: String,
+    href: Option<String>,
+    datetime: Option<String>,
+}
+
+/// A section of a postmortem's page: Markdown, a timeline, or action items.
+struct Section {
+    heading: String,
+    html: Option<String>,
+    graph: Option<String>,
+    timeline: Vec<TimelinePart>,
+    actions: Option<Vec<Action>>,
+}
+
+/// A run of timeline entries, or the Markdown between two runs.
+struct TimelinePart {
+    html: Option<String>,
+    entries: Vec<Entry>,
+}
+
+struct Entry {
+    datetime: String,
+    shown: String,
+    milestone: Option<&'static str>,
+    html: String,
+}
+
+struct Action {
+    state: &'static str,
+    html: String,
+    details: Vec<Detail>,
+}
+
+struct Detail {
+    text: String,
+    href: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "postmortem.html")]
+struct PostmortemPage<'a> {
+    title: &'a str,
+    site: &'a str,
+    root: &'a str,
+    facts: Vec<Fact>,
+    draft: Option<String>,
+    metrics: Vec<(&'static str, String)>,
+    sections: Vec<Section>,
+}
+
+/// One postmortem: facts, the metrics card, then its sections in order, the timeline drawn
+/// on a time axis above the first timeline section.
+pub(crate) fn postmortem(page: &Page<'_>, listings: &Listings, options: &Options) -> String {
+    let meta = page.meta();
+    let root = "../";
+    let mut facts: Vec<Fact> = meta
+        .date
+        .map(|date| Fact {
+            text: date.to_string(),
+            href: None,
+            datetime: Some(date.to_string()),
+        })
+        .into_iter()
+        .collect();
+    for dir in ["severities", "services", "tags"] {
+        for value in values(page, dir) {
+            let link = listings.link(root, dir, value);
+            facts.push(Fact {
+                text: link.text,
+                href: Some(link.href),
+                datetime: None,
+            });
+        }
+    }
+    if meta.restricted {
+        facts.push(Fact {
+            text: "restricted".into(),
+            href: None,
+            datetime: None,
+        });
+    }
+    let draft = page.draft.then(|| {
+        match meta
+            .status
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            Some(status) => format!("status: {status}"),
+            None => "no status in its front matter".to_string(),
+        }
+    });
+    let m = &page.doc.analysis.metrics;
+    let metrics = [
+        ("Time to detect", m.time_to_detect_s),
+        ("Time to acknowledge", m.time_to_acknowledge_s),
+        ("Time to mitigate", m.time_to_mitigate_s),
+        ("Time to resolve", m.time_to_resolve_s),
+        ("Duration", m.duration_s),
+    ]
+    .into_iter()
+    .map(|(name, value)| {
+        let shown = value.map_or_else(
+            || "unknown".to_string(),
+            debrief_core::milestones::human_duration,
+        );
+        (name, shown)
+    })
+    .collect();
+    // Entries before each section, for their milestones; the graph goes above the first.
+    let (mut entries, mut graphed) = (0, false);
+    let mut sections = Vec::new();
+    for section in &page.doc.postmortem.sections {
+        let heading = match section.heading.trim() {
+            "" => section.body.kind().canonical_heading().to_string(),
+            heading => heading.to_string(),
+        };
+        let mut view = Section {
+            heading,
+            html: None,
+            graph: None,
+            timeline: Vec::new(),
+            actions: None,
+        };
+        match &section.body {
+            SectionBody::Timeline(timeline) => {
+                if !graphed {
+                    view.graph = graph(page);
+                    graphed = true;
+                }
+                view.timeline = timeline_parts(page, timeline, entries);
+                entries += timeline.entries().count();
+            }
+            SectionBody::ActionItems(items) => {
+                view.actions = Some(items.items().map(|item| action(page, item)).collect());
+            }
+            SectionBody::Impact(impact) => view.html = Some(block(page, &impact.text)),
+            SectionBody::Summary(text)
+            | SectionBody::RootCause(text)
+            | SectionBody::ContributingFactors(text)
+            | SectionBody::WentWell(text)
+            | SectionBody::WentBadly(text)
+            | SectionBody::Lucky(text)
+            | SectionBody::Other(text) => view.html = Some(block(page, text)),
+        }
+        sections.push(view);
+    }
+    render(&PostmortemPage {
+        title: page.title(),
+        site: &options.title,
+        root,
+        facts,
+        draft,
+        metrics,
+        sections,
+    })
+}
+
+/// Markdown of the page as HTML, without the line end the template writes itself.
+fn block(page: &Page<'_>, markdown: &str) -> String {
+    let mut html = page.html(markdown);
+    html.truncate(html.trim_end().len());
+    html
+}
+
+/// The milestone of the document's `i`th timeline entry.
+fn milestone(page: &Page<'_>, i: usize) -> Option<&'static str> {
+    page.doc
+        .analysis
+        .milestones
+        .get(i)
+        .copied()
+        .flatten()
+        .map(|m| m.name())
+}
+
+/// The whole timeline on a time axis.
+fn graph(page: &Page<'_>) -> Option<String> {
+    let points: Vec<timeline::Point<'_>> = page
+        .doc
+        .postmortem
+        .timeline_entries()
+        .enumerate()
+        .map(|(i, e)| timeline::Point {
+            at: e.at,
+            text: &e.text,
+            milestone: milestone(page, i),
+        })
+        .collect();
+    timeline::svg(&points)
+}
+
+/// One timeline section: its entries with the Markdown between them (prose, code blocks,
+/// log excerpts, images) in document order. `first` is the index of its first entry among
+/// all the document's entries, for their milestones.
+fn timeline_parts(page: &Page<'_>, timeline: &Timeline, first: usize) -> Vec<TimelinePart> {
+    let mut parts: Vec<TimelinePart> = Vec::new();
+    let mut i = first;
+    for part in &timeline.parts {
+        match part {
+            Part::Item(entry) => {
+                let view = Entry {
+                    datetime: entry.at.to_string(),
+                    shown: entry.at.strftime("%Y-%m-%d %H:%M").to_string(),
+                    milestone: milestone(page, i),
+                    html: page.inline(&entry.text),
+                };
+                match parts.last_mut() {
+                    Some(run) if run.html.is_none() => run.entries.push(view),
+                    _ => parts.push(TimelinePart {
+                        html: None,
+                        entries: vec![view],
+                    }),
+                }
+                i += 1;
+            }
+            Part::Text(text) if !text.trim().is_empty() => parts.push(TimelinePart {
+                html: Some(block(page, text)),
+                entries: Vec::new(),
+            }),
+            Part::Text(_) => {}
+        }
+    }
+    parts
+}
+
+fn action(page: &Page<'_>, item: &debrief_core::model::ActionItem) -> Action {
+    let state = if item.done {
+        "done"
+    } else if item.declined.is_some() {
+        "declined"
+    } else {
+        "open"
+    };
+    let mut details = Vec::new();
+    let mut detail = |text: String, href: Option<String>| details.push(Detail { text, href });
+    if let Some(owner) = &item.owner {
+        detail(format!("owner: {owner}"), None);
+    }
+    if let Some(due) = &item.due {
+        detail(format!("due: {}", due.written), None);
+    }
+    if let Some(tracker) = &item.tracker {
+        // The issue the work is tracked in: a link when it is one.
+        let href = (tracker.starts_with("https://") || tracker.starts_with("http://"))
+            .then(|| tracker.clone());
+        detail(tracker.clone(), href);
+    }
+    if let Some(reason) = &item.declined {
+        detail(format!("declined: {reason}"), None);
+    }
+    Action {
+        state,
+        html: page.inline(&item.text),
+        details,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "review.html")]
+struct ReviewPage<'a> {
+    title: &'a str,
+    site: &'a str,
+    root: &'a str,
+    body: String,
+    charts: Vec<debrief_review::Chart>,
+}
+
+/// The review of a period, with its charts.
+pub(crate) fn review(review: &debrief_review::Review, options: &Options) -> String {
+    render(&ReviewPage {
+        title: "Quarterly review",
+        site: &options.title,
+        root: "",
+        body: debrief_html::markdown(&debrief_review::markdown(review)),
+        charts: debrief_review::charts(review),
+    })
+}
+
+/// A page as text. Templates write into a String and every value they print displays, so
+/// rendering cannot fail; should it ever, the page says so rather than the build stopping.
+fn render(page: &impl Template) -> String {
+    page.render().unwrap_or_else(|error| {
+        format!("<!DOCTYPE html>\n<p>This page could not be written: {error}</p>\n")
+    })
+}
