@@ -16,13 +16,21 @@ pub struct Phrases {
     /// The number of classes, the width of a row of `next`.
     classes: usize,
     /// `next[state * classes + class]`: the next state, or 0 for none (the root, state 0, is
-    /// never a target).
+    /// never a target), with [`ENDS`] set when a phrase ends there. The flag saves a look at
+    /// `ends` for every byte walked: most states end no phrase.
     next: Vec<u32>,
     /// The phrases that end at each state, as a range of `ending`.
     ends: Vec<(u32, u32)>,
     /// Phrase indexes, grouped by the state they end at.
     ending: Vec<u32>,
+    /// For each state, how many bytes of its path are word bytes before the first that is
+    /// not: where the word the walk started in may end at the earliest, so that finding its
+    /// end does not walk those bytes again.
+    word_prefix: Vec<u32>,
 }
+
+/// The flag of a transition of [`Phrases::next`] to a state where phrases end.
+const ENDS: u32 = 1 << 31;
 
 /// A phrase found in a text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,6 +60,9 @@ impl Phrases {
         // One row per state; phrases share their common prefixes.
         let mut next = vec![0u32; classes];
         let mut ending_of: Vec<Vec<u32>> = vec![Vec::new()];
+        // Each state's depth and the length of its path's leading word bytes.
+        let mut depth: Vec<u32> = vec![0];
+        let mut word_prefix: Vec<u32> = vec![0];
         for (index, phrase) in phrases.iter().enumerate() {
             let mut state = 0usize;
             for &b in phrase.as_ref().as_bytes() {
@@ -61,10 +72,18 @@ impl Phrases {
                     ending_of.push(Vec::new());
                     next.resize(next.len() + classes, 0);
                     next[slot] = u32::try_from(new).unwrap_or(u32::MAX);
+                    let all_word = word_prefix[state] == depth[state] && is_word(b);
+                    depth.push(depth[state] + 1);
+                    word_prefix.push(word_prefix[state] + u32::from(all_word));
                 }
                 state = next[slot] as usize;
             }
             ending_of[state].push(u32::try_from(index).unwrap_or(u32::MAX));
+        }
+        for target in &mut next {
+            if *target != 0 && !ending_of[*target as usize].is_empty() {
+                *target |= ENDS;
+            }
         }
         let mut ends = Vec::with_capacity(ending_of.len());
         let mut ending = Vec::new();
@@ -80,6 +99,7 @@ impl Phrases {
             next,
             ends,
             ending,
+            word_prefix,
         }
     }
 
@@ -102,21 +122,24 @@ impl Phrases {
                 if class == 0 {
                     break;
                 }
-                state = self.next[state * self.classes + class] as usize;
-                if state == 0 {
+                let target = self.next[state * self.classes + class];
+                if target == 0 {
                     break;
                 }
-                let (from, to) = self.ends[state];
-                for &phrase in &self.ending[from as usize..to as usize] {
-                    found(Found {
-                        phrase: phrase as usize,
-                        start,
-                        end: start + at + 1,
-                    });
+                state = (target & !ENDS) as usize;
+                if target & ENDS != 0 {
+                    let (from, to) = self.ends[state];
+                    for &phrase in &self.ending[from as usize..to as usize] {
+                        found(Found {
+                            phrase: phrase as usize,
+                            start,
+                            end: start + at + 1,
+                        });
+                    }
                 }
             }
-            // On to the end of this word.
-            i += 1;
+            // On to the end of this word, from the end of the word bytes just walked.
+            i = start + (self.word_prefix[state] as usize).max(1);
             while i < bytes.len() && is_word(bytes[i]) {
                 i += 1;
             }
