@@ -15,14 +15,23 @@ pub struct Phrases {
     word: [bool; 256],
     /// The number of classes, the width of a row of `next`.
     classes: usize,
-    /// `next[state * classes + class]`: the next state, or 0 for none (the root, state 0, is
-    /// never a target).
+    /// One row of `classes` slots per state; a state is known by where its row starts, so
+    /// that a step of the walk is one addition, not a multiplication. `next[row + class]` is
+    /// the row of the next state, or 0 for none (the root's row, 0, is never a target), with
+    /// [`ENDS`] set when a phrase ends there: most states end none, and the flag saves a look
+    /// at `ends` for every byte walked. Class 0 never has a transition, so its slot holds
+    /// the state's word prefix instead: how many bytes of its path are word bytes before the
+    /// first that is not, where the word the walk started in may end at the earliest, so
+    /// that finding its end does not walk those bytes again.
     next: Vec<u32>,
-    /// The phrases that end at each state, as a range of `ending`.
+    /// The phrases that end at each state (by row number), as a range of `ending`.
     ends: Vec<(u32, u32)>,
     /// Phrase indexes, grouped by the state they end at.
     ending: Vec<u32>,
 }
+
+/// The flag of a transition of [`Phrases::next`] to a state where phrases end.
+const ENDS: u32 = 1 << 31;
 
 /// A phrase found in a text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,6 +61,9 @@ impl Phrases {
         // One row per state; phrases share their common prefixes.
         let mut next = vec![0u32; classes];
         let mut ending_of: Vec<Vec<u32>> = vec![Vec::new()];
+        // Each state's depth, by state number.
+        let mut depth: Vec<u32> = vec![0];
+        let row = |state: usize| u32::try_from(state * classes).unwrap_or(u32::MAX);
         for (index, phrase) in phrases.iter().enumerate() {
             let mut state = 0usize;
             for &b in phrase.as_ref().as_bytes() {
@@ -60,11 +72,23 @@ impl Phrases {
                     let new = ending_of.len();
                     ending_of.push(Vec::new());
                     next.resize(next.len() + classes, 0);
-                    next[slot] = u32::try_from(new).unwrap_or(u32::MAX);
+                    next[slot] = row(new);
+                    let prefix = next[state * classes];
+                    let all_word = prefix == depth[state] && is_word(b);
+                    depth.push(depth[state] + 1);
+                    next[new * classes] = prefix + u32::from(all_word);
                 }
-                state = next[slot] as usize;
+                state = next[slot] as usize / classes;
             }
             ending_of[state].push(u32::try_from(index).unwrap_or(u32::MAX));
+        }
+        for state in 0..ending_of.len() {
+            // Slot 0 of a row is the word prefix, not a transition.
+            for target in &mut next[state * classes + 1..(state + 1) * classes] {
+                if *target != 0 && !ending_of[*target as usize / classes].is_empty() {
+                    *target |= ENDS;
+                }
+            }
         }
         let mut ends = Vec::with_capacity(ending_of.len());
         let mut ending = Vec::new();
@@ -96,27 +120,30 @@ impl Phrases {
                 continue;
             }
             let start = i;
-            let mut state = 0usize;
+            let mut row = 0usize;
             for (at, &b) in bytes[start..].iter().enumerate() {
                 let class = usize::from(self.class[usize::from(b)]);
                 if class == 0 {
                     break;
                 }
-                state = self.next[state * self.classes + class] as usize;
-                if state == 0 {
+                let target = self.next[row + class];
+                if target == 0 {
                     break;
                 }
-                let (from, to) = self.ends[state];
-                for &phrase in &self.ending[from as usize..to as usize] {
-                    found(Found {
-                        phrase: phrase as usize,
-                        start,
-                        end: start + at + 1,
-                    });
+                row = (target & !ENDS) as usize;
+                if target & ENDS != 0 {
+                    let (from, to) = self.ends[row / self.classes];
+                    for &phrase in &self.ending[from as usize..to as usize] {
+                        found(Found {
+                            phrase: phrase as usize,
+                            start,
+                            end: start + at + 1,
+                        });
+                    }
                 }
             }
-            // On to the end of this word.
-            i += 1;
+            // On to the end of this word, from the end of the word bytes just walked.
+            i = start + (self.next[row] as usize).max(1);
             while i < bytes.len() && is_word(bytes[i]) {
                 i += 1;
             }

@@ -270,26 +270,48 @@ pub fn find_iso_date(text: &str) -> Option<Date> {
 /// order. A numeric month-day counts only before a time ("03-26 23:04"): alone ("1/20") it
 /// is ambiguous with other numbers.
 pub fn find_dates(text: &str) -> impl Iterator<Item = DateSpec> + '_ {
+    let bytes = text.as_bytes();
     let mut resume = 0;
-    text.char_indices().filter_map(move |(i, c)| {
-        let starts_word = c.is_ascii_alphanumeric()
-            && (i == 0 || !text.as_bytes()[i - 1].is_ascii_alphanumeric());
+    // Bytes rather than characters: a word starts at an ASCII letter or digit, which is never
+    // inside a multi-byte character, and decoding every character cost more than the search.
+    (0..bytes.len()).filter_map(move |i| {
+        let b = bytes[i];
+        let starts_word =
+            b.is_ascii_alphanumeric() && (i == 0 || !bytes[i - 1].is_ascii_alphanumeric());
         if i < resume || !starts_word {
             return None;
         }
         // Most words start no date: only digits and month or weekday names can.
-        if c.is_ascii_alphabetic() {
-            let head = text.as_bytes().get(i..i + 3)?;
-            let named = calendar_words().any(|w| w.as_bytes()[..3].eq_ignore_ascii_case(head));
-            if !named {
-                return None;
-            }
+        if b.is_ascii_alphabetic() && !starts_calendar_word(bytes.get(i..i + 3)?) {
+            return None;
         }
         let mut cur = Cursor::new(&text[i..]);
         let spec = parse_date_at(&mut cur)?;
         resume = i + cur.pos;
         Some(spec)
     })
+}
+
+/// Whether three bytes are, in any case, the first three letters of a month or weekday name.
+fn starts_calendar_word(head: &[u8]) -> bool {
+    // The names' first three letters, packed as in `key` below; computed at compile time.
+    const HEADS: [u32; 19] = {
+        let mut heads = [0; 19];
+        let mut k = 0;
+        while k < 19 {
+            let name = if k < 12 { MONTHS[k] } else { WEEKDAYS[k - 12] }.as_bytes();
+            heads[k] = u32::from_le_bytes([name[0], name[1], name[2], 0]);
+            k += 1;
+        }
+        heads
+    };
+    // Setting bit 5 lowers ASCII capitals and turns no other byte into a lower-case letter,
+    // so comparing with the lower-case names ignores ASCII case exactly.
+    let key = match head {
+        [a, b, c] => u32::from_le_bytes([a | 0x20, b | 0x20, c | 0x20, 0]),
+        _ => return false,
+    };
+    HEADS.contains(&key)
 }
 
 /// Finds a date written in words or ISO anywhere in a short text, such as a title

@@ -121,11 +121,21 @@ pub fn find_zone_statement(text: &str) -> Option<(String, TimeZone)> {
 pub fn find_zone_of_times(text: &str) -> Option<(String, TimeZone)> {
     let mut found: Option<(String, TimeZone)> = None;
     let mut previous: [&str; 2] = ["", ""];
+    let wrapper = |c: char| matches!(c, '(' | ')' | '.' | ',' | ':' | ';' | '*');
     for word in text.split_ascii_whitespace() {
-        let label =
-            word.trim_matches(|c: char| matches!(c, '(' | ')' | '.' | ',' | ':' | ';' | '*'));
-        let abbreviation = (2..=9).contains(&label.len())
-            && label.starts_with(|c: char| c.is_ascii_uppercase())
+        // An abbreviation starts with a capital: most words are let go at their first letter,
+        // before any trimming.
+        let capital = word
+            .bytes()
+            .find(|&b| !wrapper(char::from(b)))
+            .is_some_and(|b| b.is_ascii_uppercase());
+        let label = if capital {
+            word.trim_matches(wrapper)
+        } else {
+            ""
+        };
+        let abbreviation = capital
+            && (2..=9).contains(&label.len())
             && label
                 .bytes()
                 .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b"+-:".contains(&b));
