@@ -258,10 +258,11 @@ struct ContributionRow {
 impl TryFrom<ContributionRow> for Contribution {
     type Error = StoreError;
 
-    /// The contribution; an unknown kind is refused as [`StoreError::Invalid`].
+    /// The contribution; an unknown kind is [`StoreError::Corrupt`], like an unknown role
+    /// or state: the row is wrong, not the caller's request.
     fn try_from(row: ContributionRow) -> Result<Contribution> {
         let kind = ContributionKind::parse(&row.kind).ok_or_else(|| {
-            StoreError::Invalid(format!("unknown kind {:?} in the store", row.kind))
+            StoreError::Corrupt(format!("unknown contribution kind {:?}", row.kind))
         })?;
         let file = match (row.file_name, row.blob_sha256) {
             (Some(name), Some(sha256)) => Some(FileInfo {
