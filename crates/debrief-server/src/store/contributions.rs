@@ -7,8 +7,6 @@ use super::{
     require_writer,
 };
 use sha2::{Digest, Sha256};
-use sqlx::Row;
-use sqlx::any::AnyRow;
 
 /// An uploaded file.
 #[derive(Debug, Clone, Copy)]
@@ -113,7 +111,7 @@ impl Store {
                 sha256,
             });
         }
-        let contribution_id: i64 = sqlx::query(
+        let contribution_id: i64 = sqlx::query_scalar(
             "INSERT INTO contributions (postmortem_id, author_id, function, kind, body,
              happened_at, url, blob_sha256, file_name, media_type, created_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
@@ -130,8 +128,7 @@ impl Store {
         .bind(file.as_ref().map(|f| f.media_type.clone()))
         .bind(at)
         .fetch_one(&mut *tx)
-        .await?
-        .try_get(0)?;
+        .await?;
         audit(
             &mut tx,
             self.clock.now(),
@@ -157,8 +154,8 @@ impl Store {
     /// The contributions to a postmortem the viewer may see, oldest first.
     pub async fn contributions(&self, viewer: &User, id: i64) -> Result<Vec<Contribution>> {
         self.current(viewer, id).await?;
-        let rows = sqlx::query(
-            "SELECT c.id, u.username, c.function, c.kind, c.body, c.happened_at, c.url,
+        let rows = sqlx::query_as::<_, ContributionRow>(
+            "SELECT c.id, u.username AS author, c.function, c.kind, c.body, c.happened_at, c.url,
              c.file_name, c.media_type, b.size, c.blob_sha256, c.created_at
              FROM contributions c JOIN users u ON u.id = c.author_id
              LEFT JOIN blobs b ON b.sha256 = c.blob_sha256
@@ -167,13 +164,13 @@ impl Store {
         .bind(id)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter().map(contribution_from).collect()
+        rows.into_iter().map(Contribution::try_from).collect()
     }
 
     /// The file of an evidence contribution, if the viewer may see its postmortem.
     pub async fn evidence(&self, viewer: &User, id: i64, contribution: i64) -> Result<Evidence> {
         self.current(viewer, id).await?;
-        let row = sqlx::query(
+        let row = sqlx::query_as::<_, EvidenceRow>(
             "SELECT c.file_name, c.media_type, b.size, b.sha256, b.content
              FROM contributions c JOIN blobs b ON b.sha256 = c.blob_sha256
              WHERE c.postmortem_id = $1 AND c.id = $2",
@@ -183,15 +180,7 @@ impl Store {
         .fetch_optional(&self.pool)
         .await?
         .ok_or(StoreError::NotFound)?;
-        Ok(Evidence {
-            info: FileInfo {
-                name: row.try_get(0)?,
-                media_type: row.try_get(1)?,
-                size: row.try_get(2)?,
-                sha256: row.try_get(3)?,
-            },
-            content: row.try_get(4)?,
-        })
+        Ok(row.into())
     }
 }
 
@@ -249,29 +238,75 @@ fn file_name(given: &str) -> String {
     }
 }
 
-fn contribution_from(row: &AnyRow) -> Result<Contribution> {
-    let kind: String = row.try_get(3)?;
-    let name: Option<String> = row.try_get(7)?;
-    let sha256: Option<String> = row.try_get(10)?;
-    let file = match (name, sha256) {
-        (Some(name), Some(sha256)) => Some(FileInfo {
-            name,
-            media_type: row.try_get::<Option<String>, _>(8)?.unwrap_or_default(),
-            size: row.try_get::<Option<i64>, _>(9)?.unwrap_or_default(),
-            sha256,
-        }),
-        _ => None,
-    };
-    Ok(Contribution {
-        id: row.try_get(0)?,
-        author: row.try_get(1)?,
-        function: row.try_get(2)?,
-        kind: ContributionKind::parse(&kind)
-            .ok_or_else(|| StoreError::Invalid(format!("unknown kind {kind:?} in the store")))?,
-        body: row.try_get(4)?,
-        happened_at: row.try_get(5)?,
-        url: row.try_get(6)?,
-        file,
-        created_at: row.try_get(11)?,
-    })
+/// A contribution, with its author's username and, for an uploaded file, the file's size.
+#[derive(sqlx::FromRow)]
+struct ContributionRow {
+    id: i64,
+    author: String,
+    function: String,
+    kind: String,
+    body: String,
+    happened_at: Option<i64>,
+    url: Option<String>,
+    file_name: Option<String>,
+    media_type: Option<String>,
+    size: Option<i64>,
+    blob_sha256: Option<String>,
+    created_at: i64,
+}
+
+impl TryFrom<ContributionRow> for Contribution {
+    type Error = StoreError;
+
+    /// The contribution; an unknown kind is [`StoreError::Corrupt`], like an unknown role
+    /// or state: the row is wrong, not the caller's request.
+    fn try_from(row: ContributionRow) -> Result<Contribution> {
+        let kind = ContributionKind::parse(&row.kind).ok_or_else(|| {
+            StoreError::Corrupt(format!("unknown contribution kind {:?}", row.kind))
+        })?;
+        let file = match (row.file_name, row.blob_sha256) {
+            (Some(name), Some(sha256)) => Some(FileInfo {
+                name,
+                media_type: row.media_type.unwrap_or_default(),
+                size: row.size.unwrap_or_default(),
+                sha256,
+            }),
+            _ => None,
+        };
+        Ok(Contribution {
+            id: row.id,
+            author: row.author,
+            function: row.function,
+            kind,
+            body: row.body,
+            happened_at: row.happened_at,
+            url: row.url,
+            file,
+            created_at: row.created_at,
+        })
+    }
+}
+
+/// An uploaded file of an evidence contribution, with its bytes.
+#[derive(sqlx::FromRow)]
+struct EvidenceRow {
+    file_name: String,
+    media_type: String,
+    size: i64,
+    sha256: String,
+    content: Vec<u8>,
+}
+
+impl From<EvidenceRow> for Evidence {
+    fn from(row: EvidenceRow) -> Evidence {
+        Evidence {
+            info: FileInfo {
+                name: row.file_name,
+                media_type: row.media_type,
+                size: row.size,
+                sha256: row.sha256,
+            },
+            content: row.content,
+        }
+    }
 }

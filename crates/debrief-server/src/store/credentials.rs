@@ -9,9 +9,9 @@
 //! a few seconds ([`CACHE_SECONDS`]). Revoking a token or ending a session takes effect at
 //! once on the instance that did it, and within those seconds on the others.
 
-use super::{Result, Role, Store, StoreError, TokenInfo, USER_COLUMNS, User, audit, user_from};
+use super::{Result, Role, Store, StoreError, TokenInfo, USER_COLUMNS, User, UserRow, audit};
 use crate::secret;
-use sqlx::{AssertSqlSafe, Row};
+use sqlx::AssertSqlSafe;
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -66,6 +66,31 @@ pub const FAILURES_PER_USER: i64 = 5;
 /// Failed logins allowed per client address in the window.
 pub const FAILURES_PER_ADDRESS: i64 = 20;
 
+/// An API token as its owner sees it (never its hash).
+#[derive(sqlx::FromRow)]
+struct TokenRow {
+    id: i64,
+    name: String,
+    created_at: i64,
+}
+
+impl From<TokenRow> for TokenInfo {
+    fn from(row: TokenRow) -> TokenInfo {
+        TokenInfo {
+            id: row.id,
+            name: row.name,
+            created_at: row.created_at,
+        }
+    }
+}
+
+/// The failed logins of one subject in the window: how many, and when the oldest was.
+#[derive(sqlx::FromRow)]
+struct FailuresRow {
+    failures: i64,
+    oldest: Option<i64>,
+}
+
 /// The outcome of a login.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Login {
@@ -111,7 +136,7 @@ impl Store {
                 "{USER_COLUMNS} FROM users JOIN api_tokens ON api_tokens.user_id = users.id
                  WHERE api_tokens.token_hash = $1"
             );
-            sqlx::query(AssertSqlSafe(sql))
+            sqlx::query_as::<_, UserRow>(AssertSqlSafe(sql))
                 .bind(&hash)
                 .fetch_optional(&self.pool)
                 .await
@@ -124,12 +149,12 @@ impl Store {
     async fn remembered(
         &self,
         key: String,
-        fetch: impl std::future::Future<Output = Result<Option<sqlx::any::AnyRow>, sqlx::Error>>,
+        fetch: impl std::future::Future<Output = Result<Option<UserRow>, sqlx::Error>>,
     ) -> Result<Option<User>> {
         if let Some(user) = self.credentials.get(&key) {
             return Ok(Some(user));
         }
-        let user = fetch.await?.as_ref().map(user_from).transpose()?;
+        let user = fetch.await?.map(User::try_from).transpose()?;
         if let Some(user) = &user {
             self.credentials.put(key, user);
         }
@@ -138,34 +163,25 @@ impl Store {
 
     /// The caller's API tokens, newest first.
     pub async fn tokens(&self, user: &User) -> Result<Vec<TokenInfo>> {
-        let rows = sqlx::query(
+        let rows = sqlx::query_as::<_, TokenRow>(
             "SELECT id, name, created_at FROM api_tokens WHERE user_id = $1
              ORDER BY created_at DESC, id DESC",
         )
         .bind(user.id)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(TokenInfo {
-                    id: row.try_get(0)?,
-                    name: row.try_get(1)?,
-                    created_at: row.try_get(2)?,
-                })
-            })
-            .collect()
+        Ok(rows.into_iter().map(TokenInfo::from).collect())
     }
 
     /// Revokes a token: the caller's own, or anyone's for an admin. Someone else's token is
     /// "not found" to a non-admin, like a token that does not exist.
     pub async fn revoke_token(&self, actor: &User, id: i64) -> Result<()> {
         let mut tx = self.begin_write().await?;
-        let row = sqlx::query("SELECT user_id FROM api_tokens WHERE id = $1")
+        let owner: i64 = sqlx::query_scalar("SELECT user_id FROM api_tokens WHERE id = $1")
             .bind(id)
             .fetch_optional(&mut *tx)
             .await?
             .ok_or(StoreError::NotFound)?;
-        let owner: i64 = row.try_get(0)?;
         if owner != actor.id && actor.role != Role::Admin {
             return Err(StoreError::NotFound);
         }
@@ -204,17 +220,16 @@ impl Store {
             (address_subject.as_ref(), FAILURES_PER_ADDRESS),
         ] {
             let Some(subject) = subject else { continue };
-            let row = sqlx::query(
-                "SELECT COUNT(*), MIN(at) FROM login_failures WHERE subject = $1 AND at > $2",
+            let row = sqlx::query_as::<_, FailuresRow>(
+                "SELECT COUNT(*) AS failures, MIN(at) AS oldest FROM login_failures
+                 WHERE subject = $1 AND at > $2",
             )
             .bind(subject)
             .bind(since)
             .fetch_one(&self.pool)
             .await?;
-            let failures: i64 = row.try_get(0)?;
-            if failures >= limit {
-                let oldest: Option<i64> = row.try_get(1)?;
-                let free_at = oldest.unwrap_or(at) + FAILURE_WINDOW_SECONDS;
+            if row.failures >= limit {
+                let free_at = row.oldest.unwrap_or(at) + FAILURE_WINDOW_SECONDS;
                 retry_after = retry_after.max((free_at - at).max(1));
             }
         }
@@ -280,7 +295,7 @@ impl Store {
                 "{USER_COLUMNS} FROM users JOIN sessions ON sessions.user_id = users.id
                  WHERE sessions.token_hash = $1 AND sessions.expires_at > $2"
             );
-            sqlx::query(AssertSqlSafe(sql))
+            sqlx::query_as::<_, UserRow>(AssertSqlSafe(sql))
                 .bind(&hash)
                 .bind(self.clock.now())
                 .fetch_optional(&self.pool)

@@ -1,8 +1,6 @@
 //! Members of a postmortem: who sees it when it is restricted, besides admins.
 
-use super::{
-    Result, Store, Tx, USER_COLUMNS, User, audit, person_named, require_writer, user_from,
-};
+use super::{Result, Store, Tx, USER_COLUMNS, User, UserRow, audit, person_named, require_writer};
 use sqlx::AssertSqlSafe;
 
 impl Store {
@@ -22,14 +20,14 @@ impl Store {
     /// The members of a postmortem.
     pub async fn members(&self, viewer: &User, id: i64) -> Result<Vec<User>> {
         self.current(viewer, id).await?;
-        let rows = sqlx::query(AssertSqlSafe(format!(
+        let rows = sqlx::query_as::<_, UserRow>(AssertSqlSafe(format!(
             "{USER_COLUMNS} FROM users JOIN postmortem_members m ON m.user_id = users.id
              WHERE m.postmortem_id = $1 ORDER BY users.username"
         )))
         .bind(id)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter().map(user_from).collect()
+        rows.into_iter().map(User::try_from).collect()
     }
 }
 

@@ -31,7 +31,7 @@ pub use query::Filters;
 pub use users::NewUser;
 pub use workflow::Part;
 
-use users::{USER_COLUMNS, audit, person_named, require_writer, user_from};
+use users::{USER_COLUMNS, UserRow, audit, person_named, require_writer};
 // What the store answers with are the API's shapes: one definition, owned by the wire crate.
 pub use debrief_wire::api::{
     Assignment, AuditEntry, Contribution, ContributionKind, Diff, FileInfo, Fragment, Gate, Hit,

@@ -2,12 +2,11 @@
 //! with filters, and revised. Every revision is a new version ([`super::versions`]).
 
 use super::document::{DocumentFacts, read_document};
-use super::query::{FROM, Filters, Param, Query, SUMMARY, summary_from};
+use super::query::{FROM, Filters, Param, Query, SUMMARY, SummaryRow};
 use super::versions::{Change, Workflow, check_version, insert_version};
 use super::{Backend, Postmortem, Result, Store, StoreError, Tx, User, audit, require_writer};
 use crate::workflow::State;
-use sqlx::any::AnyRow;
-use sqlx::{AssertSqlSafe, Row};
+use sqlx::AssertSqlSafe;
 
 /// The query of [`Store::current`]: one postmortem the viewer may see, with its Markdown and
 /// workflow ids; locked for update when `lock` (PostgreSQL only).
@@ -23,6 +22,18 @@ fn current_query(viewer: &User, id: i64, lock: bool) -> Query {
         query.sql.push_str(" FOR UPDATE OF p");
     }
     query
+}
+
+/// The columns of [`current_query`]: a summary, the Markdown and the workflow's ids.
+#[derive(sqlx::FromRow)]
+struct CurrentRow {
+    #[sqlx(flatten)]
+    summary: SummaryRow,
+    markdown: String,
+    facilitator_id: Option<i64>,
+    facilitator_assigned_at: Option<i64>,
+    scribe_id: Option<i64>,
+    scribe_assigned_at: Option<i64>,
 }
 
 /// A postmortem row with what only the store needs: who created it, its workflow ids.
@@ -57,7 +68,7 @@ impl Store {
         let facts = DocumentFacts::of(&mut document, &workflow);
         let at = self.clock.now();
         let mut tx = self.begin_write().await?;
-        let id: i64 = sqlx::query(
+        let id: i64 = sqlx::query_scalar(
             "INSERT INTO postmortems (version, title, status, restricted, markdown, created_by,
              created_at, updated_at, severity, incident_date, resolved_at, labels)
              VALUES (1, $1, $9, $2, $3, $4, $5, $5, $6, $7, $8, $10) RETURNING id",
@@ -73,8 +84,7 @@ impl Store {
         .bind(state.as_str())
         .bind(facts.labels_json())
         .fetch_one(&mut *tx)
-        .await?
-        .try_get(0)?;
+        .await?;
         self.index(&mut tx, id, &facts, false).await?;
         insert_version(&mut tx, id, 1, actor, at, "created", &facts.markdown, true).await?;
         for table in ["postmortem_members", "postmortem_responders"] {
@@ -127,16 +137,19 @@ impl Store {
         self.current_from(rows)
     }
 
-    fn current_from(&self, rows: Vec<AnyRow>) -> Result<Current> {
-        let row = rows.first().ok_or(StoreError::NotFound)?;
-        let mut postmortem = summary_from(row, &self.policy.workflow, self.clock.now())?;
-        postmortem.markdown = row.try_get(13)?;
+    /// The first of the rows of [`current_query`]; none is [`StoreError::NotFound`].
+    fn current_from(&self, rows: Vec<CurrentRow>) -> Result<Current> {
+        let row = rows.into_iter().next().ok_or(StoreError::NotFound)?;
+        let mut postmortem = row
+            .summary
+            .into_postmortem(&self.policy.workflow, self.clock.now())?;
+        postmortem.markdown = row.markdown;
         Ok(Current {
             postmortem,
-            facilitator_id: row.try_get(14)?,
-            facilitator_assigned_at: row.try_get(15)?,
-            scribe_id: row.try_get(16)?,
-            scribe_assigned_at: row.try_get(17)?,
+            facilitator_id: row.facilitator_id,
+            facilitator_assigned_at: row.facilitator_assigned_at,
+            scribe_id: row.scribe_id,
+            scribe_assigned_at: row.scribe_assigned_at,
         })
     }
 
@@ -151,9 +164,9 @@ impl Store {
         query.filters(filters);
         query.sql.push_str(" ORDER BY p.updated_at DESC, p.id DESC");
         query.page(filters);
-        let rows = query.fetch_all(&self.pool).await?;
-        rows.iter()
-            .map(|row| summary_from(row, &self.policy.workflow, self.clock.now()))
+        let rows: Vec<SummaryRow> = query.fetch_all(&self.pool).await?;
+        rows.into_iter()
+            .map(|row| row.into_postmortem(&self.policy.workflow, self.clock.now()))
             .collect()
     }
 

@@ -5,8 +5,8 @@
 use super::document::Labels;
 use super::{Postmortem, Result, StoreError, User};
 use crate::workflow::State;
+use sqlx::AssertSqlSafe;
 use sqlx::any::AnyRow;
-use sqlx::{AssertSqlSafe, Row};
 
 /// What lists and searches may be narrowed to, and the page.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,10 +44,10 @@ impl Default for Filters {
     }
 }
 
-/// The columns of a postmortem summary; [`summary_from`] reads them in this order.
+/// The columns of a postmortem summary, read as a [`SummaryRow`].
 pub(super) const SUMMARY: &str = "SELECT p.id, p.version, p.title, p.status, p.restricted, \
      p.severity, p.incident_date, p.created_at, p.updated_at, p.resolved_at, \
-     f.username, s.username, p.labels";
+     f.username AS facilitator, s.username AS scribe, p.labels";
 
 /// The facilitator and scribe of postmortems `p`, as `f` and `s`.
 pub(super) const PEOPLE: &str = "LEFT JOIN users f ON f.id = p.facilitator_id \
@@ -133,11 +133,15 @@ impl Query {
             .push_str(&format!(" LIMIT ${limit} OFFSET ${offset}"));
     }
 
-    pub async fn fetch_all<'c>(
+    /// Runs the query and reads every row as an `R`.
+    pub async fn fetch_all<'c, R>(
         self,
         executor: impl sqlx::Executor<'c, Database = sqlx::Any>,
-    ) -> Result<Vec<AnyRow>> {
-        let mut query = sqlx::query(AssertSqlSafe(self.sql));
+    ) -> Result<Vec<R>>
+    where
+        R: for<'r> sqlx::FromRow<'r, AnyRow> + Send + Unpin,
+    {
+        let mut query = sqlx::query_as::<_, R>(AssertSqlSafe(self.sql));
         for param in self.params {
             query = match param {
                 Param::Int(v) => query.bind(v),
@@ -148,41 +152,59 @@ impl Query {
     }
 }
 
-/// Reads a summary (the [`SUMMARY`] columns).
-pub(super) fn summary_from(
-    row: &AnyRow,
-    settings: &crate::workflow::Settings,
-    now: i64,
-) -> Result<Postmortem> {
-    let status: String = row.try_get(3)?;
-    let created_at: i64 = row.try_get(7)?;
-    let resolved_at: Option<i64> = row.try_get(9)?;
-    let facilitator: Option<String> = row.try_get(10)?;
-    let scribe: Option<String> = row.try_get(11)?;
-    let labels: String = row.try_get(12)?;
-    let labels: Labels = serde_json::from_str(&labels)
-        .map_err(|e| StoreError::Corrupt(format!("unreadable labels: {e}")))?;
-    Ok(Postmortem {
-        id: row.try_get(0)?,
-        version: row.try_get(1)?,
-        title: row.try_get(2)?,
-        status: State::parse(&status)
-            .ok_or_else(|| StoreError::Corrupt(format!("unknown state {status:?}")))?,
-        restricted: row.try_get::<i64, _>(4)? != 0,
-        severity: row.try_get(5)?,
-        date: row.try_get(6)?,
-        services: labels.services,
-        tags: labels.tags,
-        created_at,
-        updated_at: row.try_get(8)?,
-        assignment: crate::workflow::assignment(
-            settings,
-            now,
-            created_at,
-            resolved_at,
-            facilitator,
-            scribe,
-        ),
-        markdown: String::new(),
-    })
+/// A postmortem as lists show it: the [`SUMMARY`] columns.
+#[derive(sqlx::FromRow)]
+pub(super) struct SummaryRow {
+    id: i64,
+    version: i64,
+    title: String,
+    status: String,
+    /// 0 or 1: the one type both databases read back alike.
+    restricted: i64,
+    severity: Option<String>,
+    incident_date: Option<String>,
+    created_at: i64,
+    updated_at: i64,
+    resolved_at: Option<i64>,
+    facilitator: Option<String>,
+    scribe: Option<String>,
+    /// The services and tags, as JSON ([`Labels`]).
+    labels: String,
+}
+
+impl SummaryRow {
+    /// The postmortem this row describes, without its Markdown; its assignment as it stands
+    /// at `now`. An unknown state or unreadable labels are [`StoreError::Corrupt`].
+    pub fn into_postmortem(
+        self,
+        settings: &crate::workflow::Settings,
+        now: i64,
+    ) -> Result<Postmortem> {
+        let labels: Labels = serde_json::from_str(&self.labels)
+            .map_err(|e| StoreError::Corrupt(format!("unreadable labels: {e}")))?;
+        let status = State::parse(&self.status)
+            .ok_or_else(|| StoreError::Corrupt(format!("unknown state {:?}", self.status)))?;
+        Ok(Postmortem {
+            id: self.id,
+            version: self.version,
+            title: self.title,
+            status,
+            restricted: self.restricted != 0,
+            severity: self.severity,
+            date: self.incident_date,
+            services: labels.services,
+            tags: labels.tags,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+            assignment: crate::workflow::assignment(
+                settings,
+                now,
+                self.created_at,
+                self.resolved_at,
+                self.facilitator,
+                self.scribe,
+            ),
+            markdown: String::new(),
+        })
+    }
 }

@@ -5,9 +5,16 @@
 //! Snippets come back as fragments flagged as matching or not, never as HTML, so a page
 //! can highlight them without trusting the postmortem's text.
 
-use super::query::{Filters, PEOPLE, Param, Query, SUMMARY, summary_from};
+use super::query::{Filters, PEOPLE, Param, Query, SUMMARY, SummaryRow};
 use super::{Backend, Fragment, Hit, Result, Store, StoreError, User};
-use sqlx::Row;
+
+/// A match: the [`SUMMARY`] columns and the Markdown the snippet is cut from.
+#[derive(sqlx::FromRow)]
+struct HitRow {
+    #[sqlx(flatten)]
+    summary: SummaryRow,
+    markdown: String,
+}
 
 impl Store {
     /// Postmortems the viewer may see that match `text` and the filters, best match first.
@@ -60,12 +67,14 @@ impl Store {
                 ));
             }
         }
-        let rows = query.fetch_all(&self.pool).await?;
-        rows.iter()
+        let rows: Vec<HitRow> = query.fetch_all(&self.pool).await?;
+        rows.into_iter()
             .map(|row| {
                 Ok(Hit {
-                    postmortem: summary_from(row, &self.policy.workflow, self.clock.now())?,
-                    snippet: snippet(&row.try_get::<String, _>(13)?, &words),
+                    postmortem: row
+                        .summary
+                        .into_postmortem(&self.policy.workflow, self.clock.now())?,
+                    snippet: snippet(&row.markdown, &words),
                 })
             })
             .collect()

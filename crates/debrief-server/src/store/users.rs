@@ -3,8 +3,7 @@
 
 use super::{AuditEntry, Result, Role, Store, StoreError, Team, Tx, User};
 use crate::secret;
-use sqlx::any::AnyRow;
-use sqlx::{AssertSqlSafe, Row};
+use sqlx::AssertSqlSafe;
 
 /// A user to create.
 #[derive(Debug, Clone)]
@@ -68,7 +67,7 @@ impl Store {
                 new.username
             )));
         }
-        let id: i64 = sqlx::query(
+        let id: i64 = sqlx::query_scalar(
             "INSERT INTO users (username, display_name, function, role, password_hash, created_at, team)
              VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         )
@@ -87,8 +86,7 @@ impl Store {
                 StoreError::Invalid(format!("the username {:?} is taken", new.username))
             }
             other => other,
-        })?
-        .try_get(0)?;
+        })?;
         audit(
             &mut tx,
             self.clock.now(),
@@ -110,7 +108,7 @@ impl Store {
 
     /// The user with this username and password.
     pub async fn authenticate(&self, username: &str, password: &str) -> Result<Option<User>> {
-        let row = sqlx::query(AssertSqlSafe(format!(
+        let row = sqlx::query_as::<_, UserWithHashRow>(AssertSqlSafe(format!(
             "{USER_COLUMNS}, password_hash FROM users WHERE username = $1"
         )))
         .bind(username)
@@ -119,9 +117,8 @@ impl Store {
         let Some(row) = row else {
             return Ok(None);
         };
-        let hash: String = row.try_get("password_hash")?;
-        if secret::verify_password(password, &hash) {
-            Ok(Some(user_from(&row)?))
+        if secret::verify_password(password, &row.password_hash) {
+            Ok(Some(row.user.try_into()?))
         } else {
             Ok(None)
         }
@@ -129,12 +126,12 @@ impl Store {
 
     /// Every user, by username: people to pick as facilitator, scribe, responder or member.
     pub async fn users(&self) -> Result<Vec<User>> {
-        let rows = sqlx::query(AssertSqlSafe(format!(
+        let rows = sqlx::query_as::<_, UserRow>(AssertSqlSafe(format!(
             "{USER_COLUMNS} FROM users ORDER BY username"
         )))
         .fetch_all(&self.pool)
         .await?;
-        rows.iter().map(user_from).collect()
+        rows.into_iter().map(User::try_from).collect()
     }
 
     /// The teams and their people, by name.
@@ -178,38 +175,87 @@ impl Store {
                 "only an admin can read the audit log".into(),
             ));
         }
-        let rows = sqlx::query(
-            "SELECT a.at, u.username, a.action, a.target FROM audit_log a
+        let rows = sqlx::query_as::<_, AuditRow>(
+            "SELECT a.at, u.username AS actor, a.action, a.target FROM audit_log a
              LEFT JOIN users u ON u.id = a.actor_id ORDER BY a.id",
         )
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(AuditEntry {
-                    at: row.try_get(0)?,
-                    actor: row.try_get(1)?,
-                    action: row.try_get(2)?,
-                    target: row.try_get(3)?,
-                })
-            })
-            .collect()
+        Ok(rows.into_iter().map(AuditEntry::from).collect())
     }
 }
 
+/// The columns of a user, read as a [`UserRow`].
 pub(super) const USER_COLUMNS: &str =
     "SELECT users.id, users.username, users.display_name, users.function, users.role, users.team";
 
+/// A user: the [`USER_COLUMNS`].
+#[derive(sqlx::FromRow)]
+pub(super) struct UserRow {
+    id: i64,
+    username: String,
+    display_name: String,
+    function: String,
+    role: String,
+    team: Option<String>,
+}
+
+impl TryFrom<UserRow> for User {
+    type Error = StoreError;
+
+    /// The user; an unknown role is [`StoreError::Corrupt`].
+    fn try_from(row: UserRow) -> Result<User> {
+        let role = Role::parse(&row.role)
+            .ok_or_else(|| StoreError::Corrupt(format!("unknown role {:?}", row.role)))?;
+        Ok(User {
+            id: row.id,
+            username: row.username,
+            display_name: row.display_name,
+            function: row.function,
+            role,
+            team: row.team,
+        })
+    }
+}
+
+/// A user with the hash of their password, to sign them in.
+#[derive(sqlx::FromRow)]
+struct UserWithHashRow {
+    #[sqlx(flatten)]
+    user: UserRow,
+    password_hash: String,
+}
+
+/// An entry of the audit log, with its actor's username.
+#[derive(sqlx::FromRow)]
+struct AuditRow {
+    at: i64,
+    actor: Option<String>,
+    action: String,
+    target: String,
+}
+
+impl From<AuditRow> for AuditEntry {
+    fn from(row: AuditRow) -> AuditEntry {
+        AuditEntry {
+            at: row.at,
+            actor: row.actor,
+            action: row.action,
+            target: row.target,
+        }
+    }
+}
+
 /// The user with this username, on a connection or in a transaction.
 pub(super) async fn user_named(conn: &mut sqlx::AnyConnection, username: &str) -> Result<User> {
-    let row = sqlx::query(AssertSqlSafe(format!(
+    sqlx::query_as::<_, UserRow>(AssertSqlSafe(format!(
         "{USER_COLUMNS} FROM users WHERE username = $1"
     )))
     .bind(username)
     .fetch_optional(conn)
     .await?
-    .ok_or(StoreError::NotFound)?;
-    user_from(&row)
+    .ok_or(StoreError::NotFound)?
+    .try_into()
 }
 
 /// The user someone named to take a part: a name nobody has is the caller's mistake (422),
@@ -218,19 +264,6 @@ pub(super) async fn person_named(conn: &mut sqlx::AnyConnection, username: &str)
     user_named(conn, username).await.map_err(|e| match e {
         StoreError::NotFound => StoreError::Invalid(format!("there is no user named {username:?}")),
         other => other,
-    })
-}
-
-pub(super) fn user_from(row: &AnyRow) -> Result<User> {
-    let role: String = row.try_get(4)?;
-    Ok(User {
-        id: row.try_get(0)?,
-        username: row.try_get(1)?,
-        display_name: row.try_get(2)?,
-        function: row.try_get(3)?,
-        role: Role::parse(&role)
-            .ok_or_else(|| StoreError::Corrupt(format!("unknown role {role:?}")))?,
-        team: row.try_get(5)?,
     })
 }
 

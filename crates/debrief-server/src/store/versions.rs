@@ -8,7 +8,6 @@ use super::document::DocumentFacts;
 use super::postmortems::Current;
 use super::{Backend, Diff, Postmortem, Result, Store, StoreError, Tx, User, Version, audit};
 use crate::workflow::State;
-use sqlx::Row;
 
 /// What a new version is, for its history entry and the audit log.
 pub(super) struct Change<'a> {
@@ -179,37 +178,28 @@ impl Store {
     /// The versions of a postmortem, oldest first.
     pub async fn history(&self, viewer: &User, id: i64) -> Result<Vec<Version>> {
         self.current(viewer, id).await?;
-        let rows = sqlx::query(
-            "SELECT v.version, u.username, v.created_at, v.note FROM postmortem_versions v
-             JOIN users u ON u.id = v.author_id WHERE v.postmortem_id = $1 ORDER BY v.version",
+        let rows = sqlx::query_as::<_, VersionRow>(
+            "SELECT v.version, u.username AS author, v.created_at, v.note
+             FROM postmortem_versions v JOIN users u ON u.id = v.author_id
+             WHERE v.postmortem_id = $1 ORDER BY v.version",
         )
         .bind(id)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(Version {
-                    version: row.try_get(0)?,
-                    author: row.try_get(1)?,
-                    created_at: row.try_get(2)?,
-                    note: row.try_get(3)?,
-                })
-            })
-            .collect()
+        Ok(rows.into_iter().map(Version::from).collect())
     }
 
     /// The Markdown of one version of a postmortem.
     pub async fn version_markdown(&self, viewer: &User, id: i64, version: i64) -> Result<String> {
         self.current(viewer, id).await?;
-        let row = sqlx::query(
+        sqlx::query_scalar(
             "SELECT markdown FROM postmortem_versions WHERE postmortem_id = $1 AND version = $2",
         )
         .bind(id)
         .bind(version)
         .fetch_optional(&self.pool)
         .await?
-        .ok_or(StoreError::NotFound)?;
-        Ok(row.try_get(0)?)
+        .ok_or(StoreError::NotFound)
     }
 
     /// What changed between two versions of a postmortem.
@@ -237,6 +227,26 @@ impl Store {
             added,
             removed,
         })
+    }
+}
+
+/// An entry of a postmortem's history, with its author's username.
+#[derive(sqlx::FromRow)]
+struct VersionRow {
+    version: i64,
+    author: String,
+    created_at: i64,
+    note: String,
+}
+
+impl From<VersionRow> for Version {
+    fn from(row: VersionRow) -> Version {
+        Version {
+            version: row.version,
+            author: row.author,
+            created_at: row.created_at,
+            note: row.note,
+        }
     }
 }
 

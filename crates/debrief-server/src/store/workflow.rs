@@ -12,7 +12,6 @@ use super::{
 };
 use crate::workflow::{self, Candidate, Facts, Refusal, State};
 use debrief_lint::Category;
-use sqlx::Row;
 use std::collections::HashMap;
 
 pub use crate::workflow::Part;
@@ -171,18 +170,18 @@ impl Store {
     pub async fn suggest_facilitator(&self, viewer: &User, id: i64) -> Result<Suggestion> {
         let current = self.current(viewer, id).await?;
         let responders = self.responders(id).await?;
-        let history = sqlx::query(
-            "SELECT facilitator_id, MAX(facilitator_assigned_at) FROM postmortems
-             WHERE facilitator_id IS NOT NULL AND id <> $1 GROUP BY facilitator_id",
+        let history = sqlx::query_as::<_, FacilitatedRow>(
+            "SELECT facilitator_id, MAX(facilitator_assigned_at) AS last_assigned_at
+             FROM postmortems WHERE facilitator_id IS NOT NULL AND id <> $1
+             GROUP BY facilitator_id",
         )
         .bind(id)
         .fetch_all(&self.pool)
         .await?;
-        let mut person_last: HashMap<i64, i64> = HashMap::new();
-        for row in &history {
-            let at: Option<i64> = row.try_get(1)?;
-            person_last.insert(row.try_get(0)?, at.unwrap_or(0));
-        }
+        let person_last: HashMap<i64, i64> = history
+            .into_iter()
+            .map(|row| (row.facilitator_id, row.last_assigned_at.unwrap_or(0)))
+            .collect();
         let users = self.users().await?;
         let mut function_last: HashMap<String, i64> = HashMap::new();
         for user in &users {
@@ -307,7 +306,7 @@ impl Store {
         conn: &mut sqlx::AnyConnection,
         id: i64,
     ) -> Result<RoleCoverage> {
-        let rows = sqlx::query(
+        let mut contributed: Vec<String> = sqlx::query_scalar(
             "SELECT function FROM contributions WHERE postmortem_id = $1
              UNION
              SELECT u.function FROM postmortem_versions v JOIN users u ON u.id = v.author_id
@@ -316,10 +315,6 @@ impl Store {
         .bind(id)
         .fetch_all(conn)
         .await?;
-        let mut contributed: Vec<String> = rows
-            .iter()
-            .map(|row| row.try_get(0))
-            .collect::<Result<_, _>>()?;
         contributed.sort();
         contributed.dedup();
         let required = self.policy.workflow.required_roles.clone();
@@ -338,14 +333,20 @@ impl Store {
 
 /// The responders of a postmortem, by username, on a connection or in a transaction.
 async fn responders_of(conn: &mut sqlx::AnyConnection, id: i64) -> Result<Vec<String>> {
-    let rows = sqlx::query(
+    Ok(sqlx::query_scalar(
         "SELECT u.username FROM postmortem_responders r JOIN users u ON u.id = r.user_id
          WHERE r.postmortem_id = $1 ORDER BY u.username",
     )
     .bind(id)
     .fetch_all(conn)
-    .await?;
-    rows.iter().map(|row| Ok(row.try_get(0)?)).collect()
+    .await?)
+}
+
+/// The last time someone was assigned as facilitator, elsewhere than the postmortem at hand.
+#[derive(sqlx::FromRow)]
+struct FacilitatedRow {
+    facilitator_id: i64,
+    last_assigned_at: Option<i64>,
 }
 
 impl From<Refusal> for StoreError {
