@@ -1,5 +1,6 @@
 //! Diagnostics: what a reader or a check could not accept, with where it is in the source.
 
+use crate::rule::RuleId;
 use serde::Serialize;
 use std::fmt;
 
@@ -58,8 +59,8 @@ pub struct Span {
 /// One finding about a document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
-    /// Stable rule identifier, such as `unparsed-timeline-entry`.
-    pub rule: &'static str,
+    /// The rule, written as its stable id, such as `unparsed-timeline-entry`.
+    pub rule: RuleId,
     /// How serious it is.
     pub severity: Severity,
     /// Where it is.
@@ -73,12 +74,7 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// A diagnostic without a suggestion.
-    pub fn new(
-        rule: &'static str,
-        severity: Severity,
-        span: Span,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn new(rule: RuleId, severity: Severity, span: Span, message: impl Into<String>) -> Self {
         Diagnostic {
             rule,
             severity,

@@ -79,7 +79,7 @@ fn unreadable_entries_are_kept_and_reported_with_position() {
     let d = read
         .diagnostics
         .iter()
-        .find(|d| d.rule == "unparsed-timeline-entry")
+        .find(|d| d.rule.as_str() == "unparsed-timeline-entry")
         .expect("diagnostic");
     assert_eq!((d.span.line, d.span.column), (6, 3));
     assert!(debrief_core::write(&read.postmortem).contains("- sometime later: cache warmed"));
@@ -93,7 +93,7 @@ fn milestones_out_of_order_are_an_error_never_a_negative_duration() {
     let d = read
         .diagnostics
         .iter()
-        .find(|d| d.rule == "milestone-order")
+        .find(|d| d.rule.as_str() == "milestone-order")
         .expect("diagnostic");
     assert_eq!(d.severity, Severity::Error);
     assert_eq!(d.span.line, 6, "the resolved entry comes before detection");
@@ -172,7 +172,7 @@ fn broken_front_matter_is_an_error_with_its_position_and_kept() {
     let d = read
         .diagnostics
         .iter()
-        .find(|d| d.rule == "invalid-front-matter")
+        .find(|d| d.rule.as_str() == "invalid-front-matter")
         .expect("diagnostic");
     assert_eq!(d.severity, Severity::Error);
     assert_eq!(d.span.line, 2);
@@ -245,7 +245,7 @@ fn military_times_after_dates_template_braces_and_bracketed_date_headings() {
     assert!(
         read.diagnostics
             .iter()
-            .any(|d| d.rule == "timeline-entry-without-time" && d.span.line == 6),
+            .any(|d| d.rule.as_str() == "timeline-entry-without-time" && d.span.line == 6),
         "{:?}",
         read.diagnostics
     );
@@ -276,7 +276,7 @@ fn a_date_that_steps_back_weeks_is_read_as_a_typo_and_said() {
     assert_eq!(
         read.diagnostics
             .iter()
-            .filter(|d| d.rule == "timeline-date-backwards")
+            .filter(|d| d.rule.as_str() == "timeline-date-backwards")
             .map(|d| d.span.line)
             .collect::<Vec<_>>(),
         [6, 7]
@@ -395,7 +395,7 @@ fn an_entry_days_after_both_neighbours_is_said_and_passed_over() {
     assert!(
         read.diagnostics
             .iter()
-            .any(|d| d.rule == "timeline-date-ahead" && d.span.line == 6),
+            .any(|d| d.rule.as_str() == "timeline-date-ahead" && d.span.line == 6),
         "{:?}",
         read.diagnostics
     );
@@ -436,7 +436,7 @@ fn a_dated_title_is_written_once_and_untimed_lists_in_a_timeline_are_prose() {
         !read
             .diagnostics
             .iter()
-            .any(|d| d.rule == "unparsed-timeline-entry"),
+            .any(|d| d.rule.as_str() == "unparsed-timeline-entry"),
         "{:?}",
         read.diagnostics
     );
@@ -483,7 +483,7 @@ fn a_year_with_a_digit_too_many_is_read_and_said() {
     let typo: Vec<_> = read
         .diagnostics
         .iter()
-        .filter(|d| d.rule == "timeline-year-typo")
+        .filter(|d| d.rule.as_str() == "timeline-year-typo")
         .map(|d| (d.span.line, d.span.column))
         .collect();
     assert_eq!(typo, [(7, 3)]);
@@ -505,7 +505,7 @@ fn short_date_tags_take_the_nearest_year_and_advance_past_midnight() {
         read(text)
             .diagnostics
             .iter()
-            .any(|d| d.rule == "timeline-date-not-advanced" && d.span.line == 7)
+            .any(|d| d.rule.as_str() == "timeline-date-not-advanced" && d.span.line == 7)
     );
 }
 
@@ -626,7 +626,7 @@ fn the_day_and_the_zone_of_a_timeline_may_come_from_the_text_above_it() {
     let entries: Vec<_> = read.postmortem.timeline_entries().collect();
     assert_eq!(entries[0].at.to_string(), "2024-03-09T05:10:00Z");
     assert_eq!(read.postmortem.meta.timezone.as_deref(), Some("PST"));
-    let rules: Vec<_> = read.diagnostics.iter().map(|d| d.rule).collect();
+    let rules: Vec<_> = read.diagnostics.iter().map(|d| d.rule.as_str()).collect();
     assert!(rules.contains(&"timeline-date-from-text"), "{rules:?}");
     assert!(rules.contains(&"timeline-zone-from-text"), "{rules:?}");
     // Two dates above the timeline: which one is meant is unclear, so the postmortem's own

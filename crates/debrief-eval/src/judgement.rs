@@ -105,7 +105,10 @@ fn measure_repo(repo: &str, examples: &[&Example], evaluation: &mut Evaluation) 
         let expected = e.label == "flag";
         evaluation.repo(repo).blame.count(expected, flagged);
         if expected != flagged {
-            let rules: Vec<&str> = findings.iter().map(|f| f.diagnostic.rule).collect();
+            let rules: Vec<&str> = findings
+                .iter()
+                .map(|f| f.diagnostic.rule.as_str())
+                .collect();
             evaluation.disagree(
                 repo,
                 format!(
@@ -119,7 +122,7 @@ fn measure_repo(repo: &str, examples: &[&Example], evaluation: &mut Evaluation) 
     for (e, &line) in items.iter().zip(&lines[sentences.len()..]) {
         let vague = on_line(line)
             .iter()
-            .any(|f| f.diagnostic.rule == "vague-action");
+            .any(|f| f.diagnostic.rule == debrief_core::RuleId::VagueAction);
         let right = vague == (e.label == "vague");
         evaluation.repo(repo).actions.count(right);
         if !right {

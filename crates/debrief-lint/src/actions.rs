@@ -1,6 +1,7 @@
 //! The action-item rules: wishes instead of actions, no owner, no due date, overdue, untracked.
 
 use crate::{Ctx, Finding};
+use debrief_core::RuleId;
 use debrief_core::model::ActionItem;
 use debrief_core::phrases::Phrases;
 use debrief_core::read::has_tracker_reference;
@@ -11,7 +12,7 @@ use std::sync::OnceLock;
 pub(crate) fn check(item: &ActionItem, range: Range<usize>, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
     if let Some(reason) = vague(&item.text) {
         out.push(ctx.finding(
-            "vague-action",
+            RuleId::VagueAction,
             range.clone(),
             format!("this action item is a wish, not an action: {reason}"),
             Some("write a specific change someone can finish, such as \"Add a CI step that fails on DROP COLUMN\"".to_string()),
@@ -23,7 +24,7 @@ pub(crate) fn check(item: &ActionItem, range: Range<usize>, ctx: &Ctx<'_>, out: 
     }
     if item.owner.is_none() && actor_in_text(&item.text).is_none() {
         out.push(ctx.finding(
-            "missing-owner",
+            RuleId::MissingOwner,
             range.clone(),
             "this action item has no owner".to_string(),
             Some("add \"(owner: <team or role>)\"".to_string()),
@@ -31,7 +32,7 @@ pub(crate) fn check(item: &ActionItem, range: Range<usize>, ctx: &Ctx<'_>, out: 
     }
     match &item.due {
         None => out.push(ctx.finding(
-            "missing-due",
+            RuleId::MissingDue,
             range.clone(),
             "this action item has no due date".to_string(),
             Some("add \"due: <date or span such as 2 weeks>\"".to_string()),
@@ -41,7 +42,7 @@ pub(crate) fn check(item: &ActionItem, range: Range<usize>, ctx: &Ctx<'_>, out: 
                 && date < ctx.today
             {
                 out.push(ctx.finding(
-                    "overdue",
+                    RuleId::Overdue,
                     range.clone(),
                     format!("this action item was due on {date} and is not done"),
                     Some("finish it, or move the date and say why".to_string()),
@@ -51,7 +52,7 @@ pub(crate) fn check(item: &ActionItem, range: Range<usize>, ctx: &Ctx<'_>, out: 
     }
     if ctx.config.require_tracker && item.tracker.is_none() && !has_tracker_reference(&item.text) {
         out.push(ctx.finding(
-            "untracked-action",
+            RuleId::UntrackedAction,
             range,
             "this action item is not tracked in an issue tracker".to_string(),
             Some("add \"tracker: <issue key or URL>\"".to_string()),

@@ -7,6 +7,7 @@ use crate::lexicon::{Cue, Hit};
 use crate::names::{self, Name, Source};
 use crate::words::{Sentence, Word};
 use crate::{Ctx, Raw};
+use debrief_core::RuleId;
 
 /// Checks one sentence. `hits` are the lexicon's matches inside it (offsets in the prose).
 pub(crate) fn check(
@@ -57,10 +58,10 @@ pub(crate) fn check(
                 if !negated(sentence, at, end_word)
                     && !describes_a_process(sentence, hit, at, &names) =>
             {
-                Some(("blame-language", judgement_message(hit.phrase)))
+                Some((RuleId::BlameLanguage, judgement_message(hit.phrase)))
             }
             Cue::JudgingAdverb if judging(sentence, hit.phrase, end_word) => Some((
-                "blame-language",
+                RuleId::BlameLanguage,
                 format!(
                     "\"{}\" judges a decision with hindsight",
                     sentence.words[at].text
@@ -68,7 +69,7 @@ pub(crate) fn check(
             )),
             Cue::Lapse if hit.phrase.ends_with(" to") || hit.phrase == "failed to notice" => {
                 Some((
-                    "counterfactual",
+                    RuleId::Counterfactual,
                     format!(
                         "\"{}\" describes what people did not do, not what happened",
                         span_text(sentence, at, end_word)
@@ -76,7 +77,7 @@ pub(crate) fn check(
                 ))
             }
             Cue::Lapse => Some((
-                "blame-language",
+                RuleId::BlameLanguage,
                 format!("\"{}\" judges a person's work", sentence.words[at].text),
             )),
             Cue::Omission
@@ -84,7 +85,7 @@ pub(crate) fn check(
                     && omission_of_action(sentence, hit.phrase, end_word) =>
             {
                 Some((
-                    "counterfactual",
+                    RuleId::Counterfactual,
                     format!(
                         "\"{}\" measures people against what they did not do",
                         span_text(sentence, at, end_word)
@@ -98,7 +99,7 @@ pub(crate) fn check(
                     && about_people(sentence, hit.phrase, at, end_word, &names) =>
             {
                 Some((
-                    "counterfactual",
+                    RuleId::Counterfactual,
                     format!(
                         "\"{}\" describes a past that did not happen",
                         span_text(sentence, at, end_word)
@@ -106,28 +107,28 @@ pub(crate) fn check(
                 ))
             }
             Cue::IfWeHad => Some((
-                "counterfactual",
+                RuleId::Counterfactual,
                 format!(
                     "\"{}\" describes a past that did not happen",
                     span_text(sentence, at, end_word)
                 ),
             )),
             Cue::Hindsight if !heading && hindsight(sentence, hit.phrase, at, end_word) => Some((
-                "hindsight",
+                RuleId::Hindsight,
                 format!(
                     "\"{}\" is hindsight: it was not obvious at the time",
                     span_text(sentence, at, end_word)
                 ),
             )),
             Cue::Belief if individual_belief(sentence, at, end_word, &names) => Some((
-                "blame-language",
+                RuleId::BlameLanguage,
                 format!(
                     "\"{}\" makes one person's judgement the cause",
                     span_text(sentence, at, end_word)
                 ),
             )),
             Cue::Inattention if inattention(sentence, hit.phrase, at, end_word, &names) => Some((
-                "blame-language",
+                RuleId::BlameLanguage,
                 "this blames people's attention; what would have drawn it?".to_string(),
             )),
             _ => None,
@@ -265,7 +266,7 @@ fn named(sentence: &Sentence<'_>, name: &Name, praise: bool) -> Raw {
         _ => None,
     };
     Raw {
-        rule: "named-individual",
+        rule: RuleId::NamedIndividual,
         range,
         message,
         suggestion: Some(suggestion),
@@ -320,7 +321,7 @@ fn who_question(sentence: &Sentence<'_>, names: &[Name], out: &mut Vec<Raw>) -> 
     );
     if first == Some("whose") {
         out.push(Raw {
-            rule: "who-question",
+            rule: RuleId::WhoQuestion,
             range: sentence.range.clone(),
             message: "asks whose; ask what in the system allowed it".to_string(),
             suggestion: Some(
@@ -333,7 +334,7 @@ fn who_question(sentence: &Sentence<'_>, names: &[Name], out: &mut Vec<Raw>) -> 
     if matches!(first, Some("who")) && asks_for_actor && !participation {
         let rewrite = how_question(words);
         out.push(Raw {
-            rule: "who-question",
+            rule: RuleId::WhoQuestion,
             range: sentence.range.clone(),
             message: "asks who; ask how the system allowed it".to_string(),
             suggestion: Some(rewrite.clone().map_or_else(
@@ -362,7 +363,7 @@ fn who_question(sentence: &Sentence<'_>, names: &[Name], out: &mut Vec<Raw>) -> 
                 && words.get(3).is_some_and(|w| ROLE_NOUNS.contains(&w.lower)));
         if subject_is_person {
             out.push(Raw {
-                rule: "who-question",
+                rule: RuleId::WhoQuestion,
                 range: sentence.range.clone(),
                 message: "asks why a person acted; ask what in the system allowed it".to_string(),
                 suggestion: Some(
@@ -428,12 +429,14 @@ fn judgement_message(phrase: &str) -> String {
     format!("\"{phrase}\" judges people instead of describing what made the action possible")
 }
 
-fn suggestion(rule: &str) -> Option<String> {
+fn suggestion(rule: RuleId) -> Option<String> {
     Some(
         match rule {
-            "blame-language" => "describe what happened and what in the system made it possible",
-            "counterfactual" => "describe what did happen and why it made sense at the time",
-            "hindsight" => "describe what the responders could see at the time",
+            RuleId::BlameLanguage => {
+                "describe what happened and what in the system made it possible"
+            }
+            RuleId::Counterfactual => "describe what did happen and why it made sense at the time",
+            RuleId::Hindsight => "describe what the responders could see at the time",
             _ => return None,
         }
         .to_string(),

@@ -17,6 +17,7 @@
 
 use crate::names::Roster;
 use crate::rules::rule;
+use debrief_core::RuleId;
 use debrief_core::Severity;
 use debrief_core::model::SectionKind;
 use std::collections::{HashMap, HashSet};
@@ -30,7 +31,7 @@ pub struct Config {
     /// Sections a postmortem must have. `RootCause` is also satisfied by contributing factors.
     pub required_sections: Vec<SectionKind>,
     /// Severity per rule id; `None` turns a rule off.
-    pub severities: HashMap<&'static str, Option<Severity>>,
+    pub severities: HashMap<RuleId, Option<Severity>>,
     /// Lower-case words never taken for names of people.
     pub allowed_words: HashSet<String>,
     /// Whether every action item needs a tracker reference.
@@ -72,8 +73,8 @@ pub struct ConfigError {
 
 impl Config {
     /// The severity of a rule under this configuration; `None` when it is off.
-    pub fn severity(&self, id: &str) -> Option<Severity> {
-        match self.severities.get(id) {
+    pub fn severity(&self, id: RuleId) -> Option<Severity> {
+        match self.severities.get(&id) {
             Some(configured) => *configured,
             None => rule(id).map(|r| r.severity),
         }
@@ -145,7 +146,7 @@ impl Config {
                             )
                         })?;
                         for (id, level) in severities {
-                            let known = rule(id).ok_or_else(|| {
+                            let known = RuleId::parse(id).and_then(rule).ok_or_else(|| {
                                 error_key(
                                     text,
                                     id,
@@ -248,9 +249,15 @@ mod tests {
             config.required_sections,
             [SectionKind::Summary, SectionKind::Timeline]
         );
-        assert_eq!(config.severity("hindsight"), None);
-        assert_eq!(config.severity("counterfactual"), Some(Severity::Error));
-        assert_eq!(config.severity("named-individual"), Some(Severity::Warning));
+        assert_eq!(config.severity(RuleId::Hindsight), None);
+        assert_eq!(
+            config.severity(RuleId::Counterfactual),
+            Some(Severity::Error)
+        );
+        assert_eq!(
+            config.severity(RuleId::NamedIndividual),
+            Some(Severity::Warning)
+        );
         assert!(config.allowed_words.contains("hudson"));
         assert!(!config.roster.is_empty());
     }

@@ -7,13 +7,15 @@
 //! server and an editor integration call it on every keystroke.
 //!
 //! ```
+//! use debrief_core::RuleId;
 //! use debrief_lint::{Config, Options, lint};
 //! let config = Config::default();
 //! let options = Options::new(&config, jiff::civil::date(2026, 6, 20));
 //! let linted = lint("# Postmortem: Outage, 2026-06-14\n\n## Summary\n\nPriya saved us.\n", &options);
-//! assert!(linted.findings.iter().any(|f| f.diagnostic.rule == "named-individual"));
+//! assert!(linted.findings.iter().any(|f| f.diagnostic.rule == RuleId::NamedIndividual));
 //! ```
 
+use debrief_core::RuleId;
 mod actions;
 mod blame;
 pub mod config;
@@ -122,7 +124,7 @@ impl Ctx<'_> {
     /// A finding of a rule at a source range, with the rule's configured severity.
     pub(crate) fn finding(
         &self,
-        rule: &'static str,
+        rule: RuleId,
         range: Range<usize>,
         message: String,
         suggestion: Option<String>,
@@ -143,7 +145,7 @@ impl Ctx<'_> {
 
 /// A finding of a sentence rule, in the coordinates of its prose.
 pub(crate) struct Raw {
-    pub rule: &'static str,
+    pub rule: RuleId,
     pub range: Range<usize>,
     pub message: String,
     pub suggestion: Option<String>,
@@ -199,7 +201,7 @@ pub fn lint(source: &str, options: &Options<'_>) -> Linted {
         ctx.config.severity(f.diagnostic.rule).is_some()
             && !suppressed.iter().any(|(line, rules)| {
                 *line == f.diagnostic.span.line
-                    && (rules.is_empty() || rules.iter().any(|r| r == f.diagnostic.rule))
+                    && (rules.is_empty() || rules.iter().any(|r| *r == f.diagnostic.rule.as_str()))
             })
     });
     findings.sort_by_key(|f| (f.range.start, f.diagnostic.rule));

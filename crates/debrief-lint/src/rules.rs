@@ -3,7 +3,7 @@
 //! table; the checks that emit each rule live in `blame.rs`, `actions.rs`, `structure.rs` and
 //! (for what the reader reports) `debrief-core`.
 
-use debrief_core::Severity;
+use debrief_core::{RuleId, Severity};
 use serde::Serialize;
 
 /// What a rule is about.
@@ -32,8 +32,8 @@ impl Category {
 /// One rule.
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct Rule {
-    /// Stable identifier, used in configuration and suppression comments.
-    pub id: &'static str,
+    /// Its identity; its id is used in configuration and suppression comments.
+    pub id: RuleId,
     /// What it is about.
     pub category: Category,
     /// Severity unless configured otherwise.
@@ -51,7 +51,7 @@ pub struct Rule {
 /// Every rule, in the order `debrief explain` lists them.
 pub const RULES: &[Rule] = &[
     Rule {
-        id: "named-individual",
+        id: RuleId::NamedIndividual,
         category: Category::Blame,
         severity: Severity::Warning,
         summary: "A person is named in the narrative",
@@ -65,7 +65,7 @@ pub const RULES: &[Rule] = &[
         good: "The on-call engineer noticed the error rate and rolled back.",
     },
     Rule {
-        id: "blame-language",
+        id: RuleId::BlameLanguage,
         category: Category::Blame,
         severity: Severity::Error,
         summary: "Blame or judgement of people",
@@ -78,7 +78,7 @@ pub const RULES: &[Rule] = &[
         good: "The script accepted production as a target without confirmation.",
     },
     Rule {
-        id: "counterfactual",
+        id: RuleId::Counterfactual,
         category: Category::Blame,
         severity: Severity::Warning,
         summary: "A counterfactual about what people should have done",
@@ -90,7 +90,7 @@ pub const RULES: &[Rule] = &[
         good: "Review had no check for queries without an index.",
     },
     Rule {
-        id: "who-question",
+        id: RuleId::WhoQuestion,
         category: Category::Blame,
         severity: Severity::Warning,
         summary: "A question about who, or why a person acted",
@@ -101,7 +101,7 @@ pub const RULES: &[Rule] = &[
         good: "How was this step missed?",
     },
     Rule {
-        id: "hindsight",
+        id: RuleId::Hindsight,
         category: Category::Blame,
         severity: Severity::Warning,
         summary: "Hindsight: it was obvious, clearly, simply",
@@ -111,7 +111,7 @@ pub const RULES: &[Rule] = &[
         good: "The cache configuration had changed ten minutes earlier; the dashboards did not show it.",
     },
     Rule {
-        id: "vague-action",
+        id: RuleId::VagueAction,
         category: Category::ActionItem,
         severity: Severity::Warning,
         summary: "An action item that is a wish, not an action",
@@ -122,7 +122,7 @@ pub const RULES: &[Rule] = &[
         good: "- [ ] Add a CI step that fails on DROP COLUMN (owner: Platform, due: 2 weeks)",
     },
     Rule {
-        id: "missing-owner",
+        id: RuleId::MissingOwner,
         category: Category::ActionItem,
         severity: Severity::Error,
         summary: "An action item without an owner",
@@ -131,7 +131,7 @@ pub const RULES: &[Rule] = &[
         good: "- [ ] Add a CI step that fails on DROP COLUMN (owner: Platform, due: 2 weeks)",
     },
     Rule {
-        id: "missing-due",
+        id: RuleId::MissingDue,
         category: Category::ActionItem,
         severity: Severity::Error,
         summary: "An action item without a due date",
@@ -141,7 +141,7 @@ pub const RULES: &[Rule] = &[
         good: "- [ ] Add a CI step that fails on DROP COLUMN (owner: Platform, due: 2 weeks)",
     },
     Rule {
-        id: "overdue",
+        id: RuleId::Overdue,
         category: Category::ActionItem,
         severity: Severity::Warning,
         summary: "An open action item past its due date",
@@ -150,7 +150,7 @@ pub const RULES: &[Rule] = &[
         good: "- [x] Rotate the TLS certificates (owner: SRE, due: 2020-01-31)",
     },
     Rule {
-        id: "untracked-action",
+        id: RuleId::UntrackedAction,
         category: Category::ActionItem,
         severity: Severity::Warning,
         summary: "An action item with no tracker reference",
@@ -160,7 +160,7 @@ pub const RULES: &[Rule] = &[
         good: "- [ ] Alert on replication lag (owner: DBA, due: 2 weeks, tracker: OPS-123)",
     },
     Rule {
-        id: "missing-section",
+        id: RuleId::MissingSection,
         category: Category::Structure,
         severity: Severity::Warning,
         summary: "A required section is missing",
@@ -171,7 +171,7 @@ pub const RULES: &[Rule] = &[
         good: "# Postmortem: Outage\n\n## Summary\n...\n## Impact\n...",
     },
     Rule {
-        id: "unquantified-impact",
+        id: RuleId::UnquantifiedImpact,
         category: Category::Structure,
         severity: Severity::Warning,
         summary: "The impact states no quantity",
@@ -180,7 +180,7 @@ pub const RULES: &[Rule] = &[
         good: "## Impact\n\n- 4,812 failed checkouts over 23 minutes",
     },
     Rule {
-        id: "timeline-order",
+        id: RuleId::TimelineOrder,
         category: Category::Structure,
         severity: Severity::Warning,
         summary: "Timeline entries out of order",
@@ -189,7 +189,7 @@ pub const RULES: &[Rule] = &[
         good: "- 14:02 Deploy starts\n- 14:05 Alert fires",
     },
     Rule {
-        id: "no-detection",
+        id: RuleId::NoDetection,
         category: Category::Structure,
         severity: Severity::Warning,
         summary: "The timeline has no detection",
@@ -199,7 +199,7 @@ pub const RULES: &[Rule] = &[
         good: "- 14:02 Deploy starts\n- 14:05 [detected] Error rate alert fires\n- 14:25 Rolled back",
     },
     Rule {
-        id: "no-timezone",
+        id: RuleId::NoTimezone,
         category: Category::Structure,
         severity: Severity::Warning,
         summary: "The timeline does not say its time zone",
@@ -209,7 +209,7 @@ pub const RULES: &[Rule] = &[
         good: "## Timeline (UTC)\n\n- 14:02 Deploy starts",
     },
     Rule {
-        id: "no-action-items",
+        id: RuleId::NoActionItems,
         category: Category::Structure,
         severity: Severity::Warning,
         summary: "No action items",
@@ -218,7 +218,7 @@ pub const RULES: &[Rule] = &[
         good: "## Action items\n\n- [ ] Alert on replication lag (owner: DBA, due: 2 weeks)",
     },
     Rule {
-        id: "unparsed-timeline-entry",
+        id: RuleId::UnparsedTimelineEntry,
         category: Category::Structure,
         severity: Severity::Warning,
         summary: "A timeline item without a readable time",
@@ -227,7 +227,7 @@ pub const RULES: &[Rule] = &[
         good: "- 14:40 Cache warmed",
     },
     Rule {
-        id: "milestone-order",
+        id: RuleId::MilestoneOrder,
         category: Category::Structure,
         severity: Severity::Error,
         summary: "Milestones out of order",
@@ -237,7 +237,7 @@ pub const RULES: &[Rule] = &[
         good: "- 14:10 [detected] Alert fires\n- 14:20 [resolved] All clear",
     },
     Rule {
-        id: "invalid-front-matter",
+        id: RuleId::InvalidFrontMatter,
         category: Category::Structure,
         severity: Severity::Error,
         summary: "Front matter that cannot be read",
@@ -246,7 +246,7 @@ pub const RULES: &[Rule] = &[
         good: "---\ntitle: \"[closed]\"\n---",
     },
     Rule {
-        id: "invalid-due-date",
+        id: RuleId::InvalidDueDate,
         category: Category::Structure,
         severity: Severity::Warning,
         summary: "A due date that is not a date",
@@ -255,7 +255,7 @@ pub const RULES: &[Rule] = &[
         good: "(owner: SRE, due: 2 weeks)",
     },
     Rule {
-        id: "missing-title",
+        id: RuleId::MissingTitle,
         category: Category::Structure,
         severity: Severity::Warning,
         summary: "No title",
@@ -263,15 +263,103 @@ pub const RULES: &[Rule] = &[
         bad: "## Summary",
         good: "# Postmortem: Checkout 500 errors, 2026-06-14",
     },
+    Rule {
+        id: RuleId::TimelineEntryWithoutTime,
+        category: Category::Structure,
+        severity: Severity::Info,
+        summary: "A timeline entry with a day and no time",
+        description: "Reported by the reader: the entry is kept at day precision, shown as its day, and \
+            no milestone is inferred from it, since a day cannot say which minute impact began or ended.",
+        bad: "| 2024-11-05 | | Follow-up review held |",
+        good: "| 2024-11-05 | 10:00 | Follow-up review held |",
+    },
+    Rule {
+        id: RuleId::TimelineDateAhead,
+        category: Category::Structure,
+        severity: Severity::Warning,
+        summary: "An entry dated days after the entries on both sides of it",
+        description: "Reported by the reader: the date is most likely a typo; the entry is passed over \
+            when milestones are placed. Correct the date.",
+        bad: "- 2024-03-08 10:00 Alert fires\n- 2024-03-18 10:05 On-call paged\n- 2024-03-08 10:20 Rollback",
+        good: "- 2024-03-08 10:00 Alert fires\n- 2024-03-08 10:05 On-call paged\n- 2024-03-08 10:20 Rollback",
+    },
+    Rule {
+        id: RuleId::TimelineDateBackwards,
+        category: Category::Structure,
+        severity: Severity::Warning,
+        summary: "An entry dated weeks before the entries above it and the postmortem",
+        description: "Reported by the reader, which reads the entry on the date around it and says so. \
+            Correct the date.",
+        bad: "date: 2024-03-08\n\n- 2024-03-08 10:00 Alert fires\n- 2024-02-08 10:20 Rollback",
+        good: "date: 2024-03-08\n\n- 2024-03-08 10:00 Alert fires\n- 2024-03-08 10:20 Rollback",
+    },
+    Rule {
+        id: RuleId::TimelineDateNotAdvanced,
+        category: Category::Structure,
+        severity: Severity::Warning,
+        summary: "An entry earlier than the one above it on the same date",
+        description: "Reported by the reader: a timeline that crosses midnight under one date tag is read \
+            on the next day. Write the new date.",
+        bad: "- Mar 8 23:50 Queue stalls\n- Mar 8 00:10 Queue drains",
+        good: "- Mar 8 23:50 Queue stalls\n- Mar 9 00:10 Queue drains",
+    },
+    Rule {
+        id: RuleId::TimelineDateFromText,
+        category: Category::Structure,
+        severity: Severity::Info,
+        summary: "Timeline entries dated by the text above them",
+        description: "Reported by the reader: the entries give times alone, and the text above the \
+            timeline names a different day than the postmortem's date, so they are read on that day.",
+        bad: "date: 2024-03-09\n\nOn the night of March 8 the queue stalled.\n\n- 21:10 Queue stops",
+        good: "- 2024-03-08 21:10 Queue stops",
+    },
+    Rule {
+        id: RuleId::TimelineYearTypo,
+        category: Category::Structure,
+        severity: Severity::Warning,
+        summary: "A year with a digit too many",
+        description: "Reported by the reader, which reads the year the postmortem's date suggests.",
+        bad: "- 20224-03-08 10:00 Alert fires",
+        good: "- 2024-03-08 10:00 Alert fires",
+    },
+    Rule {
+        id: RuleId::TimelineZoneFromText,
+        category: Category::Structure,
+        severity: Severity::Info,
+        summary: "Times read in the zone the text writes them in",
+        description: "Reported by the reader: the timeline states no zone, and the text writes its times \
+            in one, so the entries are read in it. State the zone in the timeline's heading.",
+        bad: "The queue stalled at 9.10 PM PST.\n\n## Timeline\n\n- 21:10 Queue stops",
+        good: "## Timeline (PST)\n\n- 21:10 Queue stops",
+    },
 ];
 
 /// The rule with this id.
-pub fn rule(id: &str) -> Option<&'static Rule> {
+pub fn rule(id: RuleId) -> Option<&'static Rule> {
     RULES.iter().find(|r| r.id == id)
 }
 
 /// The category of a rule's findings; a diagnostic of the reader that no rule documents is
 /// about the document's structure.
-pub fn category_of(id: &str) -> Category {
+pub fn category_of(id: RuleId) -> Category {
     rule(id).map_or(Category::Structure, |r| r.category)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A rule the checks report under that this table does not document could not be
+    /// explained, configured or indexed in SARIF.
+    #[test]
+    fn every_rule_is_documented_once() {
+        for id in RuleId::ALL {
+            assert_eq!(
+                RULES.iter().filter(|r| r.id == *id).count(),
+                1,
+                "{id} must be in RULES once"
+            );
+        }
+        assert_eq!(RULES.len(), RuleId::ALL.len());
+    }
 }

@@ -3,6 +3,7 @@
 
 use crate::{Ctx, Finding};
 use debrief_core::Read;
+use debrief_core::RuleId;
 use debrief_core::model::{Milestone, SectionBody, SectionKind};
 
 pub(crate) fn check(read: &Read, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
@@ -22,7 +23,7 @@ pub(crate) fn check(read: &Read, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
             || (kind == SectionKind::RootCause && pm.has_section(SectionKind::ContributingFactors));
         if !present {
             out.push(ctx.finding(
-                "missing-section",
+                RuleId::MissingSection,
                 top.clone(),
                 format!("no \"{}\" section", kind.canonical_heading()),
                 Some(format!("add \"## {}\"", kind.canonical_heading())),
@@ -36,7 +37,7 @@ pub(crate) fn check(read: &Read, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         && let Some(at) = heading_of(SectionKind::Impact)
     {
         out.push(ctx.finding(
-            "unquantified-impact",
+            RuleId::UnquantifiedImpact,
             at,
             "the impact states no quantity".to_string(),
             Some("say how much: requests, customers, money, complaints, minutes".to_string()),
@@ -48,7 +49,7 @@ pub(crate) fn check(read: &Read, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         if pair[1].at < pair[0].at {
             let at = map.entries.get(i + 1).copied().unwrap_or(top.start);
             out.push(ctx.finding(
-                "timeline-order",
+                RuleId::TimelineOrder,
                 at..at,
                 format!(
                     "this entry ({}) is earlier than the one before it ({})",
@@ -63,7 +64,7 @@ pub(crate) fn check(read: &Read, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
     {
         if read.analysis.entry_of(Milestone::Detected).is_none() {
             out.push(ctx.finding(
-                "no-detection",
+                RuleId::NoDetection,
                 at.clone(),
                 "no timeline entry marks when the incident was detected".to_string(),
                 Some("mark the entry with [detected]".to_string()),
@@ -71,7 +72,7 @@ pub(crate) fn check(read: &Read, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         }
         if pm.meta.timezone.is_none() {
             out.push(ctx.finding(
-                "no-timezone",
+                RuleId::NoTimezone,
                 at,
                 "the timeline does not say which time zone its times are in".to_string(),
                 Some("write \"## Timeline (UTC)\" or \"All times in UTC\"".to_string()),
@@ -88,7 +89,7 @@ pub(crate) fn check(read: &Read, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         && let Some(at) = heading_of(SectionKind::ActionItems)
     {
         out.push(ctx.finding(
-            "no-action-items",
+            RuleId::NoActionItems,
             at,
             "the action items section lists no action items".to_string(),
             Some("add \"- [ ] <change> (owner: <team>, due: <date>)\"".to_string()),

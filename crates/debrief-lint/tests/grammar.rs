@@ -14,7 +14,7 @@ fn rules(sentence: &str) -> Vec<&'static str> {
         .findings
         .iter()
         .filter(|f| f.category == Category::Blame)
-        .map(|f| f.diagnostic.rule)
+        .map(|f| f.diagnostic.rule.as_str())
         .collect()
 }
 
@@ -121,7 +121,7 @@ fn a_rewrite_is_offered_only_where_it_stays_a_sentence() {
         lint(&text, &Options::new(&config, jiff::civil::date(2026, 1, 1)))
             .findings
             .into_iter()
-            .filter(|f| f.diagnostic.rule == "named-individual")
+            .filter(|f| f.diagnostic.rule.as_str() == "named-individual")
             .filter_map(|f| f.fix)
             .collect()
     };
@@ -141,7 +141,7 @@ fn a_name_with_particles_is_one_name_and_acronyms_are_not_initials() {
         linted
             .findings
             .iter()
-            .filter(|f| f.diagnostic.rule == "named-individual")
+            .filter(|f| f.diagnostic.rule.as_str() == "named-individual")
             .map(|f| linted.text[f.range.clone()].to_string())
             .collect()
     };

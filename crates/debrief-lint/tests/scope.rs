@@ -10,7 +10,7 @@ fn blame(text: &str) -> Vec<(&'static str, u32)> {
         .findings
         .iter()
         .filter(|f| f.category == Category::Blame)
-        .map(|f| (f.diagnostic.rule, f.diagnostic.span.line))
+        .map(|f| (f.diagnostic.rule.as_str(), f.diagnostic.span.line))
         .collect()
 }
 

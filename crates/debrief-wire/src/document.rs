@@ -47,7 +47,7 @@ impl<'a> Finding<'a> {
     pub fn new(diagnostic: &'a debrief_core::Diagnostic, category: &'static str) -> Finding<'a> {
         let span = &diagnostic.span;
         Finding {
-            rule: Cow::Borrowed(diagnostic.rule),
+            rule: Cow::Borrowed(diagnostic.rule.as_str()),
             category: Cow::Borrowed(category),
             severity: Cow::Borrowed(diagnostic.severity.name()),
             line: span.line,

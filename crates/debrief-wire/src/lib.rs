@@ -12,3 +12,4 @@
 
 pub mod api;
 pub mod document;
+pub mod sarif;

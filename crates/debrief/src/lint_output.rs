@@ -9,8 +9,8 @@ use crate::baseline::Stale;
 use crate::cli::LintFormat;
 use debrief_core::{LineIndex, Severity};
 use debrief_lint::{Finding, Linted, RULES};
+use debrief_wire::sarif;
 use serde::Serialize;
-use serde_json::json;
 use std::fmt::Write as _;
 use std::io::IsTerminal;
 
@@ -57,29 +57,44 @@ pub fn prefix(format: LintFormat) -> String {
         LintFormat::Human | LintFormat::Github => String::new(),
         LintFormat::Json => "{\"files\": [\n".to_string(),
         LintFormat::Sarif => {
-            let rules: Vec<serde_json::Value> = RULES
-                .iter()
-                .map(|r| {
-                    json!({
-                        "id": r.id,
-                        "name": r.id,
-                        "shortDescription": {"text": r.summary},
-                        "fullDescription": {"text": r.description},
-                        "help": {"text": format!("{}\n\nReported:\n{}\n\nInstead:\n{}", r.description, r.bad, r.good)},
-                        "defaultConfiguration": {"level": sarif_level(r.severity)},
-                        "properties": {"category": r.category.name()},
-                    })
-                })
-                .collect();
-            let driver = json!({
-                "name": "debrief",
-                "version": env!("CARGO_PKG_VERSION"),
-                "informationUri": "https://example.invalid/debrief",
-                "rules": rules,
-            });
-            format!(
-                "{{\n\"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n\"version\": \"2.1.0\",\n\"runs\": [{{\n\"tool\": {{\"driver\": {driver}}},\n\"results\": [\n"
-            )
+            let log = sarif::Log {
+                schema: sarif::SCHEMA,
+                version: "2.1.0",
+            };
+            let tool = sarif::Tool {
+                driver: sarif::Driver {
+                    name: "debrief",
+                    version: env!("CARGO_PKG_VERSION"),
+                    information_uri: "https://example.invalid/debrief",
+                    rules: RULES
+                        .iter()
+                        .map(|r| sarif::ReportingDescriptor {
+                            id: r.id.as_str(),
+                            name: r.id.as_str(),
+                            short_description: text(r.summary),
+                            full_description: text(r.description),
+                            help: text(&format!(
+                                "{}\n\nReported:\n{}\n\nInstead:\n{}",
+                                r.description, r.bad, r.good
+                            )),
+                            default_configuration: sarif::Configuration {
+                                level: sarif_level(r.severity),
+                            },
+                            properties: sarif::Properties {
+                                category: r.category.name(),
+                            },
+                        })
+                        .collect(),
+                },
+            };
+            // The log object is opened by hand so that results can stream into it.
+            let mut out = Vec::new();
+            push_json(&mut out, &log);
+            out.pop();
+            out.extend_from_slice(b",\n\"runs\": [{\n\"tool\": ");
+            push_json(&mut out, &tool);
+            out.extend_from_slice(b",\n\"results\": [\n");
+            String::from_utf8(out).unwrap_or_default()
         }
     }
 }
@@ -320,25 +335,6 @@ fn human(path: &str, linted: &Linted, colour: bool) -> String {
     out
 }
 
-/// A JSON string literal.
-fn string(text: &str) -> String {
-    serde_json::to_string(text).unwrap_or_else(|_| "\"\"".to_string())
-}
-
-/// One diagnostic of the JSON format, its fields in this order.
-#[derive(Serialize)]
-struct DiagnosticJson<'a> {
-    rule: &'a str,
-    category: &'a str,
-    severity: &'a str,
-    line: u32,
-    column: u32,
-    end_line: u32,
-    end_column: u32,
-    message: &'a str,
-    suggestion: Option<&'a str>,
-}
-
 /// serde_json's compact output with a space after every `:` and `,` inside objects, the
 /// spacing of the JSON format: `{"rule": "overdue", "line": 3}`.
 struct Spaced;
@@ -384,17 +380,7 @@ fn json_file(path: &str, findings: &[Finding]) -> Vec<u8> {
         out.extend_from_slice(if i == 0 { b"\n  " } else { b",\n  " });
         push_json(
             &mut out,
-            &DiagnosticJson {
-                rule: d.rule,
-                category: f.category.name(),
-                severity: d.severity.name(),
-                line: d.span.line,
-                column: d.span.column,
-                end_line: d.span.end_line,
-                end_column: d.span.end_column,
-                message: &d.message,
-                suggestion: d.suggestion.as_deref(),
-            },
+            &debrief_wire::document::Finding::new(d, f.category.name()),
         );
     }
     out.extend_from_slice(if findings.is_empty() { b"]}" } else { b"\n]}" });
@@ -413,22 +399,15 @@ fn sarif_level(severity: Severity) -> &'static str {
 /// has a `baselineState`: `new`, or `unchanged` with an accepted external suppression that
 /// points at the baseline file (SARIF 2.1.0, 3.27.24 and 3.35).
 fn sarif_results(path: &str, findings: &[Finding], suppressed: Option<&Suppressed<'_>>) -> String {
-    let uri = string(&uri(path));
+    let uri = uri(path);
     let mut all: Vec<(&Finding, bool)> = findings.iter().map(|f| (f, false)).collect();
     if let Some(s) = suppressed {
         all.extend(s.findings.iter().map(|f| (f, true)));
         all.sort_by_key(|(f, _)| (f.range.start, f.diagnostic.rule));
     }
-    let suppression = suppressed.map(|s| {
-        json!([{
-            "kind": "external",
-            "status": "accepted",
-            "justification": format!("recorded in the baseline {}", s.baseline),
-            "location": {"physicalLocation": {"artifactLocation": {"uri": self::uri(s.baseline)}}},
-        }])
-    });
-    let mut results = Vec::with_capacity(all.len());
-    for (finding, is_suppressed) in all {
+    let baseline_uri = suppressed.map(|s| self::uri(s.baseline));
+    let mut out = Vec::new();
+    for (i, (finding, is_suppressed)) in all.into_iter().enumerate() {
         let d = &finding.diagnostic;
         let mut message = d.message.clone();
         if let Some(s) = &d.suggestion {
@@ -440,46 +419,73 @@ fn sarif_results(path: &str, findings: &[Finding], suppressed: Option<&Suppresse
         } else {
             d.span.end_column
         };
-        let region = format!(
-            "{{\"startLine\": {}, \"startColumn\": {}, \"endLine\": {}, \"endColumn\": {end_column}}}",
-            d.span.line, d.span.column, d.span.end_line
-        );
-        let rule_index = RULES
+        let region = |end_column| sarif::Region {
+            start_line: d.span.line,
+            start_column: d.span.column,
+            end_line: d.span.end_line,
+            end_column,
+        };
+        let file = || sarif::ArtifactLocation { uri: &uri };
+        let fixes = finding
+            .fix
             .iter()
-            .position(|r| r.id == d.rule)
-            .map_or("null".to_string(), |i| i.to_string());
-        let mut result = format!(
-            "{{\"ruleId\": \"{}\", \"ruleIndex\": {rule_index}, \"level\": \"{}\", \"message\": {{\"text\": {}}}, \"locations\": [{{\"physicalLocation\": {{\"artifactLocation\": {{\"uri\": {uri}}}, \"region\": {region}}}}}]",
-            d.rule,
-            sarif_level(d.severity),
-            string(&message)
-        );
-        if let Some(replacement) = &finding.fix {
-            let deleted = format!(
-                "{{\"startLine\": {}, \"startColumn\": {}, \"endLine\": {}, \"endColumn\": {}}}",
-                d.span.line, d.span.column, d.span.end_line, d.span.end_column
-            );
-            let _ = write!(
-                result,
-                ", \"fixes\": [{{\"description\": {{\"text\": {}}}, \"artifactChanges\": [{{\"artifactLocation\": {{\"uri\": {uri}}}, \"replacements\": [{{\"deletedRegion\": {deleted}, \"insertedContent\": {{\"text\": {}}}}}]}}]}}]",
-                string(&format!("replace with \"{replacement}\"")),
-                string(replacement)
-            );
+            .map(|replacement| sarif::Fix {
+                description: text(&format!("replace with \"{replacement}\"")),
+                artifact_changes: vec![sarif::ArtifactChange {
+                    artifact_location: file(),
+                    replacements: vec![sarif::Replacement {
+                        deleted_region: region(d.span.end_column),
+                        inserted_content: sarif::Content { text: replacement },
+                    }],
+                }],
+            })
+            .collect();
+        let (baseline_state, suppressions) = match (&suppressed, &baseline_uri) {
+            (Some(s), Some(baseline)) if is_suppressed => (
+                Some("unchanged"),
+                vec![sarif::Suppression {
+                    kind: "external",
+                    status: "accepted",
+                    justification: format!("recorded in the baseline {}", s.baseline),
+                    location: sarif::Location {
+                        physical_location: sarif::PhysicalLocation {
+                            artifact_location: sarif::ArtifactLocation { uri: baseline },
+                            region: None,
+                        },
+                    },
+                }],
+            ),
+            (Some(_), _) => (Some("new"), Vec::new()),
+            (None, _) => (None, Vec::new()),
+        };
+        let result = sarif::SarifResult {
+            rule_id: d.rule.as_str(),
+            rule_index: RULES.iter().position(|r| r.id == d.rule),
+            level: sarif_level(d.severity),
+            message: sarif::Message { text: message },
+            locations: vec![sarif::Location {
+                physical_location: sarif::PhysicalLocation {
+                    artifact_location: file(),
+                    region: Some(region(end_column)),
+                },
+            }],
+            fixes,
+            baseline_state,
+            suppressions,
+        };
+        if i > 0 {
+            out.extend_from_slice(b",\n");
         }
-        if let Some(suppression) = &suppression {
-            if is_suppressed {
-                let _ = write!(
-                    result,
-                    ", \"baselineState\": \"unchanged\", \"suppressions\": {suppression}"
-                );
-            } else {
-                result.push_str(", \"baselineState\": \"new\"");
-            }
-        }
-        result.push('}');
-        results.push(result);
+        push_json(&mut out, &result);
     }
-    results.join(",\n")
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// SARIF text for people.
+fn text(text: &str) -> sarif::Message {
+    sarif::Message {
+        text: text.to_string(),
+    }
 }
 
 /// A relative path as a URI reference: forward slashes, spaces and `%` escaped.

@@ -421,7 +421,11 @@ fn explain_lists_and_explains_rules() {
     let assert = debrief().arg("explain").assert().success();
     let out = stdout(&assert);
     for rule in debrief_lint::RULES {
-        assert!(out.contains(rule.id), "{} missing from the list", rule.id);
+        assert!(
+            out.contains(rule.id.as_str()),
+            "{} missing from the list",
+            rule.id
+        );
     }
     let assert = debrief()
         .args(["explain", "who-question"])

@@ -6,6 +6,7 @@ use super::blocks::{BlockKind, item_content};
 use super::{Reader, Unit, push_text, trim_block};
 use crate::diagnostic::Severity;
 use crate::model::{ActionItem, ActionItems, Due, Metadata, Part};
+use crate::rule::RuleId;
 use crate::when::parse_full_date;
 use jiff::civil::Date;
 use jiff::{Span, ToSpan};
@@ -44,7 +45,7 @@ impl Reader<'_> {
                             && due.date.is_none()
                         {
                             self.report(
-                                "invalid-due-date",
+                                RuleId::InvalidDueDate,
                                 Severity::Warning,
                                 offset..offset + first.len(),
                                 format!(

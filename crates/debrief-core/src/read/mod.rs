@@ -1,6 +1,7 @@
 //! The tolerant reader: Markdown in, a [`Postmortem`] and diagnostics out. It never fails and
 //! never drops text: what it cannot interpret is kept verbatim and reported.
 
+use crate::rule::RuleId;
 mod actions;
 mod blocks;
 mod front_matter;
@@ -100,7 +101,7 @@ impl Read {
 }
 
 /// The rule of diagnostics about front matter that could not be read.
-pub(crate) const INVALID_FRONT_MATTER: &str = "invalid-front-matter";
+pub(crate) const INVALID_FRONT_MATTER: RuleId = RuleId::InvalidFrontMatter;
 
 /// Reads a postmortem with default options.
 pub fn read(source: &str) -> Read {
@@ -125,7 +126,7 @@ pub fn read_with(source: &str, options: &ReadOptions) -> Read {
     for &(entry, milestone, earlier) in &analysis.out_of_order {
         let at = reader.entry_offsets.get(entry).copied().unwrap_or(0);
         reader.report(
-            "milestone-order",
+            RuleId::MilestoneOrder,
             Severity::Error,
             at..at,
             format!(
@@ -194,7 +195,7 @@ struct Pending {
 impl<'a> Reader<'a> {
     pub(crate) fn report(
         &mut self,
-        rule: &'static str,
+        rule: RuleId,
         severity: Severity,
         range: Range<usize>,
         message: impl Into<String>,
@@ -225,7 +226,7 @@ impl<'a> Reader<'a> {
         }
         if meta.title.is_empty() {
             self.report(
-                "missing-title",
+                RuleId::MissingTitle,
                 Severity::Warning,
                 body_start..body_start,
                 "the postmortem has no title",

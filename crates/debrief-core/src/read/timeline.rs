@@ -5,6 +5,7 @@ use super::blocks::{BlockKind, item_content};
 use super::{Reader, Unit, push_text, trim_block};
 use crate::diagnostic::Severity;
 use crate::model::{Metadata, Milestone, Part, Timeline, TimelineEntry};
+use crate::rule::RuleId;
 use crate::when::{DateSpec, find_dates, parse_date_leader, parse_date_line, parse_leader};
 use crate::zone::{find_zone_of_times, find_zone_statement, parse_zone};
 use jiff::civil::{Date, DateTime, Time};
@@ -152,7 +153,7 @@ impl Reader<'_> {
                             } else {
                                 let end = offset + first_line.len();
                                 self.report(
-                                    "unparsed-timeline-entry",
+                                    RuleId::UnparsedTimelineEntry,
                                     Severity::Warning,
                                     offset..end,
                                     "this timeline item has no time debrief can read; it is kept as text",
@@ -223,7 +224,7 @@ impl Reader<'_> {
                                     let cell = cells.first().map_or("", |c| &self.text[c.clone()]);
                                     let at = entry.offset + cell.len() - cell.trim_start().len();
                                     self.report(
-                                        "timeline-year-typo",
+                                        RuleId::TimelineYearTypo,
                                         Severity::Warning,
                                         at..at + year.len(),
                                         format!(
@@ -243,7 +244,7 @@ impl Reader<'_> {
                                 let range =
                                     cells.first().map_or(block.range.clone(), |c| c.clone());
                                 self.report(
-                                    "unparsed-timeline-entry",
+                                    RuleId::UnparsedTimelineEntry,
                                     Severity::Warning,
                                     range,
                                     "this timeline row has no time debrief can read; it is kept as text",
@@ -350,7 +351,7 @@ impl Reader<'_> {
                     let (label, zone) = find_zone_of_times(body)?;
                     let at = self.timeline_start(&raw, before.end);
                     self.report(
-                        "timeline-zone-from-text",
+                        RuleId::TimelineZoneFromText,
                         Severity::Info,
                         at..at + 1,
                         format!(
@@ -400,7 +401,7 @@ impl Reader<'_> {
             anchor = stated;
             let at = self.timeline_start(&raw, before.end);
             self.report(
-                "timeline-date-from-text",
+                RuleId::TimelineDateFromText,
                 Severity::Info,
                 at..at + 1,
                 format!(
@@ -460,7 +461,7 @@ impl Reader<'_> {
                         // Kept as written (the milestones pass over it): only the author
                         // knows which date was meant.
                         self.report(
-                            "timeline-date-ahead",
+                            RuleId::TimelineDateAhead,
                             Severity::Warning,
                             entry.offset..entry.offset + 1,
                             format!(
@@ -473,7 +474,7 @@ impl Reader<'_> {
                         && behind
                     {
                         self.report(
-                            "timeline-date-backwards",
+                            RuleId::TimelineDateBackwards,
                             Severity::Warning,
                             entry.offset..entry.offset + 1,
                             format!(
@@ -498,7 +499,7 @@ impl Reader<'_> {
                         // back would otherwise read as midnight.)
                         date = d.checked_add(1.day()).unwrap_or(d);
                         self.report(
-                            "timeline-date-not-advanced",
+                            RuleId::TimelineDateNotAdvanced,
                             Severity::Warning,
                             entry.offset..entry.offset + 1,
                             format!(
@@ -518,7 +519,7 @@ impl Reader<'_> {
                     }
                     if entry.day_only {
                         self.report(
-                            "timeline-entry-without-time",
+                            RuleId::TimelineEntryWithoutTime,
                             Severity::Info,
                             entry.offset..entry.offset + 1,
                             "this entry gives a day but no time; it is kept at day precision \

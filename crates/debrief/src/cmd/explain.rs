@@ -9,12 +9,12 @@ use std::fmt::Write as _;
 pub fn run(args: ExplainArgs) -> Result<Outcome> {
     match args.rule {
         None => print!("{}", list()),
-        Some(id) => match debrief_lint::rule(&id) {
+        Some(id) => match debrief_core::RuleId::parse(&id).and_then(debrief_lint::rule) {
             Some(rule) => print!("{}", explain(rule)),
             None => {
                 let near: Vec<&str> = RULES
                     .iter()
-                    .map(|r| r.id)
+                    .map(|r| r.id.as_str())
                     .filter(|r| r.contains(id.as_str()) || id.contains(r))
                     .collect();
                 let hint = if near.is_empty() {
@@ -30,7 +30,7 @@ pub fn run(args: ExplainArgs) -> Result<Outcome> {
 }
 
 fn list() -> String {
-    let width = RULES.iter().map(|r| r.id.len()).max().unwrap_or(0);
+    let width = RULES.iter().map(|r| r.id.as_str().len()).max().unwrap_or(0);
     let mut out = String::new();
     for category in [
         debrief_lint::Category::Blame,
