@@ -84,6 +84,20 @@ pub struct Linted {
 }
 
 impl Linted {
+    /// The findings of blame: named people, judgement, counterfactuals, who-questions,
+    /// hindsight.
+    pub fn blame(&self) -> impl Iterator<Item = &Finding> {
+        self.findings
+            .iter()
+            .filter(|f| f.category == Category::Blame)
+    }
+
+    /// Whether the narrative is blame-free: no finding of blame, at any severity. The
+    /// review's write-up score and its blame-free share count this.
+    pub fn is_blame_free(&self) -> bool {
+        self.blame().next().is_none()
+    }
+
     /// The highest severity found.
     pub fn worst(&self) -> Option<Severity> {
         self.findings.iter().map(|f| f.diagnostic.severity).max()

@@ -11,7 +11,6 @@ use super::{
     person_named, require_writer,
 };
 use crate::workflow::{self, Candidate, Facts, Refusal, State};
-use debrief_lint::Category;
 use std::collections::HashMap;
 
 pub use crate::workflow::Part;
@@ -277,12 +276,8 @@ impl Store {
         let options = debrief_lint::Options::new(&self.policy.lint, today);
         let linted = debrief_lint::lint(&current.postmortem.markdown, &options);
         let blame_errors = linted
-            .findings
-            .iter()
-            .filter(|f| {
-                f.category == Category::Blame
-                    && f.diagnostic.severity == debrief_core::Severity::Error
-            })
+            .blame()
+            .filter(|f| f.diagnostic.severity == debrief_core::Severity::Error)
             .count();
         let items: Vec<_> = linted.read.postmortem.action_items().collect();
         let roles = self.role_coverage(conn, current.postmortem.id).await?;

@@ -10,7 +10,7 @@ use crate::config::Configs;
 use crate::files;
 use anyhow::{Context, Result};
 use debrief_core::kind::Kind;
-use debrief_lint::{Category, Config, Options};
+use debrief_lint::{Config, Options};
 use debrief_review::{Entry, review};
 use std::path::Path;
 
@@ -86,9 +86,6 @@ pub(crate) fn read_for_review(
         read: debrief_core::ReadOptions::for_path(path),
     };
     let linted = debrief_lint::lint(text, &options);
-    let blame_free = !linted
-        .findings
-        .iter()
-        .any(|f| f.category == Category::Blame);
+    let blame_free = linted.is_blame_free();
     (linted.read, blame_free)
 }
