@@ -727,3 +727,36 @@ fn timelines_in_more_of_the_forms_teams_write() {
         .collect();
     assert_eq!(days, ["2024-03-09", "2024-06-21"]);
 }
+
+/// The restriction fails closed: only a clear "no" makes a postmortem public; a value that
+/// is neither yes nor no restricts it and says so.
+#[test]
+fn restricted_fails_closed() {
+    for (value, restricted) in [
+        ("true", true),
+        ("1", true),
+        ("\"true\"", true),
+        ("'yes'", true),
+        ("yes", true),
+        ("On", true),
+        ("maybe", true),
+        ("[finance]", true),
+        ("2", true),
+        ("false", false),
+        ("0", false),
+        ("no", false),
+        ("\"False\"", false),
+    ] {
+        let text = format!("---\ntitle: X\nrestricted: {value}\n---\n\n## Summary\n\nS.\n");
+        let read = read(&text);
+        assert_eq!(read.postmortem.meta.restricted, restricted, "{value}");
+        let warned = read
+            .diagnostics
+            .iter()
+            .any(|d| d.rule.as_str() == "invalid-front-matter" && d.span.line == 3);
+        let readable = !matches!(value, "maybe" | "[finance]" | "2");
+        assert_eq!(warned, !readable, "{value}: {:?}", read.diagnostics);
+    }
+    let toml = read("+++\ntitle = \"X\"\nrestricted = \"yes\"\n+++\n\n## Summary\n\nS.\n");
+    assert!(toml.postmortem.meta.restricted);
+}

@@ -114,7 +114,24 @@ impl Reader<'_> {
                 "timezone" | "time_zone" | "tz" => take_string(&value)
                     .map(|s| meta.timezone = Some(s))
                     .is_some(),
-                "restricted" => value.as_bool().map(|b| meta.restricted = b).is_some(),
+                "restricted" => {
+                    // Fails closed: only a clear "no" makes a postmortem public. A value
+                    // debrief cannot read as yes or no restricts it, and says so.
+                    meta.restricted = restricted(&value).unwrap_or_else(|| {
+                        let at = self.find_key(range.clone(), &key);
+                        self.report(
+                            INVALID_FRONT_MATTER,
+                            Severity::Warning,
+                            at,
+                            format!(
+                                "`restricted: {value}` is neither true nor false; the postmortem \
+                                 is treated as restricted"
+                            ),
+                        );
+                        true
+                    });
+                    true
+                }
                 "facilitator" => take_string(&value)
                     .map(|s| meta.facilitator = Some(s))
                     .is_some(),
@@ -158,6 +175,25 @@ impl Reader<'_> {
             offset += line.len();
         }
         range.start..range.start
+    }
+}
+
+/// Whether `restricted` says yes or no: a boolean, `1` or `0`, or yes/no words as YAML 1.1
+/// and people write them (`"true"`, `yes`, `on`, `no`); `None` for anything else.
+fn restricted(value: &Value) -> Option<bool> {
+    match value {
+        Value::Bool(b) => Some(*b),
+        Value::Number(n) => match n.as_i64() {
+            Some(1) => Some(true),
+            Some(0) => Some(false),
+            _ => None,
+        },
+        Value::String(s) => match s.trim().to_ascii_lowercase().as_str() {
+            "true" | "yes" | "y" | "on" | "1" => Some(true),
+            "false" | "no" | "n" | "off" | "0" => Some(false),
+            _ => None,
+        },
+        _ => None,
     }
 }
 
