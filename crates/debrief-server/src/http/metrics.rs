@@ -3,6 +3,7 @@
 //! requests in flight.
 
 use axum::extract::{MatchedPath, Request, State};
+use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::Response;
 use std::collections::BTreeMap;
@@ -105,7 +106,19 @@ pub async fn track(
     request: Request,
     next: Next,
 ) -> Response {
-    let method = request.method().to_string();
+    // Every label takes a bounded set of values, so that no request can grow the metrics: a
+    // method outside the standard ones is "other" (anyone may send `FOO /`), a path no route
+    // matches is "unmatched", and statuses are three digits.
+    let method = match *request.method() {
+        Method::GET => "GET",
+        Method::HEAD => "HEAD",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::PATCH => "PATCH",
+        Method::DELETE => "DELETE",
+        Method::OPTIONS => "OPTIONS",
+        _ => "other",
+    };
     // The route's template ("/api/v1/postmortems/{id}"), so ids do not explode the labels.
     let route = request
         .extensions()
@@ -117,7 +130,7 @@ pub async fn track(
     metrics.in_flight.fetch_sub(1, Ordering::Relaxed);
     let seconds = started.elapsed().as_secs_f64();
     let status = response.status().as_u16();
-    metrics.record(&method, &route, status, seconds);
+    metrics.record(method, &route, status, seconds);
     tracing::info!(
         method,
         route,
