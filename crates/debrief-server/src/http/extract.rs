@@ -118,11 +118,54 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
-        match axum::Json::<T>::from_request(request, state).await {
-            Ok(axum::Json(value)) => Ok(Body(value)),
-            Err(rejection) => Err(json_error(rejection)),
+        let axum::Json(value) = axum::Json::<serde_json::Value>::from_request(request, state)
+            .await
+            .map_err(json_error)?;
+        if let Some(at) = nul_in(&value, String::new()) {
+            return Err(nul_refused(&at));
         }
+        serde_json::from_value(value).map(Body).map_err(|e| {
+            ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                format!("Failed to deserialize the JSON body into the target type: {e}"),
+            )
+        })
     }
+}
+
+/// Where a JSON value holds a NUL character, if it does: `markdown`, `usernames[2]`. No
+/// text debrief keeps may contain one (PostgreSQL cannot store it), so every store refuses
+/// it alike, before anything is written.
+fn nul_in(value: &serde_json::Value, at: String) -> Option<String> {
+    match value {
+        serde_json::Value::String(s) => s.contains('\0').then_some(at),
+        serde_json::Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, item)| nul_in(item, format!("{at}[{i}]"))),
+        serde_json::Value::Object(map) => map.iter().find_map(|(key, item)| {
+            let at = if at.is_empty() {
+                key.clone()
+            } else {
+                format!("{at}.{key}")
+            };
+            // A key may hold the NUL too.
+            if key.contains('\0') {
+                Some(at)
+            } else {
+                nul_in(item, at)
+            }
+        }),
+        _ => None,
+    }
+}
+
+fn nul_refused(at: &str) -> ApiError {
+    let field = if at.is_empty() { "the body" } else { at };
+    ApiError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        format!("`{field}` contains a NUL character, which debrief does not store"),
+    )
 }
 
 fn json_error(rejection: JsonRejection) -> ApiError {
@@ -175,6 +218,14 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Args<T>
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        // A NUL is written %00 in a query; no parameter may hold one.
+        if parts
+            .uri
+            .query()
+            .is_some_and(|q| q.as_bytes().windows(3).any(|w| w == b"%00"))
+        {
+            return Err(nul_refused("the query"));
+        }
         Query::<T>::from_request_parts(parts, state)
             .await
             .map(|Query(args)| Args(args))
