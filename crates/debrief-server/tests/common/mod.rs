@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod api;
+pub mod cast;
 pub mod openapi;
 pub mod server;
 
@@ -110,4 +112,31 @@ pub async fn user(store: &Store, username: &str, function: &str, role: Role) -> 
         )
         .await
         .expect("a user")
+}
+
+/// Runs each named `async fn name(store: &Store, backend: &str)` as two tests,
+/// `name::on_sqlite` and `name::on_postgres`, each on a fresh database of its own.
+#[macro_export]
+macro_rules! on_both_stores {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test]
+                async fn on_sqlite() {
+                    let test = $crate::common::sqlite().await;
+                    super::$name(&test.store, test.name).await;
+                    test.finish().await;
+                }
+
+                #[tokio::test]
+                async fn on_postgres() {
+                    let name = concat!(module_path!(), "::on_postgres");
+                    if let Some(test) = $crate::common::postgres(name).await {
+                        super::$name(&test.store, test.name).await;
+                        test.finish().await;
+                    }
+                }
+            }
+        )*
+    };
 }

@@ -41,12 +41,36 @@ impl Server {
         }
     }
 
-    /// Stops the server gracefully and waits for it.
+    /// Checks that every route the server reached is documented, then stops it gracefully
+    /// and waits for it. Every test that starts a server checks this at its end, so a route
+    /// added without documentation fails as soon as any test calls it.
     pub async fn stop(mut self) {
+        self.assert_reached_routes_documented().await;
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
         self.task.await.expect("server task").expect("server");
+    }
+
+    /// The server's `/metrics` text.
+    pub async fn metrics(&self) -> String {
+        let response = self
+            .client
+            .get(format!("{}/metrics", self.base))
+            .send()
+            .await
+            .expect("metrics");
+        assert_eq!(response.status(), StatusCode::OK, "GET /metrics");
+        response.text().await.expect("text")
+    }
+
+    /// Every route this server reached (in its `/metrics`) is documented.
+    pub async fn assert_reached_routes_documented(&self) {
+        let undocumented = undocumented_routes(&self.metrics().await);
+        assert!(
+            undocumented.is_empty(),
+            "reached but not documented: {undocumented:#?}"
+        );
     }
 
     /// A request as `who` (a bearer token), with an optional JSON body.
@@ -108,4 +132,27 @@ pub async fn read(response: reqwest::Response) -> (StatusCode, Value) {
         "the server answered {status}: {value}"
     );
     (status, value)
+}
+
+/// The routes counted in a `/metrics` text that the OpenAPI document does not have, as
+/// "METHOD route" (requests no route matched are counted as `unmatched`).
+pub fn undocumented_routes(metrics: &str) -> std::collections::BTreeSet<String> {
+    reached_routes(metrics)
+        .into_iter()
+        .filter(|(method, route)| route != "unmatched" && !super::openapi::documents(method, route))
+        .map(|(method, route)| format!("{method} {route}"))
+        .collect()
+}
+
+/// Every (method, route) counted in a `/metrics` text.
+pub fn reached_routes(metrics: &str) -> std::collections::BTreeSet<(String, String)> {
+    metrics
+        .lines()
+        .filter_map(|line| line.strip_prefix("debrief_http_requests_total{method=\""))
+        .filter_map(|rest| {
+            let (method, rest) = rest.split_once("\",route=\"")?;
+            let (route, _) = rest.split_once('"')?;
+            Some((method.to_string(), route.to_string()))
+        })
+        .collect()
 }

@@ -1,0 +1,120 @@
+//! Accounts: only an admin adds users, usernames are unique; passwords, tokens and
+//! sessions find their user; failed logins are throttled.
+
+use crate::common::cast::{Cast, user};
+use debrief_server::store::{Login, StoreError};
+use debrief_server::{NewUser, Role, Store};
+
+crate::on_both_stores!(
+    only_an_admin_adds_users_and_usernames_are_unique,
+    passwords_and_tokens_find_their_user,
+    a_session_finds_its_user_until_logout_and_failed_logins_throttle,
+);
+
+async fn only_an_admin_adds_users_and_usernames_are_unique(store: &Store, backend: &str) {
+    let cast = Cast::new(store).await;
+    let refused = store
+        .add_user(
+            &NewUser {
+                username: "sneaky",
+                display_name: "Sneaky",
+                function: "Dev",
+                role: Role::Admin,
+                password: "a long enough password",
+                team: None,
+            },
+            Some(&cast.dev),
+        )
+        .await;
+    assert!(
+        matches!(refused, Err(StoreError::Forbidden(_))),
+        "{backend}"
+    );
+    let duplicate = store
+        .add_user(
+            &NewUser {
+                username: "dev",
+                display_name: "Dev again",
+                function: "Dev",
+                role: Role::Viewer,
+                password: "a long enough password",
+                team: None,
+            },
+            Some(&cast.admin),
+        )
+        .await;
+    assert!(
+        matches!(duplicate, Err(StoreError::Invalid(_))),
+        "{backend}"
+    );
+}
+
+async fn passwords_and_tokens_find_their_user(store: &Store, _backend: &str) {
+    let dev = user(store, "dev", "Dev", Role::Contributor, None).await;
+    assert_eq!(
+        store
+            .authenticate("dev", "a long enough password")
+            .await
+            .expect("auth"),
+        Some(dev.clone())
+    );
+    assert_eq!(
+        store.authenticate("dev", "wrong").await.expect("auth"),
+        None
+    );
+    assert_eq!(
+        store.authenticate("nobody", "wrong").await.expect("auth"),
+        None
+    );
+    let token = store.create_token(&dev, "laptop").await.expect("token");
+    assert_eq!(
+        store.user_by_token(&token).await.expect("token"),
+        Some(dev.clone())
+    );
+    assert_eq!(
+        store.user_by_token("dbf_forged").await.expect("token"),
+        None
+    );
+}
+
+/// A wrong password is refused, and after five failures even the right one waits; a good
+/// login opens a session that finds its user until logout.
+async fn a_session_finds_its_user_until_logout_and_failed_logins_throttle(
+    store: &Store,
+    backend: &str,
+) {
+    let sre = user(store, "sre", "SRE", Role::Contributor, None).await;
+    user(store, "ops", "Ops", Role::Contributor, None).await;
+    let Login::Accepted(who, session) = store
+        .login("sre", "a long enough password", Some("10.0.0.1"))
+        .await
+        .expect("login")
+    else {
+        panic!("{backend}: login refused")
+    };
+    assert_eq!(who, sre);
+    assert_eq!(
+        store.user_by_session(&session).await.expect("session"),
+        Some(sre.clone())
+    );
+    store.logout(&session).await.expect("logout");
+    assert_eq!(
+        store.user_by_session(&session).await.expect("session"),
+        None
+    );
+    for _ in 0..5 {
+        let refused = store
+            .login("ops", "wrong password", None)
+            .await
+            .expect("login");
+        assert_eq!(refused, Login::Refused);
+    }
+    let throttled = store
+        .login("ops", "a long enough password", None)
+        .await
+        .expect("login");
+    assert!(
+        matches!(throttled, Login::Throttled(s) if s > 0),
+        "{backend}: {throttled:?}"
+    );
+}
