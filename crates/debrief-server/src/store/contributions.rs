@@ -92,17 +92,23 @@ impl Store {
         let mut file = None;
         if let Some(upload) = new.file {
             let sha256 = crate::secret::hex(&Sha256::digest(upload.content));
+            // A file is kept once by its hash. Two uploads of the same file may race from two
+            // instances (for two postmortems, so no lock orders them): whichever inserts
+            // second finds the same bytes stored, which is what it wanted.
             let exists = sqlx::query("SELECT 1 FROM blobs WHERE sha256 = $1")
                 .bind(&sha256)
                 .fetch_optional(&mut *tx)
                 .await?;
             if exists.is_none() {
-                sqlx::query("INSERT INTO blobs (sha256, content, size) VALUES ($1, $2, $3)")
-                    .bind(&sha256)
-                    .bind(upload.content.to_vec())
-                    .bind(upload.content.len() as i64)
-                    .execute(&mut *tx)
-                    .await?;
+                sqlx::query(
+                    "INSERT INTO blobs (sha256, content, size) VALUES ($1, $2, $3)
+                     ON CONFLICT (sha256) DO NOTHING",
+                )
+                .bind(&sha256)
+                .bind(upload.content.to_vec())
+                .bind(upload.content.len() as i64)
+                .execute(&mut *tx)
+                .await?;
             }
             file = Some(FileInfo {
                 name: file_name(upload.name),
