@@ -21,6 +21,7 @@ mod query;
 mod search;
 mod users;
 mod versions;
+pub use versions::{DIFF_DEADLINE, diff_versions};
 mod workflow;
 
 pub use crate::clock::Clock;
