@@ -9,7 +9,9 @@
 //! a few seconds ([`CACHE_SECONDS`]). Revoking a token or ending a session takes effect at
 //! once on the instance that did it, and within those seconds on the others.
 
-use super::{Result, Role, Store, StoreError, TokenInfo, USER_COLUMNS, User, UserRow, audit};
+use super::{
+    Backend, Result, Role, Store, StoreError, TokenInfo, USER_COLUMNS, User, UserRow, audit,
+};
 use crate::secret;
 use sqlx::AssertSqlSafe;
 use std::collections::HashMap;
@@ -61,8 +63,10 @@ impl Cache {
 pub const SESSION_SECONDS: i64 = 14 * 24 * 3600;
 /// The window failed logins are counted over.
 pub const FAILURE_WINDOW_SECONDS: i64 = 15 * 60;
-/// Failed logins allowed per username in the window.
+/// Failed logins per username after which each further attempt waits (see [`user_wait`]).
 pub const FAILURES_PER_USER: i64 = 5;
+/// The longest a username's attempts are made to wait.
+pub const MAX_USER_WAIT_SECONDS: i64 = 60;
 /// Failed logins allowed per client address in the window.
 pub const FAILURES_PER_ADDRESS: i64 = 20;
 
@@ -84,11 +88,27 @@ impl From<TokenRow> for TokenInfo {
     }
 }
 
-/// The failed logins of one subject in the window: how many, and when the oldest was.
+/// The failed logins of one subject in the window: how many, and when the oldest and the
+/// newest were.
 #[derive(sqlx::FromRow)]
 struct FailuresRow {
     failures: i64,
     oldest: Option<i64>,
+    newest: Option<i64>,
+}
+
+/// Seconds a username's next attempt must wait, after `failures` in the window, the latest
+/// at `newest`: none up to [`FAILURES_PER_USER`], then 1, 2, 4... seconds after the latest,
+/// up to [`MAX_USER_WAIT_SECONDS`]. Guessing slows to one try a minute, and the owner, who
+/// knows the password, waits a minute at most instead of being locked out: anyone can make
+/// five wrong guesses at a name.
+pub fn user_wait(failures: i64, newest: Option<i64>, now: i64) -> i64 {
+    if failures < FAILURES_PER_USER {
+        return 0;
+    }
+    let exponent = (failures - FAILURES_PER_USER).min(6) as u32;
+    let wait = (1i64 << exponent).min(MAX_USER_WAIT_SECONDS);
+    (newest.unwrap_or(now) + wait - now).max(0)
 }
 
 /// The outcome of a login.
@@ -214,54 +234,81 @@ impl Store {
         let since = at - FAILURE_WINDOW_SECONDS;
         let user_subject = format!("user:{username}");
         let address_subject = address.map(|a| format!("ip:{a}"));
-        let mut retry_after = 0;
-        for (subject, limit) in [
-            (Some(&user_subject), FAILURES_PER_USER),
-            (address_subject.as_ref(), FAILURES_PER_ADDRESS),
-        ] {
-            let Some(subject) = subject else { continue };
-            let row = sqlx::query_as::<_, FailuresRow>(
-                "SELECT COUNT(*) AS failures, MIN(at) AS oldest FROM login_failures
-                 WHERE subject = $1 AND at > $2",
-            )
-            .bind(subject)
-            .bind(since)
-            .fetch_one(&self.pool)
-            .await?;
-            if row.failures >= limit {
-                let free_at = row.oldest.unwrap_or(at) + FAILURE_WINDOW_SECONDS;
-                retry_after = retry_after.max((free_at - at).max(1));
+        let subjects: Vec<&String> = [Some(&user_subject), address_subject.as_ref()]
+            .into_iter()
+            .flatten()
+            .collect();
+        // The attempt is counted and recorded as a failure in one write transaction, before
+        // the password is checked, so that attempts arriving together are counted one after
+        // another: sixty wrong passwords at once get five checks, not forty.
+        let mut tx = self.begin_write().await?;
+        if self.backend == Backend::Postgres {
+            // PostgreSQL's writers do not queue on a table as SQLite's do; a lock per
+            // subject, in a fixed order, makes them.
+            let mut ordered = subjects.clone();
+            ordered.sort();
+            for subject in ordered {
+                sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1))")
+                    .bind(subject)
+                    .execute(&mut *tx)
+                    .await?;
             }
+        }
+        let mut retry_after = 0;
+        for subject in &subjects {
+            let row = sqlx::query_as::<_, FailuresRow>(
+                "SELECT COUNT(*) AS failures, MIN(at) AS oldest, MAX(at) AS newest
+                 FROM login_failures WHERE subject = $1 AND at > $2",
+            )
+            .bind(*subject)
+            .bind(since)
+            .fetch_one(&mut *tx)
+            .await?;
+            let wait = if *subject == &user_subject {
+                user_wait(row.failures, row.newest, at)
+            } else if row.failures >= FAILURES_PER_ADDRESS {
+                // An address that guesses at many names is stopped for the window.
+                (row.oldest.unwrap_or(at) + FAILURE_WINDOW_SECONDS - at).max(1)
+            } else {
+                0
+            };
+            retry_after = retry_after.max(wait);
         }
         if retry_after > 0 {
-            return Ok(Login::Throttled(retry_after));
-        }
-        let Some(user) = self.authenticate(username, password).await? else {
-            let mut tx = self.begin_write().await?;
-            for subject in [Some(&user_subject), address_subject.as_ref()]
-                .into_iter()
-                .flatten()
-            {
-                sqlx::query("DELETE FROM login_failures WHERE subject = $1 AND at <= $2")
-                    .bind(subject)
-                    .bind(since)
-                    .execute(&mut *tx)
-                    .await?;
-                sqlx::query("INSERT INTO login_failures (subject, at) VALUES ($1, $2)")
-                    .bind(subject)
-                    .bind(at)
-                    .execute(&mut *tx)
-                    .await?;
-            }
             tx.commit().await?;
+            return Ok(Login::Throttled(retry_after.max(1)));
+        }
+        for subject in &subjects {
+            sqlx::query("DELETE FROM login_failures WHERE subject = $1 AND at <= $2")
+                .bind(*subject)
+                .bind(since)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("INSERT INTO login_failures (subject, at) VALUES ($1, $2)")
+                .bind(*subject)
+                .bind(at)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        let Some(user) = self.authenticate(username, password).await? else {
             return Ok(Login::Refused);
         };
         let token = secret::new_token().map_err(StoreError::Invalid)?;
         let mut tx = self.begin_write().await?;
+        // The attempt succeeded: the username's failures are forgiven, and the address's
+        // record of this attempt is taken back (with any other of the same second).
         sqlx::query("DELETE FROM login_failures WHERE subject = $1")
             .bind(&user_subject)
             .execute(&mut *tx)
             .await?;
+        if let Some(subject) = &address_subject {
+            sqlx::query("DELETE FROM login_failures WHERE subject = $1 AND at = $2")
+                .bind(subject)
+                .bind(at)
+                .execute(&mut *tx)
+                .await?;
+        }
         sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
             .bind(at)
             .execute(&mut *tx)

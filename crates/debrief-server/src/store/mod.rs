@@ -26,7 +26,10 @@ mod workflow;
 
 pub use crate::clock::Clock;
 pub use contributions::{Evidence, MAX_UPLOAD_BYTES, NewContribution, Upload, safe_media_type};
-pub use credentials::{Login, SESSION_SECONDS};
+pub use credentials::{
+    FAILURE_WINDOW_SECONDS, FAILURES_PER_ADDRESS, FAILURES_PER_USER, Login, MAX_USER_WAIT_SECONDS,
+    SESSION_SECONDS, user_wait,
+};
 pub use error::StoreError;
 pub use query::Filters;
 pub use users::NewUser;

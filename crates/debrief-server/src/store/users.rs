@@ -114,13 +114,21 @@ impl Store {
         .bind(username)
         .fetch_optional(&self.pool)
         .await?;
-        let Some(row) = row else {
-            return Ok(None);
-        };
-        if secret::verify_password(password, &row.password_hash) {
-            Ok(Some(row.user.try_into()?))
-        } else {
-            Ok(None)
+        // A name that does not exist costs a hash check like one that does, so that the
+        // time to answer does not tell which names exist; the check runs on a blocking
+        // thread, since it takes tens of milliseconds of CPU by design.
+        let hash = row.as_ref().map_or_else(
+            || secret::stand_in_hash().to_string(),
+            |r| r.password_hash.clone(),
+        );
+        let password = password.to_string();
+        let matches =
+            tokio::task::spawn_blocking(move || secret::verify_password(&password, &hash))
+                .await
+                .map_err(|e| StoreError::Corrupt(format!("the password check failed: {e}")))?;
+        match row {
+            Some(row) if matches => Ok(Some(row.user.try_into()?)),
+            _ => Ok(None),
         }
     }
 
