@@ -159,6 +159,23 @@ impl SectionKind {
 }
 
 impl SectionBody {
+    /// The section's Markdown as its author wrote it, for the sections kept as written (the
+    /// prose sections and the impact); `None` for the timeline and the action items, which
+    /// are structured.
+    pub fn markdown(&self) -> Option<&str> {
+        match self {
+            SectionBody::Summary(text)
+            | SectionBody::RootCause(text)
+            | SectionBody::ContributingFactors(text)
+            | SectionBody::WentWell(text)
+            | SectionBody::WentBadly(text)
+            | SectionBody::Lucky(text)
+            | SectionBody::Other(text) => Some(text),
+            SectionBody::Impact(impact) => Some(&impact.text),
+            SectionBody::Timeline(_) | SectionBody::ActionItems(_) => None,
+        }
+    }
+
     /// The kind of this body.
     pub fn kind(&self) -> SectionKind {
         match self {
@@ -397,6 +414,19 @@ impl ActionItem {
                 .declined
                 .as_deref()
                 .is_some_and(|reason| !reason.trim().is_empty())
+    }
+}
+
+impl ActionItem {
+    /// Where the item stands, as output writes it: `done`, `declined` or `open`.
+    pub fn state(&self) -> &'static str {
+        if self.done {
+            "done"
+        } else if self.declined.is_some() {
+            "declined"
+        } else {
+            "open"
+        }
     }
 }
 

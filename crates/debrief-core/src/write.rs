@@ -81,16 +81,9 @@ pub fn write(postmortem: &Postmortem) -> String {
         }
         out.push('\n');
         let body = match &section.body {
-            SectionBody::Summary(text)
-            | SectionBody::RootCause(text)
-            | SectionBody::ContributingFactors(text)
-            | SectionBody::WentWell(text)
-            | SectionBody::WentBadly(text)
-            | SectionBody::Lucky(text)
-            | SectionBody::Other(text) => text.clone(),
-            SectionBody::Impact(impact) => impact.text.clone(),
             SectionBody::Timeline(timeline) => write_timeline(timeline, meta),
             SectionBody::ActionItems(items) => write_action_items(items),
+            other => other.markdown().unwrap_or_default().to_string(),
         };
         if !body.is_empty() {
             out.push('\n');

@@ -46,13 +46,7 @@ fn render(text: &str) -> String {
     );
     let _ = writeln!(out, "\naction items:");
     for item in pm.action_items() {
-        let state = if item.done {
-            "done"
-        } else if item.declined.is_some() {
-            "declined"
-        } else {
-            "open"
-        };
+        let state = item.state();
         let due = item.due.as_ref().map(|d| match d.date {
             Some(date) => format!("{} ({date})", d.written),
             None => d.written.clone(),

@@ -325,14 +325,7 @@ pub(crate) fn postmortem(page: &Page<'_>, listings: &Listings, options: &Options
             SectionBody::ActionItems(items) => {
                 view.actions = Some(items.items().map(|item| action(page, item)).collect());
             }
-            SectionBody::Impact(impact) => view.html = Some(block(page, &impact.text)),
-            SectionBody::Summary(text)
-            | SectionBody::RootCause(text)
-            | SectionBody::ContributingFactors(text)
-            | SectionBody::WentWell(text)
-            | SectionBody::WentBadly(text)
-            | SectionBody::Lucky(text)
-            | SectionBody::Other(text) => view.html = Some(block(page, text)),
+            body => view.html = body.markdown().map(|text| block(page, text)),
         }
         sections.push(view);
     }
@@ -416,13 +409,7 @@ fn timeline_parts(page: &Page<'_>, timeline: &Timeline, first: usize) -> Vec<Tim
 }
 
 fn action(page: &Page<'_>, item: &debrief_core::model::ActionItem) -> Action {
-    let state = if item.done {
-        "done"
-    } else if item.declined.is_some() {
-        "declined"
-    } else {
-        "open"
-    };
+    let state = item.state();
     let mut details = Vec::new();
     let mut detail = |text: String, href: Option<String>| details.push(Detail { text, href });
     if let Some(owner) = &item.owner {
