@@ -27,14 +27,18 @@ pub use metrics::Metrics;
 use crate::Store;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderValue, header};
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::net::TcpListener;
+use tower_http::set_header::SetResponseHeaderLayer;
 use utoipa_axum::router::OpenApiRouter;
 
-/// The largest JSON body accepted (a postmortem's Markdown travels in one).
-pub const MAX_JSON_BYTES: usize = 2 * 1024 * 1024;
+/// The largest JSON body accepted. A postmortem's Markdown travels in one, and JSON may write
+/// a character in up to six (`\u001b`), so any document the store keeps
+/// ([`crate::store::MAX_DOCUMENT_BYTES`]) fits, with room for the other fields.
+pub const MAX_JSON_BYTES: usize = 6 * crate::store::MAX_DOCUMENT_BYTES + 64 * 1024;
 
 /// How the server speaks HTTP.
 #[derive(Debug, Clone, Default)]
@@ -85,6 +89,11 @@ pub fn router(state: AppState) -> Router {
     routes
         .fallback(|| async { ApiError::not_found() })
         .layer(DefaultBodyLimit::max(MAX_JSON_BYTES))
+        // What the API answers may be private to the caller: no cache keeps it.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
         .layer(axum::middleware::from_fn_with_state(
             metrics,
             metrics::track,

@@ -234,7 +234,7 @@ fn file_name(given: &str) -> String {
     let base = given.rsplit(['/', '\\']).next().unwrap_or("");
     let cleaned: String = base
         .chars()
-        .filter(|c| !c.is_control() && !matches!(c, '"' | ';'))
+        .filter(|c| !c.is_control() && !is_invisible(*c) && !matches!(c, '"' | ';'))
         .take(200)
         .collect();
     if cleaned.trim().is_empty() {
@@ -242,6 +242,17 @@ fn file_name(given: &str) -> String {
     } else {
         cleaned.trim().to_string()
     }
+}
+
+/// Characters that change how text around them shows without showing themselves: the
+/// bidirectional controls (a right-to-left override makes `evil\u{202e}fdp.exe` read as
+/// `evilexe.pdf`), zero-width spaces and joiners, the byte order mark.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061c}' | '\u{180e}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}'
+            | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{feff}'
+    )
 }
 
 /// A contribution, with its author's username and, for an uploaded file, the file's size.

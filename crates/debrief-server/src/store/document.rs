@@ -5,6 +5,11 @@ use super::versions::Workflow;
 use super::{Postmortem, Result, StoreError};
 use debrief_core::model::Milestone;
 
+/// The largest postmortem stored, in bytes of Markdown: a thousand pages of text. The API
+/// takes a JSON body large enough for any document this size however its text escapes, so
+/// that whatever is exported can be imported again.
+pub const MAX_DOCUMENT_BYTES: usize = 1024 * 1024;
+
 /// What the store keeps of a document besides its Markdown.
 pub(super) struct DocumentFacts {
     pub title: String,
@@ -124,6 +129,12 @@ impl DocumentFacts {
 
 /// Reads Markdown the store will keep, refusing what cannot be rewritten without loss.
 pub(super) fn read_document(markdown: &str) -> Result<debrief_core::Postmortem> {
+    if markdown.len() > MAX_DOCUMENT_BYTES {
+        return Err(StoreError::Invalid(format!(
+            "the document is {} bytes; a postmortem may have at most {MAX_DOCUMENT_BYTES}",
+            markdown.len()
+        )));
+    }
     let read = debrief_core::read(markdown);
     if !read.rewritable() {
         let reason = read

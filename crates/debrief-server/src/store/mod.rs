@@ -30,6 +30,7 @@ pub use credentials::{
     FAILURE_WINDOW_SECONDS, FAILURES_PER_ADDRESS, FAILURES_PER_USER, Login, MAX_USER_WAIT_SECONDS,
     SESSION_SECONDS, user_wait,
 };
+pub use document::MAX_DOCUMENT_BYTES;
 pub use error::StoreError;
 pub use query::Filters;
 pub use users::NewUser;
@@ -186,13 +187,23 @@ impl Store {
     }
 
     /// The URL of the SQLite store in a data directory, creating the directory.
+    /// The database file is created readable by its owner only (SQLite gives its WAL and
+    /// shared-memory files the same permissions), since it holds every restricted
+    /// postmortem and every session.
     pub fn sqlite_url(dir: &Path) -> Result<String> {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| StoreError::Invalid(format!("cannot create {}: {e}", dir.display())))?;
-        Ok(format!(
-            "sqlite://{}",
-            dir.join("debrief.sqlite3").display()
-        ))
+        let failed = |e: std::io::Error| {
+            StoreError::Invalid(format!("cannot create {}: {e}", dir.display()))
+        };
+        std::fs::create_dir_all(dir).map_err(failed)?;
+        let file = dir.join("debrief.sqlite3");
+        if !file.exists() {
+            let mut options = std::fs::OpenOptions::new();
+            options.write(true).create(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+            options.open(&file).map_err(failed)?;
+        }
+        Ok(format!("sqlite://{}", file.display()))
     }
 
     /// Begins a transaction that writes. It takes the database's write lock before it
