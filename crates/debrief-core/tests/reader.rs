@@ -760,3 +760,45 @@ fn restricted_fails_closed() {
     let toml = read("+++\ntitle = \"X\"\nrestricted = \"yes\"\n+++\n\n## Summary\n\nS.\n");
     assert!(toml.postmortem.meta.restricted);
 }
+
+/// Aliases in front matter may repeat a value but not explode: 389 bytes of nested aliases
+/// once expanded to 1.36 MB, stored in every version. Such front matter is an error with
+/// its position, kept as written.
+#[test]
+fn front_matter_aliases_cannot_explode() {
+    let mut yaml = String::from(
+        "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+    );
+    // Five levels of nine: 59,049 strings from a few hundred bytes, within the YAML
+    // parser's own default limits.
+    for (name, previous) in ["b", "c", "d", "e"].iter().zip(["a", "b", "c", "d"]) {
+        let refs = vec![format!("*{previous}"); 9].join(",");
+        yaml.push_str(&format!("{name}: &{name} [{refs}]\n"));
+    }
+    let text = format!("---\ntitle: Bomb\n{yaml}---\n\n## Summary\n\nS.\n");
+    assert!(text.len() < 1000);
+    let read = read(&text);
+    assert!(
+        read.diagnostics
+            .iter()
+            .any(|d| d.rule.as_str() == "invalid-front-matter"),
+        "{:?}",
+        read.diagnostics
+    );
+    assert!(debrief_core::write(&read.postmortem).len() < 10 * text.len());
+    // A value repeated by an alias or two is fine.
+    let ok = read_ok("---\ntitle: Fine\nservices: &s [api]\ntags: *s\n---\n\n## Summary\n\nS.\n");
+    assert_eq!(ok.postmortem.meta.tags, ["api"]);
+}
+
+fn read_ok(text: &str) -> debrief_core::Read {
+    let read = read(text);
+    assert!(
+        read.diagnostics
+            .iter()
+            .all(|d| d.severity != debrief_core::Severity::Error),
+        "{:?}",
+        read.diagnostics
+    );
+    read
+}

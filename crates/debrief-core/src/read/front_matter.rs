@@ -55,12 +55,14 @@ impl Reader<'_> {
                 if content.trim().is_empty() {
                     Ok(Value::Object(serde_json::Map::new()))
                 } else {
-                    serde_saphyr::from_str::<Value>(content).map_err(|e| {
-                        let offset = e
-                            .location()
-                            .map_or(0, |l| offset_of(content, l.line(), l.column()));
-                        (first_line(&e.to_string()), offset)
-                    })
+                    serde_saphyr::from_str_with_options::<Value>(content, yaml_options()).map_err(
+                        |e| {
+                            let offset = e
+                                .location()
+                                .map_or(0, |l| offset_of(content, l.line(), l.column()));
+                            (first_line(&e.to_string()), offset)
+                        },
+                    )
                 }
             }
             Syntax::Toml => content
@@ -176,6 +178,23 @@ impl Reader<'_> {
         }
         range.start..range.start
     }
+}
+
+/// Limits for front matter, which is a few lines of facts: aliases may repeat a value, but
+/// not expand a few hundred bytes into megabytes that every version of the postmortem would
+/// store (389 bytes of nested aliases once became 1.36 MB).
+fn yaml_options() -> serde_saphyr::Options {
+    let mut alias_limits = serde_saphyr::options::AliasLimits::default();
+    alias_limits.max_total_replayed_events = 1_000;
+    alias_limits.max_replay_stack_depth = 8;
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_events = 50_000;
+    budget.max_nodes = 10_000;
+    budget.max_total_scalar_bytes = 1024 * 1024;
+    let mut options = serde_saphyr::Options::default();
+    options.alias_limits = alias_limits;
+    options.budget = Some(budget);
+    options
 }
 
 /// Whether `restricted` says yes or no: a boolean, `1` or `0`, or yes/no words as YAML 1.1
