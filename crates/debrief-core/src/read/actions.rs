@@ -235,9 +235,13 @@ fn split_fields(inner: &str) -> Vec<&str> {
     let mut pieces = Vec::new();
     let mut start = 0;
     for (i, c) in inner.char_indices() {
+        if c != ',' && c != ';' {
+            continue;
+        }
+        // One byte: the rest starts on a character boundary.
         let rest = &inner[i + 1..];
         let next = rest.split([',', ';']).next().unwrap_or(rest);
-        if (c == ',' || c == ';') && (starts_with_key(rest) || is_reference(next)) {
+        if starts_with_key(rest) || is_reference(next) {
             pieces.push(inner[start..i].trim());
             start = i + 1;
         }
@@ -477,6 +481,12 @@ mod tests {
         // A due date's comma is not a reference.
         let item = parse_item("Rotate keys (due: June 28, 2026)", None);
         assert_eq!(item.tracker, None);
+        // Fields with characters of several bytes are split at their commas alone.
+        let item = parse_item(
+            "Warm the cache → Redis (owner: données, due: 2 weeks)",
+            None,
+        );
+        assert_eq!(item.owner.as_deref(), Some("données"));
     }
 
     #[test]
