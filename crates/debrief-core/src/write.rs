@@ -208,14 +208,26 @@ fn write_timeline(timeline: &Timeline, meta: &Metadata) -> String {
         && locals
             .windows(2)
             .all(|w| crate::read::reads_as_same_day(w[0].time(), w[1].time()));
+    // A postmortem with no date whose entries give no year is anchored to the undated year
+    // only so that durations can be measured: its entries are written with their month and
+    // day, never with a year nobody wrote.
+    let undated = meta.date.is_none();
+    let date = move |at: jiff::civil::DateTime| {
+        if undated && at.year() == crate::read::UNDATED.year() {
+            // "May 31": a month and a day the reader takes back as they are, alone too.
+            at.strftime("%b %-d").to_string()
+        } else {
+            at.date().to_string()
+        }
+    };
     write_parts(&timeline.parts, |out, entry| {
         let at = local(entry);
         out.push_str("- ");
         if entry.day_only {
-            let _ = write!(out, "{}", at.date());
+            out.push_str(&date(at));
         } else {
             if !short {
-                let _ = write!(out, "{} ", at.date());
+                let _ = write!(out, "{} ", date(at));
             }
             let _ = write!(out, "{:02}:{:02}", at.hour(), at.minute());
             if at.second() != 0 {

@@ -802,3 +802,20 @@ fn read_ok(text: &str) -> debrief_core::Read {
     );
     read
 }
+
+/// A timeline whose entries give a month and a day, in a postmortem with no date, is
+/// written with months and days: the year the reader anchors it to, only to measure
+/// durations, is never written (it became "1970-01-14", and the title then took that date).
+#[test]
+fn an_undated_timeline_is_written_without_an_invented_year() {
+    let text = "# Postmortem: Fetch wrapper\n\n## Timeline (UTC)\n\n\
+                - Jan 14, 10:18 AM A customer reports failing requests\n\
+                - Jan 15 Follow-up call\n\
+                - Jan 15, 5:33 PM A fix is released\n";
+    let once = debrief_core::write(&read(text).postmortem);
+    assert!(!once.contains("1970"), "{once}");
+    assert!(once.contains("- Jan 14 10:18 A customer"), "{once}");
+    assert!(once.contains("- Jan 15 Follow-up call"), "{once}");
+    let twice = debrief_core::write(&read(&once).postmortem);
+    assert_eq!(once, twice);
+}
