@@ -4,7 +4,7 @@
 
 mod common;
 
-use debrief_server::store::Filters;
+use debrief_server::store::{Filters, Part};
 use debrief_server::{Role, Store, StoreError};
 
 async fn fails_closed(store: &Store) {
@@ -61,6 +61,76 @@ async fn restriction_fails_closed_on_sqlite() {
 async fn restriction_fails_closed_on_postgres() {
     if let Some(test) = common::postgres("restriction_fails_closed_on_postgres").await {
         fails_closed(&test.store).await;
+        test.finish().await;
+    }
+}
+
+/// The facilitator suggestion on a public postmortem tells nothing of a restricted one:
+/// its reasons ("ops1 last facilitated 2026-...") come only from postmortems the viewer may
+/// see.
+async fn suggestion_keeps_the_secret(store: &Store) {
+    let admin = common::user(store, "admin", "SRE", Role::Admin).await;
+    let ops = common::user(store, "ops1", "Ops", Role::Contributor).await;
+    let dev = common::user(store, "dev1", "Dev", Role::Contributor).await;
+    let secret = store
+        .create_postmortem(
+            &admin,
+            "---\ntitle: Secret\nrestricted: true\n---\n\n## Summary\n\nA key leaked.\n",
+        )
+        .await
+        .expect("secret");
+    store
+        .assign(
+            &admin,
+            secret.id,
+            secret.version,
+            Part::Facilitator,
+            &ops.username,
+        )
+        .await
+        .expect("assigned");
+    let public = store
+        .create_postmortem(
+            &admin,
+            "---\ntitle: Public\n---\n\n## Summary\n\nA disk filled.\n",
+        )
+        .await
+        .expect("public");
+    let seen_by_dev = store
+        .suggest_facilitator(&dev, public.id)
+        .await
+        .expect("suggestion");
+    assert!(
+        seen_by_dev.ranking.iter().all(|r| !r.reason.contains("20")),
+        "{:?}",
+        seen_by_dev.ranking
+    );
+    // An admin sees every postmortem, and the facilitation counts for them.
+    let seen_by_admin = store
+        .suggest_facilitator(&admin, public.id)
+        .await
+        .expect("suggestion");
+    assert!(
+        seen_by_admin
+            .ranking
+            .iter()
+            .any(|r| r.username == "ops1" && r.reason.contains("ops1 last facilitated 20")),
+        "{:?}",
+        seen_by_admin.ranking
+    );
+}
+
+#[tokio::test]
+async fn the_suggestion_keeps_the_secret_on_sqlite() {
+    let test = common::sqlite().await;
+    suggestion_keeps_the_secret(&test.store).await;
+    test.finish().await;
+}
+
+#[tokio::test]
+async fn the_suggestion_keeps_the_secret_on_postgres() {
+    if let Some(test) = common::postgres("the_suggestion_keeps_the_secret_on_postgres").await {
+        suggestion_keeps_the_secret(&test.store).await;
         test.finish().await;
     }
 }

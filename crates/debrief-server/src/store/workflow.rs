@@ -5,12 +5,14 @@
 
 use super::members::add_member_in;
 use super::postmortems::Current;
+use super::query::visible;
 use super::versions::{Change, Workflow, check_version};
 use super::{
     Gate, Result, RoleCoverage, Store, StoreError, Suggestion, Tx, User, WorkflowView, audit,
     person_named, require_writer,
 };
 use crate::workflow::{self, Candidate, Facts, Refusal, State};
+use sqlx::AssertSqlSafe;
 use std::collections::HashMap;
 
 pub use crate::workflow::Part;
@@ -169,12 +171,17 @@ impl Store {
     pub async fn suggest_facilitator(&self, viewer: &User, id: i64) -> Result<Suggestion> {
         let current = self.current(viewer, id).await?;
         let responders = self.responders(id).await?;
-        let history = sqlx::query_as::<_, FacilitatedRow>(
-            "SELECT facilitator_id, MAX(facilitator_assigned_at) AS last_assigned_at
-             FROM postmortems WHERE facilitator_id IS NOT NULL AND id <> $1
-             GROUP BY facilitator_id",
-        )
+        // Only the facilitations the viewer may see count: the ranking's reasons name who
+        // facilitated when, and must not tell of a restricted postmortem.
+        let history = sqlx::query_as::<_, FacilitatedRow>(AssertSqlSafe(format!(
+            "SELECT p.facilitator_id, MAX(p.facilitator_assigned_at) AS last_assigned_at
+             FROM postmortems p WHERE p.facilitator_id IS NOT NULL AND p.id <> $1 AND {}
+             GROUP BY p.facilitator_id",
+            visible(2, 3)
+        )))
         .bind(id)
+        .bind(viewer.id)
+        .bind(i64::from(viewer.role == super::Role::Admin))
         .fetch_all(&self.pool)
         .await?;
         let person_last: HashMap<i64, i64> = history
