@@ -162,14 +162,15 @@ pub fn may_name(text: &str, lower: &str) -> bool {
     let lower_bytes = lower.as_bytes();
     let mut at = 0;
     while at < bytes.len() {
-        // Most of a sentence is lower case: skip eight bytes at a time while they are ASCII
-        // and equal to their lower case.
-        if let (Some(chunk), Some(lowered)) = (bytes.get(at..at + 8), lower_bytes.get(at..at + 8))
-            && chunk == lowered
-            && chunk.is_ascii()
-        {
-            at += 8;
-            continue;
+        // Most of a sentence is lower case: eight bytes at a time, go straight to the first
+        // that is an ASCII capital (it differs from its lower case) or not ASCII.
+        if let (Some(chunk), Some(lowered)) = (eight(bytes, at), eight(lower_bytes, at)) {
+            let interesting = (chunk ^ lowered) | (chunk & 0x8080_8080_8080_8080);
+            if interesting == 0 {
+                at += 8;
+                continue;
+            }
+            at += interesting.trailing_zeros() as usize / 8;
         }
         let (start, b) = (at, bytes[at]);
         at += 1;
@@ -209,6 +210,12 @@ pub fn may_name(text: &str, lower: &str) -> bool {
         }
     }
     false
+}
+
+/// The eight bytes at `at`, little-endian, if there are eight.
+fn eight(bytes: &[u8], at: usize) -> Option<u64> {
+    let chunk: [u8; 8] = bytes.get(at..at.checked_add(8)?)?.try_into().ok()?;
+    Some(u64::from_le_bytes(chunk))
 }
 
 fn possessive(word: &str) -> &str {

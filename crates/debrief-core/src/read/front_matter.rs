@@ -1,6 +1,6 @@
 //! YAML (`---`) and TOML (`+++`) front matter.
 
-use super::{INVALID_FRONT_MATTER, Reader};
+use super::{INVALID_FRONT_MATTER, Reader, simple_yaml};
 use crate::diagnostic::Severity;
 use crate::model::Metadata;
 use crate::when::parse_full_date;
@@ -54,6 +54,8 @@ impl Reader<'_> {
             Syntax::Yaml => {
                 if content.trim().is_empty() {
                     Ok(Value::Object(serde_json::Map::new()))
+                } else if let Some(value) = simple_yaml::parse(content) {
+                    Ok(value)
                 } else {
                     serde_saphyr::from_str_with_options::<Value>(content, yaml_options()).map_err(
                         |e| {

@@ -7,6 +7,7 @@ mod blocks;
 mod front_matter;
 mod headings;
 mod impact;
+mod simple_yaml;
 mod timeline;
 
 use crate::diagnostic::{Diagnostic, LineIndex, Severity};
