@@ -203,7 +203,7 @@ impl State {
 /// one at a time) its canonical Markdown.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Postmortem {
-    /// Database id.
+    /// Its id: random, below 2^53, so that it tells nothing of how many others exist.
     pub id: i64,
     /// The current version, starting at 1.
     pub version: i64,

@@ -67,11 +67,12 @@ impl Store {
         };
         let facts = DocumentFacts::of(&mut document, &workflow);
         let at = self.clock.now();
+        let id = crate::secret::random_id().map_err(StoreError::Invalid)?;
         let mut tx = self.begin_write().await?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO postmortems (version, title, status, restricted, markdown, created_by,
+        sqlx::query(
+            "INSERT INTO postmortems (id, version, title, status, restricted, markdown, created_by,
              created_at, updated_at, severity, incident_date, resolved_at, labels)
-             VALUES (1, $1, $9, $2, $3, $4, $5, $5, $6, $7, $8, $10) RETURNING id",
+             VALUES ($11, 1, $1, $9, $2, $3, $4, $5, $5, $6, $7, $8, $10)",
         )
         .bind(&facts.title)
         .bind(i64::from(facts.restricted))
@@ -83,7 +84,8 @@ impl Store {
         .bind(facts.resolved_at)
         .bind(state.as_str())
         .bind(facts.labels_json())
-        .fetch_one(&mut *tx)
+        .bind(id)
+        .execute(&mut *tx)
         .await?;
         self.index(&mut tx, id, &facts, false).await?;
         insert_version(&mut tx, id, 1, actor, at, "created", &facts.markdown, true).await?;

@@ -1,14 +1,47 @@
 //! A restricted postmortem: its author and admins see it, members once added; an outsider
 //! gets "not found" for it, its history and in lists. Only an admin lifts the restriction.
 
-use crate::common::cast::{Cast, SECRET};
+use crate::common::cast::{Cast, DRAFT, SECRET};
 use debrief_server::Store;
 use debrief_server::store::{Filters, StoreError};
 
 crate::on_both_stores!(
     a_restricted_postmortem_is_hidden_from_outsiders_and_shown_to_members,
     only_an_admin_lifts_a_restriction_and_anyone_restricts,
+    ids_do_not_tell_how_many_postmortems_are_hidden,
 );
+
+/// Issue 12, 8: ids were sequential, so a viewer who saw postmortems 7 and 9 knew of a
+/// hidden 8. Ids are now random below 2^53: neither consecutive nor in order of creation.
+async fn ids_do_not_tell_how_many_postmortems_are_hidden(store: &Store, backend: &str) {
+    let cast = Cast::new(store).await;
+    let mut ids = Vec::new();
+    for i in 0..12 {
+        let author = if i % 2 == 0 { &cast.dev } else { &cast.pm };
+        let created = store
+            .create_postmortem(author, DRAFT)
+            .await
+            .expect("created");
+        assert!(!created.restricted, "{backend}");
+        ids.push(created.id);
+    }
+    assert!(
+        ids.iter().all(|id| (1..1 << 53).contains(id)),
+        "{backend}: {ids:?}"
+    );
+    let steps: Vec<i64> = ids.windows(2).map(|w| w[1] - w[0]).collect();
+    assert!(
+        steps.iter().any(|s| *s < 0) && steps.iter().all(|s| s.abs() > 1),
+        "{backend}: ids in order of creation: {ids:?}"
+    );
+    // Every one of them is found by its id.
+    for id in ids {
+        assert!(
+            store.postmortem(&cast.admin, id).await.is_ok(),
+            "{backend}: {id}"
+        );
+    }
+}
 
 async fn a_restricted_postmortem_is_hidden_from_outsiders_and_shown_to_members(
     store: &Store,
