@@ -232,9 +232,13 @@ impl Store {
     ) -> Result<Login> {
         let at = self.clock.now();
         let since = at - FAILURE_WINDOW_SECONDS;
-        let user_subject = format!("user:{username}");
+        // A name no account can have is counted against the address only: it locks nobody
+        // out, and a name of a megabyte is not written to the table (nor its index, which
+        // PostgreSQL refuses past 2.7 KB).
+        let user_subject =
+            super::users::is_valid_username(username).then(|| format!("user:{username}"));
         let address_subject = address.map(|a| format!("ip:{a}"));
-        let subjects: Vec<&String> = [Some(&user_subject), address_subject.as_ref()]
+        let subjects: Vec<&String> = [user_subject.as_ref(), address_subject.as_ref()]
             .into_iter()
             .flatten()
             .collect();
@@ -264,7 +268,7 @@ impl Store {
             .bind(since)
             .fetch_one(&mut *tx)
             .await?;
-            let wait = if *subject == &user_subject {
+            let wait = if Some(*subject) == user_subject.as_ref() {
                 user_wait(row.failures, row.newest, at)
             } else if row.failures >= FAILURES_PER_ADDRESS {
                 // An address that guesses at many names is stopped for the window.

@@ -22,19 +22,22 @@ pub struct NewUser<'a> {
     pub team: Option<&'a str>,
 }
 
+/// Whether `name` can be a username: 1 to 64 ASCII letters, digits, `.`, `-` or `_`.
+pub(crate) fn is_valid_username(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 64
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+}
+
 impl Store {
     /// Creates a user. `actor` is the admin doing it (`None`: the command line).
     pub async fn add_user(&self, new: &NewUser<'_>, actor: Option<&User>) -> Result<User> {
         if actor.is_some_and(|a| a.role != Role::Admin) {
             return Err(StoreError::Forbidden("only an admin can add users".into()));
         }
-        let valid_name = !new.username.is_empty()
-            && new.username.len() <= 64
-            && new
-                .username
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
-        if !valid_name {
+        if !is_valid_username(new.username) {
             return Err(StoreError::Invalid(format!(
                 "username {:?}: use 1 to 64 letters, digits, '.', '-' or '_'",
                 new.username
