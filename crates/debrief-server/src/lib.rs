@@ -6,6 +6,7 @@
 
 mod clock;
 pub mod config;
+pub mod demo;
 pub mod http;
 pub mod secret;
 pub mod store;

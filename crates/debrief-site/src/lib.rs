@@ -58,6 +58,24 @@ pub struct Options {
     pub today: Date,
 }
 
+/// One postmortem as an HTML `<article>` (its title, facts, metrics card, sections, the
+/// timeline on a time axis, action items), as the site shows it, for pages made elsewhere:
+/// the server's. `link(group, value)` is where a severity, service or tag links to; `group`
+/// is `severities`, `services` or `tags`.
+pub fn article(doc: &Doc, link: &dyn Fn(&str, &str) -> String) -> String {
+    let page = Page {
+        doc,
+        slug: String::new(),
+        draft: false,
+        images: HashMap::new(),
+    };
+    pages::article_html(&page, &|group, value| pages::Link {
+        href: link(group, value),
+        text: value.to_string(),
+        count: 0,
+    })
+}
+
 /// A file of the site.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct File {
@@ -537,7 +555,8 @@ fn feed(pages: &[Page<'_>], options: &Options) -> String {
 }
 
 /// The site's own styles, after the shared ones.
-const STYLE: &str = include_str!("../assets/style.css");
+/// The site's stylesheet, after [`debrief_html::BASE_CSS`]: the server's pages use it too.
+pub const STYLE: &str = include_str!("../assets/style.css");
 
 /// The search: the browser reads `search.json` and matches every word typed.
 const SEARCH_JS: &str = include_str!("../assets/search.js");

@@ -10,10 +10,10 @@ use std::collections::{BTreeMap, HashMap};
 
 /// A link to another page of the site.
 pub(crate) struct Link {
-    href: String,
-    text: String,
+    pub(crate) href: String,
+    pub(crate) text: String,
     /// Postmortems behind it, in the index's filters.
-    count: usize,
+    pub(crate) count: usize,
 }
 
 /// One row of a list of postmortems.
@@ -227,23 +227,54 @@ struct Detail {
     href: Option<String>,
 }
 
-#[derive(Template)]
-#[template(path = "postmortem.html")]
-struct PostmortemPage<'a> {
-    title: &'a str,
-    site: &'a str,
-    root: &'a str,
+/// What a postmortem's page shows under its title, on the site and on the server's pages.
+pub(crate) struct Article {
     facts: Vec<Fact>,
     draft: Option<String>,
     metrics: Vec<(&'static str, String)>,
     sections: Vec<Section>,
 }
 
-/// One postmortem: facts, the metrics card, then its sections in order, the timeline drawn
-/// on a time axis above the first timeline section.
+#[derive(Template)]
+#[template(path = "postmortem.html")]
+struct PostmortemPage<'a> {
+    title: &'a str,
+    site: &'a str,
+    root: &'a str,
+    article: Article,
+}
+
+#[derive(Template)]
+#[template(path = "article.html")]
+struct ArticleView<'a> {
+    title: &'a str,
+    article: Article,
+}
+
+/// One postmortem's page on the site.
 pub(crate) fn postmortem(page: &Page<'_>, listings: &Listings, options: &Options) -> String {
-    let meta = page.meta();
     let root = "../";
+    render(&PostmortemPage {
+        title: page.title(),
+        site: &options.title,
+        root,
+        article: article(page, &|dir, value| listings.link(root, dir, value)),
+    })
+}
+
+/// One postmortem as an `<article>`, for a page made elsewhere: `link` gives the link of a
+/// severity, service or tag (`dir` is `severities`, `services` or `tags`).
+pub(crate) fn article_html(page: &Page<'_>, link: &dyn Fn(&'static str, &str) -> Link) -> String {
+    render(&ArticleView {
+        title: page.title(),
+        article: article(page, link),
+    })
+}
+
+/// Facts, the metrics card, then the sections in order, the timeline drawn on a time axis
+/// above the first timeline section.
+fn article(page: &Page<'_>, link: &dyn Fn(&'static str, &str) -> Link) -> Article {
+    let meta = page.meta();
     let mut facts: Vec<Fact> = meta
         .date
         .map(|date| Fact {
@@ -255,7 +286,7 @@ pub(crate) fn postmortem(page: &Page<'_>, listings: &Listings, options: &Options
         .collect();
     for dir in ["severities", "services", "tags"] {
         for value in values(page, dir) {
-            let link = listings.link(root, dir, value);
+            let link = link(dir, value);
             facts.push(Fact {
                 text: link.text,
                 href: Some(link.href),
@@ -329,15 +360,12 @@ pub(crate) fn postmortem(page: &Page<'_>, listings: &Listings, options: &Options
         }
         sections.push(view);
     }
-    render(&PostmortemPage {
-        title: page.title(),
-        site: &options.title,
-        root,
+    Article {
         facts,
         draft,
         metrics,
         sections,
-    })
+    }
 }
 
 /// Markdown of the page as HTML, without the line end the template writes itself.

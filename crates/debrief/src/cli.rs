@@ -132,6 +132,10 @@ pub struct ServeArgs {
     /// The configuration file [default: ./debrief.toml, when there is one]
     #[arg(long, env = "DEBRIEF_CONFIG")]
     pub config: Option<PathBuf>,
+    /// Start on a fresh store in a temporary directory, seeded with example postmortems and
+    /// one account per role, whose passwords are printed
+    #[arg(long, conflicts_with_all = ["data", "database_url"])]
+    pub demo: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,4 +1,5 @@
-//! The HTTP face of the server: the JSON API under `/api/v1`, `/healthz` and `/metrics`.
+//! The HTTP face of the server: the JSON API under `/api/v1`, `/healthz` and `/metrics`, and
+//! the web pages people use (`web.rs`).
 //! Only this module knows HTTP; everything it answers comes from the [`Store`], in the
 //! shapes of `debrief_wire::api`.
 //!
@@ -18,6 +19,7 @@ pub mod openapi;
 mod postmortems;
 mod respond;
 mod search;
+mod web;
 mod workflow;
 
 pub use error::{ApiError, ApiResult};
@@ -87,6 +89,7 @@ pub fn router(state: AppState) -> Router {
     let metrics = state.metrics.clone();
     let (routes, _) = routes().split_for_parts();
     routes
+        .merge(web::routes())
         .fallback(|| async { ApiError::not_found() })
         .layer(DefaultBodyLimit::max(MAX_JSON_BYTES))
         // What the API answers may be private to the caller: no cache keeps it.

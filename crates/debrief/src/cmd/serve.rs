@@ -19,10 +19,13 @@ pub fn run(args: ServeArgs) -> Result<Outcome> {
         .or(config.listen)
         .unwrap_or_else(|| "127.0.0.1:8080".to_string());
     let database_url = args.database_url.or(config.database_url);
-    let data = args
-        .data
-        .or(config.data)
-        .unwrap_or_else(|| PathBuf::from("debrief-data"));
+    let data = if args.demo {
+        demo_dir()?
+    } else {
+        args.data
+            .or(config.data)
+            .unwrap_or_else(|| PathBuf::from("debrief-data"))
+    };
     let pool_size = args.pool_size.or(config.pool_size);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -40,6 +43,18 @@ pub fn run(args: ServeArgs) -> Result<Outcome> {
                 workflow: config.workflow,
                 lint,
             });
+        if args.demo {
+            let accounts = debrief_server::demo::seed(&store)
+                .await
+                .context("seeding the demo store")?;
+            println!("debrief: demo store in {}; sign in as", data.display());
+            for account in &accounts {
+                println!(
+                    "  {:<10} password {}  ({:?}, {})",
+                    account.username, account.password, account.role, account.function
+                );
+            }
+        }
         let listener = tokio::net::TcpListener::bind(&listen)
             .await
             .with_context(|| format!("listening on {listen}"))?;
@@ -68,6 +83,18 @@ pub fn run(args: ServeArgs) -> Result<Outcome> {
         tracing::info!("stopped");
         Ok(Outcome::Clean)
     })
+}
+
+/// A new, empty directory for a demo store, under the system's temporary directory.
+fn demo_dir() -> Result<PathBuf> {
+    let dir = std::env::temp_dir().join(format!(
+        "debrief-demo-{}-{}",
+        std::process::id(),
+        jiff::Timestamp::now().as_second()
+    ));
+    std::fs::create_dir_all(&dir)
+        .with_context(|| format!("creating the demo store's directory {}", dir.display()))?;
+    Ok(dir)
 }
 
 /// JSON lines on standard error; `DEBRIEF_LOG` filters them (`info` by default).

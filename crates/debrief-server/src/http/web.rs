@@ -1,0 +1,616 @@
+//! The web UI: pages for people, rendered here with askama and readable without JavaScript.
+//! They call the same use cases of the store as the API, as the signed-in user of the
+//! session cookie.
+//!
+//! Security: every page is sent with a strict Content-Security-Policy (no script at all, no
+//! inline style, nothing from elsewhere), so that even Markdown that slipped past the
+//! sanitiser could not run; every form is a POST checked like a cookie write of the API
+//! (`Sec-Fetch-Site`, or `Origin` naming this host); the `next` of a sign-in only ever leads
+//! to a path of this site. A postmortem the viewer may not see is "not found", as in the API.
+
+use super::AppState;
+use super::extract::{ClientAddress, same_site, session_cookie};
+use super::respond;
+use crate::store::{Filters, Login, StoreError, User};
+use askama::Template;
+use axum::Router;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use debrief_wire::api::{Fragment, Postmortem, State as WorkflowState};
+use serde::Deserialize;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+/// The name pages carry in their title and header.
+const SITE: &str = "debrief";
+
+/// Postmortems a list page shows.
+const PAGE_SIZE: i64 = 50;
+
+/// What a page may load: its stylesheet and images; no script, no frames, forms to here.
+const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self'; img-src 'self' https: data:; \
+     form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/// The pages and their stylesheet.
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/login", get(login_page).post(login))
+        .route("/logout", post(logout))
+        .route("/postmortems", get(list))
+        .route("/postmortems/{id}", get(postmortem))
+        .route("/assets/app.css", get(stylesheet))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+}
+
+/// Why a page is not shown.
+#[derive(Debug)]
+enum PageError {
+    /// Not signed in: to the sign-in page, then back to this path.
+    SignIn(String),
+    /// No such page, or one the viewer may not see.
+    NotFound,
+    /// A form that did not come from this site.
+    CrossSite,
+    /// The store failed or cannot be reached.
+    Store(StoreError),
+}
+
+impl From<StoreError> for PageError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::NotFound => PageError::NotFound,
+            error => PageError::Store(error),
+        }
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let (status, title, message) = match self {
+            PageError::SignIn(next) => {
+                let target = format!("/login?next={}", encode(&next));
+                return Redirect::to(&target).into_response();
+            }
+            PageError::NotFound => (
+                StatusCode::NOT_FOUND,
+                "Not found",
+                "There is no such page, or you may not see it.".to_string(),
+            ),
+            PageError::CrossSite => (
+                StatusCode::FORBIDDEN,
+                "Refused",
+                "This form was sent from another site; send it from debrief's own page."
+                    .to_string(),
+            ),
+            PageError::Store(StoreError::Unavailable(error)) => {
+                tracing::warn!(%error, "a page could not reach the store");
+                (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "Unavailable",
+                    "The database cannot be reached just now; try again in a moment.".to_string(),
+                )
+            }
+            PageError::Store(StoreError::Invalid(message)) => {
+                (StatusCode::UNPROCESSABLE_ENTITY, "Not accepted", message)
+            }
+            PageError::Store(error) => {
+                tracing::error!(%error, "a page failed");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Something went wrong",
+                    "The page could not be made; the server's log says why.".to_string(),
+                )
+            }
+        };
+        let page = MessagePage {
+            title,
+            site: SITE,
+            user: None,
+            message,
+        };
+        (status, render(&page)).into_response()
+    }
+}
+
+type PageResult = Result<Response, PageError>;
+
+/// A page as HTML. Templates write into a String and every value they print displays, so
+/// rendering cannot fail; should it ever, the page says so.
+fn render(page: &impl Template) -> Html<String> {
+    Html(page.render().unwrap_or_else(|error| {
+        tracing::error!(%error, "a template failed");
+        "<!DOCTYPE html>\n<p>This page could not be written.</p>\n".to_string()
+    }))
+}
+
+/// The signed-in user of the session cookie, if any.
+async fn viewer(state: &AppState, headers: &HeaderMap) -> Result<Option<User>, PageError> {
+    match session_cookie(headers) {
+        Some(token) => Ok(state.store.user_by_session(token).await?),
+        None => Ok(None),
+    }
+}
+
+/// The signed-in user, or a trip to the sign-in page and back to `path`.
+async fn signed_in(state: &AppState, headers: &HeaderMap, path: &str) -> Result<User, PageError> {
+    viewer(state, headers)
+        .await?
+        .ok_or_else(|| PageError::SignIn(path.to_string()))
+}
+
+/// Percent-encodes a query value.
+fn encode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                out.push(char::from(byte));
+            }
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+/// A `next` that stays on this site: a path, never `//host` or a URL.
+fn local_path(next: &str) -> &str {
+    let local = next.starts_with('/') && !next.starts_with("//") && !next.contains('\\');
+    if local { next } else { "/" }
+}
+
+async fn stylesheet() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        STYLESHEET,
+    )
+        .into_response()
+}
+
+/// The one stylesheet: the shared base, the published site's (for the postmortem article),
+/// then the pages' own.
+const STYLESHEET: &str = concat!(
+    include_str!("../../../debrief-html/assets/base.css"),
+    include_str!("../../../debrief-site/assets/style.css"),
+    include_str!("../../assets/app.css")
+);
+
+#[derive(Template)]
+#[template(path = "web/message.html")]
+struct MessagePage<'a> {
+    title: &'a str,
+    site: &'a str,
+    user: Option<User>,
+    message: String,
+}
+
+#[derive(Template)]
+#[template(path = "web/login.html")]
+struct LoginPage<'a> {
+    title: &'a str,
+    site: &'a str,
+    user: Option<User>,
+    next: &'a str,
+    username: &'a str,
+    error: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct NextQuery {
+    next: Option<String>,
+}
+
+async fn login_page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(query): Query<NextQuery>,
+) -> PageResult {
+    let next = local_path(query.next.as_deref().unwrap_or("/"));
+    if viewer(&state, &headers).await?.is_some() {
+        return Ok(Redirect::to(next).into_response());
+    }
+    Ok(render(&LoginPage {
+        title: "Sign in",
+        site: SITE,
+        user: None,
+        next,
+        username: "",
+        error: None,
+    })
+    .into_response())
+}
+
+#[derive(Debug, Deserialize)]
+struct LoginForm {
+    username: String,
+    password: String,
+    #[serde(default)]
+    next: String,
+}
+
+async fn login(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ClientAddress(address): ClientAddress,
+    Form(form): Form<LoginForm>,
+) -> PageResult {
+    // Signing a victim into the attacker's account is an attack too.
+    same_site(&headers).map_err(|_| PageError::CrossSite)?;
+    let next = local_path(&form.next);
+    let refused = |status: StatusCode, error: String| {
+        let page = LoginPage {
+            title: "Sign in",
+            site: SITE,
+            user: None,
+            next,
+            username: &form.username,
+            error: Some(error),
+        };
+        (status, render(&page)).into_response()
+    };
+    match state
+        .store
+        .login(&form.username, &form.password, address.as_deref())
+        .await?
+    {
+        Login::Accepted(_, token) => {
+            let secure = state.config.secure_cookies
+                || headers
+                    .get("x-forwarded-proto")
+                    .is_some_and(|p| p.as_bytes() == b"https");
+            let cookie = respond::session_cookie(&token, crate::store::SESSION_SECONDS, secure);
+            let mut response = Redirect::to(next).into_response();
+            if let Ok(value) = HeaderValue::from_str(&cookie) {
+                response.headers_mut().insert(header::SET_COOKIE, value);
+            }
+            Ok(response)
+        }
+        Login::Refused => Ok(refused(
+            StatusCode::UNAUTHORIZED,
+            "Wrong username or password.".into(),
+        )),
+        Login::Throttled(seconds) => Ok(refused(
+            StatusCode::TOO_MANY_REQUESTS,
+            format!("Too many failed sign-ins; try again in {seconds} seconds."),
+        )),
+    }
+}
+
+async fn logout(State(state): State<AppState>, headers: HeaderMap) -> PageResult {
+    same_site(&headers).map_err(|_| PageError::CrossSite)?;
+    if let Some(token) = session_cookie(&headers) {
+        state.store.logout(token).await?;
+    }
+    let mut response = Redirect::to("/login").into_response();
+    if let Ok(value) = HeaderValue::from_str(&respond::expired_session_cookie()) {
+        response.headers_mut().insert(header::SET_COOKIE, value);
+    }
+    Ok(response)
+}
+
+/// A row of a list of postmortems.
+struct Row {
+    id: i64,
+    title: String,
+    state: &'static str,
+    state_label: &'static str,
+    restricted: bool,
+    overdue: bool,
+    severity: String,
+    date: String,
+    snippet: Option<Vec<Fragment>>,
+}
+
+impl Row {
+    fn of(postmortem: Postmortem, snippet: Option<Vec<Fragment>>) -> Row {
+        Row {
+            id: postmortem.id,
+            title: postmortem.title,
+            state: postmortem.status.as_str(),
+            state_label: label(postmortem.status),
+            restricted: postmortem.restricted,
+            overdue: postmortem.assignment.overdue && before_meeting(postmortem.status),
+            severity: postmortem.severity.unwrap_or_default(),
+            date: postmortem.date.unwrap_or_default(),
+            snippet,
+        }
+    }
+}
+
+/// Whether facilitator and scribe are still to be found: once the meeting is held, an
+/// assignment past its clock is history, not work.
+fn before_meeting(state: WorkflowState) -> bool {
+    matches!(state, WorkflowState::Draft | WorkflowState::InReview)
+}
+
+/// A workflow state as people read it.
+fn label(state: WorkflowState) -> &'static str {
+    match state {
+        WorkflowState::Draft => "draft",
+        WorkflowState::InReview => "in review",
+        WorkflowState::Reviewed => "reviewed",
+        WorkflowState::Published => "published",
+        WorkflowState::Closed => "closed",
+    }
+}
+
+#[derive(Template)]
+#[template(path = "web/home.html")]
+struct HomePage<'a> {
+    title: &'a str,
+    site: &'a str,
+    user: Option<User>,
+    working: Vec<Row>,
+    published: Vec<Row>,
+}
+
+async fn home(State(state): State<AppState>, headers: HeaderMap) -> PageResult {
+    let user = signed_in(&state, &headers, "/").await?;
+    let mut working = Vec::new();
+    for status in [
+        WorkflowState::Draft,
+        WorkflowState::InReview,
+        WorkflowState::Reviewed,
+    ] {
+        let filters = Filters {
+            status: Some(status),
+            limit: 20,
+            ..Filters::default()
+        };
+        working.extend(state.store.postmortems(&user, &filters).await?);
+    }
+    working.sort_by_key(|p| std::cmp::Reverse(p.updated_at));
+    let published = state
+        .store
+        .postmortems(
+            &user,
+            &Filters {
+                status: Some(WorkflowState::Published),
+                limit: 10,
+                ..Filters::default()
+            },
+        )
+        .await?;
+    Ok(render(&HomePage {
+        title: "My work",
+        site: SITE,
+        user: Some(user),
+        working: working.into_iter().map(|p| Row::of(p, None)).collect(),
+        published: published.into_iter().map(|p| Row::of(p, None)).collect(),
+    })
+    .into_response())
+}
+
+/// The list's filters, as the form sends them: empty fields are no filter.
+#[derive(Debug, Default, Deserialize)]
+struct ListQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    severity: String,
+    #[serde(default)]
+    service: String,
+    #[serde(default)]
+    tag: String,
+    #[serde(default)]
+    page: Option<u32>,
+}
+
+impl ListQuery {
+    /// This list at another page.
+    fn at_page(&self, page: u32) -> String {
+        let mut href = String::from("/postmortems?");
+        for (name, value) in [
+            ("q", &self.q),
+            ("status", &self.status),
+            ("severity", &self.severity),
+            ("service", &self.service),
+            ("tag", &self.tag),
+        ] {
+            if !value.is_empty() {
+                href.push_str(&format!("{name}={}&", encode(value)));
+            }
+        }
+        href.push_str(&format!("page={page}"));
+        href
+    }
+}
+
+#[derive(Template)]
+#[template(path = "web/list.html")]
+struct ListPage<'a> {
+    title: &'a str,
+    site: &'a str,
+    user: Option<User>,
+    query: ListQuery,
+    states: Vec<(&'static str, &'static str)>,
+    rows: Vec<Row>,
+    error: Option<String>,
+    previous: Option<String>,
+    next: Option<String>,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    query: Result<Query<ListQuery>, QueryRejection>,
+) -> PageResult {
+    let user = signed_in(&state, &headers, "/postmortems").await?;
+    // A query string the form never sends is shown as no filter rather than refused.
+    let query = query.map(|Query(q)| q).unwrap_or_default();
+    let page = query.page.unwrap_or(0).min(10_000);
+    let nonempty = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+    let filters = Filters {
+        service: nonempty(&query.service),
+        tag: nonempty(&query.tag),
+        severity: nonempty(&query.severity),
+        status: WorkflowState::ALL
+            .into_iter()
+            .find(|s| s.as_str() == query.status),
+        offset: i64::from(page) * PAGE_SIZE,
+        limit: PAGE_SIZE,
+        ..Filters::default()
+    };
+    let mut error = None;
+    let rows: Vec<Row> = if query.q.trim().is_empty() {
+        state
+            .store
+            .postmortems(&user, &filters)
+            .await?
+            .into_iter()
+            .map(|p| Row::of(p, None))
+            .collect()
+    } else {
+        match state.store.search(&user, &query.q, &filters).await {
+            Ok(hits) => hits
+                .into_iter()
+                .map(|hit| Row::of(hit.postmortem, Some(hit.snippet)))
+                .collect(),
+            Err(StoreError::Invalid(message)) => {
+                error = Some(message);
+                Vec::new()
+            }
+            Err(other) => return Err(other.into()),
+        }
+    };
+    let full = i64::try_from(rows.len()).unwrap_or(0) == PAGE_SIZE;
+    Ok(render(&ListPage {
+        title: "Postmortems",
+        site: SITE,
+        user: Some(user),
+        previous: (page > 0).then(|| query.at_page(page - 1)),
+        next: full.then(|| query.at_page(page + 1)),
+        query,
+        states: WorkflowState::ALL
+            .into_iter()
+            .map(|s| (s.as_str(), label(s)))
+            .collect(),
+        rows,
+        error,
+    })
+    .into_response())
+}
+
+/// A lint finding as the page lists it.
+struct FindingRow {
+    rule: &'static str,
+    line: u32,
+    message: String,
+    suggestion: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "web/postmortem.html")]
+struct PostmortemPage<'a> {
+    title: &'a str,
+    site: &'a str,
+    user: Option<User>,
+    state: &'static str,
+    state_label: &'static str,
+    version: i64,
+    restricted: bool,
+    facilitator: Option<String>,
+    scribe: Option<String>,
+    overdue: bool,
+    article: String,
+    findings: Vec<FindingRow>,
+}
+
+async fn postmortem(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> PageResult {
+    let user = signed_in(&state, &headers, &format!("/postmortems/{id}")).await?;
+    let id: i64 = id.parse().map_err(|_| PageError::NotFound)?;
+    let postmortem = state.store.postmortem(&user, id).await?;
+    let config = &state.store.policy().lint;
+    let today = state.store.clock().today();
+    let linted = debrief_lint::lint(
+        &postmortem.markdown,
+        &debrief_lint::Options::new(config, today),
+    );
+    let findings = linted
+        .findings
+        .iter()
+        .map(|f| FindingRow {
+            rule: f.diagnostic.rule.as_str(),
+            line: f.diagnostic.span.line,
+            message: f.diagnostic.message.clone(),
+            suggestion: f.diagnostic.suggestion.clone(),
+        })
+        .collect();
+    let analysis = debrief_core::analyse(&linted.read.postmortem);
+    let doc = debrief_site::Doc {
+        source: format!("/postmortems/{id}"),
+        postmortem: linted.read.postmortem.clone(),
+        analysis,
+        images: Vec::new(),
+        blame_free: None,
+    };
+    let article = debrief_site::article(&doc, &|group, value| {
+        let parameter = match group {
+            "severities" => "severity",
+            "services" => "service",
+            _ => "tag",
+        };
+        format!("/postmortems?{parameter}={}", encode(value))
+    });
+    Ok(render(&PostmortemPage {
+        title: &postmortem.title,
+        site: SITE,
+        user: Some(user),
+        state: postmortem.status.as_str(),
+        state_label: label(postmortem.status),
+        version: postmortem.version,
+        restricted: postmortem.restricted,
+        facilitator: postmortem.assignment.facilitator.clone(),
+        scribe: postmortem.assignment.scribe.clone(),
+        overdue: postmortem.assignment.overdue && before_meeting(postmortem.status),
+        article,
+        findings,
+    })
+    .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_never_leaves_the_site() {
+        assert_eq!(local_path("/postmortems/3"), "/postmortems/3");
+        for outside in [
+            "//evil.example",
+            "https://evil.example",
+            "/\\evil",
+            "evil",
+            "",
+        ] {
+            assert_eq!(local_path(outside), "/", "{outside}");
+        }
+    }
+
+    #[test]
+    fn query_values_are_encoded() {
+        assert_eq!(encode("a b&c=d/é"), "a%20b%26c%3Dd%2F%C3%A9");
+    }
+}

@@ -1,0 +1,288 @@
+//! The web pages over HTTP: signing in and out, my work, the list with search, a postmortem,
+//! on the demo store; what an outsider and a hostile document cannot do.
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use debrief_server::http::{self, AppState, HttpConfig};
+use debrief_server::{Role, Store, demo};
+use tower::ServiceExt;
+
+/// A browser in a test: the router, the session cookie it holds, the host it speaks to.
+struct Browser {
+    app: axum::Router,
+    cookie: Option<String>,
+}
+
+/// An answer: status, headers, body.
+struct Page {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    body: String,
+}
+
+impl Page {
+    fn location(&self) -> &str {
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+}
+
+impl Browser {
+    fn new(store: &Store) -> Browser {
+        Browser {
+            app: http::router(AppState::new(store.clone(), HttpConfig::default())),
+            cookie: None,
+        }
+    }
+
+    async fn send(&mut self, request: axum::http::request::Builder, body: String) -> Page {
+        let mut request = request.header(header::HOST, "debrief.test");
+        if let Some(cookie) = &self.cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        let answer = self
+            .app
+            .clone()
+            .oneshot(request.body(Body::from(body)).expect("request"))
+            .await
+            .expect("answer");
+        let status = answer.status();
+        let headers = answer.headers().clone();
+        if let Some(set) = headers
+            .get(header::SET_COOKIE)
+            .and_then(|v| v.to_str().ok())
+        {
+            let pair = set.split(';').next().unwrap_or("").to_string();
+            self.cookie = (!pair.ends_with('=')).then_some(pair);
+        }
+        let bytes = axum::body::to_bytes(answer.into_body(), usize::MAX)
+            .await
+            .expect("body");
+        Page {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    async fn get(&mut self, path: &str) -> Page {
+        self.send(Request::builder().uri(path), String::new()).await
+    }
+
+    /// A form posted from this site's page, as a browser sends it.
+    async fn post(&mut self, path: &str, form: &[(&str, &str)], origin: &str) -> Page {
+        let body = form
+            .iter()
+            .map(|(k, v)| {
+                format!(
+                    "{k}={}",
+                    v.replace('%', "%25").replace('&', "%26").replace(' ', "+")
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("&");
+        let request = Request::builder()
+            .method("POST")
+            .uri(path)
+            .header(header::ORIGIN, origin)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        self.send(request, body).await
+    }
+
+    async fn sign_in(&mut self, username: &str, password: &str) -> Page {
+        self.post(
+            "/login",
+            &[
+                ("username", username),
+                ("password", password),
+                ("next", "/"),
+            ],
+            "http://debrief.test",
+        )
+        .await
+    }
+}
+
+/// The id of the postmortem titled `title`, from a page's links.
+fn id_of(body: &str, title: &str) -> String {
+    let at = body
+        .find(title)
+        .unwrap_or_else(|| panic!("{title} not listed"));
+    let link = body[..at].rfind("/postmortems/").expect("a link");
+    body[link + "/postmortems/".len()..at]
+        .split('"')
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[tokio::test]
+async fn the_demo_store_through_the_pages() {
+    let test = common::sqlite().await;
+    let accounts = demo::seed(&test.store).await.expect("seeded");
+    let password = |name: &str| {
+        accounts
+            .iter()
+            .find(|a| a.username == name)
+            .map(|a| a.password.clone())
+            .expect("account")
+    };
+    assert_eq!(accounts.len(), 5);
+    let mut browser = Browser::new(&test.store);
+
+    // Signed out, every page leads to the sign-in page and back.
+    let page = browser.get("/postmortems?q=cache").await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert_eq!(page.location(), "/login?next=%2Fpostmortems");
+    let page = browser.get("/login").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let policy = page.headers[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .expect("CSP");
+    assert!(policy.contains("default-src 'none'") && !policy.contains("script-src"));
+
+    // A wrong password, a form from another site, then the right password.
+    let page = browser.sign_in("admin", "wrong password!").await;
+    assert_eq!(page.status, StatusCode::UNAUTHORIZED);
+    assert!(page.body.contains("Wrong username or password"));
+    let page = browser
+        .post(
+            "/login",
+            &[("username", "admin"), ("password", &password("admin"))],
+            "https://evil.example",
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+    assert!(browser.cookie.is_none());
+    let page = browser.sign_in("admin", &password("admin")).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    assert!(browser.cookie.is_some());
+
+    // My work: what is in progress, and what was published.
+    let home = browser.get("/").await;
+    assert_eq!(home.status, StatusCode::OK);
+    for title in [
+        "Order confirmation e-mails delayed",
+        "Search latency during the nightly index rebuild",
+        "An API token printed in build logs",
+        "Checkout errors after a cache configuration change",
+    ] {
+        assert!(home.body.contains(title), "{title} missing from my work");
+    }
+    assert!(home.body.contains("assignment overdue"));
+
+    // The list filters by state, and search highlights what it found.
+    let list = browser.get("/postmortems?status=closed").await;
+    assert!(list.body.contains("Payment provider timeouts"));
+    assert!(!list.body.contains("Checkout errors"));
+    let found = browser.get("/postmortems?q=connection+limit").await;
+    assert!(found.body.contains("Checkout errors"), "{}", found.body);
+    assert!(found.body.contains("<mark>"));
+    let nothing = browser.get("/postmortems?q=%21%21%21").await;
+    assert_eq!(nothing.status, StatusCode::OK);
+    assert!(nothing.body.contains("class=\"error\""));
+
+    // A postmortem: the article, its metrics card, milestones and findings.
+    let checkout = id_of(
+        &home.body,
+        "Checkout errors after a cache configuration change",
+    );
+    let page = browser.get(&format!("/postmortems/{checkout}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    for part in [
+        "<article>",
+        "Time to detect</dt><dd>7m</dd>",
+        "class=\"milestone\"",
+        "href=\"/postmortems?severity=SEV2\"",
+        "Lint findings",
+    ] {
+        assert!(page.body.contains(part), "{part} missing");
+    }
+    let queue = id_of(&home.body, "Order confirmation e-mails delayed");
+    let page = browser.get(&format!("/postmortems/{queue}")).await;
+    assert!(page.body.contains("vague"), "the wish is not flagged");
+    assert!(page.body.contains("Facilitator: responder"));
+
+    // The restricted one is not found by a viewer, on any page.
+    let secret = id_of(&home.body, "An API token printed in build logs");
+    let mut viewer = Browser::new(&test.store);
+    viewer.sign_in("viewer", &password("viewer")).await;
+    assert!(viewer.cookie.is_some());
+    let page = viewer.get(&format!("/postmortems/{secret}")).await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    for path in ["/", "/postmortems", "/postmortems?q=token"] {
+        let page = viewer.get(path).await;
+        assert!(!page.body.contains("API token printed"), "{path}");
+    }
+    for path in ["/postmortems/abc", "/postmortems/1", "/nothing"] {
+        assert_eq!(
+            viewer.get(path).await.status,
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
+    }
+
+    // Signing out ends the session.
+    let page = browser.post("/logout", &[], "http://debrief.test").await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert!(browser.cookie.is_none());
+    assert_eq!(browser.get("/").await.status, StatusCode::SEE_OTHER);
+    test.finish().await;
+}
+
+#[tokio::test]
+async fn a_hostile_postmortem_runs_nothing_and_next_stays_here() {
+    let test = common::sqlite().await;
+    let admin = common::user(&test.store, "admin", "SRE", Role::Admin).await;
+    let hostile = "---\ntitle: <script>alert(1)</script><img src=x onerror=alert(2)>\n---\n\n\
+        ## Summary\n\n<script>alert(3)</script> [click](javascript:alert(4)) \
+        <svg onload=alert(5)><script>alert(6)</script></svg>\n\n\
+        ![x](javascript:alert(7))\n";
+    let created = test
+        .store
+        .create_postmortem(&admin, hostile)
+        .await
+        .expect("created");
+    let mut browser = Browser::new(&test.store);
+    let page = browser.sign_in("admin", "a long enough password").await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    for path in [
+        "/".to_string(),
+        "/postmortems".to_string(),
+        "/postmortems?q=alert".to_string(),
+        format!("/postmortems/{}", created.id),
+    ] {
+        let page = browser.get(&path).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}");
+        let lower = page.body.to_lowercase();
+        // Shown as text, never as markup or a link target.
+        for bad in [
+            "<script",
+            "<svg",
+            "<img src=x",
+            "href=\"javascript",
+            "src=\"javascript",
+        ] {
+            assert!(!lower.contains(bad), "{path} carries {bad}");
+        }
+    }
+    // A sign-in's `next` never leads elsewhere.
+    let mut other = Browser::new(&test.store);
+    let page = other
+        .post(
+            "/login",
+            &[
+                ("username", "admin"),
+                ("password", "a long enough password"),
+                ("next", "//evil.example/x"),
+            ],
+            "http://debrief.test",
+        )
+        .await;
+    assert_eq!(page.location(), "/");
+    test.finish().await;
+}
