@@ -33,8 +33,12 @@ impl Page {
 
 impl Browser {
     fn new(store: &Store) -> Browser {
+        Browser::of(AppState::new(store.clone(), HttpConfig::default()))
+    }
+
+    fn of(state: AppState) -> Browser {
         Browser {
-            app: http::router(AppState::new(store.clone(), HttpConfig::default())),
+            app: http::router(state),
             cookie: None,
         }
     }
@@ -284,5 +288,73 @@ async fn a_hostile_postmortem_runs_nothing_and_next_stays_here() {
         )
         .await;
     assert_eq!(page.location(), "/");
+    test.finish().await;
+}
+
+#[tokio::test]
+async fn a_fresh_server_is_set_up_by_whoever_has_its_token() {
+    let test = common::sqlite().await;
+    let token = "dbf_setup-token-of-this-test";
+    let state = AppState::new(test.store.clone(), HttpConfig::default()).with_setup_token(token);
+    let mut browser = Browser::of(state.clone());
+    for path in ["/setup", "/setup?token=dbf_guess"] {
+        assert_eq!(
+            browser.get(path).await.status,
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
+    }
+    let page = browser.get(&format!("/setup?token={token}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Create the admin"));
+    let form = |password: &'static str| {
+        [
+            ("token", token),
+            ("username", "priya"),
+            ("function", "SRE"),
+            ("password", password),
+        ]
+    };
+    // From another site, or with a short password: refused, and nobody is created.
+    let page = browser
+        .post(
+            "/setup",
+            &form("a long enough password"),
+            "https://evil.example",
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+    let page = browser
+        .post("/setup", &form("short"), "http://debrief.test")
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.body.contains("at least 12 characters"));
+    assert!(!test.store.has_users().await.expect("users"));
+    // Then the first admin, signed in at once.
+    let page = browser
+        .post(
+            "/setup",
+            &form("a long enough password"),
+            "http://debrief.test",
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    assert_eq!(page.location(), "/");
+    let home = browser.get("/").await;
+    assert!(home.body.contains("Sign out priya"));
+    // The page is gone for good: the token is worth nothing once an account exists.
+    let mut late = Browser::of(state);
+    assert_eq!(
+        late.get(&format!("/setup?token={token}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let page = late
+        .post(
+            "/setup",
+            &form("another long password"),
+            "http://debrief.test",
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
     test.finish().await;
 }

@@ -59,6 +59,8 @@ pub struct AppState {
     pub config: HttpConfig,
     /// Request metrics.
     pub metrics: Arc<Metrics>,
+    /// The one-time token of the setup page, on a server started without accounts.
+    pub setup_token: Option<Arc<str>>,
 }
 
 impl AppState {
@@ -68,6 +70,17 @@ impl AppState {
             store,
             config,
             metrics: Arc::new(Metrics::default()),
+            setup_token: None,
+        }
+    }
+
+    /// The same, with the setup page open to whoever has `token` while the store has no
+    /// account (the token is printed in the server's log, so that nobody on the network can
+    /// claim a fresh server).
+    pub fn with_setup_token(self, token: &str) -> AppState {
+        AppState {
+            setup_token: Some(Arc::from(token)),
+            ..self
         }
     }
 }

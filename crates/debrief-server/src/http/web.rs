@@ -39,6 +39,7 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/", get(home))
         .route("/login", get(login_page).post(login))
         .route("/logout", post(logout))
+        .route("/setup", get(setup_page).post(setup))
         .route("/postmortems", get(list))
         .route("/postmortems/{id}", get(postmortem))
         .route("/assets/app.css", get(stylesheet))
@@ -302,6 +303,115 @@ async fn logout(State(state): State<AppState>, headers: HeaderMap) -> PageResult
         response.headers_mut().insert(header::SET_COOKIE, value);
     }
     Ok(response)
+}
+
+#[derive(Template)]
+#[template(path = "web/setup.html")]
+struct SetupPage<'a> {
+    title: &'a str,
+    site: &'a str,
+    user: Option<User>,
+    token: &'a str,
+    username: &'a str,
+    function: &'a str,
+    error: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct TokenQuery {
+    #[serde(default)]
+    token: String,
+}
+
+/// Whether `given` is the server's setup token, compared in constant time, and the store
+/// still has no account. The page does not exist otherwise.
+async fn setup_open(state: &AppState, given: &str) -> Result<(), PageError> {
+    let Some(token) = &state.setup_token else {
+        return Err(PageError::NotFound);
+    };
+    let (a, b) = (token.as_bytes(), given.as_bytes());
+    let same = a.len() == b.len() && a.iter().zip(b).fold(0u8, |d, (x, y)| d | (x ^ y)) == 0;
+    if !same || state.store.has_users().await? {
+        return Err(PageError::NotFound);
+    }
+    Ok(())
+}
+
+async fn setup_page(State(state): State<AppState>, Query(query): Query<TokenQuery>) -> PageResult {
+    setup_open(&state, &query.token).await?;
+    Ok(render(&SetupPage {
+        title: "Set up debrief",
+        site: SITE,
+        user: None,
+        token: &query.token,
+        username: "",
+        function: "SRE",
+        error: None,
+    })
+    .into_response())
+}
+
+#[derive(Debug, Deserialize)]
+struct SetupForm {
+    token: String,
+    username: String,
+    function: String,
+    password: String,
+}
+
+/// Creates the first admin and signs them in.
+async fn setup(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ClientAddress(address): ClientAddress,
+    Form(form): Form<SetupForm>,
+) -> PageResult {
+    same_site(&headers).map_err(|_| PageError::CrossSite)?;
+    setup_open(&state, &form.token).await?;
+    let new = crate::store::NewUser {
+        username: form.username.trim(),
+        display_name: form.username.trim(),
+        function: &form.function,
+        role: crate::store::Role::Admin,
+        password: &form.password,
+        team: None,
+    };
+    match state.store.add_first_admin(&new).await {
+        Ok(_) => {}
+        Err(StoreError::Invalid(message)) => {
+            let page = SetupPage {
+                title: "Set up debrief",
+                site: SITE,
+                user: None,
+                token: &form.token,
+                username: &form.username,
+                function: &form.function,
+                error: Some(message),
+            };
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response());
+        }
+        Err(StoreError::Forbidden(_)) => return Err(PageError::NotFound),
+        Err(other) => return Err(other.into()),
+    }
+    match state
+        .store
+        .login(new.username, &form.password, address.as_deref())
+        .await?
+    {
+        Login::Accepted(_, token) => {
+            let cookie = respond::session_cookie(
+                &token,
+                crate::store::SESSION_SECONDS,
+                state.config.secure_cookies,
+            );
+            let mut response = Redirect::to("/").into_response();
+            if let Ok(value) = HeaderValue::from_str(&cookie) {
+                response.headers_mut().insert(header::SET_COOKIE, value);
+            }
+            Ok(response)
+        }
+        _ => Ok(Redirect::to("/login").into_response()),
+    }
 }
 
 /// A row of a list of postmortems.

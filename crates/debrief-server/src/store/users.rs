@@ -1,12 +1,12 @@
 //! Users and teams, the helpers every use case shares to name a person and to check that
 //! they may write, and the audit log.
 
-use super::{AuditEntry, Result, Role, Store, StoreError, Team, Tx, User};
+use super::{AuditEntry, Backend, Result, Role, Store, StoreError, Team, Tx, User};
 use crate::secret;
 use sqlx::AssertSqlSafe;
 
 /// A user to create.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 pub struct NewUser<'a> {
     /// Login name: letters, digits, `.`, `-` and `_`.
     pub username: &'a str,
@@ -34,6 +34,35 @@ pub(crate) fn is_valid_username(name: &str) -> bool {
 impl Store {
     /// Creates a user. `actor` is the admin doing it (`None`: the command line).
     pub async fn add_user(&self, new: &NewUser<'_>, actor: Option<&User>) -> Result<User> {
+        self.insert_user(new, actor, false).await
+    }
+
+    /// Whether the store has any account yet: a fresh server offers its setup page until it
+    /// does.
+    pub async fn has_users(&self) -> Result<bool> {
+        let row = sqlx::query("SELECT 1 FROM users LIMIT 1")
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.is_some())
+    }
+
+    /// Creates the first admin of an empty store, and refuses once any account exists, even
+    /// when two requests race (the check and the insert are one write transaction, taken
+    /// one at a time).
+    pub async fn add_first_admin(&self, new: &NewUser<'_>) -> Result<User> {
+        let admin = NewUser {
+            role: Role::Admin,
+            ..*new
+        };
+        self.insert_user(&admin, None, true).await
+    }
+
+    async fn insert_user(
+        &self,
+        new: &NewUser<'_>,
+        actor: Option<&User>,
+        only_the_first: bool,
+    ) -> Result<User> {
         if actor.is_some_and(|a| a.role != Role::Admin) {
             return Err(StoreError::Forbidden("only an admin can add users".into()));
         }
@@ -60,6 +89,22 @@ impl Store {
             .map(str::to_string);
         let hash = secret::hash_password(new.password).map_err(StoreError::Invalid)?;
         let mut tx = self.begin_write().await?;
+        if only_the_first {
+            if self.backend == Backend::Postgres {
+                // PostgreSQL's writers do not queue on a table as SQLite's do.
+                sqlx::query("SELECT pg_advisory_xact_lock(hashtext('debrief first admin'))")
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            let any = sqlx::query("SELECT 1 FROM users LIMIT 1")
+                .fetch_optional(&mut *tx)
+                .await?;
+            if any.is_some() {
+                return Err(StoreError::Forbidden(
+                    "the server has accounts already: ask an admin".into(),
+                ));
+            }
+        }
         let taken = sqlx::query("SELECT 1 FROM users WHERE username = $1")
             .bind(new.username)
             .fetch_optional(&mut *tx)

@@ -9,7 +9,40 @@ crate::on_both_stores!(
     only_an_admin_adds_users_and_usernames_are_unique,
     passwords_and_tokens_find_their_user,
     a_session_finds_its_user_until_logout_and_failed_logins_throttle,
+    only_one_first_admin_however_many_race,
 );
+
+/// The setup page's use case: of eight first admins asked for at once, one is created.
+async fn only_one_first_admin_however_many_race(store: &Store, backend: &str) {
+    assert!(!store.has_users().await.expect("users"), "{backend}");
+    let attempts = (0..8).map(|i| {
+        let store = store.clone();
+        tokio::spawn(async move {
+            let username = format!("first{i}");
+            store
+                .add_first_admin(&NewUser {
+                    username: &username,
+                    display_name: &username,
+                    function: "SRE",
+                    role: Role::Viewer,
+                    password: "a long enough password",
+                    team: None,
+                })
+                .await
+        })
+    });
+    let mut created = Vec::new();
+    for attempt in attempts {
+        match attempt.await.expect("task") {
+            Ok(user) => created.push(user),
+            Err(StoreError::Forbidden(_)) => {}
+            Err(other) => panic!("{backend}: {other}"),
+        }
+    }
+    assert_eq!(created.len(), 1, "{backend}: {created:?}");
+    assert_eq!(created[0].role, Role::Admin, "{backend}");
+    assert!(store.has_users().await.expect("users"), "{backend}");
+}
 
 async fn only_an_admin_adds_users_and_usernames_are_unique(store: &Store, backend: &str) {
     let cast = Cast::new(store).await;

@@ -43,28 +43,45 @@ pub fn run(args: ServeArgs) -> Result<Outcome> {
                 workflow: config.workflow,
                 lint,
             });
+        // Printed after the address, which scripts and tests read from the first line.
+        let mut notes = Vec::new();
         if args.demo {
             let accounts = debrief_server::demo::seed(&store)
                 .await
                 .context("seeding the demo store")?;
-            println!("debrief: demo store in {}; sign in as", data.display());
+            notes.push(format!(
+                "debrief: demo store in {}; sign in as",
+                data.display()
+            ));
             for account in &accounts {
-                println!(
+                notes.push(format!(
                     "  {:<10} password {}  ({:?}, {})",
                     account.username, account.password, account.role, account.function
-                );
+                ));
             }
         }
         let listener = tokio::net::TcpListener::bind(&listen)
             .await
             .with_context(|| format!("listening on {listen}"))?;
         let address = listener.local_addr().context("reading the bound address")?;
-        let state = AppState::new(
+        let fresh = !store.has_users().await.context("reading the store")?;
+        let mut state = AppState::new(
             store,
             HttpConfig {
                 secure_cookies: config.secure_cookies,
             },
         );
+        if fresh {
+            // Nobody on the network may claim a fresh server: the setup page asks for a
+            // token that only this log shows.
+            let token = debrief_server::secret::new_token()
+                .map_err(|e| anyhow::anyhow!("making the setup token: {e}"))?;
+            notes.push(format!(
+                "debrief: no accounts yet; create the first admin at http://{address}/setup?token={token} \
+                 (or with `debrief user add`)"
+            ));
+            state = state.with_setup_token(&token);
+        }
         let store_name = match &database_url {
             Some(_) => "postgres".to_string(),
             None => data.join("debrief.sqlite3").display().to_string(),
@@ -77,6 +94,9 @@ pub fn run(args: ServeArgs) -> Result<Outcome> {
         );
         // The one line on standard output: scripts and tests read the address from it.
         println!("debrief: listening on http://{address}");
+        for note in notes {
+            println!("{note}");
+        }
         http::serve(listener, state, http::shutdown_signal())
             .await
             .context("serving")?;
