@@ -358,3 +358,90 @@ async fn a_fresh_server_is_set_up_by_whoever_has_its_token() {
     assert_eq!(page.status, StatusCode::NOT_FOUND);
     test.finish().await;
 }
+
+#[tokio::test]
+async fn the_account_page_makes_and_revokes_tokens_and_changes_the_password() {
+    let test = common::sqlite().await;
+    common::user(&test.store, "sre", "SRE", Role::Contributor).await;
+    let mut browser = Browser::new(&test.store);
+    let mut elsewhere = Browser::new(&test.store);
+    for b in [&mut browser, &mut elsewhere] {
+        let page = b.sign_in("sre", "a long enough password").await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER);
+    }
+    let here = "http://debrief.test";
+    let page = browser.get("/account").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("No token yet"));
+
+    // A token, shown once, that the API takes; revoked, it is refused at once.
+    let page = browser
+        .post("/account/tokens", &[("name", "laptop")], here)
+        .await;
+    assert_eq!(page.status, StatusCode::CREATED);
+    let at = page.body.find("dbf_").expect("the new token is shown");
+    let token: String = page.body[at..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    let api = browser.app.clone();
+    let me = |token: String| {
+        let app = api.clone();
+        async move {
+            let request = Request::builder()
+                .uri("/api/v1/me")
+                .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                .body(Body::empty())
+                .expect("request");
+            app.oneshot(request).await.expect("answer").status()
+        }
+    };
+    assert_eq!(me(token.clone()).await, StatusCode::OK);
+    let listed = browser.get("/account").await;
+    assert!(listed.body.contains("laptop") && !listed.body.contains(&token));
+    let form = listed.body.find("/revoke\"").expect("a revoke form");
+    let start = listed.body[..form]
+        .rfind("/account/tokens/")
+        .expect("its action");
+    let action = listed.body[start..form + "/revoke".len()].to_string();
+    let page = browser.post(&action, &[], here).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert_eq!(me(token).await, StatusCode::UNAUTHORIZED);
+
+    // The password: the current one must be given; a change signs out other sessions.
+    let page = browser
+        .post(
+            "/account/password",
+            &[
+                ("current", "not my password"),
+                ("new", "a new long password"),
+            ],
+            here,
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.body.contains("current password is wrong"));
+    let page = browser
+        .post(
+            "/account/password",
+            &[
+                ("current", "a long enough password"),
+                ("new", "a new long password"),
+            ],
+            here,
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("password is changed"));
+    assert_eq!(browser.get("/account").await.status, StatusCode::OK);
+    assert_eq!(
+        elsewhere.get("/account").await.status,
+        StatusCode::SEE_OTHER
+    );
+    let mut again = Browser::new(&test.store);
+    let page = again.sign_in("sre", "a long enough password").await;
+    assert_eq!(page.status, StatusCode::UNAUTHORIZED);
+    let page = again.sign_in("sre", "a new long password").await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    test.finish().await;
+}

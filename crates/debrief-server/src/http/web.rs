@@ -40,6 +40,10 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/login", get(login_page).post(login))
         .route("/logout", post(logout))
         .route("/setup", get(setup_page).post(setup))
+        .route("/account", get(account))
+        .route("/account/password", post(change_password))
+        .route("/account/tokens", post(create_token))
+        .route("/account/tokens/{id}/revoke", post(revoke_token))
         .route("/postmortems", get(list))
         .route("/postmortems/{id}", get(postmortem))
         .route("/assets/app.css", get(stylesheet))
@@ -412,6 +416,131 @@ async fn setup(
         }
         _ => Ok(Redirect::to("/login").into_response()),
     }
+}
+
+/// A token as the account page lists it.
+struct TokenRow {
+    id: i64,
+    name: String,
+    created: String,
+}
+
+#[derive(Template)]
+#[template(path = "web/account.html")]
+struct AccountPage<'a> {
+    title: &'a str,
+    site: &'a str,
+    user: Option<User>,
+    role: &'static str,
+    tokens: Vec<TokenRow>,
+    new_token: Option<String>,
+    notice: Option<&'a str>,
+    error: Option<String>,
+}
+
+/// The account page, with what the last action left to say.
+async fn account_page(
+    state: &AppState,
+    user: User,
+    status: StatusCode,
+    new_token: Option<String>,
+    notice: Option<&str>,
+    error: Option<String>,
+) -> PageResult {
+    let tokens = state
+        .store
+        .tokens(&user)
+        .await?
+        .into_iter()
+        .map(|t| TokenRow {
+            id: t.id,
+            name: t.name,
+            created: jiff::Timestamp::from_second(t.created_at)
+                .map(|at| at.strftime("%Y-%m-%d %H:%M UTC").to_string())
+                .unwrap_or_default(),
+        })
+        .collect();
+    let page = AccountPage {
+        title: "Your account",
+        site: SITE,
+        role: user.role.as_str(),
+        user: Some(user),
+        tokens,
+        new_token,
+        notice,
+        error,
+    };
+    Ok((status, render(&page)).into_response())
+}
+
+async fn account(State(state): State<AppState>, headers: HeaderMap) -> PageResult {
+    let user = signed_in(&state, &headers, "/account").await?;
+    account_page(&state, user, StatusCode::OK, None, None, None).await
+}
+
+#[derive(Debug, Deserialize)]
+struct PasswordForm {
+    current: String,
+    new: String,
+}
+
+async fn change_password(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<PasswordForm>,
+) -> PageResult {
+    same_site(&headers).map_err(|_| PageError::CrossSite)?;
+    let user = signed_in(&state, &headers, "/account").await?;
+    let session = session_cookie(&headers);
+    match state
+        .store
+        .change_password(&user, &form.current, &form.new, session)
+        .await
+    {
+        Ok(()) => {
+            let notice = Some("Your password is changed; other sessions are signed out.");
+            account_page(&state, user, StatusCode::OK, None, notice, None).await
+        }
+        Err(StoreError::Invalid(message)) => {
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            account_page(&state, user, status, None, None, Some(message)).await
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct TokenForm {
+    name: String,
+}
+
+async fn create_token(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<TokenForm>,
+) -> PageResult {
+    same_site(&headers).map_err(|_| PageError::CrossSite)?;
+    let user = signed_in(&state, &headers, "/account").await?;
+    match state.store.create_token(&user, &form.name).await {
+        Ok(token) => account_page(&state, user, StatusCode::CREATED, Some(token), None, None).await,
+        Err(StoreError::Invalid(message)) => {
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            account_page(&state, user, status, None, None, Some(message)).await
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+async fn revoke_token(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> PageResult {
+    same_site(&headers).map_err(|_| PageError::CrossSite)?;
+    let user = signed_in(&state, &headers, "/account").await?;
+    let id: i64 = id.parse().map_err(|_| PageError::NotFound)?;
+    state.store.revoke_token(&user, id).await?;
+    Ok(Redirect::to("/account").into_response())
 }
 
 /// A row of a list of postmortems.

@@ -181,6 +181,50 @@ impl Store {
         Ok(user)
     }
 
+    /// Changes the caller's password, given the current one, and ends every other session of
+    /// theirs (`keep` is the session making the change): whoever else was signed in as them,
+    /// with the old password, is signed out. API tokens stay; revoke them apart.
+    pub async fn change_password(
+        &self,
+        user: &User,
+        current: &str,
+        new: &str,
+        keep: Option<&str>,
+    ) -> Result<()> {
+        if new.chars().count() < 12 {
+            return Err(StoreError::Invalid(
+                "the new password must have at least 12 characters".into(),
+            ));
+        }
+        if self.authenticate(&user.username, current).await?.is_none() {
+            return Err(StoreError::Invalid("the current password is wrong".into()));
+        }
+        let hash = secret::hash_password(new).map_err(StoreError::Invalid)?;
+        let kept = keep.map(secret::token_hash).unwrap_or_default();
+        let mut tx = self.begin_write().await?;
+        sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+            .bind(hash)
+            .bind(user.id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+            .bind(user.id)
+            .bind(kept)
+            .execute(&mut *tx)
+            .await?;
+        audit(
+            &mut tx,
+            self.clock.now(),
+            Some(user),
+            "user.password",
+            &format!("user:{}", user.id),
+        )
+        .await?;
+        tx.commit().await?;
+        self.credentials.forget_user(user.id);
+        Ok(())
+    }
+
     /// The caller's API tokens, newest first.
     pub async fn tokens(&self, user: &User) -> Result<Vec<TokenInfo>> {
         let rows = sqlx::query_as::<_, TokenRow>(
