@@ -12,6 +12,7 @@ mod common;
 
 use axum::body::Body;
 use axum::http::{Request, header};
+use debrief_fuzz::Rng;
 use debrief_server::http::{self, AppState, HttpConfig, openapi};
 use debrief_server::{Role, Store};
 use serde_json::{Map, Value, json};
@@ -31,22 +32,6 @@ async fn no_json_body_makes_the_server_fail_on_postgres() {
     if let Some(test) = common::postgres("fuzz_bodies on PostgreSQL").await {
         fuzz(&test.store, test.name).await;
         test.finish().await;
-    }
-}
-
-/// A small fast generator (xorshift64*), seeded for reproducible runs.
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: usize) -> usize {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        (self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) % n.max(1) as u64) as usize
-    }
-
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
     }
 }
 
@@ -260,7 +245,7 @@ async fn fuzz(store: &Store, backend: &str) {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(12);
-    let mut rng = Rng(seed.max(1));
+    let mut rng = Rng::new(seed);
     let admin = common::user(store, "admin", "SRE", Role::Admin).await;
     let dev = common::user(store, "dev", "Dev", Role::Contributor).await;
     let stranger = common::user(store, "stranger", "Product", Role::Viewer).await;

@@ -15,6 +15,7 @@
 //! server never acknowledged them.
 
 use anyhow::{Context, Result, bail};
+use debrief_fuzz::Rng;
 use debrief_wire::api::{Contribution, NewToken, Postmortem, Postmortems, Versions};
 use reqwest::{Client, StatusCode};
 use serde::{Deserialize, Serialize};
@@ -72,18 +73,6 @@ fn hex(bytes: &[u8]) -> String {
         .collect()
 }
 
-/// A small fast generator (xorshift64*), one per worker.
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: usize) -> usize {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        (self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) % n.max(1) as u64) as usize
-    }
-}
-
 fn document(n: u64, change: u64) -> String {
     format!(
         "---\ntitle: Soak outage {n}\ndate: 2026-06-14\nseverity: SEV2\n---\n\n## Summary\n\n\
@@ -137,7 +126,7 @@ async fn work(
     tally: Arc<Mutex<Tally>>,
     ledger: Arc<Mutex<std::fs::File>>,
 ) {
-    let mut rng = Rng(seed.max(1));
+    let mut rng = Rng::new(seed);
     // The postmortems this worker knows, with the version it last saw.
     let mut known: Vec<(i64, i64)> = Vec::new();
     let mut counter = seed.wrapping_mul(1000);

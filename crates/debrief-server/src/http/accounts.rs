@@ -41,10 +41,7 @@ async fn login(
         .await?
     {
         Login::Accepted(user, token) => {
-            let secure = state.config.secure_cookies
-                || headers
-                    .get("x-forwarded-proto")
-                    .is_some_and(|p| p.as_bytes() == b"https");
+            let secure = respond::secure_cookies(&state.config, &headers);
             let cookie = respond::session_cookie(&token, crate::store::SESSION_SECONDS, secure);
             with_header(Json(user).into_response(), header::SET_COOKIE, &cookie)
         }

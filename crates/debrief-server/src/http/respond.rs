@@ -49,6 +49,30 @@ pub fn markdown(text: String, version: Option<i64>) -> ApiResult<Response> {
     }
 }
 
+/// Every byte of `text` but RFC 3986's unreserved characters, percent-encoded: for a header's
+/// `filename*` and for a query value.
+pub fn percent_encode(text: &str) -> String {
+    let mut encoded = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                encoded.push(char::from(byte));
+            }
+            _ => encoded.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    encoded
+}
+
+/// Whether the session cookie must be `Secure`: configured so, or the request came over
+/// https through a proxy that says so.
+pub fn secure_cookies(config: &super::HttpConfig, headers: &axum::http::HeaderMap) -> bool {
+    config.secure_cookies
+        || headers
+            .get("x-forwarded-proto")
+            .is_some_and(|p| p.as_bytes() == b"https")
+}
+
 /// `Content-Disposition: attachment` for a file name as its uploader gave it: an ASCII
 /// `filename` that every client reads and, when that is not the exact name, the exact name
 /// as `filename*` (RFC 6266, RFC 8187). No name can break the header or inject another.
@@ -63,15 +87,7 @@ pub fn attachment(name: &str) -> String {
     if fallback == name {
         return format!("attachment; filename=\"{name}\"");
     }
-    let mut encoded = String::with_capacity(name.len());
-    for byte in name.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                encoded.push(char::from(byte));
-            }
-            _ => encoded.push_str(&format!("%{byte:02X}")),
-        }
-    }
+    let encoded = percent_encode(name);
     format!("attachment; filename=\"{fallback}\"; filename*=UTF-8''{encoded}")
 }
 

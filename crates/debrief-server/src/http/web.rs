@@ -87,7 +87,7 @@ impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         let (status, title, message) = match self {
             PageError::SignIn(next) => {
-                let target = format!("/login?next={}", encode(&next));
+                let target = format!("/login?next={}", respond::percent_encode(&next));
                 return Redirect::to(&target).into_response();
             }
             PageError::NotFound => (
@@ -157,18 +157,13 @@ async fn signed_in(state: &AppState, headers: &HeaderMap, path: &str) -> Result<
         .ok_or_else(|| PageError::SignIn(path.to_string()))
 }
 
-/// Percent-encodes a query value.
-fn encode(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for byte in value.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                out.push(char::from(byte));
-            }
-            _ => out.push_str(&format!("%{byte:02X}")),
-        }
+/// `response` with the session cookie of `token`: a redirect after signing in.
+fn signed_in_at(mut response: Response, token: &str, secure: bool) -> Response {
+    let cookie = respond::session_cookie(token, crate::store::SESSION_SECONDS, secure);
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().insert(header::SET_COOKIE, value);
     }
-    out
+    response
 }
 
 /// A `next` that stays on this site: a path, never `//host` or a URL.
@@ -275,16 +270,12 @@ async fn login(
         .await?
     {
         Login::Accepted(_, token) => {
-            let secure = state.config.secure_cookies
-                || headers
-                    .get("x-forwarded-proto")
-                    .is_some_and(|p| p.as_bytes() == b"https");
-            let cookie = respond::session_cookie(&token, crate::store::SESSION_SECONDS, secure);
-            let mut response = Redirect::to(next).into_response();
-            if let Ok(value) = HeaderValue::from_str(&cookie) {
-                response.headers_mut().insert(header::SET_COOKIE, value);
-            }
-            Ok(response)
+            let secure = respond::secure_cookies(&state.config, &headers);
+            Ok(signed_in_at(
+                Redirect::to(next).into_response(),
+                &token,
+                secure,
+            ))
         }
         Login::Refused => Ok(refused(
             StatusCode::UNAUTHORIZED,
@@ -403,16 +394,12 @@ async fn setup(
         .await?
     {
         Login::Accepted(_, token) => {
-            let cookie = respond::session_cookie(
+            let secure = respond::secure_cookies(&state.config, &headers);
+            Ok(signed_in_at(
+                Redirect::to("/").into_response(),
                 &token,
-                crate::store::SESSION_SECONDS,
-                state.config.secure_cookies,
-            );
-            let mut response = Redirect::to("/").into_response();
-            if let Ok(value) = HeaderValue::from_str(&cookie) {
-                response.headers_mut().insert(header::SET_COOKIE, value);
-            }
-            Ok(response)
+                secure,
+            ))
         }
         _ => Ok(Redirect::to("/login").into_response()),
     }
@@ -665,7 +652,7 @@ impl ListQuery {
             ("tag", &self.tag),
         ] {
             if !value.is_empty() {
-                href.push_str(&format!("{name}={}&", encode(value)));
+                href.push_str(&format!("{name}={}&", respond::percent_encode(value)));
             }
         }
         href.push_str(&format!("page={page}"));
@@ -811,7 +798,10 @@ async fn postmortem(
             "services" => "service",
             _ => "tag",
         };
-        format!("/postmortems?{parameter}={}", encode(value))
+        format!(
+            "/postmortems?{parameter}={}",
+            respond::percent_encode(value)
+        )
     });
     Ok(render(&PostmortemPage {
         title: &postmortem.title,
@@ -850,6 +840,9 @@ mod tests {
 
     #[test]
     fn query_values_are_encoded() {
-        assert_eq!(encode("a b&c=d/é"), "a%20b%26c%3Dd%2F%C3%A9");
+        assert_eq!(
+            respond::percent_encode("a b&c=d/é"),
+            "a%20b%26c%3Dd%2F%C3%A9"
+        );
     }
 }
