@@ -20,6 +20,7 @@ pub mod phrases;
 pub mod read;
 pub mod rule;
 pub mod stem;
+pub mod template;
 pub mod when;
 mod write;
 pub mod zone;

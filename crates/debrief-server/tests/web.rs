@@ -43,7 +43,7 @@ impl Browser {
         }
     }
 
-    async fn send(&mut self, request: axum::http::request::Builder, body: String) -> Page {
+    async fn send(&mut self, request: axum::http::request::Builder, body: impl Into<Body>) -> Page {
         let mut request = request.header(header::HOST, "debrief.test");
         if let Some(cookie) = &self.cookie {
             request = request.header(header::COOKIE, cookie);
@@ -51,7 +51,7 @@ impl Browser {
         let answer = self
             .app
             .clone()
-            .oneshot(request.body(Body::from(body)).expect("request"))
+            .oneshot(request.body(body.into()).expect("request"))
             .await
             .expect("answer");
         let status = answer.status();
@@ -71,6 +71,16 @@ impl Browser {
             headers,
             body: String::from_utf8_lossy(&bytes).into_owned(),
         }
+    }
+
+    /// A multipart form, boundary `b`, from this site.
+    async fn upload(&mut self, path: &str, body: Vec<u8>) -> Page {
+        let request = Request::builder()
+            .method("POST")
+            .uri(path)
+            .header(header::ORIGIN, "http://debrief.test")
+            .header(header::CONTENT_TYPE, "multipart/form-data; boundary=b");
+        self.send(request, body).await
     }
 
     async fn get(&mut self, path: &str) -> Page {
@@ -443,5 +453,99 @@ async fn the_account_page_makes_and_revokes_tokens_and_changes_the_password() {
     assert_eq!(page.status, StatusCode::UNAUTHORIZED);
     let page = again.sign_in("sre", "a new long password").await;
     assert_eq!(page.status, StatusCode::SEE_OTHER);
+    test.finish().await;
+}
+
+#[tokio::test]
+async fn a_new_postmortem_from_the_template_or_a_file() {
+    let test = common::sqlite().await;
+    common::user(&test.store, "sre", "SRE", Role::Contributor).await;
+    common::user(&test.store, "reader", "Support", Role::Viewer).await;
+    let mut browser = Browser::new(&test.store);
+    browser.sign_in("sre", "a long enough password").await;
+    let here = "http://debrief.test";
+    let page = browser.get("/postmortems/new").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("enctype=\"multipart/form-data\""));
+
+    // From the template: a draft with the title, date and severity given.
+    let refused = browser
+        .post(
+            "/postmortems/new",
+            &[
+                ("title", "Queue stalled"),
+                ("date", "14 June"),
+                ("severity", ""),
+            ],
+            here,
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("YYYY-MM-DD") && refused.body.contains("Queue stalled"));
+    let page = browser
+        .post(
+            "/postmortems/new",
+            &[
+                ("title", "Queue stalled"),
+                ("date", "2026-06-14"),
+                ("severity", "SEV3"),
+            ],
+            here,
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    let shown = browser.get(page.location()).await;
+    assert!(shown.body.contains("Queue stalled") && shown.body.contains("SEV3"));
+    assert!(shown.body.contains("draft"));
+
+    // From a file, as a browser sends it; a file that is not UTF-8 is refused with the reason.
+    let upload = |content: &[u8]| {
+        let mut body =
+            b"--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"pm.md\"\r\n\
+            Content-Type: text/markdown\r\n\r\n"
+                .to_vec();
+        body.extend_from_slice(content);
+        body.extend_from_slice(b"\r\n--b--\r\n");
+        body
+    };
+    let page = browser
+        .upload(
+            "/postmortems/upload",
+            upload(b"---\ntitle: Uploaded outage\ndate: 2026-05-01\n---\n\n## Summary\n\nDown.\n"),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    assert!(
+        browser
+            .get(page.location())
+            .await
+            .body
+            .contains("Uploaded outage")
+    );
+    let page = browser
+        .upload("/postmortems/upload", b"--b\r\n\r\n--b--\r\n".to_vec())
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.body.contains("Choose a Markdown file"));
+    let page = browser
+        .upload(
+            "/postmortems/upload",
+            upload(b"# Outage\n\n\xff\xfe broken\n"),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.body.contains("not UTF-8"));
+
+    // A viewer may not create one.
+    let mut reader = Browser::new(&test.store);
+    reader.sign_in("reader", "a long enough password").await;
+    let page = reader
+        .post(
+            "/postmortems/new",
+            &[("title", "Nope"), ("date", "2026-06-14")],
+            here,
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
     test.finish().await;
 }
