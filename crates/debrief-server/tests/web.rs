@@ -220,6 +220,59 @@ async fn the_demo_store_through_the_pages() {
     let page = browser.get(&format!("/postmortems/{queue}")).await;
     assert!(page.body.contains("vague"), "the wish is not flagged");
     assert!(page.body.contains("Facilitator: responder"));
+    assert!(page.body.contains("overdue by"), "the 48-hour clock");
+
+    // The workflow from the page: a step refused with what is missing, a scribe assigned,
+    // a step on a stale version refused as a conflict.
+    let here = "http://debrief.test";
+    let draft = id_of(
+        &home.body,
+        "Search latency during the nightly index rebuild",
+    );
+    let version = |body: &str| -> String {
+        let field = "name=\"version\" value=\"";
+        let at = body.find(field).expect("a version field") + field.len();
+        body[at..].split('"').next().unwrap_or_default().to_string()
+    };
+    let page = browser.get(&format!("/postmortems/{draft}")).await;
+    let v = version(&page.body);
+    let page = browser
+        .post(
+            &format!("/postmortems/{draft}/step"),
+            &[("to", "in_review"), ("version", &v)],
+            here,
+        )
+        .await;
+    assert_eq!(
+        page.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("class=\"missing\""),
+        "no list of what is missing: {}",
+        page.body
+    );
+    let page = browser.get(&format!("/postmortems/{queue}")).await;
+    let v = version(&page.body);
+    let page = browser
+        .post(
+            &format!("/postmortems/{queue}/assign"),
+            &[("part", "scribe"), ("username", "product"), ("version", &v)],
+            here,
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("Scribe: product"));
+    let page = browser
+        .post(
+            &format!("/postmortems/{queue}/step"),
+            &[("to", "reviewed"), ("version", &v)],
+            here,
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::CONFLICT, "{}", page.body);
 
     // The restricted one is not found by a viewer, on any page.
     let secret = id_of(&home.body, "An API token printed in build logs");

@@ -48,6 +48,8 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/postmortems/new", get(new_page).post(create_from_template))
         .route("/postmortems/upload", post(create_from_file))
         .route("/postmortems/{id}", get(postmortem))
+        .route("/postmortems/{id}/step", post(step))
+        .route("/postmortems/{id}/assign", post(assign))
         .route("/assets/app.css", get(stylesheet))
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
@@ -893,6 +895,8 @@ struct PostmortemPage<'a> {
     title: &'a str,
     site: &'a str,
     user: Option<User>,
+    id: i64,
+    writer: bool,
     state: &'static str,
     state_label: &'static str,
     version: i64,
@@ -900,6 +904,14 @@ struct PostmortemPage<'a> {
     facilitator: Option<String>,
     scribe: Option<String>,
     overdue: bool,
+    due: Option<String>,
+    suggestion: Option<String>,
+    candidates: Vec<Candidate>,
+    gates: Vec<GateView>,
+    responders: Vec<String>,
+    required: Vec<String>,
+    missing_roles: Vec<String>,
+    outcome: Outcome,
     article: String,
     findings: Vec<FindingRow>,
 }
@@ -911,7 +923,81 @@ async fn postmortem(
 ) -> PageResult {
     let user = signed_in(&state, &headers, &format!("/postmortems/{id}")).await?;
     let id: i64 = id.parse().map_err(|_| PageError::NotFound)?;
+    postmortem_page(&state, user, id, StatusCode::OK, Outcome::default()).await
+}
+
+/// What a step taken on the page left to say.
+#[derive(Debug, Default)]
+struct Outcome {
+    notice: Option<String>,
+    error: Option<String>,
+    missing: Vec<String>,
+}
+
+/// A step of the workflow the page offers.
+struct GateView {
+    to: &'static str,
+    label: &'static str,
+    missing: Vec<String>,
+}
+
+/// A person the page offers for a part, and whether the rotation suggests them.
+struct Candidate {
+    username: String,
+    function: String,
+    suggested: bool,
+}
+
+/// A postmortem's page: the workflow, then the document and its findings.
+async fn postmortem_page(
+    state: &AppState,
+    user: User,
+    id: i64,
+    status: StatusCode,
+    outcome: Outcome,
+) -> PageResult {
     let postmortem = state.store.postmortem(&user, id).await?;
+    let workflow = state.store.workflow(&user, id).await?;
+    let writer = user.role != crate::store::Role::Viewer;
+    let suggestion = if writer && before_meeting(postmortem.status) {
+        Some(state.store.suggest_facilitator(&user, id).await?)
+    } else {
+        None
+    };
+    let suggested = suggestion
+        .as_ref()
+        .and_then(|s| s.suggested.as_ref())
+        .map(|r| (r.username.clone(), r.reason.clone()));
+    let candidates = if writer {
+        state
+            .store
+            .users()
+            .await?
+            .into_iter()
+            .map(|u| Candidate {
+                suggested: suggested
+                    .as_ref()
+                    .is_some_and(|(name, _)| *name == u.username),
+                username: u.username,
+                function: u.function,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let now = state.store.clock().now();
+    let due = if before_meeting(postmortem.status)
+        && (postmortem.assignment.facilitator.is_none() || postmortem.assignment.scribe.is_none())
+    {
+        let hours = (postmortem.assignment.due_at - now) / 3600;
+        Some(if hours >= 0 {
+            format!("facilitator and scribe due within {hours} h")
+        } else {
+            format!("facilitator and scribe overdue by {} h", -hours)
+        })
+    } else {
+        None
+    };
     let config = &state.store.policy().lint;
     let today = state.store.clock().today();
     let linted = debrief_lint::lint(
@@ -947,10 +1033,11 @@ async fn postmortem(
             respond::percent_encode(value)
         )
     });
-    Ok(render(&PostmortemPage {
+    let page = PostmortemPage {
         title: &postmortem.title,
         site: SITE,
-        user: Some(user),
+        id,
+        writer,
         state: postmortem.status.as_str(),
         state_label: label(postmortem.status),
         version: postmortem.version,
@@ -958,10 +1045,136 @@ async fn postmortem(
         facilitator: postmortem.assignment.facilitator.clone(),
         scribe: postmortem.assignment.scribe.clone(),
         overdue: postmortem.assignment.overdue && before_meeting(postmortem.status),
+        due,
+        suggestion: suggested.map(|(name, reason)| format!("{name}: {reason}")),
+        candidates,
+        gates: workflow
+            .next
+            .into_iter()
+            .map(|gate| GateView {
+                to: gate.to.as_str(),
+                label: label(gate.to),
+                missing: gate.missing,
+            })
+            .collect(),
+        responders: workflow.responders,
+        required: workflow.roles.required,
+        missing_roles: workflow.roles.missing,
+        outcome,
         article,
         findings,
-    })
-    .into_response())
+        user: Some(user),
+    };
+    Ok((status, render(&page)).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+struct StepForm {
+    to: String,
+    version: i64,
+}
+
+/// A workflow step from the page: taken, or refused with everything that is missing.
+async fn step(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(form): Form<StepForm>,
+) -> PageResult {
+    same_site(&headers).map_err(|_| PageError::CrossSite)?;
+    let user = signed_in(&state, &headers, &format!("/postmortems/{id}")).await?;
+    let id: i64 = id.parse().map_err(|_| PageError::NotFound)?;
+    let Some(to) = WorkflowState::ALL
+        .into_iter()
+        .find(|s| s.as_str() == form.to)
+    else {
+        let error = Some(format!("There is no state {:?}.", form.to));
+        let outcome = Outcome {
+            error,
+            ..Outcome::default()
+        };
+        return postmortem_page(&state, user, id, StatusCode::UNPROCESSABLE_ENTITY, outcome).await;
+    };
+    let result = state
+        .store
+        .transition(&user, id, form.version, to.into())
+        .await;
+    let notice = format!("Moved to {}.", label(to));
+    answer_step(&state, user, id, result.map(|_| notice)).await
+}
+
+#[derive(Debug, Deserialize)]
+struct AssignForm {
+    part: String,
+    username: String,
+    version: i64,
+}
+
+/// Facilitator or scribe, from the page.
+async fn assign(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(form): Form<AssignForm>,
+) -> PageResult {
+    same_site(&headers).map_err(|_| PageError::CrossSite)?;
+    let user = signed_in(&state, &headers, &format!("/postmortems/{id}")).await?;
+    let id: i64 = id.parse().map_err(|_| PageError::NotFound)?;
+    let part = match form.part.as_str() {
+        "facilitator" => crate::workflow::Part::Facilitator,
+        "scribe" => crate::workflow::Part::Scribe,
+        _ => return Err(PageError::NotFound),
+    };
+    let result = state
+        .store
+        .assign(&user, id, form.version, part, &form.username)
+        .await;
+    let notice = format!("{} is the {}.", form.username, form.part);
+    answer_step(&state, user, id, result.map(|_| notice)).await
+}
+
+/// The page after a step: its notice, or why it was refused.
+async fn answer_step(
+    state: &AppState,
+    user: User,
+    id: i64,
+    result: Result<String, StoreError>,
+) -> PageResult {
+    let (status, outcome) = match result {
+        Ok(notice) => (
+            StatusCode::OK,
+            Outcome {
+                notice: Some(notice),
+                ..Outcome::default()
+            },
+        ),
+        Err(StoreError::Refused(refusal)) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Outcome {
+                error: Some(refusal.message),
+                missing: refusal.missing,
+                ..Outcome::default()
+            },
+        ),
+        Err(StoreError::Conflict { current, .. }) => (
+            StatusCode::CONFLICT,
+            Outcome {
+                error: Some(format!(
+                    "The postmortem changed while you read it (now version {current}); look again and retry."
+                )),
+                ..Outcome::default()
+            },
+        ),
+        Err(StoreError::Invalid(message) | StoreError::Forbidden(message)) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Outcome {
+                error: Some(message),
+                ..Outcome::default()
+            },
+        ),
+        Err(other) => return Err(other.into()),
+    };
+    postmortem_page(state, user, id, status, outcome).await
 }
 
 #[cfg(test)]
