@@ -1095,10 +1095,7 @@ async fn step(
         };
         return postmortem_page(&state, user, id, StatusCode::UNPROCESSABLE_ENTITY, outcome).await;
     };
-    let result = state
-        .store
-        .transition(&user, id, form.version, to.into())
-        .await;
+    let result = state.store.transition(&user, id, form.version, to).await;
     let notice = format!("Moved to {}.", label(to));
     answer_step(&state, user, id, result.map(|_| notice)).await
 }
