@@ -602,3 +602,82 @@ async fn a_new_postmortem_from_the_template_or_a_file() {
     assert_eq!(page.status, StatusCode::FORBIDDEN);
     test.finish().await;
 }
+
+#[tokio::test]
+async fn contributions_and_evidence_from_the_page() {
+    let test = common::sqlite().await;
+    let sre = common::user(&test.store, "sre", "SRE", Role::Contributor).await;
+    common::user(&test.store, "pm", "Product", Role::Contributor).await;
+    let created = test
+        .store
+        .create_postmortem(
+            &sre,
+            "---\ntitle: Queue stalled\ndate: 2026-06-14\n---\n\n## Summary\n\nDown.\n",
+        )
+        .await
+        .expect("created");
+    test.store
+        .add_member(&sre, created.id, "pm")
+        .await
+        .expect("member");
+    let mut browser = Browser::new(&test.store);
+    browser.sign_in("pm", "a long enough password").await;
+    let here = "http://debrief.test";
+    let path = format!("/postmortems/{}", created.id);
+    let page = browser
+        .post(
+            &format!("{path}/contribute"),
+            &[
+                ("kind", "observation"),
+                ("text", "Customers *noticed* first."),
+            ],
+            here,
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("<h3>Product</h3>") && page.body.contains("<em>noticed</em>"));
+    let page = browser
+        .post(
+            &format!("{path}/contribute"),
+            &[
+                ("kind", "timeline"),
+                ("text", "Support escalates"),
+                ("at", ""),
+            ],
+            here,
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.body.contains("needs the time"));
+    let page = browser
+        .post(
+            &format!("{path}/contribute"),
+            &[
+                ("kind", "timeline"),
+                ("text", "Support escalates"),
+                ("at", "2026-06-14T14:05"),
+            ],
+            here,
+        )
+        .await;
+    assert!(page.body.contains("2026-06-14 14:05 UTC"), "{}", page.body);
+    let mut body =
+        b"--b\r\nContent-Disposition: form-data; name=\"text\"\r\n\r\nThe queue depth\r\n\
+        --b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"depth.csv\"\r\n\
+        Content-Type: text/csv\r\n\r\n"
+            .to_vec();
+    body.extend_from_slice(b"time,depth\n14:00,90000\n\r\n--b--\r\n");
+    let page = browser.upload(&format!("{path}/evidence"), body).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let at = page.body.find("/contributions/").expect("a download link");
+    let start = page.body[..at].rfind("href=\"").expect("href") + 6;
+    let href = page.body[start..]
+        .split('"')
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    let file = browser.get(&href).await;
+    assert_eq!(file.status, StatusCode::OK);
+    assert_eq!(file.body, "time,depth\n14:00,90000\n");
+    test.finish().await;
+}

@@ -19,7 +19,7 @@ use axum::extract::{Form, Multipart, Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use debrief_wire::api::{Fragment, Postmortem, State as WorkflowState};
+use debrief_wire::api::{ContributionKind, Fragment, Postmortem, State as WorkflowState};
 use serde::Deserialize;
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -50,6 +50,8 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/postmortems/{id}", get(postmortem))
         .route("/postmortems/{id}/step", post(step))
         .route("/postmortems/{id}/assign", post(assign))
+        .route("/postmortems/{id}/contribute", post(contribute))
+        .route("/postmortems/{id}/evidence", post(upload_evidence))
         .route("/assets/app.css", get(stylesheet))
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
@@ -914,6 +916,18 @@ struct PostmortemPage<'a> {
     outcome: Outcome,
     article: String,
     findings: Vec<FindingRow>,
+    contributions: Vec<(String, Vec<ContributionView>)>,
+    kinds: Vec<&'static str>,
+}
+
+/// A contribution as the page shows it.
+struct ContributionView {
+    kind: &'static str,
+    author: String,
+    when: Option<String>,
+    html: String,
+    url: Option<String>,
+    file: Option<(String, String)>,
 }
 
 async fn postmortem(
@@ -1033,6 +1047,28 @@ async fn postmortem_page(
             respond::percent_encode(value)
         )
     });
+    let mut contributions: Vec<(String, Vec<ContributionView>)> = Vec::new();
+    for c in state.store.contributions(&user, id).await? {
+        let view = ContributionView {
+            kind: c.kind.as_str(),
+            author: c.author,
+            when: c.happened_at.and_then(|at| {
+                jiff::Timestamp::from_second(at)
+                    .ok()
+                    .map(|t| t.strftime("%Y-%m-%d %H:%M UTC").to_string())
+            }),
+            html: debrief_html::markdown(&c.body),
+            url: c.url,
+            file: c.file.map(|f| {
+                let href = format!("/api/v1/postmortems/{id}/contributions/{}/file", c.id);
+                (href, format!("{} ({} bytes)", f.name, f.size))
+            }),
+        };
+        match contributions.iter_mut().find(|(f, _)| *f == c.function) {
+            Some((_, list)) => list.push(view),
+            None => contributions.push((c.function, vec![view])),
+        }
+    }
     let page = PostmortemPage {
         title: &postmortem.title,
         site: SITE,
@@ -1063,6 +1099,8 @@ async fn postmortem_page(
         outcome,
         article,
         findings,
+        contributions,
+        kinds: ContributionKind::ALL.iter().map(|k| k.as_str()).collect(),
         user: Some(user),
     };
     Ok((status, render(&page)).into_response())
@@ -1128,6 +1166,124 @@ async fn assign(
         .await;
     let notice = format!("{} is the {}.", form.username, form.part);
     answer_step(&state, user, id, result.map(|_| notice)).await
+}
+
+#[derive(Debug, Deserialize)]
+struct ContributeForm {
+    kind: String,
+    #[serde(default)]
+    text: String,
+    /// A timeline entry's instant, as `datetime-local` sends it (`2026-06-14T14:05`), in UTC.
+    #[serde(default)]
+    at: String,
+    #[serde(default)]
+    url: String,
+}
+
+/// A contribution as the caller's function: a timeline entry, an observation, impact, or a
+/// link as evidence.
+async fn contribute(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(form): Form<ContributeForm>,
+) -> PageResult {
+    same_site(&headers).map_err(|_| PageError::CrossSite)?;
+    let user = signed_in(&state, &headers, &format!("/postmortems/{id}")).await?;
+    let id: i64 = id.parse().map_err(|_| PageError::NotFound)?;
+    let refused = |message: String| Err(StoreError::Invalid(message));
+    let Some(kind) = ContributionKind::ALL
+        .into_iter()
+        .find(|k| k.as_str() == form.kind)
+    else {
+        return answer_step(
+            &state,
+            user,
+            id,
+            refused(format!("There is no kind {:?}.", form.kind)),
+        )
+        .await;
+    };
+    let at = form.at.trim();
+    let happened_at = if at.is_empty() {
+        None
+    } else {
+        match at.parse::<jiff::civil::DateTime>() {
+            Ok(local) => local
+                .to_zoned(jiff::tz::TimeZone::UTC)
+                .ok()
+                .map(|z| z.timestamp().as_second()),
+            Err(_) => {
+                let message = "The time must be a date and a time (2026-06-14T14:05).".to_string();
+                return answer_step(&state, user, id, refused(message)).await;
+            }
+        }
+    };
+    let url = Some(form.url.trim()).filter(|u| !u.is_empty());
+    let new = crate::store::NewContribution {
+        kind,
+        body: &form.text,
+        happened_at,
+        url,
+        file: None,
+    };
+    let result = state.store.contribute(&user, id, &new).await;
+    let notice = format!("Your {} is added.", kind.as_str());
+    answer_step(&state, user, id, result.map(|_| notice)).await
+}
+
+/// Evidence uploaded from the page: the form's `file`, with its `text`.
+async fn upload_evidence(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> PageResult {
+    same_site(&headers).map_err(|_| PageError::CrossSite)?;
+    let user = signed_in(&state, &headers, &format!("/postmortems/{id}")).await?;
+    let id: i64 = id.parse().map_err(|_| PageError::NotFound)?;
+    let (mut text, mut file) = (String::new(), None);
+    if let Ok(mut multipart) = multipart {
+        while let Ok(Some(field)) = multipart.next_field().await {
+            match field.name() {
+                Some("text") => text = field.text().await.unwrap_or_default(),
+                Some("file") => {
+                    let name = field.file_name().unwrap_or("evidence").to_string();
+                    let media_type = field
+                        .content_type()
+                        .unwrap_or("application/octet-stream")
+                        .to_string();
+                    if let Ok(bytes) = field.bytes().await {
+                        file = Some((name, media_type, bytes));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let Some((name, media_type, bytes)) = file else {
+        let message = "Choose a file to upload as evidence.".to_string();
+        return answer_step(&state, user, id, Err(StoreError::Invalid(message))).await;
+    };
+    let new = crate::store::NewContribution {
+        kind: ContributionKind::Evidence,
+        body: &text,
+        happened_at: None,
+        url: None,
+        file: Some(crate::store::Upload {
+            name: &name,
+            media_type: &media_type,
+            content: &bytes,
+        }),
+    };
+    let result = state.store.contribute(&user, id, &new).await;
+    answer_step(
+        &state,
+        user,
+        id,
+        result.map(|_| format!("{name} is added as evidence.")),
+    )
+    .await
 }
 
 /// The page after a step: its notice, or why it was refused.
