@@ -681,3 +681,85 @@ async fn contributions_and_evidence_from_the_page() {
     assert_eq!(file.body, "time,depth\n14:00,90000\n");
     test.finish().await;
 }
+
+#[tokio::test]
+async fn two_people_edit_at_once_and_nothing_typed_is_lost() {
+    let test = common::sqlite().await;
+    let sre = common::user(&test.store, "sre", "SRE", Role::Contributor).await;
+    common::user(&test.store, "ops", "Ops", Role::Contributor).await;
+    let created = test
+        .store
+        .create_postmortem(
+            &sre,
+            "---\ntitle: Queue stalled\ndate: 2026-06-14\n---\n\n## Summary\n\nDown.\n",
+        )
+        .await
+        .expect("created");
+    test.store
+        .add_member(&sre, created.id, "ops")
+        .await
+        .expect("member");
+    let here = "http://debrief.test";
+    let edit = format!("/postmortems/{}/edit", created.id);
+    let (mut mine, mut theirs) = (Browser::new(&test.store), Browser::new(&test.store));
+    mine.sign_in("sre", "a long enough password").await;
+    theirs.sign_in("ops", "a long enough password").await;
+    for b in [&mut mine, &mut theirs] {
+        let page = b.get(&edit).await;
+        assert!(page.body.contains("name=\"version\" value=\"1\""));
+    }
+    let their_text =
+        "---\ntitle: Queue stalled\ndate: 2026-06-14\n---\n\n## Summary\n\nDown for an hour.\n";
+    let page = theirs
+        .post(
+            &edit,
+            &[
+                ("version", "1"),
+                ("markdown", their_text),
+                ("note", "duration"),
+            ],
+            here,
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    let my_text = "---\ntitle: Queue stalled\ndate: 2026-06-14\n---\n\n## Summary\n\nDown.\n\n## Impact\n\nNine thousand e-mails late.\n";
+    let page = mine
+        .post(
+            &edit,
+            &[("version", "1"), ("markdown", my_text), ("note", "impact")],
+            here,
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::CONFLICT);
+    assert!(
+        page.body.contains("Nine thousand e-mails late."),
+        "my text is lost"
+    );
+    assert!(
+        page.body.contains("class=\"added\">+Down for an hour."),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("name=\"version\" value=\"2\""));
+    let merged = my_text.replace("Down.", "Down for an hour.");
+    let page = mine
+        .post(
+            &edit,
+            &[("version", "2"), ("markdown", &merged), ("note", "impact")],
+            here,
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    let history = format!("/postmortems/{}/history?from=1&to=3", created.id);
+    let page = mine.get(&history).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("+Nine thousand e-mails late."));
+    assert!(page.body.contains("<td>duration</td>") && page.body.contains("<td>impact</td>"));
+    assert_eq!(
+        mine.get(&format!("/postmortems/{}/history?from=1&to=9", created.id))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    test.finish().await;
+}
