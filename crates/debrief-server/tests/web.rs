@@ -763,3 +763,68 @@ async fn two_people_edit_at_once_and_nothing_typed_is_lost() {
     );
     test.finish().await;
 }
+
+#[tokio::test]
+async fn a_finding_is_explained_and_its_safe_fix_applied_in_one_click() {
+    let test = common::sqlite().await;
+    let sre = common::user(&test.store, "sre", "SRE", Role::Contributor).await;
+    let created = test
+        .store
+        .create_postmortem(
+            &sre,
+            "---\ntitle: Bad deploy\ndate: 2026-06-14\n---\n\n## Summary\n\nA config push broke \
+             checkout. Who approved the change?\n",
+        )
+        .await
+        .expect("created");
+    let mut browser = Browser::new(&test.store);
+    browser.sign_in("sre", "a long enough password").await;
+    let path = format!("/postmortems/{}", created.id);
+    let page = browser.get(&path).await;
+    assert!(
+        page.body.contains("<details><summary>Why:"),
+        "no explanation"
+    );
+    let form = page
+        .body
+        .find(&format!("action=\"{path}/fix\""))
+        .expect("a fix form");
+    let field = |name: &str| -> String {
+        let key = format!("name=\"{name}\" value=\"");
+        let at = page.body[form..].find(&key).expect("field") + form + key.len();
+        page.body[at..]
+            .split('"')
+            .next()
+            .unwrap_or_default()
+            .to_string()
+    };
+    let (version, rule, start) = (field("version"), field("rule"), field("start"));
+    assert_eq!(rule, "who-question");
+    let fixed = browser
+        .post(
+            &format!("{path}/fix"),
+            &[("version", &version), ("rule", &rule), ("start", &start)],
+            "http://debrief.test",
+        )
+        .await;
+    assert_eq!(fixed.status, StatusCode::OK, "{}", fixed.body);
+    assert!(fixed.body.contains("Fixed:") && fixed.body.contains("version 2"));
+    let markdown = test
+        .store
+        .postmortem(&sre, created.id)
+        .await
+        .expect("postmortem")
+        .markdown;
+    assert!(!markdown.contains("Who approved"), "{markdown}");
+    assert!(markdown.contains("How"), "{markdown}");
+    // The same click again: the finding is gone, and nothing changes.
+    let again = browser
+        .post(
+            &format!("{path}/fix"),
+            &[("version", "2"), ("rule", &rule), ("start", &start)],
+            "http://debrief.test",
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    test.finish().await;
+}

@@ -52,6 +52,7 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/postmortems/{id}/assign", post(assign))
         .route("/postmortems/{id}/contribute", post(contribute))
         .route("/postmortems/{id}/edit", get(edit_page).post(save))
+        .route("/postmortems/{id}/fix", post(fix))
         .route("/postmortems/{id}/history", get(history))
         .route("/postmortems/{id}/evidence", post(upload_evidence))
         .route("/assets/app.css", get(stylesheet))
@@ -885,12 +886,15 @@ async fn created(
     }
 }
 
-/// A lint finding as the page lists it.
+/// A lint finding as the page lists it, with its rule's explanation and its safe fix.
 struct FindingRow {
     rule: &'static str,
     line: u32,
     message: String,
     suggestion: Option<String>,
+    explanation: Option<&'static debrief_lint::Rule>,
+    /// Where the fix applies (a byte offset) and what it writes.
+    fix: Option<(usize, String)>,
 }
 
 #[derive(Template)]
@@ -1028,6 +1032,8 @@ async fn postmortem_page(
             line: f.diagnostic.span.line,
             message: f.diagnostic.message.clone(),
             suggestion: f.diagnostic.suggestion.clone(),
+            explanation: debrief_lint::rule(f.diagnostic.rule),
+            fix: f.fix.clone().map(|text| (f.range.start, text)),
         })
         .collect();
     let analysis = debrief_core::analyse(&linted.read.postmortem);
@@ -1493,6 +1499,66 @@ async fn history(
         lines,
     })
     .into_response())
+}
+
+#[derive(Debug, Deserialize)]
+struct FixForm {
+    version: i64,
+    rule: String,
+    start: usize,
+}
+
+/// Applies one finding's safe fix as a new version, if the text is still the one it was
+/// found in.
+async fn fix(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(form): Form<FixForm>,
+) -> PageResult {
+    same_site(&headers).map_err(|_| PageError::CrossSite)?;
+    let user = signed_in(&state, &headers, &format!("/postmortems/{id}")).await?;
+    let id: i64 = id.parse().map_err(|_| PageError::NotFound)?;
+    let postmortem = state.store.postmortem(&user, id).await?;
+    if postmortem.version != form.version {
+        let conflict = StoreError::Conflict {
+            based_on: form.version,
+            current: postmortem.version,
+        };
+        return answer_step(&state, user, id, Err(conflict)).await;
+    }
+    let config = &state.store.policy().lint;
+    let today = state.store.clock().today();
+    let linted = debrief_lint::lint(
+        &postmortem.markdown,
+        &debrief_lint::Options::new(config, today),
+    );
+    let found = linted.findings.iter().find(|f| {
+        f.diagnostic.rule.as_str() == form.rule && f.range.start == form.start && f.fix.is_some()
+    });
+    let Some(finding) = found else {
+        let gone = StoreError::Invalid("That finding has no fix any more.".into());
+        return answer_step(&state, user, id, Err(gone)).await;
+    };
+    let mut text = linted.text.clone();
+    let replacement = finding.fix.clone().unwrap_or_default();
+    let before = text[finding.range.clone()].to_string();
+    text.replace_range(finding.range.clone(), &replacement);
+    let note = format!(
+        "lint fix ({}): \u{201c}{before}\u{201d} \u{2192} \u{201c}{replacement}\u{201d}",
+        form.rule
+    );
+    let result = state
+        .store
+        .update_postmortem(&user, id, form.version, &text, &note)
+        .await;
+    answer_step(
+        &state,
+        user,
+        id,
+        result.map(|_| format!("Fixed: {before} \u{2192} {replacement}.")),
+    )
+    .await
 }
 
 /// The page after a step: its notice, or why it was refused.
