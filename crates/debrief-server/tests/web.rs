@@ -828,3 +828,60 @@ async fn a_finding_is_explained_and_its_safe_fix_applied_in_one_click() {
     assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
     test.finish().await;
 }
+
+#[tokio::test]
+async fn the_feed_lists_what_was_published_to_whoever_may_see_it() {
+    let test = common::sqlite().await;
+    let accounts = demo::seed(&test.store).await.expect("seeded");
+    let viewer = accounts
+        .iter()
+        .find(|a| a.username == "viewer")
+        .expect("viewer");
+    let mut anonymous = Browser::new(&test.store);
+    assert_eq!(
+        anonymous.get("/feed.atom").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let mut browser = Browser::new(&test.store);
+    browser.sign_in("viewer", &viewer.password).await;
+    let feed = browser.get("/feed.atom").await;
+    assert_eq!(feed.status, StatusCode::OK);
+    assert!(
+        feed.headers[header::CONTENT_TYPE]
+            .to_str()
+            .expect("type")
+            .starts_with("application/atom+xml")
+    );
+    assert!(feed.body.starts_with("<?xml"));
+    assert!(
+        feed.body
+            .contains("<title>Checkout errors after a cache configuration change</title>")
+    );
+    assert!(feed.body.contains("Payment provider timeouts"));
+    assert!(
+        !feed.body.contains("Search latency"),
+        "a draft is in the feed"
+    );
+    assert!(feed.body.contains("<id>http://debrief.test/postmortems/"));
+    // A feed reader sends a token instead of a cookie.
+    let user = test.store.user("viewer").await.expect("user");
+    let token = test
+        .store
+        .create_token(&user, "reader")
+        .await
+        .expect("token");
+    let request = Request::builder()
+        .uri("/feed.atom")
+        .header(header::HOST, "debrief.test")
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .body(Body::empty())
+        .expect("request");
+    let answer = anonymous
+        .app
+        .clone()
+        .oneshot(request)
+        .await
+        .expect("answer");
+    assert_eq!(answer.status(), StatusCode::OK);
+    test.finish().await;
+}

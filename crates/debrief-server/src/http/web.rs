@@ -56,6 +56,7 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/postmortems/{id}/history", get(history))
         .route("/postmortems/{id}/evidence", post(upload_evidence))
         .route("/assets/app.css", get(stylesheet))
+        .route("/feed.atom", get(feed))
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(CONTENT_SECURITY_POLICY),
@@ -633,6 +634,106 @@ async fn home(State(state): State<AppState>, headers: HeaderMap) -> PageResult {
         published: published.into_iter().map(|p| Row::of(p, None)).collect(),
     })
     .into_response())
+}
+
+/// An entry of the feed.
+struct FeedEntry {
+    id: i64,
+    title: String,
+    updated: String,
+    summary: String,
+}
+
+#[derive(Template)]
+#[template(path = "web/feed.atom", escape = "html")]
+struct Feed<'a> {
+    site: &'a str,
+    base: String,
+    updated: String,
+    entries: Vec<FeedEntry>,
+}
+
+/// Unix seconds as RFC 3339, for the feed.
+fn rfc3339(seconds: i64) -> String {
+    jiff::Timestamp::from_second(seconds)
+        .map(|t| t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string())
+        .unwrap_or_else(|_| "1970-01-01T00:00:00Z".to_string())
+}
+
+/// The Atom feed of what the caller may see that was published (or closed since), newest
+/// change first. Feed readers send no cookie: a bearer token works too.
+async fn feed(State(state): State<AppState>, headers: HeaderMap) -> PageResult {
+    let bearer = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    let user = match bearer {
+        Some(token) => state.store.user_by_token(token.trim()).await?,
+        None => viewer(&state, &headers).await?,
+    };
+    let Some(user) = user else {
+        return Ok((
+            StatusCode::UNAUTHORIZED,
+            [(header::WWW_AUTHENTICATE, "Bearer")],
+            "sign in, or send an API token as Authorization: Bearer",
+        )
+            .into_response());
+    };
+    let mut published = Vec::new();
+    for status in [WorkflowState::Published, WorkflowState::Closed] {
+        let filters = Filters {
+            status: Some(status),
+            limit: 50,
+            ..Filters::default()
+        };
+        published.extend(state.store.postmortems(&user, &filters).await?);
+    }
+    published.sort_by_key(|p| std::cmp::Reverse(p.updated_at));
+    published.truncate(50);
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .filter(|h| {
+            h.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b))
+        })
+        .unwrap_or("localhost");
+    let scheme = if respond::secure_cookies(&state.config, &headers) {
+        "https"
+    } else {
+        "http"
+    };
+    let feed = Feed {
+        site: SITE,
+        base: format!("{scheme}://{host}"),
+        updated: rfc3339(published.first().map_or(0, |p| p.updated_at)),
+        entries: published
+            .into_iter()
+            .map(|p| FeedEntry {
+                summary: format!(
+                    "{} · {}{}",
+                    label(p.status),
+                    p.date.as_deref().unwrap_or("undated"),
+                    p.severity
+                        .as_deref()
+                        .map(|s| format!(" · {s}"))
+                        .unwrap_or_default()
+                ),
+                id: p.id,
+                title: p.title,
+                updated: rfc3339(p.updated_at),
+            })
+            .collect(),
+    };
+    let body = feed.render().map_err(|error| {
+        tracing::error!(%error, "the feed template failed");
+        PageError::NotFound
+    })?;
+    Ok((
+        [(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")],
+        body,
+    )
+        .into_response())
 }
 
 /// The list's filters, as the form sends them: empty fields are no filter.
