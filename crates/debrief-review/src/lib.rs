@@ -14,7 +14,7 @@ pub mod svg;
 pub mod taxonomy;
 pub mod text;
 
-pub use render::{Chart, charts, html, markdown, markdown_with_charts};
+pub use render::{Chart, STYLE, charts, html, html_body, markdown, markdown_with_charts};
 
 use debrief_core::model::{Milestone, Postmortem, SectionBody};
 use debrief_core::{Analysis, Metrics};

@@ -200,7 +200,6 @@ pub fn markdown_with_charts(review: &Review, charts: &[Chart]) -> String {
 /// made safe by [`debrief_html::markdown`].
 pub fn html(review: &Review) -> String {
     let report = markdown(review);
-    let body = debrief_html::markdown(&report);
     let title = report
         .lines()
         .next()
@@ -210,11 +209,28 @@ pub fn html(review: &Review) -> String {
         title,
         site: "debrief",
         style: &format!("{}{STYLE}", debrief_html::BASE_CSS),
-        body: &body,
-        charts: charts(review),
+        body: &html_body(review),
     };
     // Rendering writes into a String and every field displays: it cannot fail.
     page.render().unwrap_or_default()
+}
+
+/// The review's report and charts as HTML for a page made elsewhere (the server's), with
+/// [`STYLE`] for its stylesheet.
+pub fn html_body(review: &Review) -> String {
+    let page = ReviewBody {
+        body: &debrief_html::markdown(&markdown(review)),
+        charts: charts(review),
+    };
+    page.render().unwrap_or_default()
+}
+
+/// The report and its charts (`templates/review-body.html`).
+#[derive(askama::Template)]
+#[template(path = "review-body.html")]
+struct ReviewBody<'a> {
+    body: &'a str,
+    charts: Vec<Chart>,
 }
 
 /// The review page (`templates/review.html`).
@@ -225,10 +241,10 @@ struct ReviewPage<'a> {
     site: &'a str,
     style: &'a str,
     body: &'a str,
-    charts: Vec<Chart>,
 }
 
-const STYLE: &str = include_str!("../assets/review.css");
+/// The review's own styles, after [`debrief_html::BASE_CSS`].
+pub const STYLE: &str = include_str!("../assets/review.css");
 
 /// Renders the review as Markdown.
 pub fn markdown(review: &Review) -> String {

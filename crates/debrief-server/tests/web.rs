@@ -885,3 +885,40 @@ async fn the_feed_lists_what_was_published_to_whoever_may_see_it() {
     assert_eq!(answer.status(), StatusCode::OK);
     test.finish().await;
 }
+
+#[tokio::test]
+async fn the_review_respects_restriction() {
+    let test = common::sqlite().await;
+    let accounts = demo::seed(&test.store).await.expect("seeded");
+    let password = |name: &str| {
+        accounts
+            .iter()
+            .find(|a| a.username == name)
+            .map(|a| a.password.clone())
+            .expect("account")
+    };
+    let mut admin = Browser::new(&test.store);
+    admin.sign_in("admin", &password("admin")).await;
+    let page = admin.get("/review").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("you may see: 5."),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("<svg"), "no chart");
+    let mut viewer = Browser::new(&test.store);
+    viewer.sign_in("viewer", &password("viewer")).await;
+    let page = viewer.get("/review").await;
+    assert!(page.body.contains("you may see: 4."));
+    assert!(!page.body.contains("API token printed"));
+    let page = viewer.get("/review?from=2026-06-01&to=2026-06-30").await;
+    assert!(
+        page.body.contains("you may see: 1."),
+        "{}",
+        page.body
+    );
+    let page = viewer.get("/review?from=June").await;
+    assert!(page.body.contains("From must be a day"));
+    test.finish().await;
+}

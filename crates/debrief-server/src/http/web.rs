@@ -57,6 +57,7 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/postmortems/{id}/evidence", post(upload_evidence))
         .route("/assets/app.css", get(stylesheet))
         .route("/feed.atom", get(feed))
+        .route("/review", get(review))
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(CONTENT_SECURITY_POLICY),
@@ -201,6 +202,7 @@ async fn stylesheet() -> Response {
 const STYLESHEET: &str = concat!(
     include_str!("../../../debrief-html/assets/base.css"),
     include_str!("../../../debrief-site/assets/style.css"),
+    include_str!("../../../debrief-review/assets/review.css"),
     include_str!("../../assets/app.css")
 );
 
@@ -734,6 +736,97 @@ async fn feed(State(state): State<AppState>, headers: HeaderMap) -> PageResult {
         body,
     )
         .into_response())
+}
+
+/// Postmortems a review reads at most: each is read and linted on the request.
+const REVIEW_LIMIT: i64 = 500;
+
+#[derive(Debug, Default, Deserialize)]
+struct ReviewQuery {
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+}
+
+#[derive(Template)]
+#[template(path = "web/review.html")]
+struct ReviewPage<'a> {
+    title: &'a str,
+    site: &'a str,
+    user: Option<User>,
+    from: &'a str,
+    to: &'a str,
+    error: Option<String>,
+    count: usize,
+    capped: bool,
+    body: String,
+}
+
+/// The quarterly review over the postmortems the caller may see, with the library and the
+/// charts of `debrief review`; restricted ones count only for those who may read them.
+async fn review(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    query: Result<Query<ReviewQuery>, QueryRejection>,
+) -> PageResult {
+    let user = signed_in(&state, &headers, "/review").await?;
+    let query = query.map(|Query(q)| q).unwrap_or_default();
+    let today = state.store.clock().today();
+    let mut error = None;
+    let mut day = |text: &str, name: &str| -> Option<jiff::civil::Date> {
+        let text = text.trim();
+        if text.is_empty() {
+            return None;
+        }
+        let parsed = text.parse().ok();
+        if parsed.is_none() {
+            error = Some(format!("{name} must be a day, as YYYY-MM-DD."));
+        }
+        parsed
+    };
+    let (from, to) = (day(&query.from, "From"), day(&query.to, "To"));
+    let filters = Filters {
+        from,
+        to,
+        limit: REVIEW_LIMIT,
+        ..Filters::default()
+    };
+    let listed = state.store.postmortems(&user, &filters).await?;
+    let capped = i64::try_from(listed.len()).unwrap_or(0) == REVIEW_LIMIT;
+    let config = &state.store.policy().lint;
+    let mut entries = Vec::with_capacity(listed.len());
+    for summary in &listed {
+        let postmortem = match state.store.postmortem(&user, summary.id).await {
+            Ok(postmortem) => postmortem,
+            // Deleted or restricted since the list: left out.
+            Err(StoreError::NotFound) => continue,
+            Err(other) => return Err(other.into()),
+        };
+        let linted = debrief_lint::lint(
+            &postmortem.markdown,
+            &debrief_lint::Options::new(config, today),
+        );
+        entries.push(debrief_review::Entry::new(
+            format!("/postmortems/{}", postmortem.id),
+            &linted.read.postmortem,
+            &linted.read.analysis,
+            Some(linted.is_blame_free()),
+        ));
+    }
+    let review = debrief_review::review(&entries, &debrief_review::Options { from, to, today });
+    Ok(render(&ReviewPage {
+        title: "Quarterly review",
+        site: SITE,
+        user: Some(user),
+        from: &query.from,
+        to: &query.to,
+        error,
+        count: entries.len(),
+        capped,
+        body: debrief_review::html_body(&review),
+    })
+    .into_response())
 }
 
 /// The list's filters, as the form sends them: empty fields are no filter.
