@@ -901,11 +901,7 @@ async fn the_review_respects_restriction() {
     admin.sign_in("admin", &password("admin")).await;
     let page = admin.get("/review").await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(
-        page.body.contains("you may see: 5."),
-        "{}",
-        page.body
-    );
+    assert!(page.body.contains("you may see: 5."), "{}", page.body);
     assert!(page.body.contains("<svg"), "no chart");
     let mut viewer = Browser::new(&test.store);
     viewer.sign_in("viewer", &password("viewer")).await;
@@ -913,12 +909,83 @@ async fn the_review_respects_restriction() {
     assert!(page.body.contains("you may see: 4."));
     assert!(!page.body.contains("API token printed"));
     let page = viewer.get("/review?from=2026-06-01&to=2026-06-30").await;
-    assert!(
-        page.body.contains("you may see: 1."),
-        "{}",
-        page.body
-    );
+    assert!(page.body.contains("you may see: 1."), "{}", page.body);
     let page = viewer.get("/review?from=June").await;
     assert!(page.body.contains("From must be a day"));
+    test.finish().await;
+}
+
+#[tokio::test]
+async fn an_admin_adds_people_and_changes_roles_but_never_removes_the_last_admin() {
+    let test = common::sqlite().await;
+    common::user(&test.store, "admin", "SRE", Role::Admin).await;
+    common::user(&test.store, "dev", "Dev", Role::Contributor).await;
+    let here = "http://debrief.test";
+    let mut dev = Browser::new(&test.store);
+    dev.sign_in("dev", "a long enough password").await;
+    assert_eq!(dev.get("/admin").await.status, StatusCode::NOT_FOUND);
+    let page = dev
+        .post(
+            "/admin/role",
+            &[("username", "dev"), ("role", "admin")],
+            here,
+        )
+        .await;
+    assert_eq!(
+        page.status,
+        StatusCode::NOT_FOUND,
+        "a contributor made themselves admin"
+    );
+
+    let mut admin = Browser::new(&test.store);
+    admin.sign_in("admin", "a long enough password").await;
+    let page = admin.get("/admin").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Settings in effect"));
+    let page = admin
+        .post(
+            "/admin/users",
+            &[
+                ("username", "newbie"),
+                ("function", "Product"),
+                ("team", "payments"),
+                ("role", "contributor"),
+                ("password", "a long enough password"),
+            ],
+            here,
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("newbie can sign in now"));
+    assert!(page.body.contains("user.add"), "the audit log");
+    let mut newbie = Browser::new(&test.store);
+    assert_eq!(
+        newbie
+            .sign_in("newbie", "a long enough password")
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    let page = admin
+        .post(
+            "/admin/role",
+            &[("username", "newbie"), ("role", "viewer")],
+            here,
+        )
+        .await;
+    assert!(page.body.contains("newbie is now viewer"), "{}", page.body);
+    assert_eq!(
+        test.store.user("newbie").await.expect("user").role,
+        Role::Viewer
+    );
+    let page = admin
+        .post(
+            "/admin/role",
+            &[("username", "admin"), ("role", "viewer")],
+            here,
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.body.contains("last admin"));
     test.finish().await;
 }

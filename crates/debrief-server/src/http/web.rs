@@ -58,6 +58,9 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/assets/app.css", get(stylesheet))
         .route("/feed.atom", get(feed))
         .route("/review", get(review))
+        .route("/admin", get(admin))
+        .route("/admin/users", post(add_person))
+        .route("/admin/role", post(change_role))
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(CONTENT_SECURITY_POLICY),
@@ -827,6 +830,197 @@ async fn review(
         body: debrief_review::html_body(&review),
     })
     .into_response())
+}
+
+/// A person as the admin page lists them.
+struct Person {
+    username: String,
+    function: String,
+    team: String,
+    role: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "web/admin.html")]
+struct AdminPage<'a> {
+    title: &'a str,
+    site: &'a str,
+    user: Option<User>,
+    people: Vec<Person>,
+    roles: Vec<&'static str>,
+    required: Vec<String>,
+    rotation: Vec<String>,
+    window_hours: i64,
+    audit: Vec<(String, String, String, String)>,
+    notice: Option<String>,
+    error: Option<String>,
+}
+
+/// The signed-in admin; anybody else finds no such page.
+async fn signed_in_admin(state: &AppState, headers: &HeaderMap) -> Result<User, PageError> {
+    let user = signed_in(state, headers, "/admin").await?;
+    if user.role == crate::store::Role::Admin {
+        Ok(user)
+    } else {
+        Err(PageError::NotFound)
+    }
+}
+
+async fn admin_page(
+    state: &AppState,
+    user: User,
+    status: StatusCode,
+    notice: Option<String>,
+    error: Option<String>,
+) -> PageResult {
+    let people = state
+        .store
+        .users()
+        .await?
+        .into_iter()
+        .map(|u| Person {
+            username: u.username,
+            function: u.function,
+            team: u.team.unwrap_or_default(),
+            role: u.role.as_str(),
+        })
+        .collect();
+    let mut audit: Vec<_> = state
+        .store
+        .audit_log(&user)
+        .await?
+        .into_iter()
+        .rev()
+        .take(100)
+        .map(|e| {
+            let when = jiff::Timestamp::from_second(e.at)
+                .map(|t| t.strftime("%Y-%m-%d %H:%M UTC").to_string())
+                .unwrap_or_default();
+            (
+                when,
+                e.actor.unwrap_or_else(|| "the command line".into()),
+                e.action,
+                e.target,
+            )
+        })
+        .collect();
+    audit.truncate(100);
+    let settings = &state.store.policy().workflow;
+    let page = AdminPage {
+        title: "Administration",
+        site: SITE,
+        people,
+        roles: crate::store::Role::ALL.iter().map(|r| r.as_str()).collect(),
+        required: settings.required_roles.clone(),
+        rotation: settings.rotation.clone(),
+        window_hours: settings.assignment_window_s / 3600,
+        audit,
+        notice,
+        error,
+        user: Some(user),
+    };
+    Ok((status, render(&page)).into_response())
+}
+
+async fn admin(State(state): State<AppState>, headers: HeaderMap) -> PageResult {
+    let user = signed_in_admin(&state, &headers).await?;
+    admin_page(&state, user, StatusCode::OK, None, None).await
+}
+
+#[derive(Debug, Deserialize)]
+struct PersonForm {
+    username: String,
+    function: String,
+    #[serde(default)]
+    team: String,
+    role: String,
+    password: String,
+}
+
+async fn add_person(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<PersonForm>,
+) -> PageResult {
+    same_site(&headers).map_err(|_| PageError::CrossSite)?;
+    let user = signed_in_admin(&state, &headers).await?;
+    let Some(role) = crate::store::Role::parse(&form.role) else {
+        let error = Some(format!("There is no role {:?}.", form.role));
+        return admin_page(&state, user, StatusCode::UNPROCESSABLE_ENTITY, None, error).await;
+    };
+    let username = form.username.trim();
+    let team = Some(form.team.trim()).filter(|t| !t.is_empty());
+    let new = crate::store::NewUser {
+        username,
+        display_name: username,
+        function: &form.function,
+        role,
+        password: &form.password,
+        team,
+    };
+    match state.store.add_user(&new, Some(&user)).await {
+        Ok(added) => {
+            let notice = Some(format!("{} can sign in now.", added.username));
+            admin_page(&state, user, StatusCode::OK, notice, None).await
+        }
+        Err(StoreError::Invalid(message)) => {
+            admin_page(
+                &state,
+                user,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                Some(message),
+            )
+            .await
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct RoleForm {
+    username: String,
+    role: String,
+}
+
+async fn change_role(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<RoleForm>,
+) -> PageResult {
+    same_site(&headers).map_err(|_| PageError::CrossSite)?;
+    let user = signed_in_admin(&state, &headers).await?;
+    let Some(role) = crate::store::Role::parse(&form.role) else {
+        let error = Some(format!("There is no role {:?}.", form.role));
+        return admin_page(&state, user, StatusCode::UNPROCESSABLE_ENTITY, None, error).await;
+    };
+    match state.store.set_role(&user, &form.username, role).await {
+        Ok(changed) => {
+            let notice = Some(format!("{} is now {}.", changed.username, role.as_str()));
+            // An admin who made themselves something else sees the page no more.
+            match state
+                .store
+                .user_by_session(session_cookie(&headers).unwrap_or(""))
+                .await?
+            {
+                Some(me) if me.role == crate::store::Role::Admin => {
+                    admin_page(&state, me, StatusCode::OK, notice, None).await
+                }
+                _ => Ok(Redirect::to("/").into_response()),
+            }
+        }
+        Err(StoreError::Invalid(message)) => {
+            admin_page(
+                &state,
+                user,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                Some(message),
+            )
+            .await
+        }
+        Err(other) => Err(other.into()),
+    }
 }
 
 /// The list's filters, as the form sends them: empty fields are no filter.

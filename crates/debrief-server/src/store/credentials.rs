@@ -52,7 +52,7 @@ impl Cache {
         }
     }
 
-    fn forget_user(&self, user_id: i64) {
+    pub(super) fn forget_user(&self, user_id: i64) {
         if let Ok(mut entries) = self.entries.lock() {
             entries.retain(|_, (user, _)| user.id != user_id);
         }

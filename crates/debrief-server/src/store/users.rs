@@ -37,6 +37,55 @@ impl Store {
         self.insert_user(new, actor, false).await
     }
 
+    /// Changes a user's role (admins only). The last admin cannot be made anything else:
+    /// nobody could then manage the server.
+    pub async fn set_role(&self, actor: &User, username: &str, role: Role) -> Result<User> {
+        if actor.role != Role::Admin {
+            return Err(StoreError::Forbidden("only an admin changes roles".into()));
+        }
+        let mut tx = self.begin_write().await?;
+        if self.backend == Backend::Postgres {
+            sqlx::query("SELECT pg_advisory_xact_lock(hashtext('debrief roles'))")
+                .execute(&mut *tx)
+                .await?;
+        }
+        let row = sqlx::query_as::<_, UserRow>(AssertSqlSafe(format!(
+            "{USER_COLUMNS} FROM users WHERE username = $1"
+        )))
+        .bind(username)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        let mut user: User = row.try_into()?;
+        if user.role == Role::Admin && role != Role::Admin {
+            let admins: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'admin'")
+                .fetch_one(&mut *tx)
+                .await?;
+            if admins <= 1 {
+                return Err(StoreError::Invalid(format!(
+                    "{username} is the last admin; make someone else admin first"
+                )));
+            }
+        }
+        sqlx::query("UPDATE users SET role = $1 WHERE id = $2")
+            .bind(role.as_str())
+            .bind(user.id)
+            .execute(&mut *tx)
+            .await?;
+        audit(
+            &mut tx,
+            self.clock.now(),
+            Some(actor),
+            "user.role",
+            &format!("user:{} role:{}", user.id, role.as_str()),
+        )
+        .await?;
+        tx.commit().await?;
+        self.credentials.forget_user(user.id);
+        user.role = role;
+        Ok(user)
+    }
+
     /// Whether the store has any account yet: a fresh server offers its setup page until it
     /// does.
     pub async fn has_users(&self) -> Result<bool> {
