@@ -34,6 +34,7 @@ pub async fn seed(store: &Store) -> Result<Vec<Account>> {
     let people = [
         ("admin", Role::Admin, "SRE"),
         ("responder", Role::Contributor, "SRE"),
+        ("developer", Role::Contributor, "Dev"),
         ("product", Role::Contributor, "Product"),
         ("security", Role::Contributor, "Security"),
         ("viewer", Role::Viewer, "Support"),

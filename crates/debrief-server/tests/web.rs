@@ -145,7 +145,7 @@ async fn the_demo_store_through_the_pages() {
             .map(|a| a.password.clone())
             .expect("account")
     };
-    assert_eq!(accounts.len(), 5);
+    assert_eq!(accounts.len(), 6);
     let mut browser = Browser::new(&test.store);
 
     // Signed out, every page leads to the sign-in page and back.

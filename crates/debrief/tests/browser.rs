@@ -7,12 +7,12 @@
 
 mod common;
 
+use common::webdriver::{Browser, Driver};
 use common::{debrief, tempdir, write};
-use serde_json::{Value, json};
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+
 use std::time::{Duration, Instant};
 
 /// Serves the files of `root` over HTTP/1.1 on a free local port, one request per
@@ -63,171 +63,6 @@ fn answer(mut stream: std::net::TcpStream, root: &Path) {
     );
     let _ = stream.write_all(head.as_bytes());
     let _ = stream.write_all(&body);
-}
-
-/// ChromeDriver on a free port, stopped when dropped. Its client is async reqwest driven by
-/// a small runtime, so that the test reads as a script.
-struct Driver {
-    child: Child,
-    base: String,
-    runtime: tokio::runtime::Runtime,
-    client: reqwest::Client,
-}
-
-impl Driver {
-    fn start(chromedriver: &str) -> Driver {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("a free port")
-            .port();
-        let child = Command::new(chromedriver)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start chromedriver");
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("runtime");
-        let driver = Driver {
-            child,
-            base: format!("http://127.0.0.1:{port}"),
-            runtime,
-            client: reqwest::Client::new(),
-        };
-        let started = Instant::now();
-        while driver.call("GET", "/status", None).is_none() {
-            assert!(
-                started.elapsed() < Duration::from_secs(20),
-                "chromedriver did not start"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        driver
-    }
-
-    /// A WebDriver command; `None` when the driver cannot be reached.
-    fn call(&self, method: &str, path: &str, body: Option<Value>) -> Option<Value> {
-        let url = format!("{}{path}", self.base);
-        let client = &self.client;
-        let request = match method {
-            "GET" => client.get(url),
-            "DELETE" => client.delete(url),
-            _ => client.post(url).json(&body.unwrap_or_else(|| json!({}))),
-        };
-        self.runtime.block_on(async {
-            let response = request.send().await.ok()?;
-            response.json::<Value>().await.ok()
-        })
-    }
-}
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// A browser session.
-struct Browser<'a> {
-    driver: &'a Driver,
-    session: String,
-}
-
-impl<'a> Browser<'a> {
-    fn open(driver: &'a Driver, profile: &Path) -> Browser<'a> {
-        let chromium =
-            std::env::var("DEBRIEF_TEST_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
-        let created = driver
-            .call(
-                "POST",
-                "/session",
-                Some(json!({"capabilities": {"alwaysMatch": {
-                    "browserName": "chrome",
-                    "goog:chromeOptions": {
-                        "binary": chromium,
-                        "args": ["--headless", "--no-sandbox", "--disable-gpu",
-                                 "--disable-background-networking", "--disable-component-update",
-                                 "--disable-sync", format!("--user-data-dir={}", profile.display())]
-                    }
-                }}})),
-            )
-            .expect("a new session");
-        let session = created["value"]["sessionId"]
-            .as_str()
-            .unwrap_or_else(|| panic!("no session: {created}"))
-            .to_string();
-        Browser { driver, session }
-    }
-
-    fn command(&self, method: &str, path: &str, body: Option<Value>) -> Value {
-        let reply = self
-            .driver
-            .call(method, &format!("/session/{}{path}", self.session), body)
-            .expect("chromedriver answers");
-        reply["value"].clone()
-    }
-
-    fn go(&self, url: &str) {
-        self.command("POST", "/url", Some(json!({ "url": url })));
-    }
-
-    fn title(&self) -> String {
-        self.command("GET", "/title", None)
-            .as_str()
-            .unwrap_or("")
-            .to_string()
-    }
-
-    /// The elements a CSS selector finds, by WebDriver id.
-    fn find_all(&self, css: &str) -> Vec<String> {
-        let found = self.command(
-            "POST",
-            "/elements",
-            Some(json!({"using": "css selector", "value": css})),
-        );
-        found
-            .as_array()
-            .map(|list| {
-                list.iter()
-                    .filter_map(|e| e.as_object()?.values().next()?.as_str().map(str::to_string))
-                    .collect()
-            })
-            .unwrap_or_default()
-    }
-
-    fn text(&self, element: &str) -> String {
-        self.command("GET", &format!("/element/{element}/text"), None)
-            .as_str()
-            .unwrap_or("")
-            .to_string()
-    }
-
-    fn attribute(&self, element: &str, name: &str) -> String {
-        self.command("GET", &format!("/element/{element}/attribute/{name}"), None)
-            .as_str()
-            .unwrap_or("")
-            .to_string()
-    }
-
-    fn type_into(&self, element: &str, text: &str) {
-        self.command(
-            "POST",
-            &format!("/element/{element}/value"),
-            Some(json!({ "text": text })),
-        );
-    }
-}
-
-impl Drop for Browser<'_> {
-    fn drop(&mut self) {
-        let _ = self
-            .driver
-            .call("DELETE", &format!("/session/{}", self.session), None);
-    }
 }
 
 fn postmortem(title: &str, date: &str, summary: &str) -> String {

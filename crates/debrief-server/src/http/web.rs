@@ -205,7 +205,10 @@ async fn stylesheet() -> Response {
 const STYLESHEET: &str = concat!(
     include_str!("../../../debrief-html/assets/base.css"),
     include_str!("../../../debrief-site/assets/style.css"),
+    // The review's styles hold inside its report only (CSS nesting), not on every table.
+    ".review{",
     include_str!("../../../debrief-review/assets/review.css"),
+    "}",
     include_str!("../../assets/app.css")
 );
 

@@ -5,6 +5,8 @@
     reason = "each test file uses a different subset of the helpers"
 )]
 
+pub mod webdriver;
+
 use assert_cmd::Command;
 use assert_cmd::assert::Assert;
 use std::fs;
