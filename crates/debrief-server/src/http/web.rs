@@ -15,7 +15,8 @@ use crate::store::{Filters, Login, StoreError, User};
 use askama::Template;
 use axum::Router;
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Form, Multipart, Path, Query, State};
+use axum::extract::{Form, FromRequestParts, Multipart, Path, Query, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -181,6 +182,54 @@ fn signed_in_at(mut response: Response, token: &str, secure: bool) -> Response {
         response.headers_mut().insert(header::SET_COOKIE, value);
     }
     response
+}
+
+/// The signed-in user reading postmortem `{id}` of the path; signed out, a trip to the
+/// sign-in page and back here. An id that is not a number is no such page.
+struct Reading {
+    user: User,
+    id: i64,
+}
+
+impl FromRequestParts<AppState> for Reading {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageError> {
+        let here = parts
+            .uri
+            .path_and_query()
+            .map_or("/", |p| p.as_str())
+            .to_string();
+        let id = postmortem_id(parts, state).await?;
+        let user = signed_in(state, &parts.headers, &here).await?;
+        Ok(Reading { user, id })
+    }
+}
+
+/// The signed-in user sending a form about postmortem `{id}` of the path, checked like every
+/// cookie write; signed out, a trip to the sign-in page and back to the postmortem.
+struct Writing {
+    user: User,
+    id: i64,
+}
+
+impl FromRequestParts<AppState> for Writing {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageError> {
+        same_site(&parts.headers).map_err(|_| PageError::CrossSite)?;
+        let id = postmortem_id(parts, state).await?;
+        let user = signed_in(state, &parts.headers, &format!("/postmortems/{id}")).await?;
+        Ok(Writing { user, id })
+    }
+}
+
+/// The `{id}` of the path, a number, or no such page.
+async fn postmortem_id(parts: &mut Parts, state: &AppState) -> Result<i64, PageError> {
+    let Path(id) = Path::<String>::from_request_parts(parts, state)
+        .await
+        .map_err(|_| PageError::NotFound)?;
+    id.parse().map_err(|_| PageError::NotFound)
 }
 
 /// A `next` that stays on this site: a path, never `//host` or a URL.
@@ -940,6 +989,28 @@ struct PersonForm {
     password: String,
 }
 
+/// A role by name, or the store's refusal naming it.
+fn parse_role(name: &str) -> Result<crate::store::Role, StoreError> {
+    crate::store::Role::parse(name)
+        .ok_or_else(|| StoreError::Invalid(format!("There is no role {name:?}.")))
+}
+
+/// The admin page after an action: its notice, or why it was refused.
+async fn admin_after(
+    state: &AppState,
+    user: User,
+    result: Result<String, StoreError>,
+) -> PageResult {
+    match result {
+        Ok(notice) => admin_page(state, user, StatusCode::OK, Some(notice), None).await,
+        Err(StoreError::Invalid(message)) => {
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            admin_page(state, user, status, None, Some(message)).await
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
 async fn add_person(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -947,37 +1018,21 @@ async fn add_person(
 ) -> PageResult {
     same_site(&headers).map_err(|_| PageError::CrossSite)?;
     let user = signed_in_admin(&state, &headers).await?;
-    let Some(role) = crate::store::Role::parse(&form.role) else {
-        let error = Some(format!("There is no role {:?}.", form.role));
-        return admin_page(&state, user, StatusCode::UNPROCESSABLE_ENTITY, None, error).await;
-    };
-    let username = form.username.trim();
-    let team = Some(form.team.trim()).filter(|t| !t.is_empty());
-    let new = crate::store::NewUser {
-        username,
-        display_name: username,
-        function: &form.function,
-        role,
-        password: &form.password,
-        team,
-    };
-    match state.store.add_user(&new, Some(&user)).await {
-        Ok(added) => {
-            let notice = Some(format!("{} can sign in now.", added.username));
-            admin_page(&state, user, StatusCode::OK, notice, None).await
-        }
-        Err(StoreError::Invalid(message)) => {
-            admin_page(
-                &state,
-                user,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                None,
-                Some(message),
-            )
-            .await
-        }
-        Err(other) => Err(other.into()),
+    let result = async {
+        let username = form.username.trim();
+        let new = crate::store::NewUser {
+            username,
+            display_name: username,
+            function: &form.function,
+            role: parse_role(&form.role)?,
+            password: &form.password,
+            team: Some(form.team.trim()).filter(|t| !t.is_empty()),
+        };
+        let added = state.store.add_user(&new, Some(&user)).await?;
+        Ok(format!("{} can sign in now.", added.username))
     }
+    .await;
+    admin_after(&state, user, result).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -993,36 +1048,21 @@ async fn change_role(
 ) -> PageResult {
     same_site(&headers).map_err(|_| PageError::CrossSite)?;
     let user = signed_in_admin(&state, &headers).await?;
-    let Some(role) = crate::store::Role::parse(&form.role) else {
-        let error = Some(format!("There is no role {:?}.", form.role));
-        return admin_page(&state, user, StatusCode::UNPROCESSABLE_ENTITY, None, error).await;
+    let result = async {
+        let role = parse_role(&form.role)?;
+        let changed = state.store.set_role(&user, &form.username, role).await?;
+        Ok(format!("{} is now {}.", changed.username, role.as_str()))
+    }
+    .await;
+    // An admin who made themselves something else sees the page no more.
+    let me = match session_cookie(&headers) {
+        Some(session) => state.store.user_by_session(session).await?,
+        None => None,
     };
-    match state.store.set_role(&user, &form.username, role).await {
-        Ok(changed) => {
-            let notice = Some(format!("{} is now {}.", changed.username, role.as_str()));
-            // An admin who made themselves something else sees the page no more.
-            match state
-                .store
-                .user_by_session(session_cookie(&headers).unwrap_or(""))
-                .await?
-            {
-                Some(me) if me.role == crate::store::Role::Admin => {
-                    admin_page(&state, me, StatusCode::OK, notice, None).await
-                }
-                _ => Ok(Redirect::to("/").into_response()),
-            }
-        }
-        Err(StoreError::Invalid(message)) => {
-            admin_page(
-                &state,
-                user,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                None,
-                Some(message),
-            )
-            .await
-        }
-        Err(other) => Err(other.into()),
+    match me {
+        Some(me) if me.role == crate::store::Role::Admin => admin_after(&state, me, result).await,
+        _ if result.is_ok() => Ok(Redirect::to("/").into_response()),
+        _ => admin_after(&state, user, result).await,
     }
 }
 
@@ -1327,13 +1367,7 @@ struct ContributionView {
     file: Option<(String, String)>,
 }
 
-async fn postmortem(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-) -> PageResult {
-    let user = signed_in(&state, &headers, &format!("/postmortems/{id}")).await?;
-    let id: i64 = id.parse().map_err(|_| PageError::NotFound)?;
+async fn postmortem(State(state): State<AppState>, Reading { user, id }: Reading) -> PageResult {
     postmortem_page(&state, user, id, StatusCode::OK, Outcome::default()).await
 }
 
@@ -1514,13 +1548,9 @@ struct StepForm {
 /// A workflow step from the page: taken, or refused with everything that is missing.
 async fn step(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
+    Writing { user, id }: Writing,
     Form(form): Form<StepForm>,
 ) -> PageResult {
-    same_site(&headers).map_err(|_| PageError::CrossSite)?;
-    let user = signed_in(&state, &headers, &format!("/postmortems/{id}")).await?;
-    let id: i64 = id.parse().map_err(|_| PageError::NotFound)?;
     let Some(to) = WorkflowState::ALL
         .into_iter()
         .find(|s| s.as_str() == form.to)
@@ -1547,13 +1577,9 @@ struct AssignForm {
 /// Facilitator or scribe, from the page.
 async fn assign(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
+    Writing { user, id }: Writing,
     Form(form): Form<AssignForm>,
 ) -> PageResult {
-    same_site(&headers).map_err(|_| PageError::CrossSite)?;
-    let user = signed_in(&state, &headers, &format!("/postmortems/{id}")).await?;
-    let id: i64 = id.parse().map_err(|_| PageError::NotFound)?;
     let part = match form.part.as_str() {
         "facilitator" => crate::workflow::Part::Facilitator,
         "scribe" => crate::workflow::Part::Scribe,
@@ -1583,13 +1609,9 @@ struct ContributeForm {
 /// link as evidence.
 async fn contribute(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
+    Writing { user, id }: Writing,
     Form(form): Form<ContributeForm>,
 ) -> PageResult {
-    same_site(&headers).map_err(|_| PageError::CrossSite)?;
-    let user = signed_in(&state, &headers, &format!("/postmortems/{id}")).await?;
-    let id: i64 = id.parse().map_err(|_| PageError::NotFound)?;
     let refused = |message: String| Err(StoreError::Invalid(message));
     let Some(kind) = ContributionKind::ALL
         .into_iter()
@@ -1634,13 +1656,9 @@ async fn contribute(
 /// Evidence uploaded from the page: the form's `file`, with its `text`.
 async fn upload_evidence(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
+    Writing { user, id }: Writing,
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> PageResult {
-    same_site(&headers).map_err(|_| PageError::CrossSite)?;
-    let user = signed_in(&state, &headers, &format!("/postmortems/{id}")).await?;
-    let id: i64 = id.parse().map_err(|_| PageError::NotFound)?;
     let (mut text, mut file) = (String::new(), None);
     if let Ok(mut multipart) = multipart {
         while let Ok(Some(field)) = multipart.next_field().await {
@@ -1717,13 +1735,7 @@ struct EditPage<'a> {
     theirs: Option<Vec<(&'static str, String)>>,
 }
 
-async fn edit_page(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-) -> PageResult {
-    let user = signed_in(&state, &headers, &format!("/postmortems/{id}/edit")).await?;
-    let id: i64 = id.parse().map_err(|_| PageError::NotFound)?;
+async fn edit_page(State(state): State<AppState>, Reading { user, id }: Reading) -> PageResult {
     let postmortem = state.store.postmortem(&user, id).await?;
     Ok(render(&EditPage {
         title: &postmortem.title,
@@ -1752,13 +1764,9 @@ struct EditForm {
 /// never lost.
 async fn save(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
+    Writing { user, id }: Writing,
     Form(form): Form<EditForm>,
 ) -> PageResult {
-    same_site(&headers).map_err(|_| PageError::CrossSite)?;
-    let user = signed_in(&state, &headers, &format!("/postmortems/{id}/edit")).await?;
-    let id: i64 = id.parse().map_err(|_| PageError::NotFound)?;
     let result = state
         .store
         .update_postmortem(&user, id, form.version, &form.markdown, &form.note)
@@ -1837,12 +1845,9 @@ struct CompareQuery {
 /// Every version, and the difference between any two.
 async fn history(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
+    Reading { user, id }: Reading,
     query: Result<Query<CompareQuery>, QueryRejection>,
 ) -> PageResult {
-    let user = signed_in(&state, &headers, &format!("/postmortems/{id}/history")).await?;
-    let id: i64 = id.parse().map_err(|_| PageError::NotFound)?;
     let postmortem = state.store.postmortem(&user, id).await?;
     let versions = state.store.history(&user, id).await?;
     let query = query.map(|Query(q)| q).unwrap_or(CompareQuery {
@@ -1903,13 +1908,9 @@ struct FixForm {
 /// found in.
 async fn fix(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
+    Writing { user, id }: Writing,
     Form(form): Form<FixForm>,
 ) -> PageResult {
-    same_site(&headers).map_err(|_| PageError::CrossSite)?;
-    let user = signed_in(&state, &headers, &format!("/postmortems/{id}")).await?;
-    let id: i64 = id.parse().map_err(|_| PageError::NotFound)?;
     let postmortem = state.store.postmortem(&user, id).await?;
     if postmortem.version != form.version {
         let conflict = StoreError::Conflict {
