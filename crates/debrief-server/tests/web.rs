@@ -196,6 +196,12 @@ async fn the_demo_store_through_the_pages() {
     let found = browser.get("/postmortems?q=connection+limit").await;
     assert!(found.body.contains("Checkout errors"), "{}", found.body);
     assert!(found.body.contains("<mark>"));
+    let june = browser
+        .get("/postmortems?from=2026-06-01&to=2026-06-30")
+        .await;
+    assert!(june.body.contains("Checkout errors") && !june.body.contains("Payment provider"));
+    let bad = browser.get("/postmortems?from=June").await;
+    assert!(bad.body.contains("From must be a day"));
     let nothing = browser.get("/postmortems?q=%21%21%21").await;
     assert_eq!(nothing.status, StatusCode::OK);
     assert!(nothing.body.contains("class=\"error\""));

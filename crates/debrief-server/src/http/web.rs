@@ -793,6 +793,20 @@ async fn feed(State(state): State<AppState>, headers: HeaderMap) -> PageResult {
         .into_response())
 }
 
+/// A day typed in a date field; an empty field is none, and anything else that is not a day
+/// sets `error`, naming the field.
+fn day(text: &str, name: &str, error: &mut Option<String>) -> Option<jiff::civil::Date> {
+    let text = text.trim();
+    if text.is_empty() {
+        return None;
+    }
+    let parsed = text.parse().ok();
+    if parsed.is_none() {
+        *error = Some(format!("{name} must be a day, as YYYY-MM-DD."));
+    }
+    parsed
+}
+
 /// Postmortems a review reads at most: each is read and linted on the request.
 const REVIEW_LIMIT: i64 = 500;
 
@@ -829,18 +843,8 @@ async fn review(
     let query = query.map(|Query(q)| q).unwrap_or_default();
     let today = state.store.clock().today();
     let mut error = None;
-    let mut day = |text: &str, name: &str| -> Option<jiff::civil::Date> {
-        let text = text.trim();
-        if text.is_empty() {
-            return None;
-        }
-        let parsed = text.parse().ok();
-        if parsed.is_none() {
-            error = Some(format!("{name} must be a day, as YYYY-MM-DD."));
-        }
-        parsed
-    };
-    let (from, to) = (day(&query.from, "From"), day(&query.to, "To"));
+    let from = day(&query.from, "From", &mut error);
+    let to = day(&query.to, "To", &mut error);
     let filters = Filters {
         from,
         to,
@@ -1080,6 +1084,10 @@ struct ListQuery {
     #[serde(default)]
     tag: String,
     #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
     page: Option<u32>,
 }
 
@@ -1093,6 +1101,8 @@ impl ListQuery {
             ("severity", &self.severity),
             ("service", &self.service),
             ("tag", &self.tag),
+            ("from", &self.from),
+            ("to", &self.to),
         ] {
             if !value.is_empty() {
                 href.push_str(&format!("{name}={}&", respond::percent_encode(value)));
@@ -1127,7 +1137,12 @@ async fn list(
     let query = query.map(|Query(q)| q).unwrap_or_default();
     let page = query.page.unwrap_or(0).min(10_000);
     let nonempty = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+    let mut error = None;
+    let from = day(&query.from, "From", &mut error);
+    let to = day(&query.to, "To", &mut error);
     let filters = Filters {
+        from,
+        to,
         service: nonempty(&query.service),
         tag: nonempty(&query.tag),
         severity: nonempty(&query.severity),
@@ -1136,9 +1151,7 @@ async fn list(
             .find(|s| s.as_str() == query.status),
         offset: i64::from(page) * PAGE_SIZE,
         limit: PAGE_SIZE,
-        ..Filters::default()
     };
-    let mut error = None;
     let rows: Vec<Row> = if query.q.trim().is_empty() {
         state
             .store
