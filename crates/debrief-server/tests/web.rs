@@ -157,7 +157,8 @@ async fn the_demo_store_through_the_pages() {
     let policy = page.headers[header::CONTENT_SECURITY_POLICY]
         .to_str()
         .expect("CSP");
-    assert!(policy.contains("default-src 'none'") && !policy.contains("script-src"));
+    assert!(policy.contains("default-src 'none'") && policy.contains("script-src 'self';"));
+    assert!(!policy.contains("unsafe"), "{policy}");
 
     // A wrong password, a form from another site, then the right password.
     let page = browser.sign_in("admin", "wrong password!").await;

@@ -350,6 +350,22 @@ pub struct Lint<'a> {
     pub diagnostics: Vec<Finding<'a>>,
 }
 
+/// `POST /lint`: a text that is not stored, as an editor checks it while it is typed.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LintRequest {
+    /// The postmortem as Markdown.
+    pub markdown: String,
+}
+
+/// `POST /lint`: the findings on the text sent.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct TextLint<'a> {
+    /// The findings, in document order: the same objects as `debrief lint --format json`.
+    #[serde(borrow)]
+    pub diagnostics: Vec<Finding<'a>>,
+}
+
 /// `GET /postmortems/{id}/metrics`: the timeline's milestones and the figures they give.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct PostmortemMetrics {

@@ -271,6 +271,28 @@ fn six_people_write_review_and_publish_a_postmortem_in_chromium() {
     let path = page.trim_start_matches(&base).to_string();
     assert!(path.starts_with("/postmortems/"), "{page}");
     responder.go(&format!("{base}{path}/edit"));
+    // The live lint flags a who-question as it is typed; it is rewritten before saving.
+    replace(
+        responder,
+        "#markdown",
+        &DOCUMENT.replace(
+            "## Root cause\n\n",
+            "## Root cause\n\nWho approved the change? ",
+        ),
+    );
+    let mut flagged = false;
+    for _ in 0..50 {
+        let items = responder.find_all("#live-findings li");
+        if items
+            .iter()
+            .any(|li| responder.text(li).contains("who-question"))
+        {
+            flagged = true;
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(flagged, "the live lint did not flag the who-question");
     checks.page(responder, "edit");
     replace(responder, "#markdown", DOCUMENT);
     submit(responder, &format!("{path}/edit"));

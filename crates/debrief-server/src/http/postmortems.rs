@@ -11,8 +11,8 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use debrief_wire::api::{
-    ActionItems, Diff, DiffQuery, Lint, ListQuery, MarkdownRequest, Postmortem, PostmortemMetrics,
-    Postmortems, Versions,
+    ActionItems, Diff, DiffQuery, Lint, LintRequest, ListQuery, MarkdownRequest, Postmortem,
+    PostmortemMetrics, Postmortems, TextLint, Versions,
 };
 use debrief_wire::document::{ActionItem, Finding, TimelinePoint};
 use serde::Deserialize;
@@ -29,6 +29,7 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(version))
         .routes(routes!(diff))
         .routes(routes!(lint))
+        .routes(routes!(lint_text))
         .routes(routes!(metrics))
         .routes(routes!(action_items))
 }
@@ -226,6 +227,39 @@ async fn lint(
             .collect(),
     };
     // The findings borrow from the linted document: written out before it goes.
+    Ok(Json(answer).into_response())
+}
+
+/// The blameless linter's findings on a text that is not stored: the editor's live lint.
+#[utoipa::path(post, path = "/api/v1/lint", tag = "postmortems", request_body = LintRequest,
+    responses((status = 200, description = "the findings", body = TextLint)))]
+async fn lint_text(
+    State(state): State<AppState>,
+    Caller(_user): Caller,
+    Body(request): Body<LintRequest>,
+) -> ApiResult<Response> {
+    if request.markdown.len() > crate::store::MAX_DOCUMENT_BYTES {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!(
+                "a postmortem may have at most {} bytes of Markdown",
+                crate::store::MAX_DOCUMENT_BYTES
+            ),
+        ));
+    }
+    let today = state.store.clock().today();
+    let config = &state.store.policy().lint;
+    let linted = debrief_lint::lint(
+        &request.markdown,
+        &debrief_lint::Options::new(config, today),
+    );
+    let answer = TextLint {
+        diagnostics: linted
+            .findings
+            .iter()
+            .map(|f| Finding::new(&f.diagnostic, f.category.name()))
+            .collect(),
+    };
     Ok(Json(answer).into_response())
 }
 

@@ -2,10 +2,10 @@
 //! They call the same use cases of the store as the API, as the signed-in user of the
 //! session cookie.
 //!
-//! Security: every page is sent with a strict Content-Security-Policy (no script at all, no
-//! inline style, nothing from elsewhere), so that even Markdown that slipped past the
-//! sanitiser could not run; every form is a POST checked like a cookie write of the API
-//! (`Sec-Fetch-Site`, or `Origin` naming this host); the `next` of a sign-in only ever leads
+//! Security: every page is sent with a strict Content-Security-Policy (scripts only from this
+//! server's own files, none inline, no inline style, nothing from elsewhere), so that even
+//! Markdown that slipped past the sanitiser could not run; every form is a POST checked like
+//! a cookie write of the API (`Sec-Fetch-Site`, or `Origin` naming this host); the `next` of a sign-in only ever leads
 //! to a path of this site. A postmortem the viewer may not see is "not found", as in the API.
 
 use super::AppState;
@@ -30,9 +30,11 @@ const SITE: &str = "debrief";
 /// Postmortems a list page shows.
 const PAGE_SIZE: i64 = 50;
 
-/// What a page may load: its stylesheet and images; no script, no frames, forms to here.
-const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self'; img-src 'self' https: data:; \
-     form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+/// What a page may load: its stylesheet, images and this server's own script files (the
+/// editor's live lint); no inline script, no eval, no frames, forms only to here.
+const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; connect-src 'self'; \
+     style-src 'self'; img-src 'self' https: data:; form-action 'self'; frame-ancestors 'none'; \
+     base-uri 'none'";
 
 /// The pages and their stylesheet.
 pub(super) fn routes() -> Router<AppState> {
@@ -57,6 +59,7 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/postmortems/{id}/history", get(history))
         .route("/postmortems/{id}/evidence", post(upload_evidence))
         .route("/assets/app.css", get(stylesheet))
+        .route("/assets/editor.js", get(editor_script))
         .route("/feed.atom", get(feed))
         .route("/review", get(review))
         .route("/admin", get(admin))
@@ -245,6 +248,17 @@ async fn stylesheet() -> Response {
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
         STYLESHEET,
+    )
+        .into_response()
+}
+
+async fn editor_script() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../../assets/editor.js"),
     )
         .into_response()
 }

@@ -12,7 +12,52 @@ crate::on_both_stores!(
     a_postmortem_is_created_read_and_exported,
     a_stale_edit_conflicts_and_an_if_match_edit_lands,
     versions_diff_metrics_and_action_items_follow_the_text,
+    a_text_not_stored_is_linted_for_the_editor,
 );
+
+/// `POST /lint`: the editor's live lint, on text that is not stored.
+async fn a_text_not_stored_is_linted_for_the_editor(store: &Store, backend: &str) {
+    let api = Api::with(store, &["sre"]).await;
+    let text =
+        "---\ntitle: Bad deploy\ndate: 2026-06-14\n---\n\n## Summary\n\nWho approved the change?\n";
+    let (status, answer) = api
+        .call(
+            "sre",
+            Method::POST,
+            "/api/v1/lint",
+            Some(json!({ "markdown": text })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{backend}: {answer}");
+    let rules: Vec<&str> = answer["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter_map(|d| d["rule"].as_str())
+        .collect();
+    assert!(rules.contains(&"who-question"), "{backend}: {rules:?}");
+    let (status, _) = api
+        .server
+        .call(
+            "dbf_forged",
+            Method::POST,
+            "/api/v1/lint",
+            Some(json!({ "markdown": text })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{backend}");
+    let huge = "x".repeat(debrief_server::store::MAX_DOCUMENT_BYTES + 1);
+    let (status, _) = api
+        .call(
+            "sre",
+            Method::POST,
+            "/api/v1/lint",
+            Some(json!({ "markdown": huge })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{backend}");
+    api.stop().await;
+}
 
 async fn a_postmortem_is_created_read_and_exported(store: &Store, backend: &str) {
     let api = Api::with(store, &["sre", "outsider"]).await;
