@@ -996,3 +996,51 @@ async fn an_admin_adds_people_and_changes_roles_but_never_removes_the_last_admin
     assert!(page.body.contains("last admin"));
     test.finish().await;
 }
+
+#[tokio::test]
+async fn my_work_is_what_i_take_part_in_and_what_waits_for_my_function() {
+    let test = common::sqlite().await;
+    let accounts = demo::seed(&test.store).await.expect("seeded");
+    let password = |name: &str| {
+        accounts
+            .iter()
+            .find(|a| a.username == name)
+            .map(|a| a.password.clone())
+            .expect("account")
+    };
+    // The section of the home page a title is listed in.
+    let section_of = |body: &str, title: &str| -> String {
+        let at = body
+            .find(title)
+            .unwrap_or_else(|| panic!("{title} not listed"));
+        let heading = body[..at].rfind("<h2>").expect("a section");
+        body[heading + 4..]
+            .split("</h2>")
+            .next()
+            .unwrap_or_default()
+            .to_string()
+    };
+    let mut responder = Browser::new(&test.store);
+    responder.sign_in("responder", &password("responder")).await;
+    let home = responder.get("/").await;
+    assert_eq!(
+        section_of(&home.body, "Order confirmation e-mails delayed"),
+        "Yours",
+        "the facilitator's own postmortem"
+    );
+    let mut product = Browser::new(&test.store);
+    product.sign_in("product", &password("product")).await;
+    let home = product.get("/").await;
+    assert_eq!(
+        section_of(&home.body, "Order confirmation e-mails delayed"),
+        "Waiting for your function's view"
+    );
+    assert_eq!(
+        section_of(
+            &home.body,
+            "Checkout errors after a cache configuration change"
+        ),
+        "Recently published"
+    );
+    test.finish().await;
+}

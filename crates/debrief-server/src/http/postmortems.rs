@@ -58,6 +58,7 @@ pub(super) fn filters(query: &ListQuery) -> ApiResult<Filters> {
         to: date("to", &query.to)?,
         offset: query.offset.unwrap_or(defaults.offset),
         limit: query.limit.unwrap_or(defaults.limit),
+        involving: None,
     })
 }
 

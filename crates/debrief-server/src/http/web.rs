@@ -666,26 +666,61 @@ struct HomePage<'a> {
     title: &'a str,
     site: &'a str,
     user: Option<User>,
-    working: Vec<Row>,
+    mine: Vec<Row>,
+    waiting: Vec<Row>,
+    others: Vec<Row>,
     published: Vec<Row>,
 }
 
+/// Postmortems in progress the home page looks at, per state.
+const HOME_LIMIT: i64 = 20;
+
+/// My work: the postmortems in progress I take part in (facilitator, scribe, responder or
+/// member), those still waiting for my function's contribution, the others in progress, and
+/// what was published lately.
 async fn home(State(state): State<AppState>, headers: HeaderMap) -> PageResult {
     let user = signed_in(&state, &headers, "/").await?;
-    let mut working = Vec::new();
-    for status in [
-        WorkflowState::Draft,
-        WorkflowState::InReview,
-        WorkflowState::Reviewed,
-    ] {
-        let filters = Filters {
-            status: Some(status),
-            limit: 20,
-            ..Filters::default()
-        };
-        working.extend(state.store.postmortems(&user, &filters).await?);
+    let in_progress = |involving: Option<i64>| {
+        let state = &state;
+        let user = &user;
+        async move {
+            let mut found = Vec::new();
+            for status in [
+                WorkflowState::Draft,
+                WorkflowState::InReview,
+                WorkflowState::Reviewed,
+            ] {
+                let filters = Filters {
+                    status: Some(status),
+                    limit: HOME_LIMIT,
+                    involving,
+                    ..Filters::default()
+                };
+                found.extend(state.store.postmortems(user, &filters).await?);
+            }
+            found.sort_by_key(|p| std::cmp::Reverse(p.updated_at));
+            Ok::<_, StoreError>(found)
+        }
+    };
+    let mine = in_progress(Some(user.id)).await?;
+    let mut waiting = Vec::new();
+    let mut others = Vec::new();
+    for postmortem in in_progress(None).await? {
+        if mine.iter().any(|m| m.id == postmortem.id) {
+            continue;
+        }
+        let workflow = state.store.workflow(&user, postmortem.id).await?;
+        let needed = workflow
+            .roles
+            .missing
+            .iter()
+            .any(|role| role.eq_ignore_ascii_case(&user.function));
+        if needed {
+            waiting.push(postmortem);
+        } else {
+            others.push(postmortem);
+        }
     }
-    working.sort_by_key(|p| std::cmp::Reverse(p.updated_at));
     let published = state
         .store
         .postmortems(
@@ -697,12 +732,15 @@ async fn home(State(state): State<AppState>, headers: HeaderMap) -> PageResult {
             },
         )
         .await?;
+    let rows = |list: Vec<Postmortem>| list.into_iter().map(|p| Row::of(p, None)).collect();
     Ok(render(&HomePage {
         title: "My work",
         site: SITE,
         user: Some(user),
-        working: working.into_iter().map(|p| Row::of(p, None)).collect(),
-        published: published.into_iter().map(|p| Row::of(p, None)).collect(),
+        mine: rows(mine),
+        waiting: rows(waiting),
+        others: rows(others),
+        published: rows(published),
     })
     .into_response())
 }
@@ -1165,6 +1203,7 @@ async fn list(
             .find(|s| s.as_str() == query.status),
         offset: i64::from(page) * PAGE_SIZE,
         limit: PAGE_SIZE,
+        involving: None,
     };
     let rows: Vec<Row> = if query.q.trim().is_empty() {
         state

@@ -27,6 +27,9 @@ pub struct Filters {
     pub offset: i64,
     /// Return at most this many (1 to 500).
     pub limit: i64,
+    /// Only postmortems this user (by id) takes part in: facilitator, scribe, responder or
+    /// member.
+    pub involving: Option<i64>,
 }
 
 impl Default for Filters {
@@ -40,6 +43,7 @@ impl Default for Filters {
             to: None,
             offset: 0,
             limit: 50,
+            involving: None,
         }
     }
 }
@@ -122,6 +126,14 @@ impl Query {
         if let Some(to) = filters.to {
             let n = self.param(Param::Text(to.to_string()));
             self.sql.push_str(&format!(" AND p.incident_date <= ${n}"));
+        }
+        if let Some(user) = filters.involving {
+            let n = self.param(Param::Int(user));
+            self.sql.push_str(&format!(
+                " AND (p.facilitator_id = ${n} OR p.scribe_id = ${n} \
+                 OR EXISTS (SELECT 1 FROM postmortem_members m WHERE m.postmortem_id = p.id AND m.user_id = ${n}) \
+                 OR EXISTS (SELECT 1 FROM postmortem_responders r WHERE r.postmortem_id = p.id AND r.user_id = ${n}))"
+            ));
         }
     }
 
