@@ -38,6 +38,7 @@ async fn race(first: Store, second: Store) {
                         body: "",
                         happened_at: None,
                         url: None,
+                        anonymous: false,
                         file: Some(Upload {
                             name: "log.txt",
                             media_type: "text/plain",

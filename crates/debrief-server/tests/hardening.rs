@@ -82,6 +82,7 @@ async fn evidence_names_lose_invisible_controls() {
                 body: "",
                 happened_at: None,
                 url: None,
+                anonymous: false,
                 file: Some(Upload {
                     name: "invoice\u{202e}fdp.exe\u{200b}",
                     media_type: "application/pdf",

@@ -643,6 +643,38 @@ async fn contributions_and_evidence_from_the_page() {
         .await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     assert!(page.body.contains("<h3>Product</h3>") && page.body.contains("<em>noticed</em>"));
+    assert!(page.body.contains("by pm:"));
+    // Anonymously: the function shows, the author nowhere, not even in the API or the audit.
+    let page = browser
+        .post(
+            &format!("{path}/contribute"),
+            &[
+                ("kind", "observation"),
+                ("text", "The runbook was out of date."),
+                ("anonymous", "yes"),
+            ],
+            here,
+        )
+        .await;
+    assert!(
+        page.body
+            .contains("by anonymous: <p>The runbook was out of date.</p>"),
+        "{}",
+        page.body
+    );
+    let listed = test
+        .store
+        .contributions(&sre, created.id)
+        .await
+        .expect("contributions");
+    let secret = listed
+        .iter()
+        .find(|c| c.body.contains("runbook"))
+        .expect("listed");
+    assert_eq!(
+        (secret.author.as_str(), secret.function.as_str()),
+        ("anonymous", "Product")
+    );
     let page = browser
         .post(
             &format!("{path}/contribute"),

@@ -621,6 +621,10 @@ pub struct ContributionRequest {
     pub at: Option<String>,
     /// For evidence: a link.
     pub url: Option<String>,
+    /// Shown with the author's function only, never their name (`author` reads
+    /// `anonymous`).
+    #[serde(default)]
+    pub anonymous: bool,
 }
 
 /// `POST /postmortems/{id}/evidence`: the file is the raw body; these name it.

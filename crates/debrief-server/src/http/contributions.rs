@@ -64,6 +64,7 @@ async fn contribute(
                 happened_at,
                 url: request.url.as_deref(),
                 file: None,
+                anonymous: request.anonymous,
             },
         )
         .await?;

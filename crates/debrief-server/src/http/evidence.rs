@@ -71,6 +71,7 @@ async fn upload_evidence(
                 body: &query.text,
                 happened_at: None,
                 url: None,
+                anonymous: false,
                 file: Some(Upload {
                     name: &query.name,
                     media_type,

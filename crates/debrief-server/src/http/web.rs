@@ -1669,6 +1669,9 @@ struct ContributeForm {
     at: String,
     #[serde(default)]
     url: String,
+    /// A checkbox: present when ticked.
+    #[serde(default)]
+    anonymous: Option<String>,
 }
 
 /// A contribution as the caller's function: a timeline entry, an observation, impact, or a
@@ -1712,6 +1715,7 @@ async fn contribute(
         body: &form.text,
         happened_at,
         url,
+        anonymous: form.anonymous.is_some(),
         file: None,
     };
     let result = state.store.contribute(&user, id, &new).await;
@@ -1753,6 +1757,7 @@ async fn upload_evidence(
         body: &text,
         happened_at: None,
         url: None,
+        anonymous: false,
         file: Some(crate::store::Upload {
             name: &name,
             media_type: &media_type,

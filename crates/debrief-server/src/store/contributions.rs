@@ -32,6 +32,9 @@ pub struct NewContribution<'a> {
     pub url: Option<&'a str>,
     /// For evidence: a file.
     pub file: Option<Upload<'a>>,
+    /// Shown with its function only, never its author: what people say in a postmortem
+    /// should not cost them, and some will only say it so.
+    pub anonymous: bool,
 }
 
 /// A file to serve.
@@ -119,8 +122,8 @@ impl Store {
         }
         let contribution_id: i64 = sqlx::query_scalar(
             "INSERT INTO contributions (postmortem_id, author_id, function, kind, body,
-             happened_at, url, blob_sha256, file_name, media_type, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+             happened_at, url, blob_sha256, file_name, media_type, created_at, anonymous)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
         )
         .bind(id)
         .bind(actor.id)
@@ -133,12 +136,14 @@ impl Store {
         .bind(file.as_ref().map(|f| f.name.clone()))
         .bind(file.as_ref().map(|f| f.media_type.clone()))
         .bind(at)
+        .bind(i64::from(new.anonymous))
         .fetch_one(&mut *tx)
         .await?;
         audit(
             &mut tx,
             self.clock.now(),
-            Some(actor),
+            // Not even the audit log tells who wrote an anonymous contribution.
+            (!new.anonymous).then_some(actor),
             "contribution.add",
             &format!("postmortem:{id} contribution:{contribution_id}"),
         )
@@ -146,7 +151,11 @@ impl Store {
         tx.commit().await?;
         Ok(Contribution {
             id: contribution_id,
-            author: actor.username.clone(),
+            author: if new.anonymous {
+                ANONYMOUS.to_string()
+            } else {
+                actor.username.clone()
+            },
             function: actor.function.clone(),
             kind: new.kind,
             body: new.body.trim().to_string(),
@@ -161,7 +170,7 @@ impl Store {
     pub async fn contributions(&self, viewer: &User, id: i64) -> Result<Vec<Contribution>> {
         self.current(viewer, id).await?;
         let rows = sqlx::query_as::<_, ContributionRow>(
-            "SELECT c.id, u.username AS author, c.function, c.kind, c.body, c.happened_at, c.url,
+            "SELECT c.id, CASE WHEN c.anonymous = 1 THEN '' ELSE u.username END AS author, c.function, c.kind, c.body, c.happened_at, c.url,
              c.file_name, c.media_type, b.size, c.blob_sha256, c.created_at
              FROM contributions c JOIN users u ON u.id = c.author_id
              LEFT JOIN blobs b ON b.sha256 = c.blob_sha256
@@ -272,6 +281,9 @@ struct ContributionRow {
     created_at: i64,
 }
 
+/// The author shown for an anonymous contribution.
+pub const ANONYMOUS: &str = "anonymous";
+
 impl TryFrom<ContributionRow> for Contribution {
     type Error = StoreError;
 
@@ -292,7 +304,11 @@ impl TryFrom<ContributionRow> for Contribution {
         };
         Ok(Contribution {
             id: row.id,
-            author: row.author,
+            author: if row.author.is_empty() {
+                ANONYMOUS.to_string()
+            } else {
+                row.author
+            },
             function: row.function,
             kind,
             body: row.body,

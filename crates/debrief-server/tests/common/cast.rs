@@ -153,6 +153,7 @@ pub fn evidence() -> NewContribution<'static> {
         body: "error rate graph",
         happened_at: None,
         url: None,
+        anonymous: false,
         file: Some(Upload {
             name: "../graph.html",
             media_type: "text/html",

@@ -77,6 +77,7 @@ async fn evidence_is_kept_under_a_safe_name_and_type_and_timeline_entries_need_a
                 body: "Pager fires",
                 happened_at: None,
                 url: None,
+                anonymous: false,
                 file: None,
             },
         )
