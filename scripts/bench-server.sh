@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Load benchmark of `debrief serve` (release build) with a store seeded with typical generated
 # postmortems, on SQLite and on PostgreSQL: requests per second and p50/p99 latency for
-# reading one postmortem, listing and searching, with wrk at 64 connections, plus the
-# server's time to ready, idle memory and peak memory.
+# reading one postmortem, listing and searching through the API, and for the web pages (a
+# postmortem, the list, my work, search) with their size, with wrk at 64 connections, plus
+# the server's time to ready, idle memory and peak memory.
 #   scripts/bench-server.sh [POSTMORTEMS, default 10000] [SECONDS per run, default 15]
 # Needs wrk (apt-get install wrk) and, for the PostgreSQL half, a server at
 # DEBRIEF_BENCH_POSTGRES (default postgres://postgres@127.0.0.1:5432; skipped if unreachable).
@@ -26,22 +27,32 @@ trap cleanup EXIT
 "${CARGO_TARGET_DIR:-target}"/release/debrief-generate --typical "$dir/tree" "$count" > /dev/null
 export DEBRIEF_PASSWORD='bench password long enough'
 
-# A Lua script for wrk: each request picks a random postmortem or search word.
-cat > "$dir/read.lua" << LUA
+# Lua scripts for wrk: each request picks a random postmortem (ids are random, so they are
+# read from the server once it is seeded, into ids.lua) or search word.
+read_script() { # path prefix
+  cat << LUA
 math.randomseed(42)
+dofile("$dir/ids.lua")
 request = function()
-  return wrk.format("GET", "/api/v1/postmortems/" .. math.random(1, $count))
+  return wrk.format("GET", "$1" .. ids[math.random(#ids)])
 end
 LUA
-cat > "$dir/search.lua" << 'LUA'
+}
+read_script /api/v1/postmortems/ > "$dir/read.lua"
+read_script /postmortems/ > "$dir/page.lua"
+search_script() { # path
+  cat << LUA
 math.randomseed(42)
 local words = {"ingress", "migration", "certificate", "stampede", "exporter", "poison", "kernel", "logging"}
 local services = {"", "&service=checkout", "&service=ledger"}
 request = function()
   local q = words[math.random(#words)] .. services[math.random(#services)]
-  return wrk.format("GET", "/api/v1/search?limit=20&q=" .. q)
+  return wrk.format("GET", "$1" .. q)
 end
 LUA
+}
+search_script "/api/v1/search?limit=20&q=" > "$dir/search.lua"
+search_script "/postmortems?q=" > "$dir/search-page.lua"
 
 run() { # name, store arguments...
   local name=$1; shift
@@ -62,16 +73,42 @@ run() { # name, store arguments...
   "$bin" import "$dir/tree" --server "$base" --token "$token" > /dev/null
   local seed_s; seed_s=$(awk -v n="$(( $(date +%s%N) - seeded ))" 'BEGIN {printf "%.1f", n / 1e9}')
   echo "== $name: $count postmortems imported in $seed_s s; ready in $ready_ms ms; idle memory $(( idle_kb / 1024 )) MB"
-  for case in "read one:-s $dir/read.lua $base" "list 50:$base/api/v1/postmortems?limit=50" "search:-s $dir/search.lua $base"; do
-    local label=${case%%:*} args=${case#*:}
+  # Every id, a page of 500 at a time.
+  : > "$dir/ids"
+  for ((offset = 0; ; offset += 500)); do
+    curl -sf -H "Authorization: Bearer $token" "$base/api/v1/postmortems?limit=500&offset=$offset" \
+      | { grep -o '"id":[0-9]*' || true; } | cut -d: -f2 > "$dir/page-ids"
+    [ -s "$dir/page-ids" ] || break
+    cat "$dir/page-ids" >> "$dir/ids"
+  done
+  # As strings: Lua prints a number of 16 digits in exponent form.
+  { printf 'ids = {'; sed 's/.*/"&"/' "$dir/ids" | paste -sd,; printf '}\n'; } > "$dir/ids.lua"
+  local cookie; cookie=$(awk '$6 == "debrief_session" {print $6 "=" $7}' "$dir/jar")
+  local one; one=$(head -n 1 "$dir/ids")
+  for case in "read one:api:-s $dir/read.lua $base" "list 50:api:$base/api/v1/postmortems?limit=50" \
+    "search:api:-s $dir/search.lua $base" "page:web:-s $dir/page.lua $base" \
+    "list page:web:$base/postmortems" "my work:web:$base/" "search pg:web:-s $dir/search-page.lua $base"; do
+    local label=${case%%:*} rest=${case#*:}
+    local kind=${rest%%:*} args=${rest#*:}
+    local auth="Authorization: Bearer $token" size=
+    if [ "$kind" = web ]; then
+      auth="Cookie: $cookie"
+      local url; url=$(echo "$args" | awk '{print $NF}')
+      case "$label" in
+        page) url="$base/postmortems/$one" ;;
+        "search pg") url="$base/postmortems?q=migration" ;;
+      esac
+      size=$(curl -sf -H "$auth" -o /dev/null -w '%{size_download}' "$url")
+    fi
     # shellcheck disable=SC2086
-    wrk -t2 -c64 -d"${seconds}s" --latency -H "Authorization: Bearer $token" $args > "$dir/wrk.out"
+    wrk -t2 -c64 -d"${seconds}s" --latency -H "$auth" $args > "$dir/wrk.out"
     local rps p50 p99 errors
     rps=$(awk '/Requests\/sec/ {print $2}' "$dir/wrk.out")
     p50=$(awk '$1 == "50%" {print $2}' "$dir/wrk.out")
     p99=$(awk '$1 == "99%" {print $2}' "$dir/wrk.out")
     errors=$(awk '/Non-2xx/ {print $NF}' "$dir/wrk.out")
-    printf '  %-9s %9s req/s   p50 %8s   p99 %8s   non-2xx %s\n' "$label" "$rps" "$p50" "$p99" "${errors:-0}"
+    printf '  %-9s %9s req/s   p50 %8s   p99 %8s   non-2xx %s%s\n' "$label" "$rps" "$p50" "$p99" \
+      "${errors:-0}" "${size:+   page $(( size / 1024 )) KB}"
   done
   echo "  peak memory $(( $(awk '/VmHWM/ {print $2}' "/proc/$server/status") / 1024 )) MB"
   kill -TERM "$server"; wait "$server" || true; server=

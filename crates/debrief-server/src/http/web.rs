@@ -703,24 +703,31 @@ async fn home(State(state): State<AppState>, headers: HeaderMap) -> PageResult {
         }
     };
     let mine = in_progress(Some(user.id)).await?;
-    let mut waiting = Vec::new();
-    let mut others = Vec::new();
-    for postmortem in in_progress(None).await? {
-        if mine.iter().any(|m| m.id == postmortem.id) {
-            continue;
-        }
-        let workflow = state.store.workflow(&user, postmortem.id).await?;
-        let needed = workflow
-            .roles
-            .missing
-            .iter()
-            .any(|role| role.eq_ignore_ascii_case(&user.function));
-        if needed {
-            waiting.push(postmortem);
-        } else {
-            others.push(postmortem);
-        }
-    }
+    let rest: Vec<Postmortem> = in_progress(None)
+        .await?
+        .into_iter()
+        .filter(|p| !mine.iter().any(|m| m.id == p.id))
+        .collect();
+    // Waiting for my function: it is required, and has not contributed yet.
+    let required = state
+        .store
+        .policy()
+        .workflow
+        .required_roles
+        .iter()
+        .any(|role| role.eq_ignore_ascii_case(&user.function));
+    let contributed = if required {
+        let ids: Vec<i64> = rest.iter().map(|p| p.id).collect();
+        state
+            .store
+            .contributed_by_function(&ids, &user.function)
+            .await?
+    } else {
+        Vec::new()
+    };
+    let (waiting, others): (Vec<Postmortem>, Vec<Postmortem>) = rest
+        .into_iter()
+        .partition(|p| required && !contributed.contains(&p.id));
     let published = state
         .store
         .postmortems(

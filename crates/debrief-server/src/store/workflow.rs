@@ -301,6 +301,30 @@ impl Store {
         Ok((facts, roles))
     }
 
+    /// Of the postmortems `ids`, those that `function` has contributed to (a contribution,
+    /// or a change of the text), in one query: the home page asks this of a list.
+    pub async fn contributed_by_function(&self, ids: &[i64], function: &str) -> Result<Vec<i64>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut query = super::query::Query::default();
+        let f = query.param(super::query::Param::Text(function.to_string()));
+        let list: Vec<String> = ids
+            .iter()
+            .map(|id| format!("${}", query.param(super::query::Param::Int(*id))))
+            .collect();
+        let list = list.join(", ");
+        query.sql = format!(
+            "SELECT c.postmortem_id AS id FROM contributions c
+             WHERE LOWER(c.function) = LOWER(${f}) AND c.postmortem_id IN ({list})
+             UNION
+             SELECT v.postmortem_id AS id FROM postmortem_versions v JOIN users u ON u.id = v.author_id
+             WHERE LOWER(u.function) = LOWER(${f}) AND v.changes_text = 1 AND v.postmortem_id IN ({list})"
+        );
+        let rows: Vec<IdRow> = query.fetch_all(&self.pool).await?;
+        Ok(rows.into_iter().map(|r| r.id).collect())
+    }
+
     /// Which required functions have contributed: through contributions, or by changing the
     /// text (workflow steps do not count).
     pub(super) async fn role_coverage(
@@ -355,4 +379,10 @@ impl From<Refusal> for StoreError {
     fn from(refusal: Refusal) -> Self {
         StoreError::Refused(refusal)
     }
+}
+
+/// One id, from a query that returns ids.
+#[derive(sqlx::FromRow)]
+struct IdRow {
+    id: i64,
 }
