@@ -1477,7 +1477,11 @@ async fn postmortem_page(
     let postmortem = state.store.postmortem(&user, id).await?;
     let workflow = state.store.workflow(&user, id).await?;
     let writer = user.role != crate::store::Role::Viewer;
-    let suggestion = if writer && before_meeting(postmortem.status) {
+    // The rotation's suggestion only matters while there is no facilitator.
+    let suggestion = if writer
+        && before_meeting(postmortem.status)
+        && postmortem.assignment.facilitator.is_none()
+    {
         Some(state.store.suggest_facilitator(&user, id).await?)
     } else {
         None

@@ -130,9 +130,10 @@ impl Query {
         if let Some(user) = filters.involving {
             let n = self.param(Param::Int(user));
             self.sql.push_str(&format!(
-                " AND (p.facilitator_id = ${n} OR p.scribe_id = ${n} \
-                 OR EXISTS (SELECT 1 FROM postmortem_members m WHERE m.postmortem_id = p.id AND m.user_id = ${n}) \
-                 OR EXISTS (SELECT 1 FROM postmortem_responders r WHERE r.postmortem_id = p.id AND r.user_id = ${n}))"
+                " AND p.id IN (SELECT postmortem_id FROM postmortem_members WHERE user_id = ${n} \
+                 UNION SELECT postmortem_id FROM postmortem_responders WHERE user_id = ${n} \
+                 UNION SELECT id FROM postmortems WHERE facilitator_id = ${n} \
+                 UNION SELECT id FROM postmortems WHERE scribe_id = ${n})"
             ));
         }
     }
