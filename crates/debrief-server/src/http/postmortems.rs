@@ -221,14 +221,19 @@ async fn lint(
     );
     let answer = Lint {
         version: postmortem.version,
-        diagnostics: linted
-            .findings
-            .iter()
-            .map(|f| Finding::new(&f.diagnostic, f.category.name()))
-            .collect(),
+        diagnostics: findings(&linted),
     };
     // The findings borrow from the linted document: written out before it goes.
     Ok(Json(answer).into_response())
+}
+
+/// A linted document's findings as the API writes them.
+fn findings(linted: &debrief_lint::Linted) -> Vec<Finding<'_>> {
+    linted
+        .findings
+        .iter()
+        .map(|f| Finding::new(&f.diagnostic, f.category.name()))
+        .collect()
 }
 
 /// The blameless linter's findings on a text that is not stored: the editor's live lint.
@@ -255,11 +260,7 @@ async fn lint_text(
         &debrief_lint::Options::new(config, today),
     );
     let answer = TextLint {
-        diagnostics: linted
-            .findings
-            .iter()
-            .map(|f| Finding::new(&f.diagnostic, f.category.name()))
-            .collect(),
+        diagnostics: findings(&linted),
     };
     Ok(Json(answer).into_response())
 }

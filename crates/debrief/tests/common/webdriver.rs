@@ -128,9 +128,14 @@ impl<'a> Browser<'a> {
 
     /// The elements a CSS selector finds, by WebDriver id.
     pub fn find_all(&self, css: &str) -> Vec<String> {
+        self.elements("/elements", css)
+    }
+
+    /// The elements a CSS selector finds from `path` (the page, or inside an element).
+    fn elements(&self, path: &str, css: &str) -> Vec<String> {
         let found = self.command(
             "POST",
-            "/elements",
+            path,
             Some(json!({"using": "css selector", "value": css})),
         );
         found
@@ -177,19 +182,7 @@ impl Drop for Browser<'_> {
 impl Browser<'_> {
     /// The elements a CSS selector finds inside `element`.
     pub fn find_all_in(&self, element: &str, css: &str) -> Vec<String> {
-        let found = self.command(
-            "POST",
-            &format!("/element/{element}/elements"),
-            Some(json!({"using": "css selector", "value": css})),
-        );
-        found
-            .as_array()
-            .map(|list| {
-                list.iter()
-                    .filter_map(|e| e.as_object()?.values().next()?.as_str().map(str::to_string))
-                    .collect()
-            })
-            .unwrap_or_default()
+        self.elements(&format!("/element/{element}/elements"), css)
     }
 
     /// A property of an element (a field's `value`).
