@@ -134,17 +134,42 @@ fn id_of(body: &str, title: &str) -> String {
         .to_string()
 }
 
+/// The password printed for a demo account.
+fn password_of(accounts: &[demo::Account], name: &str) -> String {
+    accounts
+        .iter()
+        .find(|a| a.username == name)
+        .map(|a| a.password.clone())
+        .expect("account")
+}
+
+/// A postmortem an SRE wrote, with a second person of `function` as a member.
+async fn queue_stalled(
+    store: &Store,
+    member: &str,
+    function: &str,
+) -> (debrief_server::User, debrief_wire::api::Postmortem) {
+    let sre = common::user(store, "sre", "SRE", Role::Contributor).await;
+    common::user(store, member, function, Role::Contributor).await;
+    let created = store
+        .create_postmortem(
+            &sre,
+            "---\ntitle: Queue stalled\ndate: 2026-06-14\n---\n\n## Summary\n\nDown.\n",
+        )
+        .await
+        .expect("created");
+    store
+        .add_member(&sre, created.id, member)
+        .await
+        .expect("member");
+    (sre, created)
+}
+
 #[tokio::test]
 async fn the_demo_store_through_the_pages() {
     let test = common::sqlite().await;
     let accounts = demo::seed(&test.store).await.expect("seeded");
-    let password = |name: &str| {
-        accounts
-            .iter()
-            .find(|a| a.username == name)
-            .map(|a| a.password.clone())
-            .expect("account")
-    };
+    let password = |name: &str| password_of(&accounts, name);
     assert_eq!(accounts.len(), 6);
     let mut browser = Browser::new(&test.store);
 
@@ -613,20 +638,7 @@ async fn a_new_postmortem_from_the_template_or_a_file() {
 #[tokio::test]
 async fn contributions_and_evidence_from_the_page() {
     let test = common::sqlite().await;
-    let sre = common::user(&test.store, "sre", "SRE", Role::Contributor).await;
-    common::user(&test.store, "pm", "Product", Role::Contributor).await;
-    let created = test
-        .store
-        .create_postmortem(
-            &sre,
-            "---\ntitle: Queue stalled\ndate: 2026-06-14\n---\n\n## Summary\n\nDown.\n",
-        )
-        .await
-        .expect("created");
-    test.store
-        .add_member(&sre, created.id, "pm")
-        .await
-        .expect("member");
+    let (sre, created) = queue_stalled(&test.store, "pm", "Product").await;
     let mut browser = Browser::new(&test.store);
     browser.sign_in("pm", "a long enough password").await;
     let here = "http://debrief.test";
@@ -724,20 +736,7 @@ async fn contributions_and_evidence_from_the_page() {
 #[tokio::test]
 async fn two_people_edit_at_once_and_nothing_typed_is_lost() {
     let test = common::sqlite().await;
-    let sre = common::user(&test.store, "sre", "SRE", Role::Contributor).await;
-    common::user(&test.store, "ops", "Ops", Role::Contributor).await;
-    let created = test
-        .store
-        .create_postmortem(
-            &sre,
-            "---\ntitle: Queue stalled\ndate: 2026-06-14\n---\n\n## Summary\n\nDown.\n",
-        )
-        .await
-        .expect("created");
-    test.store
-        .add_member(&sre, created.id, "ops")
-        .await
-        .expect("member");
+    let (sre, created) = queue_stalled(&test.store, "ops", "Ops").await;
     let here = "http://debrief.test";
     let edit = format!("/postmortems/{}/edit", created.id);
     let (mut mine, mut theirs) = (Browser::new(&test.store), Browser::new(&test.store));
@@ -929,13 +928,7 @@ async fn the_feed_lists_what_was_published_to_whoever_may_see_it() {
 async fn the_review_respects_restriction() {
     let test = common::sqlite().await;
     let accounts = demo::seed(&test.store).await.expect("seeded");
-    let password = |name: &str| {
-        accounts
-            .iter()
-            .find(|a| a.username == name)
-            .map(|a| a.password.clone())
-            .expect("account")
-    };
+    let password = |name: &str| password_of(&accounts, name);
     let mut admin = Browser::new(&test.store);
     admin.sign_in("admin", &password("admin")).await;
     let page = admin.get("/review").await;
@@ -1033,13 +1026,7 @@ async fn an_admin_adds_people_and_changes_roles_but_never_removes_the_last_admin
 async fn my_work_is_what_i_take_part_in_and_what_waits_for_my_function() {
     let test = common::sqlite().await;
     let accounts = demo::seed(&test.store).await.expect("seeded");
-    let password = |name: &str| {
-        accounts
-            .iter()
-            .find(|a| a.username == name)
-            .map(|a| a.password.clone())
-            .expect("account")
-    };
+    let password = |name: &str| password_of(&accounts, name);
     // The section of the home page a title is listed in.
     let section_of = |body: &str, title: &str| -> String {
         let at = body

@@ -1000,26 +1000,20 @@ async fn admin_page(
             role: u.role.as_str(),
         })
         .collect();
-    let mut audit: Vec<_> = state
+    let audit = state
         .store
-        .audit_log(&user)
+        .latest_audit(&user, 100)
         .await?
         .into_iter()
-        .rev()
-        .take(100)
         .map(|e| {
             let when = jiff::Timestamp::from_second(e.at)
                 .map(|t| t.strftime("%Y-%m-%d %H:%M UTC").to_string())
                 .unwrap_or_default();
-            (
-                when,
-                e.actor.unwrap_or_else(|| "the command line".into()),
-                e.action,
-                e.target,
-            )
+            // The command line, or an anonymous contribution.
+            let actor = e.actor.unwrap_or_else(|| "not named".into());
+            (when, actor, e.action, e.target)
         })
         .collect();
-    audit.truncate(100);
     let settings = &state.store.policy().workflow;
     let page = AdminPage {
         title: "Administration",

@@ -275,15 +275,30 @@ impl Store {
 
     /// The audit log, oldest first. Admins only.
     pub async fn audit_log(&self, viewer: &User) -> Result<Vec<AuditEntry>> {
+        self.audit_entries(viewer, i64::MAX).await
+    }
+
+    /// The `count` latest entries of the audit log, newest first (admins only): what a page
+    /// shows, without reading the whole log.
+    pub async fn latest_audit(&self, viewer: &User, count: i64) -> Result<Vec<AuditEntry>> {
+        let mut entries = self.audit_entries(viewer, count).await?;
+        entries.reverse();
+        Ok(entries)
+    }
+
+    /// The `count` latest entries, oldest first.
+    async fn audit_entries(&self, viewer: &User, count: i64) -> Result<Vec<AuditEntry>> {
         if viewer.role != Role::Admin {
             return Err(StoreError::Forbidden(
                 "only an admin can read the audit log".into(),
             ));
         }
         let rows = sqlx::query_as::<_, AuditRow>(
-            "SELECT a.at, u.username AS actor, a.action, a.target FROM audit_log a
-             LEFT JOIN users u ON u.id = a.actor_id ORDER BY a.id",
+            "SELECT * FROM (SELECT a.id, a.at, u.username AS actor, a.action, a.target
+             FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id
+             ORDER BY a.id DESC LIMIT $1) latest ORDER BY id",
         )
+        .bind(count)
         .fetch_all(&self.pool)
         .await?;
         Ok(rows.into_iter().map(AuditEntry::from).collect())
