@@ -1505,11 +1505,11 @@ async fn postmortem_page(
     let due = if before_meeting(postmortem.status)
         && (postmortem.assignment.facilitator.is_none() || postmortem.assignment.scribe.is_none())
     {
-        let hours = (postmortem.assignment.due_at - now) / 3600;
-        Some(if hours >= 0 {
-            format!("facilitator and scribe due within {hours} h")
+        let left = postmortem.assignment.due_at - now;
+        Some(if left >= 0 {
+            format!("facilitator and scribe due within {}", span(left))
         } else {
-            format!("facilitator and scribe overdue by {} h", -hours)
+            format!("facilitator and scribe overdue by {}", span(-left))
         })
     } else {
         None
@@ -1881,6 +1881,16 @@ async fn save(
     Ok((status, render(&page)).into_response())
 }
 
+/// A span of seconds as the 48-hour clock reads: hours up to two days, then days.
+fn span(seconds: i64) -> String {
+    let hours = seconds / 3600;
+    if hours < 48 {
+        format!("{hours} h")
+    } else {
+        format!("{} days", hours / 24)
+    }
+}
+
 /// "1 line", "3 lines".
 fn lines_of(n: usize) -> String {
     if n == 1 {
@@ -2076,6 +2086,13 @@ async fn answer_step(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_clock_reads_hours_then_days() {
+        assert_eq!(span(3 * 3600 + 59), "3 h");
+        assert_eq!(span(47 * 3600), "47 h");
+        assert_eq!(span(4122 * 3600), "171 days");
+    }
 
     #[test]
     fn next_never_leaves_the_site() {
