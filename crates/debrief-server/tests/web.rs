@@ -736,7 +736,7 @@ async fn contributions_and_evidence_from_the_page() {
 #[tokio::test]
 async fn two_people_edit_at_once_and_nothing_typed_is_lost() {
     let test = common::sqlite().await;
-    let (sre, created) = queue_stalled(&test.store, "ops", "Ops").await;
+    let (_, created) = queue_stalled(&test.store, "ops", "Ops").await;
     let here = "http://debrief.test";
     let edit = format!("/postmortems/{}/edit", created.id);
     let (mut mine, mut theirs) = (Browser::new(&test.store), Browser::new(&test.store));
