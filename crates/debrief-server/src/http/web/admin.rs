@@ -1,0 +1,192 @@
+//! Administration: people and their roles, the effective settings, the audit log.
+
+use super::{PageError, PageResult, SITE, render, signed_in};
+use crate::http::AppState;
+use crate::http::extract::same_site;
+use crate::http::extract::session_cookie;
+use crate::store::StoreError;
+use crate::store::User;
+use askama::Template;
+use axum::extract::Form;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::response::Redirect;
+use serde::Deserialize;
+
+/// A person as the admin page lists them.
+struct Person {
+    username: String,
+    function: String,
+    team: String,
+    role: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "web/admin.html")]
+struct AdminPage<'a> {
+    title: &'a str,
+    site: &'a str,
+    user: Option<User>,
+    people: Vec<Person>,
+    roles: Vec<&'static str>,
+    required: Vec<String>,
+    rotation: Vec<String>,
+    window_hours: i64,
+    audit: Vec<(String, String, String, String)>,
+    notice: Option<String>,
+    error: Option<String>,
+}
+
+/// The signed-in admin; anybody else finds no such page.
+async fn signed_in_admin(state: &AppState, headers: &HeaderMap) -> Result<User, PageError> {
+    let user = signed_in(state, headers, "/admin").await?;
+    if user.role == crate::store::Role::Admin {
+        Ok(user)
+    } else {
+        Err(PageError::NotFound)
+    }
+}
+
+async fn admin_page(
+    state: &AppState,
+    user: User,
+    status: StatusCode,
+    notice: Option<String>,
+    error: Option<String>,
+) -> PageResult {
+    let people = state
+        .store
+        .users()
+        .await?
+        .into_iter()
+        .map(|u| Person {
+            username: u.username,
+            function: u.function,
+            team: u.team.unwrap_or_default(),
+            role: u.role.as_str(),
+        })
+        .collect();
+    let audit = state
+        .store
+        .latest_audit(&user, 100)
+        .await?
+        .into_iter()
+        .map(|e| {
+            let when = jiff::Timestamp::from_second(e.at)
+                .map(|t| t.strftime("%Y-%m-%d %H:%M UTC").to_string())
+                .unwrap_or_default();
+            // The command line, or an anonymous contribution.
+            let actor = e.actor.unwrap_or_else(|| "not named".into());
+            (when, actor, e.action, e.target)
+        })
+        .collect();
+    let settings = &state.store.policy().workflow;
+    let page = AdminPage {
+        title: "Administration",
+        site: SITE,
+        people,
+        roles: crate::store::Role::ALL.iter().map(|r| r.as_str()).collect(),
+        required: settings.required_roles.clone(),
+        rotation: settings.rotation.clone(),
+        window_hours: settings.assignment_window_s / 3600,
+        audit,
+        notice,
+        error,
+        user: Some(user),
+    };
+    Ok((status, render(&page)).into_response())
+}
+
+pub(super) async fn admin(State(state): State<AppState>, headers: HeaderMap) -> PageResult {
+    let user = signed_in_admin(&state, &headers).await?;
+    admin_page(&state, user, StatusCode::OK, None, None).await
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct PersonForm {
+    username: String,
+    function: String,
+    #[serde(default)]
+    team: String,
+    role: String,
+    password: String,
+}
+
+/// A role by name, or the store's refusal naming it.
+fn parse_role(name: &str) -> Result<crate::store::Role, StoreError> {
+    crate::store::Role::parse(name)
+        .ok_or_else(|| StoreError::Invalid(format!("There is no role {name:?}.")))
+}
+
+/// The admin page after an action: its notice, or why it was refused.
+async fn admin_after(
+    state: &AppState,
+    user: User,
+    result: Result<String, StoreError>,
+) -> PageResult {
+    match result {
+        Ok(notice) => admin_page(state, user, StatusCode::OK, Some(notice), None).await,
+        Err(StoreError::Invalid(message)) => {
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            admin_page(state, user, status, None, Some(message)).await
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+pub(super) async fn add_person(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<PersonForm>,
+) -> PageResult {
+    same_site(&headers).map_err(|_| PageError::CrossSite)?;
+    let user = signed_in_admin(&state, &headers).await?;
+    let result = async {
+        let username = form.username.trim();
+        let new = crate::store::NewUser {
+            username,
+            display_name: username,
+            function: &form.function,
+            role: parse_role(&form.role)?,
+            password: &form.password,
+            team: Some(form.team.trim()).filter(|t| !t.is_empty()),
+        };
+        let added = state.store.add_user(&new, Some(&user)).await?;
+        Ok(format!("{} can sign in now.", added.username))
+    }
+    .await;
+    admin_after(&state, user, result).await
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct RoleForm {
+    username: String,
+    role: String,
+}
+
+pub(super) async fn change_role(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<RoleForm>,
+) -> PageResult {
+    same_site(&headers).map_err(|_| PageError::CrossSite)?;
+    let user = signed_in_admin(&state, &headers).await?;
+    let result = async {
+        let role = parse_role(&form.role)?;
+        let changed = state.store.set_role(&user, &form.username, role).await?;
+        Ok(format!("{} is now {}.", changed.username, role.as_str()))
+    }
+    .await;
+    // An admin who made themselves something else sees the page no more.
+    let me = match session_cookie(&headers) {
+        Some(session) => state.store.user_by_session(session).await?,
+        None => None,
+    };
+    match me {
+        Some(me) if me.role == crate::store::Role::Admin => admin_after(&state, me, result).await,
+        _ if result.is_ok() => Ok(Redirect::to("/").into_response()),
+        _ => admin_after(&state, user, result).await,
+    }
+}

@@ -1,0 +1,208 @@
+//! My work, and the Atom feed of what was published.
+
+use super::{PageError, PageResult, Row, SITE, label, render, signed_in, viewer};
+use crate::http::AppState;
+use crate::http::respond;
+use crate::store::Filters;
+use crate::store::StoreError;
+use crate::store::User;
+use askama::Template;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::http::StatusCode;
+use axum::http::header;
+use axum::response::IntoResponse;
+use debrief_wire::api::Postmortem;
+use debrief_wire::api::State as WorkflowState;
+
+#[derive(Template)]
+#[template(path = "web/home.html")]
+struct HomePage<'a> {
+    title: &'a str,
+    site: &'a str,
+    user: Option<User>,
+    mine: Vec<Row>,
+    waiting: Vec<Row>,
+    others: Vec<Row>,
+    published: Vec<Row>,
+}
+
+/// Postmortems in progress the home page looks at, per state.
+const HOME_LIMIT: i64 = 20;
+
+/// My work: the postmortems in progress I take part in (facilitator, scribe, responder or
+/// member), those still waiting for my function's contribution, the others in progress, and
+/// what was published lately.
+pub(super) async fn home(State(state): State<AppState>, headers: HeaderMap) -> PageResult {
+    let user = signed_in(&state, &headers, "/").await?;
+    let in_progress = |involving: Option<i64>| {
+        let state = &state;
+        let user = &user;
+        async move {
+            let mut found = Vec::new();
+            for status in [
+                WorkflowState::Draft,
+                WorkflowState::InReview,
+                WorkflowState::Reviewed,
+            ] {
+                let filters = Filters {
+                    status: Some(status),
+                    limit: HOME_LIMIT,
+                    involving,
+                    ..Filters::default()
+                };
+                found.extend(state.store.postmortems(user, &filters).await?);
+            }
+            found.sort_by_key(|p| std::cmp::Reverse(p.updated_at));
+            Ok::<_, StoreError>(found)
+        }
+    };
+    let mine = in_progress(Some(user.id)).await?;
+    let rest: Vec<Postmortem> = in_progress(None)
+        .await?
+        .into_iter()
+        .filter(|p| !mine.iter().any(|m| m.id == p.id))
+        .collect();
+    // Waiting for my function: it is required, and has not contributed yet.
+    let required = state
+        .store
+        .policy()
+        .workflow
+        .required_roles
+        .iter()
+        .any(|role| role.eq_ignore_ascii_case(&user.function));
+    let contributed = if required {
+        let ids: Vec<i64> = rest.iter().map(|p| p.id).collect();
+        state
+            .store
+            .contributed_by_function(&ids, &user.function)
+            .await?
+    } else {
+        Vec::new()
+    };
+    let (waiting, others): (Vec<Postmortem>, Vec<Postmortem>) = rest
+        .into_iter()
+        .partition(|p| required && !contributed.contains(&p.id));
+    let published = state
+        .store
+        .postmortems(
+            &user,
+            &Filters {
+                status: Some(WorkflowState::Published),
+                limit: 10,
+                ..Filters::default()
+            },
+        )
+        .await?;
+    let rows = |list: Vec<Postmortem>| list.into_iter().map(|p| Row::of(p, None)).collect();
+    Ok(render(&HomePage {
+        title: "My work",
+        site: SITE,
+        user: Some(user),
+        mine: rows(mine),
+        waiting: rows(waiting),
+        others: rows(others),
+        published: rows(published),
+    })
+    .into_response())
+}
+
+/// An entry of the feed.
+struct FeedEntry {
+    id: i64,
+    title: String,
+    updated: String,
+    summary: String,
+}
+
+#[derive(Template)]
+#[template(path = "web/feed.atom", escape = "html")]
+struct Feed<'a> {
+    site: &'a str,
+    base: String,
+    updated: String,
+    entries: Vec<FeedEntry>,
+}
+
+/// Unix seconds as RFC 3339, for the feed.
+fn rfc3339(seconds: i64) -> String {
+    jiff::Timestamp::from_second(seconds)
+        .map(|t| t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string())
+        .unwrap_or_else(|_| "1970-01-01T00:00:00Z".to_string())
+}
+
+/// The Atom feed of what the caller may see that was published (or closed since), newest
+/// change first. Feed readers send no cookie: a bearer token works too.
+pub(super) async fn feed(State(state): State<AppState>, headers: HeaderMap) -> PageResult {
+    let bearer = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    let user = match bearer {
+        Some(token) => state.store.user_by_token(token.trim()).await?,
+        None => viewer(&state, &headers).await?,
+    };
+    let Some(user) = user else {
+        return Ok((
+            StatusCode::UNAUTHORIZED,
+            [(header::WWW_AUTHENTICATE, "Bearer")],
+            "sign in, or send an API token as Authorization: Bearer",
+        )
+            .into_response());
+    };
+    let mut published = Vec::new();
+    for status in [WorkflowState::Published, WorkflowState::Closed] {
+        let filters = Filters {
+            status: Some(status),
+            limit: 50,
+            ..Filters::default()
+        };
+        published.extend(state.store.postmortems(&user, &filters).await?);
+    }
+    published.sort_by_key(|p| std::cmp::Reverse(p.updated_at));
+    published.truncate(50);
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .filter(|h| {
+            h.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b))
+        })
+        .unwrap_or("localhost");
+    let scheme = if respond::secure_cookies(&state.config, &headers) {
+        "https"
+    } else {
+        "http"
+    };
+    let feed = Feed {
+        site: SITE,
+        base: format!("{scheme}://{host}"),
+        updated: rfc3339(published.first().map_or(0, |p| p.updated_at)),
+        entries: published
+            .into_iter()
+            .map(|p| FeedEntry {
+                summary: format!(
+                    "{} · {}{}",
+                    label(p.status),
+                    p.date.as_deref().unwrap_or("undated"),
+                    p.severity
+                        .as_deref()
+                        .map(|s| format!(" · {s}"))
+                        .unwrap_or_default()
+                ),
+                id: p.id,
+                title: p.title,
+                updated: rfc3339(p.updated_at),
+            })
+            .collect(),
+    };
+    let body = feed.render().map_err(|error| {
+        tracing::error!(%error, "the feed template failed");
+        PageError::NotFound
+    })?;
+    Ok((
+        [(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")],
+        body,
+    )
+        .into_response())
+}

@@ -1,0 +1,138 @@
+//! The list of postmortems: the API's filters, full-text search, pages.
+
+use super::{PAGE_SIZE, PageResult, Row, SITE, day, label, render, signed_in};
+use crate::http::AppState;
+use crate::http::respond;
+use crate::store::Filters;
+use crate::store::StoreError;
+use crate::store::User;
+use askama::Template;
+use axum::extract::Query;
+use axum::extract::State;
+use axum::extract::rejection::QueryRejection;
+use axum::http::HeaderMap;
+use axum::response::IntoResponse;
+use debrief_wire::api::State as WorkflowState;
+use serde::Deserialize;
+
+/// The list's filters, as the form sends them: empty fields are no filter.
+#[derive(Debug, Default, Deserialize)]
+pub(super) struct ListQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    severity: String,
+    #[serde(default)]
+    service: String,
+    #[serde(default)]
+    tag: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    page: Option<u32>,
+}
+
+impl ListQuery {
+    /// This list at another page.
+    fn at_page(&self, page: u32) -> String {
+        let mut href = String::from("/postmortems?");
+        for (name, value) in [
+            ("q", &self.q),
+            ("status", &self.status),
+            ("severity", &self.severity),
+            ("service", &self.service),
+            ("tag", &self.tag),
+            ("from", &self.from),
+            ("to", &self.to),
+        ] {
+            if !value.is_empty() {
+                href.push_str(&format!("{name}={}&", respond::percent_encode(value)));
+            }
+        }
+        href.push_str(&format!("page={page}"));
+        href
+    }
+}
+
+#[derive(Template)]
+#[template(path = "web/list.html")]
+struct ListPage<'a> {
+    title: &'a str,
+    site: &'a str,
+    user: Option<User>,
+    query: ListQuery,
+    states: Vec<(&'static str, &'static str)>,
+    rows: Vec<Row>,
+    error: Option<String>,
+    previous: Option<String>,
+    next: Option<String>,
+}
+
+pub(super) async fn list(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    query: Result<Query<ListQuery>, QueryRejection>,
+) -> PageResult {
+    let user = signed_in(&state, &headers, "/postmortems").await?;
+    // A query string the form never sends is shown as no filter rather than refused.
+    let query = query.map(|Query(q)| q).unwrap_or_default();
+    let page = query.page.unwrap_or(0).min(10_000);
+    let nonempty = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+    let mut error = None;
+    let from = day(&query.from, "From", &mut error);
+    let to = day(&query.to, "To", &mut error);
+    let filters = Filters {
+        from,
+        to,
+        service: nonempty(&query.service),
+        tag: nonempty(&query.tag),
+        severity: nonempty(&query.severity),
+        status: WorkflowState::ALL
+            .into_iter()
+            .find(|s| s.as_str() == query.status),
+        offset: i64::from(page) * PAGE_SIZE,
+        limit: PAGE_SIZE,
+        involving: None,
+    };
+    let rows: Vec<Row> = if query.q.trim().is_empty() {
+        state
+            .store
+            .postmortems(&user, &filters)
+            .await?
+            .into_iter()
+            .map(|p| Row::of(p, None))
+            .collect()
+    } else {
+        match state.store.search(&user, &query.q, &filters).await {
+            Ok(hits) => hits
+                .into_iter()
+                .map(|hit| Row::of(hit.postmortem, Some(hit.snippet)))
+                .collect(),
+            Err(StoreError::Invalid(message)) => {
+                error = Some(message);
+                Vec::new()
+            }
+            Err(other) => return Err(other.into()),
+        }
+    };
+    let full = i64::try_from(rows.len()).unwrap_or(0) == PAGE_SIZE;
+    Ok(render(&ListPage {
+        title: "Postmortems",
+        site: SITE,
+        user: Some(user),
+        previous: (page > 0).then(|| query.at_page(page - 1)),
+        next: full.then(|| query.at_page(page + 1)),
+        query,
+        states: WorkflowState::ALL
+            .into_iter()
+            .map(|s| (s.as_str(), label(s)))
+            .collect(),
+        rows,
+        error,
+    })
+    .into_response())
+}

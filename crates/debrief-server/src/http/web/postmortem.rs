@@ -1,0 +1,515 @@
+//! A postmortem's page and what is done on it: workflow steps, assignments,
+//! contributions, evidence, one-click fixes.
+
+use super::{PageError, PageResult, Reading, SITE, Writing, before_meeting, label, render, span};
+use crate::http::AppState;
+use crate::http::respond;
+use crate::store::StoreError;
+use crate::store::User;
+use askama::Template;
+use axum::extract::Form;
+use axum::extract::Multipart;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use debrief_wire::api::ContributionKind;
+use debrief_wire::api::State as WorkflowState;
+use serde::Deserialize;
+
+/// A lint finding as the page lists it, with its rule's explanation and its safe fix.
+struct FindingRow {
+    rule: &'static str,
+    line: u32,
+    message: String,
+    suggestion: Option<String>,
+    explanation: Option<&'static debrief_lint::Rule>,
+    /// Where the fix applies (a byte offset) and what it writes.
+    fix: Option<(usize, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "web/postmortem.html")]
+struct PostmortemPage<'a> {
+    title: &'a str,
+    site: &'a str,
+    user: Option<User>,
+    id: i64,
+    writer: bool,
+    state: &'static str,
+    state_label: &'static str,
+    version: i64,
+    restricted: bool,
+    facilitator: Option<String>,
+    scribe: Option<String>,
+    overdue: bool,
+    due: Option<String>,
+    suggestion: Option<String>,
+    candidates: Vec<Candidate>,
+    gates: Vec<GateView>,
+    responders: Vec<String>,
+    required: Vec<String>,
+    missing_roles: Vec<String>,
+    outcome: Outcome,
+    article: String,
+    findings: Vec<FindingRow>,
+    contributions: Vec<(String, Vec<ContributionView>)>,
+    kinds: Vec<&'static str>,
+}
+
+/// A contribution as the page shows it.
+struct ContributionView {
+    kind: &'static str,
+    author: String,
+    when: Option<String>,
+    html: String,
+    url: Option<String>,
+    file: Option<(String, String)>,
+}
+
+pub(super) async fn postmortem(
+    State(state): State<AppState>,
+    Reading { user, id }: Reading,
+) -> PageResult {
+    postmortem_page(&state, user, id, StatusCode::OK, Outcome::default()).await
+}
+
+/// What a step taken on the page left to say.
+#[derive(Debug, Default)]
+struct Outcome {
+    notice: Option<String>,
+    error: Option<String>,
+    missing: Vec<String>,
+}
+
+/// A step of the workflow the page offers.
+struct GateView {
+    to: &'static str,
+    label: &'static str,
+    missing: Vec<String>,
+}
+
+/// A person the page offers for a part, and whether the rotation suggests them.
+struct Candidate {
+    username: String,
+    function: String,
+    suggested: bool,
+}
+
+/// A postmortem's page: the workflow, then the document and its findings.
+async fn postmortem_page(
+    state: &AppState,
+    user: User,
+    id: i64,
+    status: StatusCode,
+    outcome: Outcome,
+) -> PageResult {
+    let postmortem = state.store.postmortem(&user, id).await?;
+    let workflow = state.store.workflow(&user, id).await?;
+    let writer = user.role != crate::store::Role::Viewer;
+    // The rotation's suggestion only matters while there is no facilitator.
+    let suggestion = if writer
+        && before_meeting(postmortem.status)
+        && postmortem.assignment.facilitator.is_none()
+    {
+        Some(state.store.suggest_facilitator(&user, id).await?)
+    } else {
+        None
+    };
+    let suggested = suggestion
+        .as_ref()
+        .and_then(|s| s.suggested.as_ref())
+        .map(|r| (r.username.clone(), r.reason.clone()));
+    let candidates = if writer {
+        state
+            .store
+            .users()
+            .await?
+            .into_iter()
+            .map(|u| Candidate {
+                suggested: suggested
+                    .as_ref()
+                    .is_some_and(|(name, _)| *name == u.username),
+                username: u.username,
+                function: u.function,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let now = state.store.clock().now();
+    let due = if before_meeting(postmortem.status)
+        && (postmortem.assignment.facilitator.is_none() || postmortem.assignment.scribe.is_none())
+    {
+        let left = postmortem.assignment.due_at - now;
+        Some(if left >= 0 {
+            format!("facilitator and scribe due within {}", span(left))
+        } else {
+            format!("facilitator and scribe overdue by {}", span(-left))
+        })
+    } else {
+        None
+    };
+    let config = &state.store.policy().lint;
+    let today = state.store.clock().today();
+    let linted = debrief_lint::lint(
+        &postmortem.markdown,
+        &debrief_lint::Options::new(config, today),
+    );
+    let findings = linted
+        .findings
+        .iter()
+        .map(|f| FindingRow {
+            rule: f.diagnostic.rule.as_str(),
+            line: f.diagnostic.span.line,
+            message: f.diagnostic.message.clone(),
+            suggestion: f.diagnostic.suggestion.clone(),
+            explanation: debrief_lint::rule(f.diagnostic.rule),
+            fix: f.fix.clone().map(|text| (f.range.start, text)),
+        })
+        .collect();
+    let analysis = debrief_core::analyse(&linted.read.postmortem);
+    let doc = debrief_site::Doc {
+        source: format!("/postmortems/{id}"),
+        postmortem: linted.read.postmortem.clone(),
+        analysis,
+        images: Vec::new(),
+        blame_free: None,
+    };
+    let article = debrief_site::article(&doc, &|group, value| {
+        let parameter = match group {
+            "severities" => "severity",
+            "services" => "service",
+            _ => "tag",
+        };
+        format!(
+            "/postmortems?{parameter}={}",
+            respond::percent_encode(value)
+        )
+    });
+    let mut contributions: Vec<(String, Vec<ContributionView>)> = Vec::new();
+    for c in state.store.contributions(&user, id).await? {
+        let view = ContributionView {
+            kind: c.kind.as_str(),
+            author: c.author,
+            when: c.happened_at.and_then(|at| {
+                jiff::Timestamp::from_second(at)
+                    .ok()
+                    .map(|t| t.strftime("%Y-%m-%d %H:%M UTC").to_string())
+            }),
+            html: debrief_html::markdown(&c.body),
+            url: c.url,
+            file: c.file.map(|f| {
+                let href = format!("/api/v1/postmortems/{id}/contributions/{}/file", c.id);
+                (href, format!("{} ({} bytes)", f.name, f.size))
+            }),
+        };
+        match contributions.iter_mut().find(|(f, _)| *f == c.function) {
+            Some((_, list)) => list.push(view),
+            None => contributions.push((c.function, vec![view])),
+        }
+    }
+    let page = PostmortemPage {
+        title: &postmortem.title,
+        site: SITE,
+        id,
+        writer,
+        state: postmortem.status.as_str(),
+        state_label: label(postmortem.status),
+        version: postmortem.version,
+        restricted: postmortem.restricted,
+        facilitator: postmortem.assignment.facilitator.clone(),
+        scribe: postmortem.assignment.scribe.clone(),
+        overdue: postmortem.assignment.overdue && before_meeting(postmortem.status),
+        due,
+        suggestion: suggested.map(|(name, reason)| format!("{name}: {reason}")),
+        candidates,
+        gates: workflow
+            .next
+            .into_iter()
+            .map(|gate| GateView {
+                to: gate.to.as_str(),
+                label: label(gate.to),
+                missing: gate.missing,
+            })
+            .collect(),
+        responders: workflow.responders,
+        required: workflow.roles.required,
+        missing_roles: workflow.roles.missing,
+        outcome,
+        article,
+        findings,
+        contributions,
+        kinds: ContributionKind::ALL.iter().map(|k| k.as_str()).collect(),
+        user: Some(user),
+    };
+    Ok((status, render(&page)).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct StepForm {
+    to: String,
+    version: i64,
+}
+
+/// A workflow step from the page: taken, or refused with everything that is missing.
+pub(super) async fn step(
+    State(state): State<AppState>,
+    Writing { user, id }: Writing,
+    Form(form): Form<StepForm>,
+) -> PageResult {
+    let Some(to) = WorkflowState::ALL
+        .into_iter()
+        .find(|s| s.as_str() == form.to)
+    else {
+        let error = Some(format!("There is no state {:?}.", form.to));
+        let outcome = Outcome {
+            error,
+            ..Outcome::default()
+        };
+        return postmortem_page(&state, user, id, StatusCode::UNPROCESSABLE_ENTITY, outcome).await;
+    };
+    let result = state.store.transition(&user, id, form.version, to).await;
+    let notice = format!("Moved to {}.", label(to));
+    answer_step(&state, user, id, result.map(|_| notice)).await
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct AssignForm {
+    part: String,
+    username: String,
+    version: i64,
+}
+
+/// Facilitator or scribe, from the page.
+pub(super) async fn assign(
+    State(state): State<AppState>,
+    Writing { user, id }: Writing,
+    Form(form): Form<AssignForm>,
+) -> PageResult {
+    let part = match form.part.as_str() {
+        "facilitator" => crate::workflow::Part::Facilitator,
+        "scribe" => crate::workflow::Part::Scribe,
+        _ => return Err(PageError::NotFound),
+    };
+    let result = state
+        .store
+        .assign(&user, id, form.version, part, &form.username)
+        .await;
+    let notice = format!("{} is the {}.", form.username, form.part);
+    answer_step(&state, user, id, result.map(|_| notice)).await
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct ContributeForm {
+    kind: String,
+    #[serde(default)]
+    text: String,
+    /// A timeline entry's instant, as `datetime-local` sends it (`2026-06-14T14:05`), in UTC.
+    #[serde(default)]
+    at: String,
+    #[serde(default)]
+    url: String,
+    /// A checkbox: present when ticked.
+    #[serde(default)]
+    anonymous: Option<String>,
+}
+
+/// A contribution as the caller's function: a timeline entry, an observation, impact, or a
+/// link as evidence.
+pub(super) async fn contribute(
+    State(state): State<AppState>,
+    Writing { user, id }: Writing,
+    Form(form): Form<ContributeForm>,
+) -> PageResult {
+    let refused = |message: String| Err(StoreError::Invalid(message));
+    let Some(kind) = ContributionKind::ALL
+        .into_iter()
+        .find(|k| k.as_str() == form.kind)
+    else {
+        return answer_step(
+            &state,
+            user,
+            id,
+            refused(format!("There is no kind {:?}.", form.kind)),
+        )
+        .await;
+    };
+    let at = form.at.trim();
+    let happened_at = if at.is_empty() {
+        None
+    } else {
+        match at.parse::<jiff::civil::DateTime>() {
+            Ok(local) => local
+                .to_zoned(jiff::tz::TimeZone::UTC)
+                .ok()
+                .map(|z| z.timestamp().as_second()),
+            Err(_) => {
+                let message = "The time must be a date and a time (2026-06-14T14:05).".to_string();
+                return answer_step(&state, user, id, refused(message)).await;
+            }
+        }
+    };
+    let url = Some(form.url.trim()).filter(|u| !u.is_empty());
+    let new = crate::store::NewContribution {
+        kind,
+        body: &form.text,
+        happened_at,
+        url,
+        anonymous: form.anonymous.is_some(),
+        file: None,
+    };
+    let result = state.store.contribute(&user, id, &new).await;
+    let notice = format!("Your {} is added.", kind.as_str());
+    answer_step(&state, user, id, result.map(|_| notice)).await
+}
+
+/// Evidence uploaded from the page: the form's `file`, with its `text`.
+pub(super) async fn upload_evidence(
+    State(state): State<AppState>,
+    Writing { user, id }: Writing,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> PageResult {
+    let (mut text, mut file) = (String::new(), None);
+    if let Ok(mut multipart) = multipart {
+        while let Ok(Some(field)) = multipart.next_field().await {
+            match field.name() {
+                Some("text") => text = field.text().await.unwrap_or_default(),
+                Some("file") => {
+                    let name = field.file_name().unwrap_or("evidence").to_string();
+                    let media_type = field
+                        .content_type()
+                        .unwrap_or("application/octet-stream")
+                        .to_string();
+                    if let Ok(bytes) = field.bytes().await {
+                        file = Some((name, media_type, bytes));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let Some((name, media_type, bytes)) = file else {
+        let message = "Choose a file to upload as evidence.".to_string();
+        return answer_step(&state, user, id, Err(StoreError::Invalid(message))).await;
+    };
+    let new = crate::store::NewContribution {
+        kind: ContributionKind::Evidence,
+        body: &text,
+        happened_at: None,
+        url: None,
+        anonymous: false,
+        file: Some(crate::store::Upload {
+            name: &name,
+            media_type: &media_type,
+            content: &bytes,
+        }),
+    };
+    let result = state.store.contribute(&user, id, &new).await;
+    answer_step(
+        &state,
+        user,
+        id,
+        result.map(|_| format!("{name} is added as evidence.")),
+    )
+    .await
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct FixForm {
+    version: i64,
+    rule: String,
+    start: usize,
+}
+
+/// Applies one finding's safe fix as a new version, if the text is still the one it was
+/// found in.
+pub(super) async fn fix(
+    State(state): State<AppState>,
+    Writing { user, id }: Writing,
+    Form(form): Form<FixForm>,
+) -> PageResult {
+    let postmortem = state.store.postmortem(&user, id).await?;
+    if postmortem.version != form.version {
+        let conflict = StoreError::Conflict {
+            based_on: form.version,
+            current: postmortem.version,
+        };
+        return answer_step(&state, user, id, Err(conflict)).await;
+    }
+    let config = &state.store.policy().lint;
+    let today = state.store.clock().today();
+    let linted = debrief_lint::lint(
+        &postmortem.markdown,
+        &debrief_lint::Options::new(config, today),
+    );
+    let found = linted.findings.iter().find(|f| {
+        f.diagnostic.rule.as_str() == form.rule && f.range.start == form.start && f.fix.is_some()
+    });
+    let Some(finding) = found else {
+        let gone = StoreError::Invalid("That finding has no fix any more.".into());
+        return answer_step(&state, user, id, Err(gone)).await;
+    };
+    let mut text = linted.text.clone();
+    let replacement = finding.fix.clone().unwrap_or_default();
+    let before = text[finding.range.clone()].to_string();
+    text.replace_range(finding.range.clone(), &replacement);
+    let note = format!(
+        "lint fix ({}): \u{201c}{before}\u{201d} \u{2192} \u{201c}{replacement}\u{201d}",
+        form.rule
+    );
+    let result = state
+        .store
+        .update_postmortem(&user, id, form.version, &text, &note)
+        .await;
+    answer_step(
+        &state,
+        user,
+        id,
+        result.map(|_| format!("Fixed: {before} \u{2192} {replacement}.")),
+    )
+    .await
+}
+
+/// The page after a step: its notice, or why it was refused.
+async fn answer_step(
+    state: &AppState,
+    user: User,
+    id: i64,
+    result: Result<String, StoreError>,
+) -> PageResult {
+    let (status, outcome) = match result {
+        Ok(notice) => (
+            StatusCode::OK,
+            Outcome {
+                notice: Some(notice),
+                ..Outcome::default()
+            },
+        ),
+        Err(StoreError::Refused(refusal)) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Outcome {
+                error: Some(refusal.message),
+                missing: refusal.missing,
+                ..Outcome::default()
+            },
+        ),
+        Err(StoreError::Conflict { current, .. }) => (
+            StatusCode::CONFLICT,
+            Outcome {
+                error: Some(format!(
+                    "The postmortem changed while you read it (now version {current}); look again and retry."
+                )),
+                ..Outcome::default()
+            },
+        ),
+        Err(StoreError::Invalid(message) | StoreError::Forbidden(message)) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Outcome {
+                error: Some(message),
+                ..Outcome::default()
+            },
+        ),
+        Err(other) => return Err(other.into()),
+    };
+    postmortem_page(state, user, id, status, outcome).await
+}
