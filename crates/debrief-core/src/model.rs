@@ -47,6 +47,35 @@ pub struct Metadata {
     pub extra: Vec<(String, serde_json::Value)>,
 }
 
+impl Metadata {
+    /// A front-matter key this model has no field for (`team`, `tracker`), matched without
+    /// regard to case.
+    pub fn extra(&self, key: &str) -> Option<&serde_json::Value> {
+        self.extra
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(key))
+            .map(|(_, v)| v)
+    }
+
+    /// The teams the front matter names, under `team:` or `teams:` (one name or a list), in
+    /// order: the teams that own the incident's follow-up.
+    pub fn teams(&self) -> Vec<String> {
+        ["team", "teams"]
+            .into_iter()
+            .filter_map(|key| self.extra(key))
+            .flat_map(|value| match value {
+                serde_json::Value::String(s) => vec![s.trim().to_string()],
+                serde_json::Value::Array(list) => list
+                    .iter()
+                    .filter_map(|v| v.as_str().map(|s| s.trim().to_string()))
+                    .collect(),
+                _ => Vec::new(),
+            })
+            .filter(|team| !team.is_empty())
+            .collect()
+    }
+}
+
 /// A section: a heading and what follows it up to the next section heading.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Section {

@@ -91,24 +91,8 @@ impl Entry {
         blame_free: Option<bool>,
     ) -> Entry {
         let meta = &postmortem.meta;
-        let extra = |key: &str| {
-            meta.extra
-                .iter()
-                .find(|(k, _)| k.eq_ignore_ascii_case(key))
-                .map(|(_, v)| v)
-        };
-        let teams = ["team", "teams"]
-            .into_iter()
-            .filter_map(extra)
-            .flat_map(|value| match value {
-                serde_json::Value::String(s) => vec![s.clone()],
-                serde_json::Value::Array(list) => list
-                    .iter()
-                    .filter_map(|v| v.as_str().map(str::to_string))
-                    .collect(),
-                _ => Vec::new(),
-            })
-            .collect();
+        let extra = |key: &str| meta.extra(key);
+        let teams = meta.teams();
         let facilitator_function = extra("facilitator_function")
             .and_then(|v| v.as_str().map(str::to_string))
             .or_else(|| {

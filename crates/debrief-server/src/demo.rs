@@ -32,16 +32,21 @@ pub struct Account {
 /// restricted one. Returns the accounts with their passwords.
 pub async fn seed(store: &Store) -> Result<Vec<Account>> {
     let people = [
-        ("admin", Role::Admin, "SRE"),
-        ("responder", Role::Contributor, "SRE"),
-        ("developer", Role::Contributor, "Dev"),
-        ("product", Role::Contributor, "Product"),
-        ("security", Role::Contributor, "Security"),
-        ("viewer", Role::Viewer, "Support"),
+        ("admin", Role::Admin, "SRE", Some("sre-oncall")),
+        ("responder", Role::Contributor, "SRE", Some("platform")),
+        ("developer", Role::Contributor, "Dev", Some("notifications")),
+        ("product", Role::Contributor, "Product", None),
+        (
+            "security",
+            Role::Contributor,
+            "Security",
+            Some("security-oncall"),
+        ),
+        ("viewer", Role::Viewer, "Support", None),
     ];
     let mut accounts = Vec::new();
     let mut users = Vec::new();
-    for (username, role, function) in people {
+    for (username, role, function, team) in people {
         let password = crate::secret::new_token()
             .map_err(StoreError::Invalid)?
             .chars()
@@ -56,7 +61,7 @@ pub async fn seed(store: &Store) -> Result<Vec<Account>> {
                     function,
                     role,
                     password: &password,
-                    team: None,
+                    team,
                 },
                 None,
             )

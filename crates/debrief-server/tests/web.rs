@@ -925,7 +925,7 @@ async fn the_feed_lists_what_was_published_to_whoever_may_see_it() {
 }
 
 #[tokio::test]
-async fn the_review_respects_restriction() {
+async fn the_review_respects_restriction_and_filters_by_team_and_dates() {
     let test = common::sqlite().await;
     let accounts = demo::seed(&test.store).await.expect("seeded");
     let password = |name: &str| password_of(&accounts, name);
@@ -941,6 +941,8 @@ async fn the_review_respects_restriction() {
     assert!(page.body.contains("you may see: 4."));
     assert!(!page.body.contains("API token printed"));
     let page = viewer.get("/review?from=2026-06-01&to=2026-06-30").await;
+    assert!(page.body.contains("you may see: 1."), "{}", page.body);
+    let page = viewer.get("/review?team=notifications").await;
     assert!(page.body.contains("you may see: 1."), "{}", page.body);
     let page = viewer.get("/review?from=June").await;
     assert!(page.body.contains("From must be a day"));
@@ -1061,5 +1063,40 @@ async fn my_work_is_what_i_take_part_in_and_what_waits_for_my_function() {
         ),
         "Recently published"
     );
+    assert!(
+        home.body
+            .contains("No open action item names you (or your team) as its owner."),
+        "product owns no item"
+    );
+
+    // Action items by owner: `@responder` by username, the earliest due first, past due in red.
+    let home = responder.get("/").await;
+    assert_eq!(
+        section_of(&home.body, "Alert when cache connections exceed 80"),
+        "Your action items"
+    );
+    assert!(
+        home.body
+            .contains(r#"<span class="overdue">2026-07-01 (overdue)</span>"#),
+        "{}",
+        home.body
+    );
+    let mut developer = Browser::new(&test.store);
+    developer.sign_in("developer", &password("developer")).await;
+    let home = developer.get("/").await;
+    assert_eq!(
+        section_of(&home.body, "Give every alert silence an expiry"),
+        "Your action items"
+    );
+    assert!(!home.body.contains("Alert when cache connections exceed 80"));
+
+    // The list filters by the team the front matter names.
+    let list = developer.get("/postmortems?team=Platform").await;
+    assert!(
+        list.body
+            .contains("Checkout errors after a cache configuration change")
+    );
+    assert!(!list.body.contains("Order confirmation e-mails delayed"));
+    assert!(list.body.contains(r#"name="team" value="Platform""#));
     test.finish().await;
 }

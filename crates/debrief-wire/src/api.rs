@@ -268,6 +268,8 @@ pub struct ListQuery {
     pub service: Option<String>,
     /// Only postmortems with this tag.
     pub tag: Option<String>,
+    /// Only postmortems whose front matter names this team (`team:` or `teams:`).
+    pub team: Option<String>,
     /// Only postmortems of this severity.
     pub severity: Option<String>,
     /// Only postmortems in this state.
@@ -384,6 +386,25 @@ pub struct ActionItems {
     pub version: i64,
     /// The items, in document order.
     pub action_items: Vec<ActionItem>,
+}
+
+/// An action item someone owns, with the postmortem it comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct OwnedActionItem {
+    /// The postmortem's id.
+    pub postmortem_id: i64,
+    /// The postmortem's title.
+    pub postmortem_title: String,
+    /// The item as the postmortem's current version writes it.
+    pub action_item: crate::document::ActionItem,
+}
+
+/// `GET /me/action-items`: the caller's open action items, the earliest due first and the
+/// undated last.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct OwnedActionItems {
+    /// The items, in the postmortems the caller may see.
+    pub action_items: Vec<OwnedActionItem>,
 }
 
 // Search.

@@ -9,7 +9,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use debrief_wire::api::{LoginRequest, NewToken, TokenRequest, Tokens, User};
+use debrief_wire::api::{LoginRequest, NewToken, OwnedActionItems, TokenRequest, Tokens, User};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -17,6 +17,7 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(login, logout))
         .routes(routes!(me))
+        .routes(routes!(my_action_items))
         .routes(routes!(tokens, create_token))
         .routes(routes!(revoke_token))
 }
@@ -80,6 +81,18 @@ async fn logout(
     responses((status = 200, description = "the caller", body = User)))]
 async fn me(Caller(user): Caller) -> Json<User> {
     Json(user)
+}
+
+/// The caller's open action items across the postmortems they may see (the owner written as
+/// their username, their name or their team), the earliest due first.
+#[utoipa::path(get, path = "/api/v1/me/action-items", tag = "accounts",
+    responses((status = 200, description = "at most 500", body = OwnedActionItems)))]
+async fn my_action_items(
+    State(state): State<AppState>,
+    Caller(user): Caller,
+) -> ApiResult<Json<OwnedActionItems>> {
+    let action_items = state.store.owned_action_items(&user, 500).await?;
+    Ok(Json(OwnedActionItems { action_items }))
 }
 
 /// A new API token for the caller, shown once.

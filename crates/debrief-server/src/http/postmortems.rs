@@ -52,6 +52,7 @@ pub(super) fn filters(query: &ListQuery) -> ApiResult<Filters> {
     Ok(Filters {
         service: query.service.clone(),
         tag: query.tag.clone(),
+        team: query.team.clone(),
         severity: query.severity.clone(),
         status: query.status,
         from: date("from", &query.from)?,

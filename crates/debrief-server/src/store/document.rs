@@ -4,6 +4,7 @@
 use super::versions::Workflow;
 use super::{Postmortem, Result, StoreError};
 use debrief_core::model::Milestone;
+use debrief_wire::document::ActionItem;
 
 /// The largest postmortem stored, in bytes of Markdown: a thousand pages of text. The API
 /// takes a JSON body large enough for any document this size however its text escapes, so
@@ -18,8 +19,49 @@ pub(super) struct DocumentFacts {
     pub date: Option<String>,
     pub services: Vec<String>,
     pub tags: Vec<String>,
+    /// The teams the front matter names: a label lists filter on, not part of the summary.
+    pub teams: Vec<String>,
     pub resolved_at: Option<i64>,
+    /// The action items, in document order.
+    pub actions: Vec<ActionFact>,
     pub markdown: String,
+}
+
+/// An action item as the store keeps it beside the document.
+pub(super) struct ActionFact {
+    pub item: ActionItem,
+    /// The owner as users are matched by: lower case, without a leading `@`.
+    pub owner_key: Option<String>,
+}
+
+impl ActionFact {
+    fn of(item: &debrief_core::model::ActionItem) -> ActionFact {
+        let mut item = ActionItem::from(item);
+        item.owner = item
+            .owner
+            .map(|o| o.trim().to_string())
+            .filter(|o| !o.is_empty());
+        ActionFact {
+            owner_key: item.owner.as_deref().map(owner_key),
+            item,
+        }
+    }
+
+    /// `open`, `done` or `declined`, as the row keeps it.
+    pub fn state(&self) -> &'static str {
+        if self.item.declined.is_some() {
+            "declined"
+        } else if self.item.done {
+            "done"
+        } else {
+            "open"
+        }
+    }
+}
+
+/// An owner or a user's name as the two are compared: lower case, without a leading `@`.
+pub(super) fn owner_key(name: &str) -> String {
+    name.trim().trim_start_matches('@').to_lowercase()
 }
 
 /// Services and tags as kept on the row (`labels`, JSON).
@@ -106,6 +148,11 @@ impl DocumentFacts {
         if let Some((_, username)) = &workflow.scribe {
             meta.scribe = Some(username.clone());
         }
+        DocumentFacts::read(document)
+    }
+
+    /// The facts of a document as it stands.
+    pub(super) fn read(document: &debrief_core::Postmortem) -> DocumentFacts {
         let analysis = debrief_core::analyse(document);
         let entries: Vec<_> = document.timeline_entries().collect();
         let resolved_at = [Milestone::Resolved, Milestone::Mitigated]
@@ -121,7 +168,9 @@ impl DocumentFacts {
             date: meta.date.map(|d| d.to_string()),
             services: meta.services.clone(),
             tags: meta.tags.clone(),
+            teams: meta.teams(),
             resolved_at,
+            actions: document.action_items().map(ActionFact::of).collect(),
             markdown: debrief_core::write(document),
         }
     }

@@ -11,6 +11,7 @@
 //! only if that is still the current version (`UPDATE ... WHERE version = $n`), which holds
 //! across several server instances on one PostgreSQL.
 
+mod action_items;
 mod contributions;
 mod credentials;
 mod document;
@@ -40,7 +41,8 @@ use users::{USER_COLUMNS, UserRow, audit, person_named, require_writer};
 // What the store answers with are the API's shapes: one definition, owned by the wire crate.
 pub use debrief_wire::api::{
     Assignment, AuditEntry, Contribution, ContributionKind, Diff, FileInfo, Fragment, Gate, Hit,
-    Postmortem, Role, RoleCoverage, Suggestion, Team, TokenInfo, User, Version, WorkflowView,
+    OwnedActionItem, Postmortem, Role, RoleCoverage, Suggestion, Team, TokenInfo, User, Version,
+    WorkflowView,
 };
 
 use crate::workflow::Settings;
@@ -134,7 +136,7 @@ impl Store {
         } else {
             POSTGRES.run(&pool).await?;
         }
-        Ok(Store {
+        let store = Store {
             pool,
             backend: if sqlite {
                 Backend::Sqlite
@@ -144,7 +146,12 @@ impl Store {
             policy: Arc::new(Policy::default()),
             credentials: Arc::default(),
             clock: Clock::system(),
-        })
+        };
+        let reindexed = store.reindex_stale().await?;
+        if reindexed > 0 {
+            tracing::info!(reindexed, "postmortems indexed again for this version");
+        }
+        Ok(store)
     }
 
     /// The same store under another policy.

@@ -15,6 +15,8 @@ pub struct Filters {
     pub service: Option<String>,
     /// A tag it carries.
     pub tag: Option<String>,
+    /// A team its front matter names (`team:` or `teams:`).
+    pub team: Option<String>,
     /// Its severity, as written.
     pub severity: Option<String>,
     /// Its state.
@@ -37,6 +39,7 @@ impl Default for Filters {
         Filters {
             service: None,
             tag: None,
+            team: None,
             severity: None,
             status: None,
             from: None,
@@ -101,7 +104,12 @@ impl Query {
 
     /// Appends ` AND ...` for every filter that is set.
     pub fn filters(&mut self, filters: &Filters) {
-        for (kind, value) in [("service", &filters.service), ("tag", &filters.tag)] {
+        let labels = [
+            ("service", &filters.service),
+            ("tag", &filters.tag),
+            ("team", &filters.team),
+        ];
+        for (kind, value) in labels {
             if let Some(value) = value {
                 let n = self.param(Param::Text(value.clone()));
                 self.sql.push_str(&format!(

@@ -8,6 +8,11 @@ use super::document::DocumentFacts;
 use super::postmortems::Current;
 use super::{Backend, Diff, Postmortem, Result, Store, StoreError, Tx, User, Version, audit};
 use crate::workflow::State;
+use sqlx::AssertSqlSafe;
+
+/// The edition of the derived tables: raise it when [`Store::index`] derives something new,
+/// and the store indexes every older row again when it opens. 1: teams and action items.
+const INDEXED: i64 = 1;
 
 /// What a new version is, for its history entry and the audit log.
 pub(super) struct Change<'a> {
@@ -112,7 +117,9 @@ impl Store {
         ))
     }
 
-    /// Keeps labels and (on SQLite) the full-text index in step with a version.
+    /// Keeps what is derived from a version in step with it: labels (services, tags, teams),
+    /// action items and, on SQLite, the full-text index; then marks the row as indexed by
+    /// this edition of the derived tables ([`INDEXED`]).
     pub(super) async fn index(
         &self,
         tx: &mut Tx,
@@ -121,17 +128,22 @@ impl Store {
         replace: bool,
     ) -> Result<()> {
         if replace {
-            sqlx::query("DELETE FROM postmortem_labels WHERE postmortem_id = $1")
+            for table in ["postmortem_labels", "action_items"] {
+                sqlx::query(AssertSqlSafe(format!(
+                    "DELETE FROM {table} WHERE postmortem_id = $1"
+                )))
                 .bind(id)
                 .execute(&mut **tx)
                 .await?;
+            }
         }
         let mut seen = std::collections::HashSet::new();
         let labels = facts
             .services
             .iter()
             .map(|s| ("service", s))
-            .chain(facts.tags.iter().map(|t| ("tag", t)));
+            .chain(facts.tags.iter().map(|t| ("tag", t)))
+            .chain(facts.teams.iter().map(|t| ("team", t)));
         for (kind, value) in labels {
             if !seen.insert((kind, value.as_str())) {
                 continue;
@@ -142,6 +154,27 @@ impl Store {
             .bind(id)
             .bind(kind)
             .bind(value)
+            .execute(&mut **tx)
+            .await?;
+        }
+        for (position, action) in (0_i64..).zip(&facts.actions) {
+            let item = &action.item;
+            sqlx::query(
+                "INSERT INTO action_items (postmortem_id, position, text, owner, owner_key, due,
+                 due_written, state, declined, priority, tracker)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+            )
+            .bind(id)
+            .bind(position)
+            .bind(&item.text)
+            .bind(&item.owner)
+            .bind(&action.owner_key)
+            .bind(&item.due)
+            .bind(&item.due_written)
+            .bind(action.state())
+            .bind(&item.declined)
+            .bind(&item.priority)
+            .bind(&item.tracker)
             .execute(&mut **tx)
             .await?;
         }
@@ -160,7 +193,40 @@ impl Store {
                 .execute(&mut **tx)
                 .await?;
         }
+        sqlx::query("UPDATE postmortems SET indexed_edition = $1 WHERE id = $2")
+            .bind(INDEXED)
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
         Ok(())
+    }
+
+    /// Indexes again every postmortem indexed by an older edition of the derived tables, a
+    /// hundred to a transaction; the store does this when it opens. Several instances may do
+    /// it at once: each row is rewritten whole, so the last one to write wins with the same
+    /// facts.
+    pub(super) async fn reindex_stale(&self) -> Result<usize> {
+        let mut done = 0;
+        loop {
+            let mut tx = self.begin_write().await?;
+            let stale: Vec<(i64, String)> = sqlx::query_as(
+                "SELECT id, markdown FROM postmortems WHERE indexed_edition < $1 ORDER BY id LIMIT 100",
+            )
+            .bind(INDEXED)
+            .fetch_all(&mut *tx)
+            .await?;
+            if stale.is_empty() {
+                tx.commit().await?;
+                return Ok(done);
+            }
+            for (id, markdown) in &stale {
+                let read = debrief_core::read(markdown);
+                let facts = DocumentFacts::read(&read.postmortem);
+                self.index(&mut tx, *id, &facts, true).await?;
+            }
+            tx.commit().await?;
+            done += stale.len();
+        }
     }
 
     /// The workflow as it stands, to carry into a new version unchanged.

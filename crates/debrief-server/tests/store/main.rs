@@ -6,6 +6,7 @@
 mod common;
 
 mod accounts;
+mod action_items;
 mod audit;
 mod postmortems;
 mod restricted;

@@ -25,7 +25,22 @@ struct HomePage<'a> {
     waiting: Vec<Row>,
     others: Vec<Row>,
     published: Vec<Row>,
+    items: Vec<ItemRow>,
 }
+
+/// An open action item of mine, as the home page lists it.
+struct ItemRow {
+    postmortem_id: i64,
+    postmortem_title: String,
+    /// The item's text as HTML (it is one line of Markdown).
+    html: String,
+    due: String,
+    overdue: bool,
+    tracker: Option<String>,
+}
+
+/// Action items the home page lists at most.
+const ITEMS_LIMIT: i64 = 50;
 
 /// Postmortems in progress the home page looks at, per state.
 const HOME_LIMIT: i64 = 20;
@@ -94,6 +109,24 @@ pub(super) async fn home(State(state): State<AppState>, headers: HeaderMap) -> P
             },
         )
         .await?;
+    let today = state.store.clock().today().to_string();
+    let items = state
+        .store
+        .owned_action_items(&user, ITEMS_LIMIT)
+        .await?
+        .into_iter()
+        .map(|owned| {
+            let item = owned.action_item;
+            ItemRow {
+                postmortem_id: owned.postmortem_id,
+                postmortem_title: owned.postmortem_title,
+                html: debrief_html::inline(&debrief_html::markdown(&item.text)).to_string(),
+                overdue: item.due.as_ref().is_some_and(|due| *due < today),
+                due: item.due.or(item.due_written).unwrap_or_default(),
+                tracker: item.tracker,
+            }
+        })
+        .collect();
     let rows = |list: Vec<Postmortem>| list.into_iter().map(|p| Row::of(p, None)).collect();
     Ok(render(&HomePage {
         title: "My work",
@@ -103,6 +136,7 @@ pub(super) async fn home(State(state): State<AppState>, headers: HeaderMap) -> P
         waiting: rows(waiting),
         others: rows(others),
         published: rows(published),
+        items,
     })
     .into_response())
 }

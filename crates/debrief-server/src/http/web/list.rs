@@ -29,6 +29,8 @@ pub(super) struct ListQuery {
     #[serde(default)]
     tag: String,
     #[serde(default)]
+    team: String,
+    #[serde(default)]
     from: String,
     #[serde(default)]
     to: String,
@@ -46,6 +48,7 @@ impl ListQuery {
             ("severity", &self.severity),
             ("service", &self.service),
             ("tag", &self.tag),
+            ("team", &self.team),
             ("from", &self.from),
             ("to", &self.to),
         ] {
@@ -90,6 +93,7 @@ pub(super) async fn list(
         to,
         service: nonempty(&query.service),
         tag: nonempty(&query.tag),
+        team: nonempty(&query.team),
         severity: nonempty(&query.severity),
         status: WorkflowState::ALL
             .into_iter()

@@ -22,6 +22,8 @@ pub(super) struct ReviewQuery {
     from: String,
     #[serde(default)]
     to: String,
+    #[serde(default)]
+    team: String,
 }
 
 #[derive(Template)]
@@ -32,6 +34,7 @@ struct ReviewPage<'a> {
     user: Option<User>,
     from: &'a str,
     to: &'a str,
+    team: &'a str,
     error: Option<String>,
     count: usize,
     capped: bool,
@@ -54,6 +57,7 @@ pub(super) async fn review(
     let filters = Filters {
         from,
         to,
+        team: Some(query.team.trim().to_string()).filter(|t| !t.is_empty()),
         limit: REVIEW_LIMIT,
         ..Filters::default()
     };
@@ -86,6 +90,7 @@ pub(super) async fn review(
         user: Some(user),
         from: &query.from,
         to: &query.to,
+        team: &query.team,
         error,
         count: entries.len(),
         capped,
