@@ -231,6 +231,35 @@ pub fn lint(source: &str, options: &Options<'_>) -> Linted {
     }
 }
 
+/// The heading a passage is linted under: a section that lists no people and that the
+/// reader recognises as no particular kind.
+const PASSAGE_HEADING: &str = "## Passage\n\n";
+
+/// Lints a passage of narrative on its own (a contribution, a comment, a meeting's note):
+/// the blame rules only, since a passage has no structure or action items of its own to
+/// judge. Ranges and positions are the passage's own, in its normalised text.
+pub fn lint_passage(passage: &str, options: &Options<'_>) -> Vec<Finding> {
+    let passage = debrief_core::normalise(passage);
+    let source = format!("{PASSAGE_HEADING}{passage}\n");
+    let linted = lint(&source, options);
+    let index = LineIndex::new(&passage);
+    let shift = PASSAGE_HEADING.len();
+    linted
+        .findings
+        .into_iter()
+        .filter(|f| f.category == Category::Blame && f.range.start >= shift)
+        .filter_map(|mut f| {
+            let range = f.range.start - shift..(f.range.end - shift).min(passage.len());
+            if range.start > range.end {
+                return None;
+            }
+            f.diagnostic.span = index.span(range.clone());
+            f.range = range;
+            Some(f)
+        })
+        .collect()
+}
+
 /// The blame rules over every sentence of the narrative.
 fn narrative_checks(text: &str, read: &Read, ctx: &Ctx<'_>, findings: &mut Vec<Finding>) {
     let narrative = narrative::extract(text, &read.source_map);

@@ -63,3 +63,24 @@ fn attendee_lists_name_people_by_design() {
         blame("# Postmortem: Outage, 2026-01-01\n\n## Attendees\n\n- Maria Lopez\n- Daniel Chen\n");
     assert_eq!(found, vec![]);
 }
+
+#[test]
+fn a_passage_is_judged_for_blame_on_its_own_with_its_own_positions() {
+    let config = Config::default();
+    let options = Options::new(&config, jiff::civil::date(2026, 1, 1));
+    let passage = "The cache filled up.\nBob should have checked the limit before deploying.";
+    let findings = debrief_lint::lint_passage(passage, &options);
+    assert!(!findings.is_empty(), "the counterfactual about a person");
+    for finding in &findings {
+        assert_eq!(finding.category, Category::Blame);
+        assert_eq!(finding.diagnostic.span.line, 2, "{finding:?}");
+        assert!(passage[finding.range.clone()].contains("Bob") || finding.range.start >= 21);
+    }
+    assert!(
+        debrief_lint::lint_passage("The health check did not fail over.", &options).is_empty(),
+        "a system is a mechanism"
+    );
+    // A passage has no structure: no missing sections, no action items to judge.
+    assert!(debrief_lint::lint_passage("Add monitoring.", &options).is_empty());
+    assert!(debrief_lint::lint_passage("", &options).is_empty());
+}

@@ -5,6 +5,7 @@
 //! instances (versions, sessions, locks) lives in the database, never in a process.
 
 mod clock;
+pub mod comments;
 pub mod config;
 pub mod demo;
 pub mod http;

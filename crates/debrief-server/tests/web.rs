@@ -712,6 +712,31 @@ async fn contributions_and_evidence_from_the_page() {
         )
         .await;
     assert!(page.body.contains("2026-06-14 14:05 UTC"), "{}", page.body);
+    assert!(
+        !page.body.contains(r#"<ul class="gentle""#),
+        "nothing to say of blameless contributions"
+    );
+    // Contributions are linted like the narrative: blame is pointed out, gently.
+    let page = browser
+        .post(
+            &format!("{path}/contribute"),
+            &[
+                ("kind", "observation"),
+                (
+                    "text",
+                    "Bob should have checked the queue before the deploy.",
+                ),
+            ],
+            here,
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    let gentle = page
+        .body
+        .split(r#"<ul class="gentle""#)
+        .nth(1)
+        .expect("the blame in the contribution is pointed out");
+    assert!(gentle.contains("Bob"), "{gentle}");
     let mut body =
         b"--b\r\nContent-Disposition: form-data; name=\"text\"\r\n\r\nThe queue depth\r\n\
         --b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"depth.csv\"\r\n\
@@ -730,6 +755,110 @@ async fn contributions_and_evidence_from_the_page() {
     let file = browser.get(&href).await;
     assert_eq!(file.status, StatusCode::OK);
     assert_eq!(file.body, "time,depth\n14:00,90000\n");
+    test.finish().await;
+}
+
+#[tokio::test]
+async fn comments_on_a_section_or_an_entry_are_resolved_and_reopened() {
+    let test = common::sqlite().await;
+    let (_, created) = queue_stalled(&test.store, "pm", "Product").await;
+    let sre = test.store.user("sre").await.expect("sre");
+    let current = test.store.postmortem(&sre, created.id).await.expect("read");
+    let with_timeline = format!(
+        "{}\n## Timeline\n\n- 14:05 Alert fired for the queue depth\n",
+        current.markdown
+    );
+    test.store
+        .update_postmortem(
+            &sre,
+            created.id,
+            current.version,
+            &with_timeline,
+            "timeline",
+        )
+        .await
+        .expect("timeline");
+    let mut browser = Browser::new(&test.store);
+    browser.sign_in("pm", "a long enough password").await;
+    let here = "http://debrief.test";
+    let path = format!("/postmortems/{}", created.id);
+    let page = browser.get(&path).await;
+    assert!(page.body.contains("No comment yet."));
+    let entry = "entry:2026-06-14T14:05:00Z Alert fired for the queue depth";
+    assert!(
+        page.body.contains(&format!(r#"<option value="{entry}">"#)),
+        "the entry is a place to comment on: {}",
+        page.body
+    );
+    assert!(
+        page.body.contains(r#"<li id="entry-0">"#),
+        "the entry can be linked to"
+    );
+    let page = browser
+        .post(
+            &format!("{path}/comments"),
+            &[
+                ("anchor", entry),
+                ("text", "Why did Sam miss the *first* alert?"),
+            ],
+            here,
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let thread = page
+        .body
+        .split(r#"<section class="comments""#)
+        .nth(1)
+        .expect("comments");
+    assert!(thread.contains(r##"<a href="#entry-0">"##), "{thread}");
+    assert!(thread.contains("<em>first</em>"), "rendered Markdown");
+    assert!(
+        thread.contains(r#"<ul class="gentle""#),
+        "the who-question is pointed out"
+    );
+    assert!(thread.contains(r#"<span class="badge">1 open</span>"#));
+    let comment_id = thread
+        .split(r#"name="comment" value=""#)
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the comment's id")
+        .to_string();
+    let page = browser
+        .post(
+            &format!("{path}/comments/state"),
+            &[("comment", &comment_id), ("resolved", "yes")],
+            here,
+        )
+        .await;
+    assert!(page.body.contains("resolved by pm on"), "{}", page.body);
+    assert!(page.body.contains(">Reopen</button>"));
+    let page = browser
+        .post(
+            &format!("{path}/comments/state"),
+            &[("comment", &comment_id), ("resolved", "no")],
+            here,
+        )
+        .await;
+    assert!(page.body.contains("The comment is open again."));
+
+    // A place the document does not have, and a form from elsewhere, are refused.
+    let page = browser
+        .post(
+            &format!("{path}/comments"),
+            &[("anchor", "section:Nowhere"), ("text", "Hello")],
+            here,
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.body.contains("no place"), "{}", page.body);
+    let page = browser
+        .post(
+            &format!("{path}/comments"),
+            &[("anchor", "document"), ("text", "Hello")],
+            "http://evil.example",
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
     test.finish().await;
 }
 

@@ -196,6 +196,8 @@ struct Fact {
 
 /// A section of a postmortem's page: Markdown, a timeline, or action items.
 struct Section {
+    /// The heading's `id`: `section-N`, N its position in the document, for links to it.
+    id: String,
     heading: String,
     html: Option<String>,
     graph: Option<String>,
@@ -210,6 +212,8 @@ struct TimelinePart {
 }
 
 struct Entry {
+    /// The entry's `id`: `entry-N`, N its position among the document's entries.
+    id: String,
     datetime: String,
     shown: String,
     milestone: Option<&'static str>,
@@ -332,12 +336,13 @@ fn article(page: &Page<'_>, link: &dyn Fn(&'static str, &str) -> Link) -> Articl
     // Entries before each section, for their milestones; the graph goes above the first.
     let (mut entries, mut graphed) = (0, false);
     let mut sections = Vec::new();
-    for section in &page.doc.postmortem.sections {
+    for (position, section) in page.doc.postmortem.sections.iter().enumerate() {
         let heading = match section.heading.trim() {
             "" => section.body.kind().canonical_heading().to_string(),
             heading => heading.to_string(),
         };
         let mut view = Section {
+            id: format!("section-{position}"),
             heading,
             html: None,
             graph: None,
@@ -412,6 +417,7 @@ fn timeline_parts(page: &Page<'_>, timeline: &Timeline, first: usize) -> Vec<Tim
         match part {
             Part::Item(entry) => {
                 let view = Entry {
+                    id: format!("entry-{i}"),
                     datetime: entry.at.to_string(),
                     shown: entry.at.strftime("%Y-%m-%d %H:%M").to_string(),
                     milestone: milestone(page, i),

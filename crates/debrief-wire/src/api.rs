@@ -407,6 +407,64 @@ pub struct OwnedActionItems {
     pub action_items: Vec<OwnedActionItem>,
 }
 
+// Comments.
+
+/// A comment on a postmortem, a section or a timeline entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Comment {
+    /// Its id.
+    pub id: i64,
+    /// The place it is attached to: `document`, `section:HEADING` or `entry:INSTANT TEXT`
+    /// (the keys `GET /postmortems/{id}/comments` lists as `places`).
+    pub anchor: String,
+    /// Who wrote it.
+    pub author: String,
+    /// Its text (Markdown).
+    pub body: String,
+    /// When it was written, Unix seconds.
+    pub created_at: i64,
+    /// When it was resolved, Unix seconds; absent while it is open.
+    pub resolved_at: Option<i64>,
+    /// Who resolved it.
+    pub resolved_by: Option<String>,
+}
+
+/// A place of the current version a comment may be attached to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct CommentPlace {
+    /// The key a comment keeps.
+    pub anchor: String,
+    /// How people read it.
+    pub label: String,
+}
+
+/// `GET /postmortems/{id}/comments`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Comments {
+    /// Every comment, oldest first, open and resolved.
+    pub comments: Vec<Comment>,
+    /// The places of the current version a comment may be attached to, in document order.
+    pub places: Vec<CommentPlace>,
+}
+
+/// `POST /postmortems/{id}/comments`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CommentRequest {
+    /// The place: one of the `places` of `GET /postmortems/{id}/comments`.
+    pub anchor: String,
+    /// The text (Markdown), at most 10,000 bytes.
+    pub body: String,
+}
+
+/// `PUT /postmortems/{id}/comments/{comment}`: resolve or reopen.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CommentState {
+    /// Resolved (`true`) or open (`false`).
+    pub resolved: bool,
+}
+
 // Search.
 
 /// A postmortem that matched a search.

@@ -10,6 +10,7 @@
 
 mod accounts;
 mod admin;
+mod comments;
 mod contributions;
 mod error;
 mod evidence;
@@ -94,6 +95,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .merge(search::routes())
         .merge(workflow::routes())
         .merge(contributions::routes())
+        .merge(comments::routes())
         .merge(evidence::routes())
 }
 

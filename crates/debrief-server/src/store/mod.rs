@@ -12,6 +12,7 @@
 //! across several server instances on one PostgreSQL.
 
 mod action_items;
+mod comments;
 mod contributions;
 mod credentials;
 mod document;
@@ -40,9 +41,9 @@ pub use workflow::Part;
 use users::{USER_COLUMNS, UserRow, audit, person_named, require_writer};
 // What the store answers with are the API's shapes: one definition, owned by the wire crate.
 pub use debrief_wire::api::{
-    Assignment, AuditEntry, Contribution, ContributionKind, Diff, FileInfo, Fragment, Gate, Hit,
-    OwnedActionItem, Postmortem, Role, RoleCoverage, Suggestion, Team, TokenInfo, User, Version,
-    WorkflowView,
+    Assignment, AuditEntry, Comment, Contribution, ContributionKind, Diff, FileInfo, Fragment,
+    Gate, Hit, OwnedActionItem, Postmortem, Role, RoleCoverage, Suggestion, Team, TokenInfo, User,
+    Version, WorkflowView,
 };
 
 use crate::workflow::Settings;

@@ -8,6 +8,7 @@ mod common;
 mod accounts;
 mod action_items;
 mod audit;
+mod comments;
 mod postmortems;
 mod restricted;
 mod search;

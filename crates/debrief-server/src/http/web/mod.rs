@@ -69,6 +69,11 @@ pub(super) fn routes() -> Router<AppState> {
             get(edit::edit_page).post(edit::save),
         )
         .route("/postmortems/{id}/fix", post(postmortem::fix))
+        .route("/postmortems/{id}/comments", post(postmortem::comment))
+        .route(
+            "/postmortems/{id}/comments/state",
+            post(postmortem::comment_state),
+        )
         .route("/postmortems/{id}/history", get(edit::history))
         .route(
             "/postmortems/{id}/evidence",

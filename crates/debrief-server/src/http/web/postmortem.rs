@@ -54,11 +54,53 @@ struct PostmortemPage<'a> {
     findings: Vec<FindingRow>,
     contributions: Vec<(String, Vec<ContributionView>)>,
     kinds: Vec<&'static str>,
+    comments: Vec<CommentGroup>,
+    places: Vec<crate::comments::Anchor>,
+    open_comments: usize,
+}
+
+/// Blame the linter finds in a contribution or a comment, said gently: a question to ask
+/// instead, not an error.
+struct PassageFinding {
+    rule: &'static str,
+    message: String,
+    suggestion: Option<String>,
+}
+
+/// The blame findings of a passage someone wrote on the page.
+fn passage_findings(text: &str, options: &debrief_lint::Options<'_>) -> Vec<PassageFinding> {
+    debrief_lint::lint_passage(text, options)
+        .into_iter()
+        .map(|f| PassageFinding {
+            rule: f.diagnostic.rule.as_str(),
+            message: f.diagnostic.message,
+            suggestion: f.diagnostic.suggestion,
+        })
+        .collect()
+}
+
+/// The comments at one place, in the order they were written.
+struct CommentGroup {
+    label: String,
+    /// The place's `id` in the article, for a link; none when the place was edited away.
+    html_id: Option<String>,
+    comments: Vec<CommentView>,
+}
+
+/// A comment as the page shows it.
+struct CommentView {
+    id: i64,
+    author: String,
+    when: String,
+    html: String,
+    resolved: Option<String>,
+    findings: Vec<PassageFinding>,
 }
 
 /// A contribution as the page shows it.
 struct ContributionView {
     kind: &'static str,
+    findings: Vec<PassageFinding>,
     author: String,
     when: Option<String>,
     html: String,
@@ -167,6 +209,8 @@ async fn postmortem_page(
             fix: f.fix.clone().map(|text| (f.range.start, text)),
         })
         .collect();
+    let places = crate::comments::anchors(&linted.read.postmortem);
+    let comments = state.store.comments(&user, id).await?;
     let analysis = debrief_core::analyse(&linted.read.postmortem);
     let doc = debrief_site::Doc {
         source: format!("/postmortems/{id}"),
@@ -186,9 +230,11 @@ async fn postmortem_page(
             respond::percent_encode(value)
         )
     });
+    let options = debrief_lint::Options::new(config, today);
     let mut contributions: Vec<(String, Vec<ContributionView>)> = Vec::new();
     for c in state.store.contributions(&user, id).await? {
         let view = ContributionView {
+            findings: passage_findings(&c.body, &options),
             kind: c.kind.as_str(),
             author: c.author,
             when: c.happened_at.and_then(|at| {
@@ -240,9 +286,117 @@ async fn postmortem_page(
         findings,
         contributions,
         kinds: ContributionKind::ALL.iter().map(|k| k.as_str()).collect(),
+        open_comments: comments.iter().filter(|c| c.resolved_at.is_none()).count(),
+        comments: comment_groups(comments, &places, &options),
+        places,
         user: Some(user),
     };
     Ok((status, render(&page)).into_response())
+}
+
+/// Comments by place: the places of the current version in document order, then those
+/// edited away since, each under the label it had.
+fn comment_groups(
+    comments: Vec<debrief_wire::api::Comment>,
+    places: &[crate::comments::Anchor],
+    options: &debrief_lint::Options<'_>,
+) -> Vec<CommentGroup> {
+    let mut groups: Vec<(Option<usize>, String, CommentGroup)> = Vec::new();
+    for comment in comments {
+        let place = places.iter().position(|p| p.key == comment.anchor);
+        let view = CommentView {
+            id: comment.id,
+            author: comment.author,
+            when: when(comment.created_at),
+            html: debrief_html::markdown(&comment.body),
+            resolved: comment.resolved_at.map(|at| match &comment.resolved_by {
+                Some(by) => format!("resolved by {by} on {}", when(at)),
+                None => format!("resolved on {}", when(at)),
+            }),
+            findings: passage_findings(&comment.body, options),
+        };
+        match groups.iter_mut().find(|(_, key, _)| *key == comment.anchor) {
+            Some((_, _, group)) => group.comments.push(view),
+            None => {
+                let group = match place.map(|i| &places[i]) {
+                    Some(anchor) => CommentGroup {
+                        label: anchor.label.clone(),
+                        html_id: Some(anchor.html_id.clone()).filter(|id| !id.is_empty()),
+                        comments: vec![view],
+                    },
+                    None => CommentGroup {
+                        label: format!(
+                            "No longer in the text: {}",
+                            comment.anchor.split_once(':').map_or("", |(_, rest)| rest)
+                        ),
+                        html_id: None,
+                        comments: vec![view],
+                    },
+                };
+                groups.push((place, comment.anchor, group));
+            }
+        }
+    }
+    groups.sort_by_key(|(place, _, _)| place.unwrap_or(usize::MAX));
+    groups.into_iter().map(|(_, _, group)| group).collect()
+}
+
+/// Unix seconds as the page shows them.
+fn when(seconds: i64) -> String {
+    jiff::Timestamp::from_second(seconds)
+        .map(|t| t.strftime("%Y-%m-%d %H:%M UTC").to_string())
+        .unwrap_or_default()
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct CommentForm {
+    anchor: String,
+    text: String,
+}
+
+/// A comment from the page.
+pub(super) async fn comment(
+    State(state): State<AppState>,
+    Writing { user, id }: Writing,
+    Form(form): Form<CommentForm>,
+) -> PageResult {
+    let result = state
+        .store
+        .comment(&user, id, &form.anchor, &form.text)
+        .await;
+    answer_step(
+        &state,
+        user,
+        id,
+        result.map(|_| "Your comment is added.".to_string()),
+    )
+    .await
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct CommentStateForm {
+    comment: i64,
+    /// `yes` to resolve, anything else to open again.
+    resolved: String,
+}
+
+/// Resolves a comment, or opens it again, from the page.
+pub(super) async fn comment_state(
+    State(state): State<AppState>,
+    Writing { user, id }: Writing,
+    Form(form): Form<CommentStateForm>,
+) -> PageResult {
+    let resolved = form.resolved == "yes";
+    let result = state
+        .store
+        .resolve_comment(&user, id, form.comment, resolved)
+        .await;
+    let notice = if resolved {
+        "The comment is resolved."
+    } else {
+        "The comment is open again."
+    };
+    answer_step(&state, user, id, result.map(|_| notice.to_string())).await
 }
 
 #[derive(Debug, Deserialize)]
