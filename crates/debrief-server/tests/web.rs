@@ -1089,8 +1089,13 @@ async fn an_admin_adds_people_and_changes_roles_but_never_removes_the_last_admin
     assert_eq!(dev.get("/admin").await.status, StatusCode::NOT_FOUND);
     let page = dev
         .post(
-            "/admin/role",
-            &[("username", "dev"), ("role", "admin")],
+            "/admin/people",
+            &[
+                ("username", "dev"),
+                ("role", "admin"),
+                ("function", "Dev"),
+                ("active", "yes"),
+            ],
             here,
         )
         .await;
@@ -1131,20 +1136,72 @@ async fn an_admin_adds_people_and_changes_roles_but_never_removes_the_last_admin
     );
     let page = admin
         .post(
-            "/admin/role",
-            &[("username", "newbie"), ("role", "viewer")],
+            "/admin/people",
+            &[
+                ("username", "newbie"),
+                ("role", "viewer"),
+                ("function", "Support"),
+                ("team", ""),
+                ("active", "yes"),
+            ],
             here,
         )
         .await;
-    assert!(page.body.contains("newbie is now viewer"), "{}", page.body);
+    assert!(
+        page.body.contains("newbie is viewer, Support; active."),
+        "{}",
+        page.body
+    );
+    let newbie_now = test.store.user("newbie").await.expect("user");
     assert_eq!(
-        test.store.user("newbie").await.expect("user").role,
-        Role::Viewer
+        (
+            newbie_now.role,
+            newbie_now.function.as_str(),
+            newbie_now.team
+        ),
+        (Role::Viewer, "Support", None)
+    );
+    assert!(page.body.contains("<h2>Teams</h2>"));
+    // Deactivated: signed out at once, and the page says so.
+    let page = admin
+        .post(
+            "/admin/people",
+            &[
+                ("username", "newbie"),
+                ("role", "viewer"),
+                ("function", "Support"),
+                ("active", "no"),
+            ],
+            here,
+        )
+        .await;
+    assert!(
+        page.body.contains("deactivated: signed out everywhere"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains(r#"<tr class="inactive">"#));
+    assert_eq!(
+        newbie.get("/").await.status,
+        StatusCode::SEE_OTHER,
+        "the session ends"
+    );
+    assert_eq!(
+        newbie
+            .sign_in("newbie", "a long enough password")
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
     );
     let page = admin
         .post(
-            "/admin/role",
-            &[("username", "admin"), ("role", "viewer")],
+            "/admin/people",
+            &[
+                ("username", "admin"),
+                ("role", "viewer"),
+                ("function", "SRE"),
+                ("active", "yes"),
+            ],
             here,
         )
         .await;

@@ -58,6 +58,9 @@ pub struct User {
     pub role: Role,
     /// Their team, if any.
     pub team: Option<String>,
+    /// They may sign in; `false` once an admin deactivated them (they left, or their
+    /// account must stop working). What they wrote keeps their name.
+    pub active: bool,
 }
 
 /// A team and its people.
@@ -143,6 +146,20 @@ pub struct NewUserRequest {
     pub password: String,
     /// Their team.
     pub team: Option<String>,
+}
+
+/// `PATCH /users/{username}`: what an admin changes of a person; absent fields stay.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UserChange {
+    /// A new role.
+    pub role: Option<Role>,
+    /// A new function.
+    pub function: Option<String>,
+    /// A new team; an empty one takes them out of their team.
+    pub team: Option<String>,
+    /// Deactivate (`false`) or reactivate (`true`). Deactivating signs them out everywhere.
+    pub active: Option<bool>,
 }
 
 /// `GET /teams`.

@@ -1,7 +1,7 @@
 -- Comments on a postmortem, one of its sections or one of its timeline entries, open or
 -- resolved. `anchor` is the key of the place (see src/comments.rs).
 CREATE TABLE comments (
-    id BIGINT PRIMARY KEY,
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     postmortem_id BIGINT NOT NULL REFERENCES postmortems (id),
     author_id BIGINT NOT NULL REFERENCES users (id),
     anchor TEXT NOT NULL,

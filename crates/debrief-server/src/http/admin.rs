@@ -3,13 +3,13 @@
 
 use super::AppState;
 use super::error::ApiResult;
-use super::extract::{Body, Caller};
+use super::extract::{Body, Caller, Ids};
 use crate::NewUser;
 use axum::Json;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use debrief_wire::api::{AuditEntry, Health, NewUserRequest, Role, Teams, User};
+use debrief_wire::api::{AuditEntry, Health, NewUserRequest, Role, Teams, User, UserChange};
 use serde_json::Value;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -20,6 +20,7 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(metrics))
         .routes(routes!(openapi))
         .routes(routes!(users, add_user))
+        .routes(routes!(change_user))
         .routes(routes!(teams))
         .routes(routes!(audit_log))
 }
@@ -82,6 +83,30 @@ async fn add_user(
         )
         .await?;
     Ok((StatusCode::CREATED, Json(user)))
+}
+
+/// `{username}`: a person.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Path)]
+struct Username {
+    /// Their username.
+    username: String,
+}
+
+/// Change a person's role, function or team, or deactivate or reactivate them (admins).
+/// The last active admin stays one; nobody deactivates themselves.
+#[utoipa::path(patch, path = "/api/v1/users/{username}", tag = "admin", params(Username),
+    request_body = UserChange,
+    responses((status = 200, description = "the person as they are now", body = User)))]
+async fn change_user(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    Ids(Username { username }): Ids<Username>,
+    Body(change): Body<UserChange>,
+) -> ApiResult<Json<User>> {
+    Ok(Json(
+        state.store.update_user(&actor, &username, &change).await?,
+    ))
 }
 
 /// Every team, with the functions and usernames of its people.

@@ -63,19 +63,17 @@ impl Store {
                 "there is no place {anchor:?} in the current version to comment on"
             )));
         }
-        let comment_id = crate::secret::random_id().map_err(StoreError::Invalid)?;
         let at = self.clock.now();
-        sqlx::query(
-            "INSERT INTO comments (id, postmortem_id, author_id, anchor, body, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6)",
+        let comment_id: i64 = sqlx::query_scalar(
+            "INSERT INTO comments (postmortem_id, author_id, anchor, body, created_at)
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
-        .bind(comment_id)
         .bind(id)
         .bind(actor.id)
         .bind(anchor)
         .bind(body)
         .bind(at)
-        .execute(&mut *tx)
+        .fetch_one(&mut *tx)
         .await?;
         tx.commit().await?;
         Ok(Comment {
@@ -93,7 +91,7 @@ impl Store {
     pub async fn comments(&self, viewer: &User, id: i64) -> Result<Vec<Comment>> {
         self.current(viewer, id).await?;
         let rows: Vec<CommentRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "{COMMENT_COLUMNS} WHERE c.postmortem_id = $1 ORDER BY c.created_at, c.id"
+            "{COMMENT_COLUMNS} WHERE c.postmortem_id = $1 ORDER BY c.id"
         )))
         .bind(id)
         .fetch_all(&self.pool)

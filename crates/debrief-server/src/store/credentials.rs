@@ -154,7 +154,7 @@ impl Store {
         self.remembered(format!("t{hash}"), async {
             let sql = format!(
                 "{USER_COLUMNS} FROM users JOIN api_tokens ON api_tokens.user_id = users.id
-                 WHERE api_tokens.token_hash = $1"
+                 WHERE api_tokens.token_hash = $1 AND users.deactivated_at IS NULL"
             );
             sqlx::query_as::<_, UserRow>(AssertSqlSafe(sql))
                 .bind(&hash)
@@ -388,7 +388,8 @@ impl Store {
         self.remembered(format!("s{hash}"), async {
             let sql = format!(
                 "{USER_COLUMNS} FROM users JOIN sessions ON sessions.user_id = users.id
-                 WHERE sessions.token_hash = $1 AND sessions.expires_at > $2"
+                 WHERE sessions.token_hash = $1 AND sessions.expires_at > $2
+                 AND users.deactivated_at IS NULL"
             );
             sqlx::query_as::<_, UserRow>(AssertSqlSafe(sql))
                 .bind(&hash)

@@ -43,7 +43,7 @@ use users::{USER_COLUMNS, UserRow, audit, person_named, require_writer};
 pub use debrief_wire::api::{
     Assignment, AuditEntry, Comment, Contribution, ContributionKind, Diff, FileInfo, Fragment,
     Gate, Hit, OwnedActionItem, Postmortem, Role, RoleCoverage, Suggestion, Team, TokenInfo, User,
-    Version, WorkflowView,
+    UserChange, Version, WorkflowView,
 };
 
 use crate::workflow::Settings;

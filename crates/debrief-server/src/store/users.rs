@@ -1,7 +1,7 @@
 //! Users and teams, the helpers every use case shares to name a person and to check that
 //! they may write, and the audit log.
 
-use super::{AuditEntry, Backend, Result, Role, Store, StoreError, Team, Tx, User};
+use super::{AuditEntry, Backend, Result, Role, Store, StoreError, Team, Tx, User, UserChange};
 use crate::secret;
 use sqlx::AssertSqlSafe;
 
@@ -37,11 +37,35 @@ impl Store {
         self.insert_user(new, actor, false).await
     }
 
-    /// Changes a user's role (admins only). The last admin cannot be made anything else:
-    /// nobody could then manage the server.
+    /// Changes a user's role (admins only); see [`Store::update_user`].
     pub async fn set_role(&self, actor: &User, username: &str, role: Role) -> Result<User> {
+        let change = UserChange {
+            role: Some(role),
+            ..UserChange::default()
+        };
+        self.update_user(actor, username, &change).await
+    }
+
+    /// Changes a person's role, function, team or whether they may sign in (admins only),
+    /// in one transaction. There is always one active admin left: the last one can be neither
+    /// made something else nor deactivated, since nobody could then manage the server. Nobody
+    /// deactivates themselves (another admin does). Deactivating ends every session of
+    /// theirs at once, here and, within the credential cache's five seconds, elsewhere; their
+    /// API tokens are refused until they are reactivated.
+    pub async fn update_user(
+        &self,
+        actor: &User,
+        username: &str,
+        change: &UserChange,
+    ) -> Result<User> {
         if actor.role != Role::Admin {
-            return Err(StoreError::Forbidden("only an admin changes roles".into()));
+            return Err(StoreError::Forbidden("only an admin changes people".into()));
+        }
+        let function = change.function.as_deref().map(str::trim);
+        if function.is_some_and(str::is_empty) {
+            return Err(StoreError::Invalid(
+                "a user needs a function (Dev, Ops, Product, SRE, ...)".into(),
+            ));
         }
         let mut tx = self.begin_write().await?;
         if self.backend == Backend::Postgres {
@@ -57,32 +81,82 @@ impl Store {
         .await?
         .ok_or(StoreError::NotFound)?;
         let mut user: User = row.try_into()?;
-        if user.role == Role::Admin && role != Role::Admin {
-            let admins: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'admin'")
-                .fetch_one(&mut *tx)
-                .await?;
+        let role = change.role.unwrap_or(user.role);
+        let active = change.active.unwrap_or(user.active);
+        if !active && user.id == actor.id {
+            return Err(StoreError::Invalid(
+                "you cannot deactivate yourself; ask another admin".into(),
+            ));
+        }
+        let stays_admin = role == Role::Admin && active;
+        if user.role == Role::Admin && user.active && !stays_admin {
+            let admins: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM users WHERE role = 'admin' AND deactivated_at IS NULL",
+            )
+            .fetch_one(&mut *tx)
+            .await?;
             if admins <= 1 {
                 return Err(StoreError::Invalid(format!(
                     "{username} is the last admin; make someone else admin first"
                 )));
             }
         }
-        sqlx::query("UPDATE users SET role = $1 WHERE id = $2")
-            .bind(role.as_str())
-            .bind(user.id)
-            .execute(&mut *tx)
-            .await?;
-        audit(
-            &mut tx,
-            self.clock.now(),
-            Some(actor),
-            "user.role",
-            &format!("user:{} role:{}", user.id, role.as_str()),
+        let now = self.clock.now();
+        let team = match &change.team {
+            Some(team) => Some(team.trim())
+                .filter(|t| !t.is_empty())
+                .map(str::to_string),
+            None => user.team.clone(),
+        };
+        let function = function.map_or_else(|| user.function.clone(), str::to_string);
+        let deactivated_at = if active { None } else { Some(now) };
+        sqlx::query(
+            "UPDATE users SET role = $1, function = $2, team = $3,
+             deactivated_at = CASE WHEN $4 = 1 THEN NULL ELSE COALESCE(deactivated_at, $5) END
+             WHERE id = $6",
         )
+        .bind(role.as_str())
+        .bind(&function)
+        .bind(&team)
+        .bind(i64::from(active))
+        .bind(deactivated_at.unwrap_or(now))
+        .bind(user.id)
+        .execute(&mut *tx)
         .await?;
+        if !active {
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                .bind(user.id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let mut actions = Vec::new();
+        if role != user.role {
+            actions.push(format!("user.role role:{}", role.as_str()));
+        }
+        if function != user.function || team != user.team {
+            actions.push("user.change".to_string());
+        }
+        if active != user.active {
+            actions.push(
+                if active {
+                    "user.reactivate"
+                } else {
+                    "user.deactivate"
+                }
+                .to_string(),
+            );
+        }
+        for action in &actions {
+            let (action, detail) = action.split_once(' ').unwrap_or((action, ""));
+            let target = format!("user:{} {detail}", user.id);
+            audit(&mut tx, now, Some(actor), action, target.trim_end()).await?;
+        }
         tx.commit().await?;
         self.credentials.forget_user(user.id);
         user.role = role;
+        user.function = function;
+        user.team = team;
+        user.active = active;
         Ok(user)
     }
 
@@ -200,6 +274,7 @@ impl Store {
             function: new.function.trim().to_string(),
             role: new.role,
             team,
+            active: true,
         })
     }
 
@@ -224,7 +299,10 @@ impl Store {
                 .await
                 .map_err(|e| StoreError::Corrupt(format!("the password check failed: {e}")))?;
         match row {
-            Some(row) if matches => Ok(Some(row.user.try_into()?)),
+            // A deactivated account is refused like a wrong password, after the same check.
+            Some(row) if matches && row.user.deactivated_at.is_none() => {
+                Ok(Some(row.user.try_into()?))
+            }
             _ => Ok(None),
         }
     }
@@ -242,7 +320,7 @@ impl Store {
     /// The teams and their people, by name.
     pub async fn teams(&self) -> Result<Vec<Team>> {
         let mut teams: Vec<Team> = Vec::new();
-        for user in self.users().await? {
+        for user in self.users().await?.into_iter().filter(|u| u.active) {
             let Some(name) = user.team else { continue };
             let at = match teams.iter().position(|t| t.name == name) {
                 Some(at) => at,
@@ -306,8 +384,8 @@ impl Store {
 }
 
 /// The columns of a user, read as a [`UserRow`].
-pub(super) const USER_COLUMNS: &str =
-    "SELECT users.id, users.username, users.display_name, users.function, users.role, users.team";
+pub(super) const USER_COLUMNS: &str = "SELECT users.id, users.username, users.display_name, \
+     users.function, users.role, users.team, users.deactivated_at";
 
 /// A user: the [`USER_COLUMNS`].
 #[derive(sqlx::FromRow)]
@@ -318,6 +396,7 @@ pub(super) struct UserRow {
     function: String,
     role: String,
     team: Option<String>,
+    deactivated_at: Option<i64>,
 }
 
 impl TryFrom<UserRow> for User {
@@ -334,6 +413,7 @@ impl TryFrom<UserRow> for User {
             function: row.function,
             role,
             team: row.team,
+            active: row.deactivated_at.is_none(),
         })
     }
 }
@@ -381,10 +461,16 @@ pub(super) async fn user_named(conn: &mut sqlx::AnyConnection, username: &str) -
 /// The user someone named to take a part: a name nobody has is the caller's mistake (422),
 /// while a database failure stays what it is.
 pub(super) async fn person_named(conn: &mut sqlx::AnyConnection, username: &str) -> Result<User> {
-    user_named(conn, username).await.map_err(|e| match e {
+    let user = user_named(conn, username).await.map_err(|e| match e {
         StoreError::NotFound => StoreError::Invalid(format!("there is no user named {username:?}")),
         other => other,
-    })
+    })?;
+    if !user.active {
+        return Err(StoreError::Invalid(format!(
+            "{username} is deactivated and cannot take a part"
+        )));
+    }
+    Ok(user)
 }
 
 pub(super) async fn audit(

@@ -200,7 +200,7 @@ impl Store {
         }
         let candidates: Vec<Candidate> = users
             .iter()
-            .filter(|u| u.role != super::Role::Viewer)
+            .filter(|u| u.role != super::Role::Viewer && u.active)
             .filter(|u| !responders.contains(&u.username))
             .filter(|u| current.scribe_id != Some(u.id))
             .map(|u| Candidate {

@@ -2,7 +2,7 @@
 //! sessions find their user; failed logins are throttled.
 
 use crate::common::cast::{Cast, user};
-use debrief_server::store::{Login, StoreError};
+use debrief_server::store::{Login, Part, StoreError, UserChange};
 use debrief_server::{Clock, NewUser, Role, Store};
 
 crate::on_both_stores!(
@@ -10,7 +10,142 @@ crate::on_both_stores!(
     passwords_and_tokens_find_their_user,
     a_session_finds_its_user_until_logout_and_failed_logins_throttle,
     only_one_first_admin_however_many_race,
+    a_deactivated_person_is_refused_everywhere_until_reactivated,
 );
+
+/// Deactivation: sessions end, sign-in and tokens are refused, nobody assigns them a part;
+/// the last active admin stays, nobody deactivates themselves; reactivation undoes it.
+async fn a_deactivated_person_is_refused_everywhere_until_reactivated(
+    store: &Store,
+    backend: &str,
+) {
+    let cast = Cast::new(store).await;
+    let (admin, dev) = (&cast.admin, &cast.dev);
+    let token = store.create_token(dev, "laptop").await.expect("token");
+    let Login::Accepted(_, session) = store
+        .login("dev", "a long enough password", None)
+        .await
+        .expect("login")
+    else {
+        panic!("{backend}: dev signs in")
+    };
+    let id = store
+        .create_postmortem(
+            admin,
+            "---\ntitle: Outage\ndate: 2026-06-14\n---\n\n## Summary\n\nDown.\n",
+        )
+        .await
+        .expect("created")
+        .id;
+
+    let off = UserChange {
+        active: Some(false),
+        ..UserChange::default()
+    };
+    let changed = store
+        .update_user(admin, "dev", &off)
+        .await
+        .expect("deactivate");
+    assert!(!changed.active, "{backend}");
+    assert_eq!(
+        store.user_by_session(&session).await.expect("session"),
+        None,
+        "{backend}"
+    );
+    assert_eq!(
+        store.user_by_token(&token).await.expect("token"),
+        None,
+        "{backend}"
+    );
+    assert!(
+        matches!(
+            store
+                .login("dev", "a long enough password", None)
+                .await
+                .expect("login"),
+            Login::Refused
+        ),
+        "{backend}"
+    );
+    let version = store.postmortem(admin, id).await.expect("read").version;
+    let refused = store
+        .assign(admin, id, version, Part::Facilitator, "dev")
+        .await;
+    assert!(
+        matches!(&refused, Err(StoreError::Invalid(m)) if m.contains("deactivated")),
+        "{backend}: {refused:?}"
+    );
+    let listed = store.users().await.expect("users");
+    assert!(
+        listed.iter().any(|u| u.username == "dev" && !u.active),
+        "{backend}"
+    );
+
+    // The last active admin, and oneself.
+    for (who, change) in [
+        ("admin", off.clone()),
+        (
+            "admin",
+            UserChange {
+                role: Some(Role::Contributor),
+                ..UserChange::default()
+            },
+        ),
+    ] {
+        let refused = store.update_user(admin, who, &change).await;
+        assert!(
+            matches!(refused, Err(StoreError::Invalid(_))),
+            "{backend}: {refused:?}"
+        );
+    }
+    assert!(matches!(
+        store.update_user(dev, "pm", &off).await,
+        Err(StoreError::Forbidden(_))
+    ));
+
+    // Back again, with a new team and function; the token works again.
+    let on = UserChange {
+        active: Some(true),
+        team: Some(" payments ".into()),
+        function: Some("SRE".into()),
+        ..UserChange::default()
+    };
+    let changed = store
+        .update_user(admin, "dev", &on)
+        .await
+        .expect("reactivate");
+    assert_eq!(
+        (
+            changed.active,
+            changed.team.as_deref(),
+            changed.function.as_str()
+        ),
+        (true, Some("payments"), "SRE"),
+        "{backend}"
+    );
+    assert_eq!(
+        store
+            .user_by_token(&token)
+            .await
+            .expect("token")
+            .map(|u| u.username),
+        Some("dev".to_string()),
+        "{backend}"
+    );
+    let audit: Vec<String> = store
+        .audit_log(admin)
+        .await
+        .expect("audit")
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    for action in ["user.deactivate", "user.reactivate", "user.change"] {
+        assert!(
+            audit.iter().any(|a| a == action),
+            "{backend}: {action} in {audit:?}"
+        );
+    }
+}
 
 /// The setup page's use case: of eight first admins asked for at once, one is created.
 async fn only_one_first_admin_however_many_race(store: &Store, backend: &str) {

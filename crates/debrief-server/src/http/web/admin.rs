@@ -1,4 +1,5 @@
-//! Administration: people and their roles, the effective settings, the audit log.
+//! Administration: people (added, changed, deactivated), teams, the effective settings, the
+//! audit log.
 
 use super::{PageError, PageResult, SITE, render, signed_in};
 use crate::http::AppState;
@@ -21,6 +22,7 @@ struct Person {
     function: String,
     team: String,
     role: &'static str,
+    active: bool,
 }
 
 #[derive(Template)]
@@ -30,6 +32,7 @@ struct AdminPage<'a> {
     site: &'a str,
     user: Option<User>,
     people: Vec<Person>,
+    teams: Vec<crate::store::Team>,
     roles: Vec<&'static str>,
     required: Vec<String>,
     rotation: Vec<String>,
@@ -66,6 +69,7 @@ async fn admin_page(
             function: u.function,
             team: u.team.unwrap_or_default(),
             role: u.role.as_str(),
+            active: u.active,
         })
         .collect();
     let audit = state
@@ -87,6 +91,7 @@ async fn admin_page(
         title: "Administration",
         site: SITE,
         people,
+        teams: state.store.teams().await?,
         roles: crate::store::Role::ALL.iter().map(|r| r.as_str()).collect(),
         required: settings.required_roles.clone(),
         rotation: settings.rotation.clone(),
@@ -161,22 +166,51 @@ pub(super) async fn add_person(
 }
 
 #[derive(Debug, Deserialize)]
-pub(super) struct RoleForm {
+pub(super) struct ChangeForm {
     username: String,
     role: String,
+    function: String,
+    #[serde(default)]
+    team: String,
+    /// `yes` or `no`.
+    active: String,
 }
 
-pub(super) async fn change_role(
+/// A person's role, function, team, and whether they may sign in.
+pub(super) async fn change_person(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Form(form): Form<RoleForm>,
+    Form(form): Form<ChangeForm>,
 ) -> PageResult {
     same_site(&headers).map_err(|_| PageError::CrossSite)?;
     let user = signed_in_admin(&state, &headers).await?;
     let result = async {
-        let role = parse_role(&form.role)?;
-        let changed = state.store.set_role(&user, &form.username, role).await?;
-        Ok(format!("{} is now {}.", changed.username, role.as_str()))
+        let change = crate::store::UserChange {
+            role: Some(parse_role(&form.role)?),
+            function: Some(form.function.clone()),
+            team: Some(form.team.clone()),
+            active: Some(form.active == "yes"),
+        };
+        let changed = state
+            .store
+            .update_user(&user, &form.username, &change)
+            .await?;
+        let state = if changed.active {
+            "active"
+        } else {
+            "deactivated: signed out everywhere, and sign-ins and API tokens are refused"
+        };
+        Ok(format!(
+            "{} is {}, {}{}; {state}.",
+            changed.username,
+            changed.role.as_str(),
+            changed.function,
+            changed
+                .team
+                .as_deref()
+                .map(|t| format!(" in {t}"))
+                .unwrap_or_default()
+        ))
     }
     .await;
     // An admin who made themselves something else sees the page no more.

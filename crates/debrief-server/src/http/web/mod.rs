@@ -85,7 +85,7 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/review", get(review::review))
         .route("/admin", get(admin::admin))
         .route("/admin/users", post(admin::add_person))
-        .route("/admin/role", post(admin::change_role))
+        .route("/admin/people", post(admin::change_person))
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(CONTENT_SECURITY_POLICY),

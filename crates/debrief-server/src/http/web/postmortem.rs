@@ -167,6 +167,7 @@ async fn postmortem_page(
             .users()
             .await?
             .into_iter()
+            .filter(|u| u.active && u.role != crate::store::Role::Viewer)
             .map(|u| Candidate {
                 suggested: suggested
                     .as_ref()
