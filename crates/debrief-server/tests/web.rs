@@ -134,6 +134,23 @@ fn id_of(body: &str, title: &str) -> String {
         .to_string()
 }
 
+/// The editor's text on a page, as the browser reads it (HTML entities decoded).
+fn editor_text(body: &str) -> String {
+    let inside = body
+        .split(r#"<textarea id="markdown""#)
+        .nth(1)
+        .and_then(|rest| rest.split_once('>'))
+        .and_then(|(_, rest)| rest.split("</textarea>").next())
+        .expect("the editor");
+    inside
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#x27;", "'")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
 /// The password printed for a demo account.
 fn password_of(accounts: &[demo::Account], name: &str) -> String {
     accounts
@@ -863,6 +880,64 @@ async fn comments_on_a_section_or_an_entry_are_resolved_and_reopened() {
 }
 
 #[tokio::test]
+async fn the_preview_shows_the_text_as_it_will_read_without_saving_it() {
+    let test = common::sqlite().await;
+    let (sre, created) = queue_stalled(&test.store, "ops", "Ops").await;
+    let mut browser = Browser::new(&test.store);
+    browser.sign_in("sre", "a long enough password").await;
+    let here = "http://debrief.test";
+    let path = format!("/postmortems/{}", created.id);
+    let page = browser.get(&format!("{path}/edit")).await;
+    assert!(
+        page.body.contains(r#"formaction="/postmortems/"#),
+        "a Preview button"
+    );
+    assert!(
+        page.body.contains("<dt>who-question</dt>"),
+        "the rules' explanations"
+    );
+    let text = "---\ntitle: Queue stalled\ndate: 2026-06-14\n---\n\n## Summary\n\n\
+                Down for *an hour*.<script>alert(1)</script>\n";
+    let form = [("version", "1"), ("markdown", text), ("note", "")];
+    let page = browser.post(&format!("{path}/preview"), &form, here).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let preview = page
+        .body
+        .split(r#"<div id="preview">"#)
+        .nth(1)
+        .expect("preview");
+    assert!(
+        preview.contains(r#"<h2 id="section-0">Summary</h2>"#),
+        "{preview}"
+    );
+    assert!(preview.contains("<em>an hour</em>"));
+    assert!(!page.body.contains("<script>alert"), "sanitised");
+    assert!(
+        editor_text(&page.body).contains("Down for *an hour*."),
+        "the text stays"
+    );
+    let fragment = browser
+        .post(&format!("{path}/preview?fragment=1"), &form, here)
+        .await;
+    assert!(fragment.body.starts_with("<article>"), "{}", fragment.body);
+    assert!(!fragment.body.contains("<html"));
+    assert_eq!(
+        test.store
+            .postmortem(&sre, created.id)
+            .await
+            .expect("read")
+            .version,
+        1,
+        "nothing saved"
+    );
+    let refused = browser
+        .post(&format!("{path}/preview"), &form, "http://evil.example")
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    test.finish().await;
+}
+
+#[tokio::test]
 async fn two_people_edit_at_once_and_nothing_typed_is_lost() {
     let test = common::sqlite().await;
     let (_, created) = queue_stalled(&test.store, "ops", "Ops").await;
@@ -871,29 +946,31 @@ async fn two_people_edit_at_once_and_nothing_typed_is_lost() {
     let (mut mine, mut theirs) = (Browser::new(&test.store), Browser::new(&test.store));
     mine.sign_in("sre", "a long enough password").await;
     theirs.sign_in("ops", "a long enough password").await;
+    let mut base = String::new();
     for b in [&mut mine, &mut theirs] {
         let page = b.get(&edit).await;
         assert!(page.body.contains("name=\"version\" value=\"1\""));
+        base = editor_text(&page.body);
     }
-    let their_text =
-        "---\ntitle: Queue stalled\ndate: 2026-06-14\n---\n\n## Summary\n\nDown for an hour.\n";
+    assert!(base.contains("Down."), "{base}");
+    let their_text = base.replace("Queue stalled", "Queue stalled for an hour");
     let page = theirs
         .post(
             &edit,
             &[
                 ("version", "1"),
-                ("markdown", their_text),
+                ("markdown", &their_text),
                 ("note", "duration"),
             ],
             here,
         )
         .await;
     assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
-    let my_text = "---\ntitle: Queue stalled\ndate: 2026-06-14\n---\n\n## Summary\n\nDown.\n\n## Impact\n\nNine thousand e-mails late.\n";
+    let my_text = format!("{base}\n## Impact\n\nNine thousand e-mails late.\n");
     let page = mine
         .post(
             &edit,
-            &[("version", "1"), ("markdown", my_text), ("note", "impact")],
+            &[("version", "1"), ("markdown", &my_text), ("note", "impact")],
             here,
         )
         .await;
@@ -903,20 +980,63 @@ async fn two_people_edit_at_once_and_nothing_typed_is_lost() {
         "my text is lost"
     );
     assert!(
-        page.body.contains("class=\"added\">+Down for an hour."),
-        "{}",
+        page.body.contains("Queue stalled for an hour"),
+        "their change is shown: {}",
         page.body
     );
     assert!(page.body.contains("name=\"version\" value=\"2\""));
-    let merged = my_text.replace("Down.", "Down for an hour.");
+    // The changes touch different lines: the editor holds both, and my text stays apart.
+    let editor = editor_text(&page.body);
+    assert!(
+        editor.contains("Queue stalled for an hour")
+            && editor.contains("Nine thousand e-mails late."),
+        "{editor}"
+    );
+    assert!(page.body.contains("the editor below holds both, merged"));
+    assert!(
+        page.body
+            .contains(r#"<textarea id="typed" rows="12" readonly>"#)
+    );
     let page = mine
         .post(
             &edit,
-            &[("version", "2"), ("markdown", &merged), ("note", "impact")],
+            &[("version", "2"), ("markdown", &editor), ("note", "impact")],
             here,
         )
         .await;
     assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+
+    // Both change the same line: my text stays in the editor, as typed.
+    let saved = editor_text(&theirs.get(&edit).await.body);
+    let page = theirs
+        .post(
+            &edit,
+            &[
+                ("version", "3"),
+                ("markdown", &saved.replace("Down.", "Down for 61 minutes.")),
+                ("note", "exact"),
+            ],
+            here,
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    let mine_again = saved.replace("Down.", "Down for about an hour.");
+    let page = mine
+        .post(
+            &edit,
+            &[
+                ("version", "3"),
+                ("markdown", &mine_again),
+                ("note", "about"),
+            ],
+            here,
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::CONFLICT);
+    assert!(page.body.contains("You and they changed the same lines"));
+    assert!(editor_text(&page.body).contains("Down for about an hour."));
+    assert!(page.body.contains("name=\"version\" value=\"4\""));
+
     let history = format!("/postmortems/{}/history?from=1&to=3", created.id);
     let page = mine.get(&history).await;
     assert_eq!(page.status, StatusCode::OK);

@@ -40,6 +40,26 @@ pub struct Finding<'a> {
     /// What to write instead, when there is a suggestion.
     #[serde(borrow)]
     pub suggestion: Option<Cow<'a, str>>,
+    /// A safe rewrite, when the rule has one: what to write over which text.
+    #[serde(borrow, default, skip_serializing_if = "Option::is_none")]
+    pub fix: Option<Fix<'a>>,
+}
+
+/// A safe rewrite: replace the text from `line`:`column` to `end_line`:`end_column` (the
+/// same positions as a finding's) with `text`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Fix<'a> {
+    /// First line, from 1.
+    pub line: u32,
+    /// First column, from 1, in characters.
+    pub column: u32,
+    /// Last line.
+    pub end_line: u32,
+    /// The column just past the end.
+    pub end_column: u32,
+    /// What to write instead.
+    #[serde(borrow)]
+    pub text: Cow<'a, str>,
 }
 
 impl<'a> Finding<'a> {
@@ -56,7 +76,20 @@ impl<'a> Finding<'a> {
             end_column: span.end_column,
             message: Cow::Borrowed(&diagnostic.message),
             suggestion: diagnostic.suggestion.as_deref().map(Cow::Borrowed),
+            fix: None,
         }
+    }
+
+    /// The same finding with a safe rewrite of the text at `span`.
+    pub fn with_fix(mut self, span: debrief_core::Span, text: &'a str) -> Finding<'a> {
+        self.fix = Some(Fix {
+            line: span.line,
+            column: span.column,
+            end_line: span.end_line,
+            end_column: span.end_column,
+            text: Cow::Borrowed(text),
+        });
+        self
     }
 }
 

@@ -252,7 +252,7 @@ pub fn chunk(
 ) -> Vec<u8> {
     match format {
         LintFormat::Human => human(path, linted, colour).into_bytes(),
-        LintFormat::Json => json_file(path, &linted.findings),
+        LintFormat::Json => json_file(path, linted),
         LintFormat::Sarif => sarif_results(path, &linted.findings, suppressed).into_bytes(),
         LintFormat::Github => github(path, &linted.findings).into_bytes(),
     }
@@ -368,9 +368,12 @@ fn push_json(out: &mut Vec<u8>, value: &impl Serialize) {
 }
 
 /// `{"path": …, "diagnostics": [{rule, category, severity, line, column, end_line,
-/// end_column, message, suggestion}]}`, one diagnostic a line. Written straight into one
+/// end_column, message, suggestion, fix?}]}`, one diagnostic a line. Written straight into one
 /// buffer: on a large tree this runs for every file.
-fn json_file(path: &str, findings: &[Finding]) -> Vec<u8> {
+fn json_file(path: &str, linted: &debrief_lint::Linted) -> Vec<u8> {
+    let findings = &linted.findings;
+    // Fixes are rare: the line index is made only for a file that has one.
+    let mut index = None;
     let mut out = Vec::with_capacity(64 + path.len() + 256 * findings.len());
     out.extend_from_slice(b"{\"path\": ");
     push_json(&mut out, &path);
@@ -378,10 +381,12 @@ fn json_file(path: &str, findings: &[Finding]) -> Vec<u8> {
     for (i, f) in findings.iter().enumerate() {
         let d = &f.diagnostic;
         out.extend_from_slice(if i == 0 { b"\n  " } else { b",\n  " });
-        push_json(
-            &mut out,
-            &debrief_wire::document::Finding::new(d, f.category.name()),
-        );
+        let mut finding = debrief_wire::document::Finding::new(d, f.category.name());
+        if let Some(text) = &f.fix {
+            let index = index.get_or_insert_with(|| debrief_core::LineIndex::new(&linted.text));
+            finding = finding.with_fix(index.span(f.range.clone()), text);
+        }
+        push_json(&mut out, &finding);
     }
     out.extend_from_slice(if findings.is_empty() { b"]}" } else { b"\n]}" });
     out

@@ -230,10 +230,17 @@ async fn lint(
 
 /// A linted document's findings as the API writes them.
 fn findings(linted: &debrief_lint::Linted) -> Vec<Finding<'_>> {
+    let index = debrief_core::LineIndex::new(&linted.text);
     linted
         .findings
         .iter()
-        .map(|f| Finding::new(&f.diagnostic, f.category.name()))
+        .map(|f| {
+            let finding = Finding::new(&f.diagnostic, f.category.name());
+            match &f.fix {
+                Some(text) => finding.with_fix(index.span(f.range.clone()), text),
+                None => finding,
+            }
+        })
         .collect()
 }
 

@@ -36,6 +36,31 @@ async fn a_text_not_stored_is_linted_for_the_editor(store: &Store, backend: &str
         .filter_map(|d| d["rule"].as_str())
         .collect();
     assert!(rules.contains(&"who-question"), "{backend}: {rules:?}");
+    // The who-question's safe fix, at its own position: applying it yields the fixed text.
+    let question = answer["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .find(|d| d["rule"] == "who-question")
+        .expect("who-question");
+    let fix = &question["fix"];
+    assert!(fix["text"].is_string(), "{backend}: {question}");
+    let line = text
+        .lines()
+        .nth(fix["line"].as_u64().expect("line") as usize - 1)
+        .expect("the line");
+    let (from, to) = (
+        fix["column"].as_u64().expect("column") as usize - 1,
+        fix["end_column"].as_u64().expect("end") as usize - 1,
+    );
+    assert_eq!(fix["line"], fix["end_line"]);
+    let fixed = format!(
+        "{}{}{}",
+        &line[..from],
+        fix["text"].as_str().expect("text"),
+        &line[to..]
+    );
+    assert!(!fixed.contains("Who approved"), "{backend}: {fixed}");
     let (status, _) = api
         .server
         .call(

@@ -1,7 +1,7 @@
 //! The editor (save on the version it was based on, the merge on a conflict) and the
 //! version history with the difference between any two versions.
 
-use super::{PageError, PageResult, Reading, SITE, Writing, lines_of, render};
+use super::{PageError, PageResult, Reading, SITE, Writing, article, lines_of, render};
 use crate::http::AppState;
 use crate::store::StoreError;
 use crate::store::User;
@@ -11,8 +11,8 @@ use axum::extract::Query;
 use axum::extract::State;
 use axum::extract::rejection::QueryRejection;
 use axum::http::StatusCode;
-use axum::response::IntoResponse;
 use axum::response::Redirect;
+use axum::response::{Html, IntoResponse};
 use serde::Deserialize;
 
 /// Lines of a unified diff with the class that colours them.
@@ -43,8 +43,46 @@ struct EditPage<'a> {
     markdown: &'a str,
     note: &'a str,
     error: Option<String>,
-    /// On a conflict: what the other save changed.
-    theirs: Option<Vec<(&'static str, String)>>,
+    conflict: Option<Conflict>,
+    /// The text as it would read, when a preview was asked for.
+    preview: Option<String>,
+    /// Every rule, for the live list's explanations.
+    rules: &'static [debrief_lint::Rule],
+}
+
+/// A save that came too late: someone saved in between.
+struct Conflict {
+    /// Their version, now the one to base a save on.
+    current: i64,
+    /// What they changed, against the version this edit started from.
+    theirs: Vec<(&'static str, String)>,
+    /// What this edit changed, against the same version.
+    mine: Vec<(&'static str, String)>,
+    /// Both changes together, when they touch different lines: the editor holds it, and the
+    /// text typed is shown apart, whole.
+    merged: Option<String>,
+    /// The text as typed.
+    typed: String,
+    /// When both changed the same lines: the merge with both sides marked, for reference.
+    overlapping: Option<String>,
+}
+
+impl<'a> EditPage<'a> {
+    fn new(title: &'a str, user: User, id: i64, version: i64, markdown: &'a str) -> Self {
+        EditPage {
+            title,
+            site: SITE,
+            user: Some(user),
+            id,
+            version,
+            markdown,
+            note: "",
+            error: None,
+            conflict: None,
+            preview: None,
+            rules: debrief_lint::RULES,
+        }
+    }
 }
 
 pub(super) async fn edit_page(
@@ -52,18 +90,14 @@ pub(super) async fn edit_page(
     Reading { user, id }: Reading,
 ) -> PageResult {
     let postmortem = state.store.postmortem(&user, id).await?;
-    Ok(render(&EditPage {
-        title: &postmortem.title,
-        site: SITE,
-        user: Some(user),
+    let page = EditPage::new(
+        &postmortem.title,
+        user,
         id,
-        version: postmortem.version,
-        markdown: &postmortem.markdown,
-        note: "",
-        error: None,
-        theirs: None,
-    })
-    .into_response())
+        postmortem.version,
+        &postmortem.markdown,
+    );
+    Ok(render(&page).into_response())
 }
 
 #[derive(Debug, Deserialize)]
@@ -74,9 +108,13 @@ pub(super) struct EditForm {
     note: String,
 }
 
-/// Saves the text, based on the version it was loaded at. When someone saved in between, the
-/// text typed comes back untouched beside what they changed, now based on their version: it is
-/// never lost.
+/// The largest texts merged on a conflict, in bytes all three together: the merge's diff
+/// has no deadline, so larger ones come back unmerged, beside each other, as before.
+const MAX_MERGE_BYTES: usize = 512 * 1024;
+
+/// Saves the text, based on the version it was loaded at. When someone saved in between,
+/// their change and this one are shown side by side, and merged when they touch different
+/// lines; the next save is based on their version, and the text typed is never lost.
 pub(super) async fn save(
     State(state): State<AppState>,
     Writing { user, id }: Writing,
@@ -86,38 +124,88 @@ pub(super) async fn save(
         .store
         .update_postmortem(&user, id, form.version, &form.markdown, &form.note)
         .await;
-    let (status, error, theirs, version) = match result {
+    let (status, error, conflict) = match result {
         Ok(_) => return Ok(Redirect::to(&format!("/postmortems/{id}")).into_response()),
         Err(StoreError::Conflict { based_on, current }) => {
-            let diff = state.store.diff(&user, id, based_on, current).await?;
-            (
-                StatusCode::CONFLICT,
-                None,
-                Some(diff_lines(&diff.unified)),
-                current,
-            )
+            let base = state.store.version_markdown(&user, id, based_on).await?;
+            let theirs = state.store.version_markdown(&user, id, current).await?;
+            let typed = form.markdown.replace("\r\n", "\n");
+            let conflict = tokio::task::spawn_blocking(move || {
+                merge(&base, &typed, &theirs, based_on, current)
+            })
+            .await
+            .map_err(|e| StoreError::Corrupt(format!("the merge failed: {e}")))?;
+            (StatusCode::CONFLICT, None, Some(conflict))
         }
-        Err(StoreError::Invalid(message) | StoreError::Forbidden(message)) => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Some(message),
-            None,
-            form.version,
-        ),
+        Err(StoreError::Invalid(message) | StoreError::Forbidden(message)) => {
+            (StatusCode::UNPROCESSABLE_ENTITY, Some(message), None)
+        }
         Err(other) => return Err(other.into()),
     };
     let postmortem = state.store.postmortem(&user, id).await?;
-    let page = EditPage {
-        title: &postmortem.title,
-        site: SITE,
-        user: Some(user),
-        id,
-        version,
-        markdown: &form.markdown,
-        note: &form.note,
-        error,
-        theirs,
+    let (version, markdown) = match &conflict {
+        Some(c) => (
+            c.current,
+            c.merged.clone().unwrap_or_else(|| c.typed.clone()),
+        ),
+        None => (form.version, form.markdown.clone()),
     };
+    let mut page = EditPage::new(&postmortem.title, user, id, version, &markdown);
+    page.note = &form.note;
+    page.error = error;
+    page.conflict = conflict;
     Ok((status, render(&page)).into_response())
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub(super) struct PreviewQuery {
+    /// `1`: only the article, for the editor's live preview.
+    #[serde(default)]
+    fragment: Option<String>,
+}
+
+/// The text as it would read once saved, without saving it: the editor's page with the
+/// preview under the text, or (`?fragment=1`, the live preview) the article alone.
+pub(super) async fn preview(
+    State(state): State<AppState>,
+    Writing { user, id }: Writing,
+    query: Result<Query<PreviewQuery>, QueryRejection>,
+    Form(form): Form<EditForm>,
+) -> PageResult {
+    let postmortem = state.store.postmortem(&user, id).await?;
+    let read = debrief_core::read(&form.markdown);
+    let html = article(&read.postmortem, id);
+    let fragment = query.is_ok_and(|Query(q)| q.fragment.as_deref() == Some("1"));
+    if fragment {
+        return Ok(Html(html).into_response());
+    }
+    let mut page = EditPage::new(&postmortem.title, user, id, form.version, &form.markdown);
+    page.note = &form.note;
+    page.preview = Some(html);
+    Ok(render(&page).into_response())
+}
+
+/// Their change and mine against the version both started from, and both merged.
+fn merge(base: &str, typed: &str, theirs: &str, based_on: i64, current: i64) -> Conflict {
+    let their_diff = crate::store::diff_versions(base, theirs, based_on, current);
+    let my_diff = crate::store::diff_versions(base, typed, based_on, current);
+    let small = base.len() + typed.len() + theirs.len() <= MAX_MERGE_BYTES;
+    let (merged, overlapping) = if small {
+        match diffy::merge(base, typed, theirs) {
+            Ok(text) => (Some(text), None),
+            Err(marked) => (None, Some(marked)),
+        }
+    } else {
+        (None, None)
+    };
+    Conflict {
+        current,
+        theirs: diff_lines(&their_diff.unified),
+        mine: diff_lines(&my_diff.unified),
+        merged,
+        typed: typed.to_string(),
+        overlapping,
+    }
 }
 
 /// A version as the history lists it.

@@ -75,6 +75,7 @@ pub(super) fn routes() -> Router<AppState> {
             post(postmortem::comment_state),
         )
         .route("/postmortems/{id}/history", get(edit::history))
+        .route("/postmortems/{id}/preview", post(edit::preview))
         .route(
             "/postmortems/{id}/evidence",
             post(postmortem::upload_evidence),
@@ -349,6 +350,29 @@ fn label(state: WorkflowState) -> &'static str {
         WorkflowState::Published => "published",
         WorkflowState::Closed => "closed",
     }
+}
+
+/// A postmortem as the site's `<article>`, its severity, services and tags linking to the
+/// list filtered by them: the page shows it, and the editor's preview.
+fn article(document: &debrief_core::Postmortem, id: i64) -> String {
+    let doc = debrief_site::Doc {
+        source: format!("/postmortems/{id}"),
+        postmortem: document.clone(),
+        analysis: debrief_core::analyse(document),
+        images: Vec::new(),
+        blame_free: None,
+    };
+    debrief_site::article(&doc, &|group, value| {
+        let parameter = match group {
+            "severities" => "severity",
+            "services" => "service",
+            _ => "tag",
+        };
+        format!(
+            "/postmortems?{parameter}={}",
+            respond::percent_encode(value)
+        )
+    })
 }
 
 /// A day typed in a date field; an empty field is none, and anything else that is not a day

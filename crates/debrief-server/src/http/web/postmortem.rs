@@ -1,9 +1,10 @@
 //! A postmortem's page and what is done on it: workflow steps, assignments,
 //! contributions, evidence, one-click fixes.
 
-use super::{PageError, PageResult, Reading, SITE, Writing, before_meeting, label, render, span};
+use super::{
+    PageError, PageResult, Reading, SITE, Writing, article, before_meeting, label, render, span,
+};
 use crate::http::AppState;
-use crate::http::respond;
 use crate::store::StoreError;
 use crate::store::User;
 use askama::Template;
@@ -212,25 +213,7 @@ async fn postmortem_page(
         .collect();
     let places = crate::comments::anchors(&linted.read.postmortem);
     let comments = state.store.comments(&user, id).await?;
-    let analysis = debrief_core::analyse(&linted.read.postmortem);
-    let doc = debrief_site::Doc {
-        source: format!("/postmortems/{id}"),
-        postmortem: linted.read.postmortem.clone(),
-        analysis,
-        images: Vec::new(),
-        blame_free: None,
-    };
-    let article = debrief_site::article(&doc, &|group, value| {
-        let parameter = match group {
-            "severities" => "severity",
-            "services" => "service",
-            _ => "tag",
-        };
-        format!(
-            "/postmortems?{parameter}={}",
-            respond::percent_encode(value)
-        )
-    });
+    let article = article(&linted.read.postmortem, id);
     let options = debrief_lint::Options::new(config, today);
     let mut contributions: Vec<(String, Vec<ContributionView>)> = Vec::new();
     for c in state.store.contributions(&user, id).await? {
