@@ -112,7 +112,16 @@ impl Checks {
         }
         self.taken.borrow_mut().push(name.to_string());
         for width in [1280, 390] {
+            // The whole page, not only what a screen shows: the window is made as tall as
+            // the page at this width (up to a limit the browser can draw).
             browser.resize(width, 1000);
+            let height = browser
+                .execute("return document.documentElement.scrollHeight;", json!([]))
+                .as_u64()
+                .and_then(|h| u32::try_from(h).ok())
+                .unwrap_or(1000)
+                .clamp(600, 12_000);
+            browser.resize(width, height + 100);
             let png = browser.screenshot();
             assert!(png.starts_with(b"\x89PNG"), "{name}: no screenshot");
             std::fs::write(self.shots.join(format!("{name}-{width}.png")), png)
