@@ -36,7 +36,7 @@ pub use document::MAX_DOCUMENT_BYTES;
 pub use error::StoreError;
 pub use query::Filters;
 pub use users::NewUser;
-pub use workflow::Part;
+pub use workflow::{Part, PostmortemView};
 
 use users::{USER_COLUMNS, UserRow, audit, person_named, require_writer};
 // What the store answers with are the API's shapes: one definition, owned by the wire crate.

@@ -158,8 +158,13 @@ impl Store {
     /// The postmortems the viewer may see that pass the filters, most recently changed first,
     /// without their Markdown.
     pub async fn postmortems(&self, viewer: &User, filters: &Filters) -> Result<Vec<Postmortem>> {
+        let many_involvements = match filters.involving {
+            Some(user) => self.involvements(user).await? > super::query::MANY_INVOLVEMENTS,
+            None => false,
+        };
         let mut query = Query {
             sql: format!("{SUMMARY} {FROM} WHERE "),
+            many_involvements,
             ..Query::default()
         };
         query.visible_to(viewer);
@@ -170,6 +175,21 @@ impl Store {
         rows.into_iter()
             .map(|row| row.into_postmortem(&self.policy.workflow, self.clock.now()))
             .collect()
+    }
+
+    /// How many memberships and responder parts `user` has, counted only up to just past
+    /// [`super::query::MANY_INVOLVEMENTS`] each: enough to choose how to list theirs.
+    async fn involvements(&self, user: i64) -> Result<i64> {
+        let limit = super::query::MANY_INVOLVEMENTS + 1;
+        let count: i64 = sqlx::query_scalar(
+            "SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM postmortem_members WHERE user_id = $1 LIMIT $2) m)
+                  + (SELECT COUNT(*) FROM (SELECT 1 FROM postmortem_responders WHERE user_id = $1 LIMIT $2) r)",
+        )
+        .bind(user)
+        .bind(limit)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(count)
     }
 
     /// Replaces a postmortem's Markdown, based on version `based_on`. A write based on an
@@ -223,5 +243,97 @@ impl Store {
             .await?;
         tx.commit().await?;
         Ok(updated)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{NewUser, Role};
+
+    /// Both ways of listing the postmortems someone takes part in find the same ones, in the
+    /// same order: as facilitator, as member, as responder, and not the others'.
+    #[tokio::test]
+    async fn both_ways_of_finding_my_postmortems_agree() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let store = Store::open_dir(dir.path()).await.expect("store");
+        let person = |username: &'static str, role| NewUser {
+            username,
+            display_name: username,
+            function: "SRE",
+            role,
+            password: "a long enough password",
+            team: None,
+        };
+        let admin = store
+            .add_user(&person("admin", Role::Admin), None)
+            .await
+            .expect("admin");
+        let me = store
+            .add_user(&person("me", Role::Contributor), Some(&admin))
+            .await
+            .expect("me");
+        let mut mine = Vec::new();
+        for i in 0..6 {
+            let text =
+                format!("---\ntitle: Outage {i}\ndate: 2026-06-1{i}\n---\n\n## Summary\n\nDown.\n");
+            let author = if i % 3 == 0 { &me } else { &admin };
+            let created = store
+                .create_postmortem(author, &text)
+                .await
+                .expect("created");
+            if i % 3 == 0 {
+                mine.push(created.id); // a member and a responder, as its author
+            } else if i == 1 {
+                store
+                    .assign(
+                        &admin,
+                        created.id,
+                        created.version,
+                        crate::store::Part::Facilitator,
+                        "me",
+                    )
+                    .await
+                    .expect("facilitator");
+                mine.push(created.id);
+            } else if i == 2 {
+                store
+                    .add_member(&admin, created.id, "me")
+                    .await
+                    .expect("member");
+                mine.push(created.id);
+            }
+        }
+        let filters = Filters {
+            involving: Some(me.id),
+            ..Filters::default()
+        };
+        let mut found = Vec::new();
+        for many_involvements in [false, true] {
+            let mut query = Query {
+                sql: format!("{SUMMARY} {FROM} WHERE "),
+                many_involvements,
+                ..Query::default()
+            };
+            query.visible_to(&me);
+            query.filters(&filters);
+            query.sql.push_str(" ORDER BY p.updated_at DESC, p.id DESC");
+            query.page(&filters);
+            let rows: Vec<super::super::query::SummaryRow> =
+                query.fetch_all(&store.pool).await.expect("listed");
+            let mut ids: Vec<i64> = rows
+                .into_iter()
+                .map(|r| {
+                    r.into_postmortem(&store.policy.workflow, 0)
+                        .expect("row")
+                        .id
+                })
+                .collect();
+            ids.sort_unstable();
+            found.push(ids);
+        }
+        mine.sort_unstable();
+        assert_eq!(found[0], mine);
+        assert_eq!(found[1], mine);
     }
 }

@@ -17,14 +17,32 @@ use std::collections::HashMap;
 
 pub use crate::workflow::Part;
 
+/// A postmortem as its page shows it ([`Store::postmortem_view`]).
+#[derive(Debug)]
+pub struct PostmortemView {
+    /// The current version.
+    pub postmortem: super::Postmortem,
+    /// Its state, assignments, responders, role coverage and next steps.
+    pub workflow: WorkflowView,
+    /// The current version as the linter judged it for the gates.
+    pub linted: debrief_lint::Linted,
+}
+
 impl Store {
     /// The workflow of a postmortem the viewer may see.
     pub async fn workflow(&self, viewer: &User, id: i64) -> Result<WorkflowView> {
+        Ok(self.postmortem_view(viewer, id).await?.workflow)
+    }
+
+    /// A postmortem as its page shows it: the current version, its workflow, and the lint
+    /// the gates judged it by, from one read and one lint.
+    pub async fn postmortem_view(&self, viewer: &User, id: i64) -> Result<PostmortemView> {
         // Read first: the pooled connection goes back before the next is taken, so one
         // request never holds two.
         let current = self.current(viewer, id).await?;
         let mut conn = self.pool.acquire().await?;
-        let (facts, roles) = self.facts(&mut conn, &current).await?;
+        let linted = self.lint(&current);
+        let (facts, roles) = self.facts(&mut conn, &current, &linted).await?;
         let state = current.postmortem.status;
         let next = State::ALL
             .into_iter()
@@ -37,13 +55,18 @@ impl Store {
                     .unwrap_or_default(),
             })
             .collect();
-        Ok(WorkflowView {
+        let workflow = WorkflowView {
             state,
             version: current.postmortem.version,
             assignment: current.postmortem.assignment.clone(),
             responders: responders_of(&mut conn, id).await?,
             roles,
             next,
+        };
+        Ok(PostmortemView {
+            postmortem: current.postmortem,
+            workflow,
+            linted,
         })
     }
 
@@ -232,7 +255,8 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let current = self.current_in(&mut tx, actor, id).await?;
         check_version(&current, based_on)?;
-        let (facts, _) = self.facts(&mut tx, &current).await?;
+        let linted = self.lint(&current);
+        let (facts, _) = self.facts(&mut tx, &current, &linted).await?;
         let from = current.postmortem.status;
         workflow::check(from, to, &facts).map_err(StoreError::Refused)?;
         let mut workflow = self.workflow_of(&current);
@@ -273,15 +297,19 @@ impl Store {
             .await
     }
 
+    /// The current version linted under the store's configuration, today.
+    fn lint(&self, current: &Current) -> debrief_lint::Linted {
+        let options = debrief_lint::Options::new(&self.policy.lint, self.clock.today());
+        debrief_lint::lint(&current.postmortem.markdown, &options)
+    }
+
     /// What the gates look at, and the role coverage.
     async fn facts(
         &self,
         conn: &mut sqlx::AnyConnection,
         current: &Current,
+        linted: &debrief_lint::Linted,
     ) -> Result<(Facts, RoleCoverage)> {
-        let today = self.clock.today();
-        let options = debrief_lint::Options::new(&self.policy.lint, today);
-        let linted = debrief_lint::lint(&current.postmortem.markdown, &options);
         let blame_errors = linted
             .blame()
             .filter(|f| f.diagnostic.severity == debrief_core::Severity::Error)

@@ -146,8 +146,11 @@ async fn postmortem_page(
     status: StatusCode,
     outcome: Outcome,
 ) -> PageResult {
-    let postmortem = state.store.postmortem(&user, id).await?;
-    let workflow = state.store.workflow(&user, id).await?;
+    let crate::store::PostmortemView {
+        postmortem,
+        workflow,
+        linted,
+    } = state.store.postmortem_view(&user, id).await?;
     let writer = user.role != crate::store::Role::Viewer;
     // The rotation's suggestion only matters while there is no facilitator.
     let suggestion = if writer
@@ -195,10 +198,7 @@ async fn postmortem_page(
     };
     let config = &state.store.policy().lint;
     let today = state.store.clock().today();
-    let linted = debrief_lint::lint(
-        &postmortem.markdown,
-        &debrief_lint::Options::new(config, today),
-    );
+
     let findings = linted
         .findings
         .iter()
