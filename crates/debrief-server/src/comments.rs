@@ -50,10 +50,16 @@ pub fn anchors(document: &debrief_core::Postmortem) -> Vec<Anchor> {
                 let Part::Item(entry) = part else { continue };
                 let words: String = entry.text.chars().take(ENTRY_WORDS).collect();
                 let words = words.trim();
+                // The label ends on a whole word; the key keeps its characters as they are.
+                let cut = words.len() < entry.text.trim().len();
+                let label_words = match words.rfind(char::is_whitespace) {
+                    Some(end) if cut => format!("{}…", words[..end].trim_end()),
+                    _ => words.to_string(),
+                };
                 let shown = entry.at.strftime("%Y-%m-%d %H:%M");
                 anchors.push(Anchor {
                     key: format!("entry:{} {words}", entry.at),
-                    label: format!("{heading}: {shown} {words}"),
+                    label: format!("{heading}: {shown} {label_words}"),
                     html_id: format!("entry-{entry_index}"),
                 });
                 entry_index += 1;

@@ -1404,5 +1404,24 @@ async fn my_work_is_what_i_take_part_in_and_what_waits_for_my_function() {
     );
     assert!(!list.body.contains("Order confirmation e-mails delayed"));
     assert!(list.body.contains(r#"name="team" value="Platform""#));
+    assert!(
+        list.body
+            .contains(r#"<script src="/assets/search.js" defer>"#)
+    );
+    // Search as you type asks for the results alone.
+    let results = developer
+        .get("/postmortems?team=Platform&q=cache&fragment=1")
+        .await;
+    assert_eq!(results.status, StatusCode::OK);
+    assert!(!results.body.contains("<html") && !results.body.contains("<form"));
+    assert!(results.body.contains("<mark>"), "{}", results.body);
+    let script = developer.get("/assets/search.js").await;
+    assert_eq!(
+        script
+            .headers
+            .get(header::CONTENT_TYPE)
+            .map(|v| v.as_bytes()),
+        Some(&b"text/javascript; charset=utf-8"[..])
+    );
     test.finish().await;
 }

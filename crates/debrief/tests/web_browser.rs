@@ -333,6 +333,27 @@ fn six_people_write_review_and_publish_a_postmortem_in_chromium() {
                 [..600.min(shown.len() - shown.find("<main>").unwrap_or(0))]
         );
     }
+    // Product asks about a moment of the timeline; the linter points out the who-question
+    // gently, and the responder resolves the thread once answered.
+    product.go(&page);
+    let entry = product
+        .find_all("#comment-anchor option")
+        .into_iter()
+        .find(|option| product.attribute(option, "value").starts_with("entry:"))
+        .expect("a timeline entry to comment on");
+    product.click(&entry);
+    replace(product, "#comment-text", "Who saw the alert first?");
+    submit(product, &format!("{path}/comments"));
+    assert!(product.source().contains("Your comment is added."));
+    assert!(
+        !product.find_all(".comments .gentle").is_empty(),
+        "the who-question in the comment is pointed out"
+    );
+    checks.page(product, "comments");
+    responder.go(&page);
+    let resolve = responder.find(".comments form button[type=submit].small");
+    click_and_wait(responder, &resolve);
+    assert!(responder.source().contains("The comment is resolved."));
 
     // Moving on without a facilitator is refused with what is missing.
     responder.go(&page);
@@ -434,7 +455,15 @@ fn six_people_write_review_and_publish_a_postmortem_in_chromium() {
             .source()
             .contains("Checkout latency after a cache change")
     );
-    viewer.go(&format!("{base}/postmortems?q=staging+file"));
+    // Search as you type: the results follow the words without a click, and the address
+    // follows the results.
+    viewer.go(&format!("{base}/postmortems"));
+    viewer.type_into(&viewer.find("#q"), "staging file");
+    assert!(
+        wait_for(viewer, "#results mark"),
+        "no results as the words were typed"
+    );
+    assert!(viewer.url().contains("q=staging+file"), "{}", viewer.url());
     checks.page(viewer, "search");
     assert!(
         viewer

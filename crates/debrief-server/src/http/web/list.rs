@@ -36,6 +36,9 @@ pub(super) struct ListQuery {
     to: String,
     #[serde(default)]
     page: Option<u32>,
+    /// `1`: only the results, for the search as you type.
+    #[serde(default)]
+    fragment: Option<String>,
 }
 
 impl ListQuery {
@@ -59,6 +62,15 @@ impl ListQuery {
         href.push_str(&format!("page={page}"));
         href
     }
+}
+
+#[derive(Template)]
+#[template(path = "web/list_results.html")]
+struct ListResults {
+    rows: Vec<Row>,
+    error: Option<String>,
+    previous: Option<String>,
+    next: Option<String>,
 }
 
 #[derive(Template)]
@@ -124,6 +136,15 @@ pub(super) async fn list(
         }
     };
     let full = i64::try_from(rows.len()).unwrap_or(0) == PAGE_SIZE;
+    if query.fragment.as_deref() == Some("1") {
+        return Ok(render(&ListResults {
+            previous: (page > 0).then(|| query.at_page(page - 1)),
+            next: full.then(|| query.at_page(page + 1)),
+            rows,
+            error,
+        })
+        .into_response());
+    }
     Ok(render(&ListPage {
         title: "Postmortems",
         site: SITE,

@@ -82,6 +82,7 @@ pub(super) fn routes() -> Router<AppState> {
         )
         .route("/assets/app.css", get(stylesheet))
         .route("/assets/editor.js", get(editor_script))
+        .route("/assets/search.js", get(search_script))
         .route("/feed.atom", get(home::feed))
         .route("/review", get(review::review))
         .route("/admin", get(admin::admin))
@@ -274,15 +275,24 @@ async fn stylesheet() -> Response {
         .into_response()
 }
 
-async fn editor_script() -> Response {
+/// A script file of the pages, cached for an hour like the stylesheet.
+fn script(body: &'static str) -> Response {
     (
         [
             (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
-        include_str!("../../../assets/editor.js"),
+        body,
     )
         .into_response()
+}
+
+async fn editor_script() -> Response {
+    script(include_str!("../../../assets/editor.js"))
+}
+
+async fn search_script() -> Response {
+    script(include_str!("../../../assets/search.js"))
 }
 
 /// The one stylesheet: the shared base, the published site's (for the postmortem article),
