@@ -1,6 +1,8 @@
 //! Signing in and out, the first run's setup, and the account page: password and API tokens.
 
-use super::{PageError, PageResult, SITE, local_path, render, signed_in, signed_in_at, viewer};
+use super::{
+    PageError, PageResult, SITE, local_path, render, signed_in, signed_in_at, utc, viewer,
+};
 use crate::http::AppState;
 use crate::http::extract::ClientAddress;
 use crate::http::extract::same_site;
@@ -267,9 +269,7 @@ async fn account_page(
         .map(|t| TokenRow {
             id: t.id,
             name: t.name,
-            created: jiff::Timestamp::from_second(t.created_at)
-                .map(|at| at.strftime("%Y-%m-%d %H:%M UTC").to_string())
-                .unwrap_or_default(),
+            created: utc(t.created_at),
         })
         .collect();
     let page = AccountPage {

@@ -1,7 +1,7 @@
 //! Administration: people (added, changed, deactivated), teams, the effective settings, the
 //! audit log.
 
-use super::{PageError, PageResult, SITE, render, signed_in};
+use super::{PageError, PageResult, SITE, render, signed_in, utc};
 use crate::http::AppState;
 use crate::http::extract::same_site;
 use crate::http::extract::session_cookie;
@@ -78,9 +78,7 @@ async fn admin_page(
         .await?
         .into_iter()
         .map(|e| {
-            let when = jiff::Timestamp::from_second(e.at)
-                .map(|t| t.strftime("%Y-%m-%d %H:%M UTC").to_string())
-                .unwrap_or_default();
+            let when = utc(e.at);
             // The command line, or an anonymous contribution.
             let actor = e.actor.unwrap_or_else(|| "not named".into());
             (when, actor, e.action, e.target)

@@ -1,7 +1,7 @@
 //! The editor (save on the version it was based on, the merge on a conflict) and the
 //! version history with the difference between any two versions.
 
-use super::{PageError, PageResult, Reading, SITE, Writing, article, lines_of, render};
+use super::{PageError, PageResult, Reading, SITE, Writing, article, lines_of, render, utc};
 use crate::http::AppState;
 use crate::store::StoreError;
 use crate::store::User;
@@ -277,9 +277,7 @@ pub(super) async fn history(
             .map(|v| VersionRow {
                 version: v.version,
                 author: v.author,
-                when: jiff::Timestamp::from_second(v.created_at)
-                    .map(|t| t.strftime("%Y-%m-%d %H:%M UTC").to_string())
-                    .unwrap_or_default(),
+                when: utc(v.created_at),
                 note: v.note,
             })
             .collect(),

@@ -362,6 +362,14 @@ fn label(state: WorkflowState) -> &'static str {
     }
 }
 
+/// Unix seconds as the pages show a moment: `2026-06-14 14:05 UTC`; nothing for a time
+/// outside what a timestamp can hold.
+fn utc(seconds: i64) -> String {
+    jiff::Timestamp::from_second(seconds)
+        .map(|t| t.strftime("%Y-%m-%d %H:%M UTC").to_string())
+        .unwrap_or_default()
+}
+
 /// A postmortem as the site's `<article>`, its severity, services and tags linking to the
 /// list filtered by them: the page shows it, and the editor's preview.
 fn article(document: &debrief_core::Postmortem, id: i64) -> String {

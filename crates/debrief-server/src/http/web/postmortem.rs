@@ -3,6 +3,7 @@
 
 use super::{
     PageError, PageResult, Reading, SITE, Writing, article, before_meeting, label, render, span,
+    utc,
 };
 use crate::http::AppState;
 use crate::store::StoreError;
@@ -221,11 +222,7 @@ async fn postmortem_page(
             findings: passage_findings(&c.body, &options),
             kind: c.kind.as_str(),
             author: c.author,
-            when: c.happened_at.and_then(|at| {
-                jiff::Timestamp::from_second(at)
-                    .ok()
-                    .map(|t| t.strftime("%Y-%m-%d %H:%M UTC").to_string())
-            }),
+            when: c.happened_at.map(utc),
             html: debrief_html::markdown(&c.body),
             url: c.url,
             file: c.file.map(|f| {
@@ -291,11 +288,11 @@ fn comment_groups(
         let view = CommentView {
             id: comment.id,
             author: comment.author,
-            when: when(comment.created_at),
+            when: utc(comment.created_at),
             html: debrief_html::markdown(&comment.body),
             resolved: comment.resolved_at.map(|at| match &comment.resolved_by {
-                Some(by) => format!("resolved by {by} on {}", when(at)),
-                None => format!("resolved on {}", when(at)),
+                Some(by) => format!("resolved by {by} on {}", utc(at)),
+                None => format!("resolved on {}", utc(at)),
             }),
             findings: passage_findings(&comment.body, options),
         };
@@ -323,13 +320,6 @@ fn comment_groups(
     }
     groups.sort_by_key(|(place, _, _)| place.unwrap_or(usize::MAX));
     groups.into_iter().map(|(_, _, group)| group).collect()
-}
-
-/// Unix seconds as the page shows them.
-fn when(seconds: i64) -> String {
-    jiff::Timestamp::from_second(seconds)
-        .map(|t| t.strftime("%Y-%m-%d %H:%M UTC").to_string())
-        .unwrap_or_default()
 }
 
 #[derive(Debug, Deserialize)]
