@@ -26,6 +26,11 @@ pub struct PostmortemView {
     pub workflow: WorkflowView,
     /// The current version as the linter judged it for the gates.
     pub linted: debrief_lint::Linted,
+    /// Everybody, for a writer to choose facilitator and scribe from; empty for a viewer.
+    pub people: Vec<User>,
+    /// The rotation's suggestion for facilitator, for a writer, while the meeting is still
+    /// to be held and nobody facilitates it.
+    pub suggestion: Option<Suggestion>,
 }
 
 impl Store {
@@ -55,11 +60,30 @@ impl Store {
                     .unwrap_or_default(),
             })
             .collect();
+        let responders = responders_of(&mut conn, id).await?;
+        drop(conn);
+        // Whom to offer for facilitator and scribe, and whom the rotation suggests while the
+        // meeting has no facilitator: only for those who may assign.
+        let (people, suggestion) = if viewer.role == super::Role::Viewer {
+            (Vec::new(), None)
+        } else {
+            let people = self.users().await?;
+            let open = matches!(state, State::Draft | State::InReview);
+            let suggestion = if open && current.facilitator_id.is_none() {
+                Some(
+                    self.rank_facilitators(viewer, &current, &responders, &people)
+                        .await?,
+                )
+            } else {
+                None
+            };
+            (people, suggestion)
+        };
         let workflow = WorkflowView {
             state,
             version: current.postmortem.version,
             assignment: current.postmortem.assignment.clone(),
-            responders: responders_of(&mut conn, id).await?,
+            responders,
             roles,
             next,
         };
@@ -67,6 +91,8 @@ impl Store {
             postmortem: current.postmortem,
             workflow,
             linted,
+            people,
+            suggestion,
         })
     }
 
@@ -194,6 +220,20 @@ impl Store {
     pub async fn suggest_facilitator(&self, viewer: &User, id: i64) -> Result<Suggestion> {
         let current = self.current(viewer, id).await?;
         let responders = self.responders(id).await?;
+        let users = self.users().await?;
+        self.rank_facilitators(viewer, &current, &responders, &users)
+            .await
+    }
+
+    /// [`Store::suggest_facilitator`] from what the caller has read already.
+    async fn rank_facilitators(
+        &self,
+        viewer: &User,
+        current: &Current,
+        responders: &[String],
+        users: &[User],
+    ) -> Result<Suggestion> {
+        let id = current.postmortem.id;
         // Only the facilitations the viewer may see count: the ranking's reasons name who
         // facilitated when, and must not tell of a restricted postmortem.
         let history = sqlx::query_as::<_, FacilitatedRow>(AssertSqlSafe(format!(
@@ -211,9 +251,8 @@ impl Store {
             .into_iter()
             .map(|row| (row.facilitator_id, row.last_assigned_at.unwrap_or(0)))
             .collect();
-        let users = self.users().await?;
         let mut function_last: HashMap<String, i64> = HashMap::new();
-        for user in &users {
+        for user in users {
             if let Some(at) = person_last.get(&user.id) {
                 let entry = function_last
                     .entry(user.function.to_lowercase())

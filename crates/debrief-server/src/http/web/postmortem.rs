@@ -151,39 +151,25 @@ async fn postmortem_page(
         postmortem,
         workflow,
         linted,
+        people,
+        suggestion,
     } = state.store.postmortem_view(&user, id).await?;
     let writer = user.role != crate::store::Role::Viewer;
-    // The rotation's suggestion only matters while there is no facilitator.
-    let suggestion = if writer
-        && before_meeting(postmortem.status)
-        && postmortem.assignment.facilitator.is_none()
-    {
-        Some(state.store.suggest_facilitator(&user, id).await?)
-    } else {
-        None
-    };
     let suggested = suggestion
         .as_ref()
         .and_then(|s| s.suggested.as_ref())
         .map(|r| (r.username.clone(), r.reason.clone()));
-    let candidates = if writer {
-        state
-            .store
-            .users()
-            .await?
-            .into_iter()
-            .filter(|u| u.active && u.role != crate::store::Role::Viewer)
-            .map(|u| Candidate {
-                suggested: suggested
-                    .as_ref()
-                    .is_some_and(|(name, _)| *name == u.username),
-                username: u.username,
-                function: u.function,
-            })
-            .collect()
-    } else {
-        Vec::new()
-    };
+    let candidates = people
+        .into_iter()
+        .filter(|u| u.active && u.role != crate::store::Role::Viewer)
+        .map(|u| Candidate {
+            suggested: suggested
+                .as_ref()
+                .is_some_and(|(name, _)| *name == u.username),
+            username: u.username,
+            function: u.function,
+        })
+        .collect();
     let now = state.store.clock().now();
     let due = if before_meeting(postmortem.status)
         && (postmortem.assignment.facilitator.is_none() || postmortem.assignment.scribe.is_none())
