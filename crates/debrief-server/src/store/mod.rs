@@ -17,6 +17,7 @@ mod contributions;
 mod credentials;
 mod document;
 mod error;
+mod jobs;
 mod members;
 mod postmortems;
 mod query;
@@ -34,6 +35,7 @@ pub use credentials::{
 };
 pub use document::MAX_DOCUMENT_BYTES;
 pub use error::StoreError;
+pub use jobs::{Failure, Job, MAX_ATTEMPTS, backoff};
 pub use query::Filters;
 pub use users::NewUser;
 pub use workflow::{Part, PostmortemView};

@@ -9,6 +9,7 @@ mod accounts;
 mod action_items;
 mod audit;
 mod comments;
+mod jobs;
 mod postmortems;
 mod restricted;
 mod search;
