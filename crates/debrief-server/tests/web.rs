@@ -1336,6 +1336,58 @@ async fn an_admin_adds_people_and_changes_roles_but_never_removes_the_last_admin
 }
 
 #[tokio::test]
+async fn failed_jobs_are_listed_for_admins_and_retried() {
+    let test = common::sqlite().await;
+    common::user(&test.store, "admin", "SRE", Role::Admin).await;
+    common::user(&test.store, "dev", "Dev", Role::Contributor).await;
+    let mut admin = Browser::new(&test.store);
+    admin.sign_in("admin", "a long enough password").await;
+    let page = admin.get("/admin").await;
+    assert!(page.body.contains("No job has failed for good."));
+    let now = test.store.clock().now();
+    test.store
+        .enqueue("tracker.create", "pm:7:item:0", "{}", now)
+        .await
+        .expect("enqueue");
+    let job = test
+        .store
+        .take_jobs("test", 1, 60)
+        .await
+        .expect("take")
+        .remove(0);
+    test.store
+        .fail_job(
+            "test",
+            job.id,
+            &debrief_server::store::Failure::Permanent("422: Validation Failed".into()),
+        )
+        .await
+        .expect("fail");
+    let page = admin.get("/admin").await;
+    assert!(page.body.contains("pm:7:item:0") && page.body.contains("422: Validation Failed"));
+    let here = "http://debrief.test";
+    let id = job.id.to_string();
+    let page = admin.post("/admin/jobs/retry", &[("job", &id)], here).await;
+    assert!(
+        page.body.contains("The job is queued again"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("No job has failed for good."));
+    let page = admin.post("/admin/jobs/retry", &[("job", &id)], here).await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let mut dev = Browser::new(&test.store);
+    dev.sign_in("dev", "a long enough password").await;
+    assert_eq!(
+        dev.post("/admin/jobs/retry", &[("job", &id)], here)
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    test.finish().await;
+}
+
+#[tokio::test]
 async fn my_work_is_what_i_take_part_in_and_what_waits_for_my_function() {
     let test = common::sqlite().await;
     let accounts = demo::seed(&test.store).await.expect("seeded");

@@ -38,6 +38,8 @@ struct AdminPage<'a> {
     rotation: Vec<String>,
     window_hours: i64,
     audit: Vec<(String, String, String, String)>,
+    /// Jobs that failed for good: kind, key, attempts, last error, id.
+    dead: Vec<crate::store::Job>,
     notice: Option<String>,
     error: Option<String>,
 }
@@ -90,6 +92,7 @@ async fn admin_page(
         site: SITE,
         people,
         teams: state.store.teams().await?,
+        dead: state.store.dead_jobs(&user).await?,
         roles: crate::store::Role::ALL.iter().map(|r| r.as_str()).collect(),
         required: settings.required_roles.clone(),
         rotation: settings.rotation.clone(),
@@ -160,6 +163,29 @@ pub(super) async fn add_person(
         Ok(format!("{} can sign in now.", added.username))
     }
     .await;
+    admin_after(&state, user, result).await
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct RetryForm {
+    job: i64,
+}
+
+/// Queues a dead job again.
+pub(super) async fn retry_job(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<RetryForm>,
+) -> PageResult {
+    same_site(&headers).map_err(|_| PageError::CrossSite)?;
+    let user = signed_in_admin(&state, &headers).await?;
+    let result = match state.store.retry_job(&user, form.job).await {
+        Ok(()) => Ok("The job is queued again; it runs at the next turn.".to_string()),
+        Err(StoreError::NotFound) => Err(StoreError::Invalid(
+            "That job is not dead any more: it was retried already.".into(),
+        )),
+        Err(other) => Err(other),
+    };
     admin_after(&state, user, result).await
 }
 

@@ -88,6 +88,7 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/admin", get(admin::admin))
         .route("/admin/users", post(admin::add_person))
         .route("/admin/people", post(admin::change_person))
+        .route("/admin/jobs/retry", post(admin::retry_job))
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(CONTENT_SECURITY_POLICY),
