@@ -8,10 +8,12 @@
 //! named, from `Retry-After` or `X-RateLimit-Reset`), or one that trying again cannot fix.
 //!
 //! Exactly once: every issue carries a marker (`debrief:KEY` in a hidden comment of its
-//! body), and [`github::GitHub::find`] looks for it before a retry creates anything.
+//! body on GitHub, a label on Jira), and each client's `find` looks for it before a retry
+//! creates anything.
 
 pub mod config;
 pub mod github;
+pub mod jira;
 
 pub use config::{Kind, TrackerConfig, Trackers};
 
@@ -26,6 +28,8 @@ pub struct NewIssue {
     pub assignee: Option<String>,
     /// Labels to put on it.
     pub labels: Vec<String>,
+    /// The day it is due, `YYYY-MM-DD`, for trackers that keep one (Jira, GitLab).
+    pub due: Option<String>,
     /// What identifies the item across attempts: written into the body, found again by
     /// [`github::GitHub::find`].
     pub marker: String,

@@ -168,6 +168,7 @@ fn item(marker: &str) -> NewIssue {
         body: "From the postmortem [Checkout errors](https://debrief.example/postmortems/7).\n\nDue 2026-07-01.".into(),
         assignee: Some("alice-gh".into()),
         labels: vec!["postmortem".into()],
+        due: Some("2026-07-01".into()),
         marker: marker.into(),
     }
 }

@@ -1,0 +1,230 @@
+//! Jira Cloud (REST API v3): create an issue, find the one an earlier attempt created by its
+//! marker, read an issue's state.
+//!
+//! The marker is a label, `debrief-MARKER` (Jira's labels take no spaces, and the markers
+//! debrief makes have none), beside the `debrief` label. Jira's search is indexed and may lag
+//! a second behind a creation; the job queue's backoff (30 s before a retry) leaves it time.
+
+use crate::{IssueRef, NewIssue, TrackerError, error_of, unreachable};
+use serde::Deserialize;
+use std::time::Duration;
+
+/// The label every issue debrief creates carries.
+pub const LABEL: &str = "debrief";
+
+/// A Jira project's issues.
+#[derive(Debug, Clone)]
+pub struct Jira {
+    http: reqwest::Client,
+    /// `https://SITE.atlassian.net`.
+    base: String,
+    /// The project key, `OPS`.
+    project: String,
+    user: String,
+    token: String,
+}
+
+/// An issue's state as Jira tells it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IssueState {
+    /// Not done (to do, in progress, reopened).
+    Open,
+    /// Done, resolved as done or fixed.
+    Completed,
+    /// Done with another resolution ("Won't Do", "Duplicate"): declined, with it.
+    NotPlanned(String),
+}
+
+#[derive(Deserialize)]
+struct Created {
+    key: String,
+}
+
+#[derive(Deserialize)]
+struct Found {
+    #[serde(default)]
+    issues: Vec<Created>,
+}
+
+#[derive(Deserialize)]
+struct Issue {
+    fields: Fields,
+}
+
+#[derive(Deserialize)]
+struct Fields {
+    status: Status,
+    #[serde(default)]
+    resolution: Option<Named>,
+}
+
+#[derive(Deserialize)]
+struct Status {
+    #[serde(rename = "statusCategory")]
+    category: Category,
+}
+
+#[derive(Deserialize)]
+struct Category {
+    key: String,
+}
+
+#[derive(Deserialize)]
+struct Named {
+    name: String,
+}
+
+/// The label that marks an issue as the one for `marker`.
+pub fn marker_label(marker: &str) -> String {
+    let clean: String = marker
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    format!("debrief-{clean}")
+}
+
+/// Text as Atlassian Document Format: a paragraph per paragraph of the text.
+fn document(text: &str) -> serde_json::Value {
+    let paragraphs: Vec<serde_json::Value> = text
+        .split("\n\n")
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            serde_json::json!({
+                "type": "paragraph",
+                "content": [{"type": "text", "text": p}],
+            })
+        })
+        .collect();
+    serde_json::json!({"type": "doc", "version": 1, "content": paragraphs})
+}
+
+impl Jira {
+    /// The issues of project `project` at `base`, as `user` with an API token. HTTPS goes
+    /// through rustls with the process's crypto provider, which the binary installs.
+    pub fn new(base: &str, project: &str, user: &str, token: &str) -> Result<Jira, TrackerError> {
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .user_agent(concat!("debrief/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| TrackerError::Permanent(format!("Jira client: {e}")))?;
+        Ok(Jira {
+            http,
+            base: base.trim_end_matches('/').to_string(),
+            project: project.to_string(),
+            user: user.to_string(),
+            token: token.to_string(),
+        })
+    }
+
+    fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        self.http
+            .request(method, format!("{}/rest/api/3{path}", self.base))
+            .basic_auth(&self.user, Some(&self.token))
+            .header("accept", "application/json")
+    }
+
+    async fn send<T: serde::de::DeserializeOwned>(
+        &self,
+        request: reqwest::RequestBuilder,
+        what: &str,
+    ) -> Result<T, TrackerError> {
+        let answer = request.send().await.map_err(|e| unreachable(what, &e))?;
+        let status = answer.status();
+        let headers = answer.headers().clone();
+        let body = answer.text().await.map_err(|e| unreachable(what, &e))?;
+        if !status.is_success() {
+            let now = jiff::Timestamp::now().as_second();
+            return Err(error_of(status, &headers, &body, what, now));
+        }
+        serde_json::from_str(&body).map_err(|e| TrackerError::Retry {
+            message: format!("{what}: an answer Jira does not give: {e}"),
+            retry_at: None,
+        })
+    }
+
+    /// Creates the issue (a Task), labelled `debrief` and with its marker's label, due on
+    /// `issue.due`, assigned to `issue.assignee` (an Atlassian account id).
+    pub async fn create(&self, issue: &NewIssue) -> Result<IssueRef, TrackerError> {
+        let mut labels = issue.labels.clone();
+        labels.push(LABEL.to_string());
+        labels.push(marker_label(&issue.marker));
+        let mut fields = serde_json::json!({
+            "project": {"key": self.project},
+            "issuetype": {"name": "Task"},
+            "summary": issue.title,
+            "description": document(&issue.body),
+            "labels": labels,
+        });
+        if let Some(due) = &issue.due {
+            fields["duedate"] = serde_json::json!(due);
+        }
+        if let Some(account) = &issue.assignee {
+            fields["assignee"] = serde_json::json!({"accountId": account});
+        }
+        let created: Created = self
+            .send(
+                self.request(reqwest::Method::POST, "/issue")
+                    .json(&serde_json::json!({"fields": fields})),
+                "creating a Jira issue",
+            )
+            .await?;
+        Ok(self.reference(created.key))
+    }
+
+    fn reference(&self, key: String) -> IssueRef {
+        IssueRef {
+            url: format!("{}/browse/{key}", self.base),
+            key,
+        }
+    }
+
+    /// The issue carrying `marker`'s label in the project, if any.
+    pub async fn find(&self, marker: &str) -> Result<Option<IssueRef>, TrackerError> {
+        let jql = format!(
+            "project = \"{}\" AND labels = \"{}\"",
+            self.project,
+            marker_label(marker)
+        );
+        let found: Found = self
+            .send(
+                self.request(reqwest::Method::GET, "/search/jql").query(&[
+                    ("jql", jql.as_str()),
+                    ("fields", "summary"),
+                    ("maxResults", "1"),
+                ]),
+                "searching Jira",
+            )
+            .await?;
+        Ok(found
+            .issues
+            .into_iter()
+            .next()
+            .map(|issue| self.reference(issue.key)))
+    }
+
+    /// The state of issue `key`.
+    pub async fn state(&self, key: &str) -> Result<IssueState, TrackerError> {
+        let issue: Issue = self
+            .send(
+                self.request(reqwest::Method::GET, &format!("/issue/{key}"))
+                    .query(&[("fields", "status,resolution")]),
+                "reading a Jira issue",
+            )
+            .await?;
+        let done = issue.fields.status.category.key == "done";
+        Ok(match issue.fields.resolution.map(|r| r.name) {
+            _ if !done => IssueState::Open,
+            Some(name) if !matches!(name.as_str(), "Done" | "Fixed" | "Resolved") => {
+                IssueState::NotPlanned(name)
+            }
+            _ => IssueState::Completed,
+        })
+    }
+}
