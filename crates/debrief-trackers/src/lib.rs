@@ -13,6 +13,7 @@
 
 pub mod config;
 pub mod github;
+pub mod gitlab;
 pub mod jira;
 
 pub use config::{Kind, TrackerConfig, Trackers};
@@ -63,8 +64,8 @@ pub enum TrackerError {
 }
 
 /// When a refused request may be tried again, from the answer's headers: `Retry-After` (in
-/// seconds, or an HTTP date), or `X-RateLimit-Reset` (Unix seconds) once
-/// `X-RateLimit-Remaining` is 0. `now` is Unix seconds.
+/// seconds, or an HTTP date), or `X-RateLimit-Reset` (GitHub) or `RateLimit-Reset` (GitLab),
+/// Unix seconds, once the matching `…-Remaining` is 0. `now` is Unix seconds.
 pub fn retry_at(headers: &reqwest::header::HeaderMap, now: i64) -> Option<i64> {
     let text = |name: &str| {
         headers
@@ -81,8 +82,10 @@ pub fn retry_at(headers: &reqwest::header::HeaderMap, now: i64) -> Option<i64> {
             return Some(at.timestamp().as_second());
         }
     }
-    let exhausted = text("x-ratelimit-remaining").is_some_and(|r| r == "0");
-    match text("x-ratelimit-reset").and_then(|r| r.parse::<i64>().ok()) {
+    // GitHub writes `X-RateLimit-*`, GitLab `RateLimit-*`.
+    let header = |name: &str| text(&format!("x-{name}")).or_else(|| text(name));
+    let exhausted = header("ratelimit-remaining").is_some_and(|r| r == "0");
+    match header("ratelimit-reset").and_then(|r| r.parse::<i64>().ok()) {
         Some(reset) if exhausted => Some(reset.max(now)),
         _ => None,
     }

@@ -1,0 +1,164 @@
+//! GitLab issues (REST API v4, gitlab.com or self-hosted): create an issue, find the one an
+//! earlier attempt created by its marker, read an issue's state.
+//!
+//! The marker is a label, `debrief-MARKER`, as on Jira; GitLab creates labels as they are
+//! first used, and lists issues by label from its database, so an issue created a moment ago
+//! is found.
+
+use crate::{IssueRef, NewIssue, TrackerError, error_of, unreachable};
+use serde::Deserialize;
+use std::time::Duration;
+
+/// The label every issue debrief creates carries.
+pub const LABEL: &str = "debrief";
+
+/// A GitLab project's issues.
+#[derive(Debug, Clone)]
+pub struct GitLab {
+    http: reqwest::Client,
+    /// `https://gitlab.com` or the instance's address (the API is under `/api/v4`).
+    base: String,
+    /// The project's id or `group/project` path, encoded for a URL.
+    project: String,
+    token: String,
+}
+
+/// An issue's state as GitLab tells it: GitLab's API says open or closed, not why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IssueState {
+    /// Open (or reopened).
+    Open,
+    /// Closed.
+    Closed,
+}
+
+#[derive(Deserialize)]
+struct Issue {
+    iid: u64,
+    web_url: String,
+    #[serde(default)]
+    state: String,
+}
+
+impl Issue {
+    fn reference(&self) -> IssueRef {
+        IssueRef {
+            key: format!("#{}", self.iid),
+            url: self.web_url.clone(),
+        }
+    }
+}
+
+/// The label that marks an issue as the one for `marker`.
+pub fn marker_label(marker: &str) -> String {
+    crate::jira::marker_label(marker)
+}
+
+impl GitLab {
+    /// The issues of `project` (an id, or a `group/project` path) at `base`, with a
+    /// personal, group or project access token. HTTPS goes through rustls with the process's
+    /// crypto provider, which the binary installs.
+    pub fn new(base: &str, project: &str, token: &str) -> Result<GitLab, TrackerError> {
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .user_agent(concat!("debrief/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| TrackerError::Permanent(format!("GitLab client: {e}")))?;
+        let base = base.trim_end_matches('/');
+        Ok(GitLab {
+            http,
+            base: base.strip_suffix("/api/v4").unwrap_or(base).to_string(),
+            project: project.replace('/', "%2F"),
+            token: token.to_string(),
+        })
+    }
+
+    fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        self.http
+            .request(
+                method,
+                format!("{}/api/v4/projects/{}{path}", self.base, self.project),
+            )
+            .header("private-token", &self.token)
+    }
+
+    async fn send<T: serde::de::DeserializeOwned>(
+        &self,
+        request: reqwest::RequestBuilder,
+        what: &str,
+    ) -> Result<T, TrackerError> {
+        let answer = request.send().await.map_err(|e| unreachable(what, &e))?;
+        let status = answer.status();
+        let headers = answer.headers().clone();
+        let body = answer.text().await.map_err(|e| unreachable(what, &e))?;
+        if !status.is_success() {
+            let now = jiff::Timestamp::now().as_second();
+            return Err(error_of(status, &headers, &body, what, now));
+        }
+        serde_json::from_str(&body).map_err(|e| TrackerError::Retry {
+            message: format!("{what}: an answer GitLab does not give: {e}"),
+            retry_at: None,
+        })
+    }
+
+    /// Creates the issue, labelled `debrief` and with its marker's label, due on
+    /// `issue.due`, assigned to `issue.assignee` when that is a GitLab user id (a number).
+    pub async fn create(&self, issue: &NewIssue) -> Result<IssueRef, TrackerError> {
+        let mut labels = issue.labels.clone();
+        labels.push(LABEL.to_string());
+        labels.push(marker_label(&issue.marker));
+        let mut body = serde_json::json!({
+            "title": issue.title,
+            "description": issue.body,
+            "labels": labels.join(","),
+        });
+        if let Some(due) = &issue.due {
+            body["due_date"] = serde_json::json!(due);
+        }
+        if let Some(id) = issue
+            .assignee
+            .as_deref()
+            .and_then(|a| a.parse::<u64>().ok())
+        {
+            body["assignee_ids"] = serde_json::json!([id]);
+        }
+        let created: Issue = self
+            .send(
+                self.request(reqwest::Method::POST, "/issues").json(&body),
+                "creating a GitLab issue",
+            )
+            .await?;
+        Ok(created.reference())
+    }
+
+    /// The issue carrying `marker`'s label in the project, if any.
+    pub async fn find(&self, marker: &str) -> Result<Option<IssueRef>, TrackerError> {
+        let label = marker_label(marker);
+        let found: Vec<Issue> = self
+            .send(
+                self.request(reqwest::Method::GET, "/issues").query(&[
+                    ("labels", label.as_str()),
+                    ("state", "all"),
+                    ("per_page", "1"),
+                ]),
+                "listing GitLab issues",
+            )
+            .await?;
+        Ok(found.first().map(Issue::reference))
+    }
+
+    /// The state of issue `iid` (the project's own number, `#iid`).
+    pub async fn state(&self, iid: u64) -> Result<IssueState, TrackerError> {
+        let issue: Issue = self
+            .send(
+                self.request(reqwest::Method::GET, &format!("/issues/{iid}")),
+                "reading a GitLab issue",
+            )
+            .await?;
+        Ok(if issue.state == "closed" {
+            IssueState::Closed
+        } else {
+            IssueState::Open
+        })
+    }
+}
