@@ -1,9 +1,8 @@
 //! GitHub Issues (REST API v3, github.com or GitHub Enterprise): create an issue, find the
 //! one an earlier attempt created by its marker, read an issue's state.
 
-use crate::{IssueRef, NewIssue, TrackerError, error_of, marker_line, unreachable};
+use crate::{IssueRef, NewIssue, TrackerError, marker_line};
 use serde::Deserialize;
-use std::time::Duration;
 
 /// The label every issue debrief creates carries: the issues [`GitHub::find`] looks among.
 pub const LABEL: &str = "debrief";
@@ -50,19 +49,11 @@ impl Issue {
     }
 }
 
-fn now() -> i64 {
-    jiff::Timestamp::now().as_second()
-}
-
 impl GitHub {
     /// The issues of `project` (`owner/repo`) at `base`, with a token. HTTPS goes through
     /// rustls with the process's crypto provider, which the binary installs (ring's).
     pub fn new(base: &str, project: &str, token: &str) -> Result<GitHub, TrackerError> {
-        let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(30))
-            .user_agent(concat!("debrief/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| TrackerError::Permanent(format!("GitHub client: {e}")))?;
+        let http = crate::client("GitHub")?;
         Ok(GitHub {
             http,
             base: base.trim_end_matches('/').to_string(),
@@ -88,17 +79,7 @@ impl GitHub {
         request: reqwest::RequestBuilder,
         what: &str,
     ) -> Result<T, TrackerError> {
-        let answer = request.send().await.map_err(|e| unreachable(what, &e))?;
-        let status = answer.status();
-        let headers = answer.headers().clone();
-        let body = answer.text().await.map_err(|e| unreachable(what, &e))?;
-        if !status.is_success() {
-            return Err(error_of(status, &headers, &body, what, now()));
-        }
-        serde_json::from_str(&body).map_err(|e| TrackerError::Retry {
-            message: format!("{what}: an answer GitHub does not give: {e}"),
-            retry_at: None,
-        })
+        crate::send_json(request, what, "GitHub").await
     }
 
     /// Creates the issue, with its marker at the end of its body and the `debrief` label.

@@ -5,9 +5,8 @@
 //! first used, and lists issues by label from its database, so an issue created a moment ago
 //! is found.
 
-use crate::{IssueRef, NewIssue, TrackerError, error_of, unreachable};
+use crate::{IssueRef, NewIssue, TrackerError};
 use serde::Deserialize;
-use std::time::Duration;
 
 /// The label every issue debrief creates carries.
 pub const LABEL: &str = "debrief";
@@ -59,11 +58,7 @@ impl GitLab {
     /// personal, group or project access token. HTTPS goes through rustls with the process's
     /// crypto provider, which the binary installs.
     pub fn new(base: &str, project: &str, token: &str) -> Result<GitLab, TrackerError> {
-        let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(30))
-            .user_agent(concat!("debrief/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| TrackerError::Permanent(format!("GitLab client: {e}")))?;
+        let http = crate::client("GitLab")?;
         let base = base.trim_end_matches('/');
         Ok(GitLab {
             http,
@@ -87,18 +82,7 @@ impl GitLab {
         request: reqwest::RequestBuilder,
         what: &str,
     ) -> Result<T, TrackerError> {
-        let answer = request.send().await.map_err(|e| unreachable(what, &e))?;
-        let status = answer.status();
-        let headers = answer.headers().clone();
-        let body = answer.text().await.map_err(|e| unreachable(what, &e))?;
-        if !status.is_success() {
-            let now = jiff::Timestamp::now().as_second();
-            return Err(error_of(status, &headers, &body, what, now));
-        }
-        serde_json::from_str(&body).map_err(|e| TrackerError::Retry {
-            message: format!("{what}: an answer GitLab does not give: {e}"),
-            retry_at: None,
-        })
+        crate::send_json(request, what, "GitLab").await
     }
 
     /// Creates the issue, labelled `debrief` and with its marker's label, due on

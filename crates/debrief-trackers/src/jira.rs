@@ -5,9 +5,8 @@
 //! debrief makes have none), beside the `debrief` label. Jira's search is indexed and may lag
 //! a second behind a creation; the job queue's backoff (30 s before a retry) leaves it time.
 
-use crate::{IssueRef, NewIssue, TrackerError, error_of, unreachable};
+use crate::{IssueRef, NewIssue, TrackerError};
 use serde::Deserialize;
-use std::time::Duration;
 
 /// The label every issue debrief creates carries.
 pub const LABEL: &str = "debrief";
@@ -109,11 +108,7 @@ impl Jira {
     /// The issues of project `project` at `base`, as `user` with an API token. HTTPS goes
     /// through rustls with the process's crypto provider, which the binary installs.
     pub fn new(base: &str, project: &str, user: &str, token: &str) -> Result<Jira, TrackerError> {
-        let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(30))
-            .user_agent(concat!("debrief/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| TrackerError::Permanent(format!("Jira client: {e}")))?;
+        let http = crate::client("Jira")?;
         Ok(Jira {
             http,
             base: base.trim_end_matches('/').to_string(),
@@ -135,18 +130,7 @@ impl Jira {
         request: reqwest::RequestBuilder,
         what: &str,
     ) -> Result<T, TrackerError> {
-        let answer = request.send().await.map_err(|e| unreachable(what, &e))?;
-        let status = answer.status();
-        let headers = answer.headers().clone();
-        let body = answer.text().await.map_err(|e| unreachable(what, &e))?;
-        if !status.is_success() {
-            let now = jiff::Timestamp::now().as_second();
-            return Err(error_of(status, &headers, &body, what, now));
-        }
-        serde_json::from_str(&body).map_err(|e| TrackerError::Retry {
-            message: format!("{what}: an answer Jira does not give: {e}"),
-            retry_at: None,
-        })
+        crate::send_json(request, what, "Jira").await
     }
 
     /// Creates the issue (a Task), labelled `debrief` and with its marker's label, due on

@@ -149,6 +149,37 @@ pub(crate) fn unreachable(what: &str, error: &reqwest::Error) -> TrackerError {
     }
 }
 
+/// An HTTP client for a tracker: a 30-second timeout, debrief's user agent. HTTPS goes
+/// through rustls with the process's crypto provider, which the binary installs (ring's).
+pub(crate) fn client(tracker: &str) -> Result<reqwest::Client, TrackerError> {
+    reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(30))
+        .user_agent(concat!("debrief/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|e| TrackerError::Permanent(format!("{tracker} client: {e}")))
+}
+
+/// Sends a request and reads its JSON answer, or tells what went wrong (`what` names the
+/// request, `tracker` the tracker, for the messages).
+pub(crate) async fn send_json<T: serde::de::DeserializeOwned>(
+    request: reqwest::RequestBuilder,
+    what: &str,
+    tracker: &str,
+) -> Result<T, TrackerError> {
+    let answer = request.send().await.map_err(|e| unreachable(what, &e))?;
+    let status = answer.status();
+    let headers = answer.headers().clone();
+    let body = answer.text().await.map_err(|e| unreachable(what, &e))?;
+    if !status.is_success() {
+        let now = jiff::Timestamp::now().as_second();
+        return Err(error_of(status, &headers, &body, what, now));
+    }
+    serde_json::from_str(&body).map_err(|e| TrackerError::Retry {
+        message: format!("{what}: an answer {tracker} does not give: {e}"),
+        retry_at: None,
+    })
+}
+
 /// The hidden line an issue's body carries so that it can be found again.
 pub fn marker_line(marker: &str) -> String {
     format!("<!-- debrief:{marker} -->")

@@ -3,6 +3,8 @@
 //! `since`, `sort`, `direction`, `per_page` and `page`, `GET` of one issue), which checks the
 //! bearer token and can be told to answer the next requests with a rate limit or a failure.
 
+mod common;
+
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -148,18 +150,12 @@ async fn one(
 
 /// Starts the fake; returns its base URL and its state.
 async fn fake_github() -> (String, Shared) {
-    let _ = rustls::crypto::ring::default_provider().install_default();
     let fake: Shared = Arc::default();
     let app = Router::new()
         .route("/repos/{owner}/{repo}/issues", get(list).post(create))
         .route("/repos/{owner}/{repo}/issues/{number}", get(one))
         .with_state(fake.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("a port");
-    let address = listener.local_addr().expect("its address");
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    (format!("http://{address}"), fake)
+    (common::serve(app).await, fake)
 }
 
 fn item(marker: &str) -> NewIssue {

@@ -2,6 +2,8 @@
 //! /api/v4/projects/{id}/issues` with `labels` and `state`, `GET .../issues/{iid}`), which
 //! checks the `PRIVATE-TOKEN` header and takes the project as an encoded path.
 
+mod common;
+
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -132,18 +134,12 @@ async fn one(
 }
 
 async fn fake_gitlab() -> (String, Shared) {
-    let _ = rustls::crypto::ring::default_provider().install_default();
     let fake: Shared = Arc::default();
     let app = Router::new()
         .route("/api/v4/projects/{project}/issues", get(list).post(create))
         .route("/api/v4/projects/{project}/issues/{iid}", get(one))
         .with_state(fake.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("a port");
-    let address = listener.local_addr().expect("its address");
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    (format!("http://{address}"), fake)
+    (common::serve(app).await, fake)
 }
 
 fn item(marker: &str) -> NewIssue {

@@ -2,6 +2,8 @@
 //! `GET /rest/api/3/search/jql` for `project = "KEY" AND labels = "LABEL"`, `GET
 //! /rest/api/3/issue/{key}`), which checks basic authentication.
 
+mod common;
+
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -129,19 +131,13 @@ async fn one(State(fake): State<Shared>, headers: HeaderMap, Path(key): Path<Str
 }
 
 async fn fake_jira() -> (String, Shared) {
-    let _ = rustls::crypto::ring::default_provider().install_default();
     let fake: Shared = Arc::default();
     let app = Router::new()
         .route("/rest/api/3/issue", post(create))
         .route("/rest/api/3/search/jql", get(search))
         .route("/rest/api/3/issue/{key}", get(one))
         .with_state(fake.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("a port");
-    let address = listener.local_addr().expect("its address");
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    (format!("http://{address}"), fake)
+    (common::serve(app).await, fake)
 }
 
 fn item(marker: &str) -> NewIssue {
