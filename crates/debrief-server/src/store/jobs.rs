@@ -12,6 +12,7 @@
 //! A failed attempt is retried after an exponential backoff, or at the time a rate limit
 //! names; after [`MAX_ATTEMPTS`] it is dead, listed for admins and retried only when one asks.
 
+use super::query::Param;
 use super::{Backend, Result, Store, StoreError, User};
 
 /// Attempts before a job is dead.
@@ -122,21 +123,27 @@ impl Store {
         .bind(limit.clamp(1, 100))
         .fetch_all(&mut *tx)
         .await?;
-        let mut taken = Vec::with_capacity(due.len());
-        for id in due {
-            let job: Job = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                "UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_until = $1,
-                 leased_by = $2, updated_at = $3 WHERE id = $4
-                 RETURNING {JOB_FIELDS}"
-            )))
-            .bind(now + lease_seconds)
-            .bind(worker)
-            .bind(now)
-            .bind(id)
-            .fetch_one(&mut *tx)
-            .await?;
-            taken.push(job);
+        if due.is_empty() {
+            tx.commit().await?;
+            return Ok(Vec::new());
         }
+        // One statement for every job taken.
+        let mut query = super::query::Query::default();
+        let lease = query.param(Param::Int(now + lease_seconds));
+        let holder = query.param(Param::Text(worker.to_string()));
+        let at = query.param(Param::Int(now));
+        let ids: Vec<String> = due
+            .iter()
+            .map(|id| format!("${}", query.param(Param::Int(*id))))
+            .collect();
+        query.sql = format!(
+            "UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_until = ${lease},
+             leased_by = ${holder}, updated_at = ${at} WHERE id IN ({})
+             RETURNING {JOB_FIELDS}",
+            ids.join(", ")
+        );
+        let mut taken: Vec<Job> = query.fetch_all(&mut *tx).await?;
+        taken.sort_by_key(|j| (j.run_after, j.id));
         tx.commit().await?;
         Ok(taken)
     }

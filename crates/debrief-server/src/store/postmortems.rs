@@ -158,10 +158,43 @@ impl Store {
     /// The postmortems the viewer may see that pass the filters, most recently changed first,
     /// without their Markdown.
     pub async fn postmortems(&self, viewer: &User, filters: &Filters) -> Result<Vec<Postmortem>> {
-        let many_involvements = match filters.involving {
+        let many_involvements = self.many_involvements(filters).await?;
+        self.list(viewer, filters, many_involvements).await
+    }
+
+    /// The postmortems still in progress (draft, in review, reviewed) that pass the filters,
+    /// at most `filters.limit` of each state, most recently changed first: my work's lists.
+    /// How to find those someone takes part in is decided once for the three states.
+    pub async fn in_progress(&self, viewer: &User, filters: &Filters) -> Result<Vec<Postmortem>> {
+        let many_involvements = self.many_involvements(filters).await?;
+        let mut found = Vec::new();
+        for status in [State::Draft, State::InReview, State::Reviewed] {
+            let filters = Filters {
+                status: Some(status),
+                ..filters.clone()
+            };
+            found.extend(self.list(viewer, &filters, many_involvements).await?);
+        }
+        found.sort_by_key(|p| std::cmp::Reverse(p.updated_at));
+        Ok(found)
+    }
+
+    /// Whether the `involving` filter's user takes part in many postmortems
+    /// ([`super::query::MANY_INVOLVEMENTS`]).
+    async fn many_involvements(&self, filters: &Filters) -> Result<bool> {
+        Ok(match filters.involving {
             Some(user) => self.involvements(user).await? > super::query::MANY_INVOLVEMENTS,
             None => false,
-        };
+        })
+    }
+
+    /// One list query.
+    async fn list(
+        &self,
+        viewer: &User,
+        filters: &Filters,
+        many_involvements: bool,
+    ) -> Result<Vec<Postmortem>> {
         let mut query = Query {
             sql: format!("{SUMMARY} {FROM} WHERE "),
             many_involvements,

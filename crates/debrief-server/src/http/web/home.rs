@@ -4,7 +4,6 @@ use super::{PageError, PageResult, Row, SITE, label, render, signed_in, viewer};
 use crate::http::AppState;
 use crate::http::respond;
 use crate::store::Filters;
-use crate::store::StoreError;
 use crate::store::User;
 use askama::Template;
 use axum::extract::State;
@@ -51,26 +50,13 @@ const HOME_LIMIT: i64 = 20;
 pub(super) async fn home(State(state): State<AppState>, headers: HeaderMap) -> PageResult {
     let user = signed_in(&state, &headers, "/").await?;
     let in_progress = |involving: Option<i64>| {
-        let state = &state;
-        let user = &user;
-        async move {
-            let mut found = Vec::new();
-            for status in [
-                WorkflowState::Draft,
-                WorkflowState::InReview,
-                WorkflowState::Reviewed,
-            ] {
-                let filters = Filters {
-                    status: Some(status),
-                    limit: HOME_LIMIT,
-                    involving,
-                    ..Filters::default()
-                };
-                found.extend(state.store.postmortems(user, &filters).await?);
-            }
-            found.sort_by_key(|p| std::cmp::Reverse(p.updated_at));
-            Ok::<_, StoreError>(found)
-        }
+        let filters = Filters {
+            limit: HOME_LIMIT,
+            involving,
+            ..Filters::default()
+        };
+        let (state, user) = (&state, &user);
+        async move { state.store.in_progress(user, &filters).await }
     };
     let mine = in_progress(Some(user.id)).await?;
     let rest: Vec<Postmortem> = in_progress(None)
