@@ -13,6 +13,7 @@
 //! ```
 
 pub mod diagnostic;
+pub mod edit;
 pub mod kind;
 pub mod milestones;
 pub mod model;

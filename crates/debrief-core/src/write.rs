@@ -248,7 +248,7 @@ fn write_action_items(items: &ActionItems) -> String {
     write_parts(&items.parts, write_action_item)
 }
 
-fn write_action_item(out: &mut String, item: &ActionItem) {
+pub(crate) fn write_action_item(out: &mut String, item: &ActionItem) {
     out.push_str(if item.done { "- [x] " } else { "- [ ] " });
     out.push_str(&item.text);
     let mut fields = Vec::new();

@@ -104,6 +104,60 @@ fn every_document_reads_into_json_and_formats_idempotently() {
 /// the same order. Left out: headings (recognised ones take their canonical wording, "Next
 /// steps" becomes "Action items"), table header rows (a timeline table becomes a list), the calendar and zone words of the time expressions the
 /// timeline rewrites ("7:09 AM Eastern" becomes "11:09"), and words under four letters.
+/// Writing a tracker reference into any action item of any document changes that item's
+/// line and no other, reads back as asked, and is refused rather than done wrongly.
+#[test]
+fn a_reference_written_into_any_item_changes_its_line_only() {
+    use debrief_core::edit::{ItemEdit, ItemState, edit_action_item};
+    let Some(dir) = corpus() else { return };
+    let (mut written, mut refused, mut ticked) = (0, 0, 0);
+    for path in documents(&dir) {
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        let options = options(&path);
+        let read = read_with(&text, &options);
+        for (index, item) in read.postmortem.action_items().enumerate() {
+            if item.tracker.is_some() {
+                continue;
+            }
+            let edit = ItemEdit {
+                tracker: Some("https://tracker.example/issues/1".into()),
+                state: (!item.done).then_some(ItemState::Done),
+            };
+            match edit_action_item(&text, &options, index, &edit) {
+                Ok(Some(edited)) => {
+                    let before: Vec<&str> = text.split('\n').collect();
+                    let after: Vec<&str> = edited.split('\n').collect();
+                    assert_eq!(before.len(), after.len(), "{}: lines added", path.display());
+                    let changed = before.iter().zip(&after).filter(|(a, b)| a != b).count();
+                    assert_eq!(changed, 1, "{}: item {index}", path.display());
+                    written += 1;
+                    ticked += usize::from(!item.done);
+                    // Once written, the same edit changes nothing.
+                    assert_eq!(
+                        edit_action_item(&edited, &options, index, &edit),
+                        Ok(None),
+                        "{}: item {index} again",
+                        path.display()
+                    );
+                }
+                Ok(None) => panic!("{}: item {index} already said so", path.display()),
+                Err(error) => {
+                    assert!(error.line > 0, "{}: {error}", path.display());
+                    refused += 1;
+                    eprintln!("REFUSED {}:{} {:?}", path.display(), error.line, text.lines().nth(error.line - 1));
+                }
+            }
+        }
+    }
+    println!("references written into {written} items ({ticked} ticked done), {refused} refused");
+    assert!(
+        written >= 10 * refused.max(1),
+        "{written} written, {refused} refused"
+    );
+}
+
 fn assert_words_kept(path: &Path, source: &str, formatted: &str) {
     // Front matter is rewritten in canonical order (a title becomes the heading), so the
     // words of its values need only all be there.

@@ -819,3 +819,13 @@ fn an_undated_timeline_is_written_without_an_invented_year() {
     let twice = debrief_core::write(&read(&once).postmortem);
     assert_eq!(once, twice);
 }
+
+#[test]
+fn task_boxes_are_read_in_loose_lists_too() {
+    // Items separated by blank lines put their text in a paragraph; the box is still theirs.
+    let read = read(
+        "# Outage\n\n## Action items\n\n- [x] Rotate the keys\n\n- [ ] Add an alert\n\n- Write a runbook\n  - [x] a nested step is not the item's box\n",
+    );
+    let done: Vec<bool> = read.postmortem.action_items().map(|i| i.done).collect();
+    assert_eq!(done, [true, false, false]);
+}

@@ -8,12 +8,21 @@
 //! token_env = "DEBRIEF_GITHUB_TOKEN" # the variable holding the credential, never the credential
 //! default = true                   # for teams, services and postmortems that name none
 //!
+//! webhook_secret_env = "DEBRIEF_GITHUB_HOOK_SECRET" # verifies the tracker's webhooks
+//!
 //! [trackers.platform.owners]       # how owners as written map to the tracker's users
 //! "@alice" = "alice-gh"
 //! "payments team" = "payments-oncall"
+//!
+//! [teams.payments]                 # a team's postmortems go to its own tracker
+//! tracker = "payments-jira"
+//! [services.checkout]              # so do a service's
+//! tracker = "platform"
 //! ```
-//! Jira also takes `user`, the account the token belongs to. Every mistake is an error with
-//! its line and column; other tables of the file are left alone.
+//! Jira also takes `user`, the account the token belongs to. A postmortem's front matter
+//! may name its tracker too (`tracker: platform`); [`Trackers::choose`] says which wins.
+//! Every mistake is an error with its line and column; other tables of the file are left
+//! alone.
 
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -61,9 +70,18 @@ pub struct TrackerConfig {
     pub owners: BTreeMap<String, String>,
     /// The tracker for whatever names none.
     pub default: bool,
+    /// The environment variable holding the secret its webhooks are signed (GitHub) or
+    /// sent (GitLab, Jira) with; without one, its webhooks are refused.
+    pub webhook_secret_env: Option<String>,
 }
 
 impl TrackerConfig {
+    /// The webhook secret, read from [`Self::webhook_secret_env`] now, if set.
+    pub fn webhook_secret(&self) -> Option<String> {
+        let name = self.webhook_secret_env.as_deref()?;
+        std::env::var(name).ok().filter(|s| !s.trim().is_empty())
+    }
+
     /// The credential, read from [`Self::token_env`] now; an unset or empty variable is an
     /// error naming it (never the value).
     pub fn token(&self) -> Result<String, String> {
@@ -93,6 +111,10 @@ fn owner_key(owner: &str) -> String {
 pub struct Trackers {
     /// The trackers, in name order.
     pub trackers: Vec<TrackerConfig>,
+    /// Teams' trackers: team name (lower case) to tracker name.
+    pub teams: BTreeMap<String, String>,
+    /// Services' trackers: service name (lower case) to tracker name.
+    pub services: BTreeMap<String, String>,
 }
 
 impl Trackers {
@@ -110,6 +132,35 @@ impl Trackers {
                 [only] => Some(only),
                 _ => None,
             })
+    }
+
+    /// The tracker a postmortem's action items go to: the one its front matter names
+    /// (`tracker:`), else its first team's, else its first service's, else the default.
+    /// `Ok(None)` when nothing names one and there is no default; an error when the front
+    /// matter names a tracker the file does not configure.
+    pub fn choose(
+        &self,
+        meta: &debrief_core::model::Metadata,
+    ) -> Result<Option<&TrackerConfig>, String> {
+        if let Some(named) = meta.extra("tracker").and_then(|v| v.as_str()) {
+            let named = named.trim();
+            return self.named(named).map(Some).ok_or_else(|| {
+                format!("the front matter names tracker {named:?}, which debrief.toml does not configure")
+            });
+        }
+        let routed = meta
+            .teams()
+            .iter()
+            .find_map(|team| self.teams.get(&team.to_lowercase()))
+            .or_else(|| {
+                meta.services
+                    .iter()
+                    .find_map(|service| self.services.get(&service.to_lowercase()))
+            });
+        Ok(match routed {
+            Some(name) => self.named(name),
+            None => self.default_tracker(),
+        })
     }
 
     /// Reads the `[trackers]` tables of `debrief.toml`.
@@ -201,6 +252,7 @@ impl Trackers {
                 project,
                 token_env,
                 user: table.user,
+                webhook_secret_env: table.webhook_secret_env,
                 owners: table
                     .owners
                     .into_iter()
@@ -209,7 +261,33 @@ impl Trackers {
                 name,
             });
         }
-        Ok(Trackers { trackers })
+        let routes = |table: BTreeMap<String, Route>, what: &str| {
+            let mut map = BTreeMap::new();
+            for (name, route) in table {
+                let Some(tracker) = route.tracker else {
+                    continue;
+                };
+                if !trackers.iter().any(|t| t.name == *tracker.get_ref()) {
+                    return Err(ConfigError::at(
+                        text,
+                        tracker.span().start,
+                        format!(
+                            "[{what}.{name}]: tracker {:?} is not one of the [trackers] tables",
+                            tracker.get_ref()
+                        ),
+                    ));
+                }
+                map.insert(name.to_lowercase(), tracker.into_inner());
+            }
+            Ok(map)
+        };
+        let teams = routes(file.teams, "teams")?;
+        let services = routes(file.services, "services")?;
+        Ok(Trackers {
+            trackers,
+            teams,
+            services,
+        })
     }
 }
 
@@ -241,6 +319,17 @@ impl ConfigError {
 struct File {
     #[serde(default)]
     trackers: BTreeMap<String, Table>,
+    #[serde(default)]
+    teams: BTreeMap<String, Route>,
+    #[serde(default)]
+    services: BTreeMap<String, Route>,
+}
+
+/// `[teams.NAME]` or `[services.NAME]`: only `tracker` is read here; other keys belong to
+/// other parts of debrief.
+#[derive(Deserialize)]
+struct Route {
+    tracker: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -254,6 +343,7 @@ struct Table {
     #[serde(default)]
     owners: BTreeMap<String, String>,
     default: Option<Spanned<bool>>,
+    webhook_secret_env: Option<String>,
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! GitHub Issues (REST API v3, github.com or GitHub Enterprise): create an issue, find the
 //! one an earlier attempt created by its marker, read an issue's state.
 
-use crate::{IssueRef, NewIssue, TrackerError, marker_line};
+use crate::{IssueRef, NewIssue, RemoteState, Status, TrackerError, marker_line};
 use serde::Deserialize;
 
 /// The label every issue debrief creates carries: the issues [`GitHub::find`] looks among.
@@ -18,17 +18,6 @@ pub struct GitHub {
     token: String,
 }
 
-/// An issue's state as GitHub tells it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum IssueState {
-    /// Open (or reopened).
-    Open,
-    /// Closed as completed.
-    Completed,
-    /// Closed as not planned, or as a duplicate: declined, with the reason.
-    NotPlanned(String),
-}
-
 #[derive(Deserialize)]
 struct Issue {
     number: u64,
@@ -38,6 +27,13 @@ struct Issue {
     state: String,
     #[serde(default)]
     state_reason: Option<String>,
+    #[serde(default)]
+    assignees: Vec<Login>,
+}
+
+#[derive(Deserialize)]
+struct Login {
+    login: String,
 }
 
 impl Issue {
@@ -141,21 +137,31 @@ impl GitHub {
         Ok(None)
     }
 
-    /// The state of issue `number`.
-    pub async fn state(&self, number: u64) -> Result<IssueState, TrackerError> {
+    /// The state of issue `number`: closed as completed is done; closed as not planned or
+    /// as a duplicate is declined with that reason. GitHub issues keep no due date.
+    pub async fn status(&self, number: u64) -> Result<Status, TrackerError> {
         let issue: Issue = self
             .send(
                 self.request(reqwest::Method::GET, &format!("/issues/{number}")),
                 "reading a GitHub issue",
             )
             .await?;
-        Ok(
-            match (issue.state.as_str(), issue.state_reason.as_deref()) {
-                ("closed", Some("not_planned")) => IssueState::NotPlanned("not planned".into()),
-                ("closed", Some("duplicate")) => IssueState::NotPlanned("a duplicate".into()),
-                ("closed", _) => IssueState::Completed,
-                _ => IssueState::Open,
-            },
-        )
+        Ok(issue.status())
+    }
+}
+
+impl Issue {
+    fn status(&self) -> Status {
+        let state = match (self.state.as_str(), self.state_reason.as_deref()) {
+            ("closed", Some("not_planned")) => RemoteState::Declined("not planned".into()),
+            ("closed", Some("duplicate")) => RemoteState::Declined("a duplicate".into()),
+            ("closed", _) => RemoteState::Done,
+            _ => RemoteState::Open,
+        };
+        Status {
+            state,
+            assignee: self.assignees.first().map(|a| a.login.clone()),
+            due: None,
+        }
     }
 }

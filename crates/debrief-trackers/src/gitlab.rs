@@ -5,7 +5,7 @@
 //! first used, and lists issues by label from its database, so an issue created a moment ago
 //! is found.
 
-use crate::{IssueRef, NewIssue, TrackerError};
+use crate::{IssueRef, NewIssue, RemoteState, Status, TrackerError};
 use serde::Deserialize;
 
 /// The label every issue debrief creates carries.
@@ -22,21 +22,23 @@ pub struct GitLab {
     token: String,
 }
 
-/// An issue's state as GitLab tells it: GitLab's API says open or closed, not why.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum IssueState {
-    /// Open (or reopened).
-    Open,
-    /// Closed.
-    Closed,
-}
-
 #[derive(Deserialize)]
 struct Issue {
     iid: u64,
     web_url: String,
     #[serde(default)]
     state: String,
+    #[serde(default)]
+    labels: Vec<String>,
+    #[serde(default)]
+    assignees: Vec<Assignee>,
+    #[serde(default)]
+    due_date: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Assignee {
+    id: u64,
 }
 
 impl Issue {
@@ -131,18 +133,41 @@ impl GitLab {
         Ok(found.first().map(Issue::reference))
     }
 
-    /// The state of issue `iid` (the project's own number, `#iid`).
-    pub async fn state(&self, iid: u64) -> Result<IssueState, TrackerError> {
+    /// The state of issue `iid` (the project's own number, `#iid`). GitLab keeps no reason
+    /// for closing: a closed issue is done, unless a label says it will not be done
+    /// ([`declined_by_label`]). The assignee is a GitLab user id.
+    pub async fn status(&self, iid: u64) -> Result<Status, TrackerError> {
         let issue: Issue = self
             .send(
                 self.request(reqwest::Method::GET, &format!("/issues/{iid}")),
                 "reading a GitLab issue",
             )
             .await?;
-        Ok(if issue.state == "closed" {
-            IssueState::Closed
+        let state = if issue.state != "closed" {
+            RemoteState::Open
+        } else if let Some(label) = issue.labels.iter().find(|l| declined_by_label(l)) {
+            RemoteState::Declined(label.clone())
         } else {
-            IssueState::Open
+            RemoteState::Done
+        };
+        Ok(Status {
+            state,
+            assignee: issue.assignees.first().map(|a| a.id.to_string()),
+            due: issue.due_date,
         })
     }
+}
+
+/// Whether a label on a closed GitLab issue says it was closed without being done: the
+/// usual names of that convention ("won't do", "wontfix", "not planned", "duplicate"),
+/// in any case, with any separator.
+pub fn declined_by_label(label: &str) -> bool {
+    let plain: String = label
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .collect();
+    ["wontdo", "wontfix", "notplanned", "duplicate", "declined", "invalid"]
+        .iter()
+        .any(|w| plain == *w || plain.ends_with(w))
 }

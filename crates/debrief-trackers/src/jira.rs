@@ -5,7 +5,7 @@
 //! debrief makes have none), beside the `debrief` label. Jira's search is indexed and may lag
 //! a second behind a creation; the job queue's backoff (30 s before a retry) leaves it time.
 
-use crate::{IssueRef, NewIssue, TrackerError};
+use crate::{IssueRef, NewIssue, RemoteState, Status, TrackerError};
 use serde::Deserialize;
 
 /// The label every issue debrief creates carries.
@@ -21,17 +21,6 @@ pub struct Jira {
     project: String,
     user: String,
     token: String,
-}
-
-/// An issue's state as Jira tells it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum IssueState {
-    /// Not done (to do, in progress, reopened).
-    Open,
-    /// Done, resolved as done or fixed.
-    Completed,
-    /// Done with another resolution ("Won't Do", "Duplicate"): declined, with it.
-    NotPlanned(String),
 }
 
 #[derive(Deserialize)]
@@ -52,13 +41,23 @@ struct Issue {
 
 #[derive(Deserialize)]
 struct Fields {
-    status: Status,
+    status: JiraStatus,
     #[serde(default)]
     resolution: Option<Named>,
+    #[serde(default)]
+    assignee: Option<Account>,
+    #[serde(default)]
+    duedate: Option<String>,
 }
 
 #[derive(Deserialize)]
-struct Status {
+struct Account {
+    #[serde(rename = "accountId")]
+    account_id: String,
+}
+
+#[derive(Deserialize)]
+struct JiraStatus {
     #[serde(rename = "statusCategory")]
     category: Category,
 }
@@ -193,22 +192,30 @@ impl Jira {
             .map(|issue| self.reference(issue.key)))
     }
 
-    /// The state of issue `key`.
-    pub async fn state(&self, key: &str) -> Result<IssueState, TrackerError> {
+    /// The state of issue `key`: in the done category with the resolution "Done", "Fixed"
+    /// or "Resolved" is done; with another ("Won't Do", "Duplicate") it is declined with
+    /// that resolution. The assignee is an Atlassian account id.
+    pub async fn status(&self, key: &str) -> Result<Status, TrackerError> {
         let issue: Issue = self
             .send(
                 self.request(reqwest::Method::GET, &format!("/issue/{key}"))
-                    .query(&[("fields", "status,resolution")]),
+                    .query(&[("fields", "status,resolution,assignee,duedate")]),
                 "reading a Jira issue",
             )
             .await?;
-        let done = issue.fields.status.category.key == "done";
-        Ok(match issue.fields.resolution.map(|r| r.name) {
-            _ if !done => IssueState::Open,
+        let fields = issue.fields;
+        let done = fields.status.category.key == "done";
+        let state = match fields.resolution.map(|r| r.name) {
+            _ if !done => RemoteState::Open,
             Some(name) if !matches!(name.as_str(), "Done" | "Fixed" | "Resolved") => {
-                IssueState::NotPlanned(name)
+                RemoteState::Declined(name)
             }
-            _ => IssueState::Completed,
+            _ => RemoteState::Done,
+        };
+        Ok(Status {
+            state,
+            assignee: fields.assignee.map(|a| a.account_id),
+            due: fields.duedate,
         })
     }
 }

@@ -10,7 +10,8 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use debrief_trackers::github::{GitHub, IssueState};
+use debrief_trackers::github::GitHub;
+use debrief_trackers::{RemoteState, Status};
 use debrief_trackers::{NewIssue, TrackerError};
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -92,7 +93,11 @@ async fn create(
         "title": body["title"],
         "body": body["body"],
         "labels": body["labels"].as_array().map(|l| l.iter().map(|n| json!({"name": n})).collect::<Vec<_>>()),
-        "assignees": body["assignees"],
+        // GitHub answers with users, not the logins it was given.
+        "assignees": body["assignees"]
+            .as_array()
+            .map(|logins| logins.iter().map(|l| json!({"login": l})).collect::<Vec<_>>())
+            .unwrap_or_default(),
         "state": "open",
         "state_reason": null,
     });
@@ -187,7 +192,7 @@ async fn an_issue_is_created_and_found_again_by_its_marker() {
             "{body}"
         );
         assert!(body.ends_with("<!-- debrief:pm-7-item-0 -->\n"), "{body}");
-        assert_eq!(issue["assignees"], json!(["alice-gh"]));
+        assert_eq!(issue["assignees"], json!([{"login": "alice-gh"}]));
         let labels: Vec<&str> = issue["labels"]
             .as_array()
             .expect("labels")
@@ -202,7 +207,15 @@ async fn an_issue_is_created_and_found_again_by_its_marker() {
         github.find("pm-7-item-0", since).await.expect("find"),
         Some(created.clone())
     );
-    assert_eq!(github.state(1).await.expect("state"), IssueState::Open);
+    let status = |state, assignee: Option<&str>| Status {
+        state,
+        assignee: assignee.map(str::to_string),
+        due: None,
+    };
+    assert_eq!(
+        github.status(1).await.expect("status"),
+        status(RemoteState::Open, Some("alice-gh"))
+    );
     {
         let mut fake = fake.lock().expect("the fake");
         fake.issues[0]["state"] = json!("closed");
@@ -211,10 +224,13 @@ async fn an_issue_is_created_and_found_again_by_its_marker() {
         fake.issues[1]["state_reason"] = json!("completed");
     }
     assert_eq!(
-        github.state(1).await.expect("state"),
-        IssueState::NotPlanned("not planned".into())
+        github.status(1).await.expect("status").state,
+        RemoteState::Declined("not planned".into())
     );
-    assert_eq!(github.state(2).await.expect("state"), IssueState::Completed);
+    assert_eq!(
+        github.status(2).await.expect("status").state,
+        RemoteState::Done
+    );
 }
 
 #[tokio::test]

@@ -9,7 +9,8 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use debrief_trackers::gitlab::{GitLab, IssueState, marker_label};
+use debrief_trackers::RemoteState;
+use debrief_trackers::gitlab::{GitLab, marker_label};
 use debrief_trackers::{NewIssue, TrackerError};
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -85,6 +86,10 @@ async fn create(
         "labels": labels,
         "due_date": body["due_date"],
         "assignee_ids": body["assignee_ids"],
+        "assignees": body["assignee_ids"]
+            .as_array()
+            .map(|ids| ids.iter().map(|id| json!({"id": id})).collect::<Vec<_>>())
+            .unwrap_or_default(),
         "state": "opened",
     });
     fake.issues.push(issue.clone());
@@ -176,9 +181,21 @@ async fn an_issue_is_created_in_a_project_by_path_and_found_again() {
         );
     }
     assert_eq!(gitlab.find("pm3-b2").await.expect("find"), Some(created));
-    assert_eq!(gitlab.state(1).await.expect("state"), IssueState::Open);
+    let status = gitlab.status(1).await.expect("status");
+    assert_eq!(status.state, RemoteState::Open);
+    assert_eq!(status.due.as_deref(), Some("2027-01-31"));
+    assert_eq!(status.assignee.as_deref(), Some("42"));
     fake.lock().expect("the fake").issues[0]["state"] = json!("closed");
-    assert_eq!(gitlab.state(1).await.expect("state"), IssueState::Closed);
+    assert_eq!(
+        gitlab.status(1).await.expect("status").state,
+        RemoteState::Done
+    );
+    // GitLab keeps no reason for closing; a "won't do" label gives one.
+    fake.lock().expect("the fake").issues[0]["labels"] = json!(["debrief", "Won't Do"]);
+    assert_eq!(
+        gitlab.status(1).await.expect("status").state,
+        RemoteState::Declined("Won't Do".into())
+    );
 }
 
 #[tokio::test]

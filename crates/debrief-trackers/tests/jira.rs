@@ -9,7 +9,8 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use debrief_trackers::jira::{IssueState, Jira, marker_label};
+use debrief_trackers::RemoteState;
+use debrief_trackers::jira::{Jira, marker_label};
 use debrief_trackers::{NewIssue, TrackerError};
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -167,20 +168,23 @@ async fn an_issue_is_created_with_its_due_date_and_found_again_by_its_label() {
         assert_eq!(fields["labels"], json!(["debrief", marker_label("pm9-a1")]));
     }
     assert_eq!(jira.find("pm9-a1").await.expect("find"), Some(created));
-    assert_eq!(jira.state("OPS-1").await.expect("state"), IssueState::Open);
+    let status = jira.status("OPS-1").await.expect("status");
+    assert_eq!(status.state, RemoteState::Open);
+    assert_eq!(status.due.as_deref(), Some("2026-12-15"));
+    assert_eq!(status.assignee.as_deref(), Some("5b10ac8d82e05b22cc7d4ef5"));
     {
         let mut fake = fake.lock().expect("the fake");
         fake.issues[0]["fields"]["status"]["statusCategory"]["key"] = json!("done");
         fake.issues[0]["fields"]["resolution"] = json!({"name": "Won't Do"});
     }
     assert_eq!(
-        jira.state("OPS-1").await.expect("state"),
-        IssueState::NotPlanned("Won't Do".into())
+        jira.status("OPS-1").await.expect("status").state,
+        RemoteState::Declined("Won't Do".into())
     );
     fake.lock().expect("the fake").issues[0]["fields"]["resolution"] = json!({"name": "Done"});
     assert_eq!(
-        jira.state("OPS-1").await.expect("state"),
-        IssueState::Completed
+        jira.status("OPS-1").await.expect("status").state,
+        RemoteState::Done
     );
 }
 
@@ -212,6 +216,6 @@ async fn a_rate_limit_and_a_refusal_are_told_apart() {
         Err(TrackerError::Permanent(_))
     ));
     assert!(
-        matches!(jira.state("OPS-99").await, Err(TrackerError::Permanent(m)) if m.contains("does not exist"))
+        matches!(jira.status("OPS-99").await, Err(TrackerError::Permanent(m)) if m.contains("does not exist"))
     );
 }

@@ -118,7 +118,9 @@ pub(crate) fn scan(body: &str, base: usize, mut prose: Option<&mut Prose>) -> Ve
                 }) = current.as_mut()
                     && let Some(item) = items.last_mut()
                     && item.task.is_none()
-                    && depth == 2
+                    // In the item itself (a tight list), or in its first paragraph (a loose
+                    // list: items separated by blank lines); not in a nested list.
+                    && (depth == 2 || depth == 3)
                 {
                     item.task = Some(checked);
                 }
