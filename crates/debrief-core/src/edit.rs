@@ -183,7 +183,12 @@ fn split_lines(source: &str) -> Vec<(&str, &str)> {
 /// The line with the least change: the task box set, a field added to the line's own
 /// parenthesis or a new one, a declined field taken out. `None` when the line's form
 /// gives no such edit.
-fn minimal_edit(line: &str, column: usize, item: &ActionItem, wanted: &ActionItem) -> Option<String> {
+fn minimal_edit(
+    line: &str,
+    column: usize,
+    item: &ActionItem,
+    wanted: &ActionItem,
+) -> Option<String> {
     // A byte-order mark is in the source but not in the normalised text.
     let column = column + line.len() - line.trim_start_matches('\u{feff}').len();
     let (prefix, tail) = line.split_at_checked(column)?;
@@ -312,25 +317,39 @@ mod tests {
 
     #[test]
     fn a_reference_joins_the_lines_own_fields() {
-        let source = doc("- [ ] Add an alert on queue depth (owner: @sre, due: 2026-07-01)\n- [ ] Second");
+        let source =
+            doc("- [ ] Add an alert on queue depth (owner: @sre, due: 2026-07-01)\n- [ ] Second");
         let edited = edit_action_item(&source, &ReadOptions::default(), 0, &tracker("OPS-42"))
             .expect("edited")
             .expect("changed");
         assert_eq!(
             edited,
-            doc("- [ ] Add an alert on queue depth (owner: @sre, due: 2026-07-01, tracker: OPS-42)\n- [ ] Second")
+            doc(
+                "- [ ] Add an alert on queue depth (owner: @sre, due: 2026-07-01, tracker: OPS-42)\n- [ ] Second"
+            )
         );
-        let second = edit_action_item(&source, &ReadOptions::default(), 1, &tracker("https://github.com/a/b/issues/7"))
-            .expect("edited")
-            .expect("changed");
+        let second = edit_action_item(
+            &source,
+            &ReadOptions::default(),
+            1,
+            &tracker("https://github.com/a/b/issues/7"),
+        )
+        .expect("edited")
+        .expect("changed");
         assert!(second.ends_with("- [ ] Second (tracker: https://github.com/a/b/issues/7)\n"));
     }
 
     #[test]
     fn an_edit_already_made_changes_nothing() {
         let source = doc("- [x] Rotate keys (owner: @sec, tracker: OPS-1)");
-        assert_eq!(edit_action_item(&source, &ReadOptions::default(), 0, &tracker("OPS-1")), Ok(None));
-        assert_eq!(edit_action_item(&source, &ReadOptions::default(), 0, &state(ItemState::Done)), Ok(None));
+        assert_eq!(
+            edit_action_item(&source, &ReadOptions::default(), 0, &tracker("OPS-1")),
+            Ok(None)
+        );
+        assert_eq!(
+            edit_action_item(&source, &ReadOptions::default(), 0, &state(ItemState::Done)),
+            Ok(None)
+        );
     }
 
     #[test]
@@ -356,9 +375,14 @@ mod tests {
             declined,
             doc("* [ ] Rotate keys (owner: @sec, declined: not planned superseded)")
         );
-        let reopened = edit_action_item(&declined, &ReadOptions::default(), 0, &state(ItemState::Open))
-            .expect("edited")
-            .expect("changed");
+        let reopened = edit_action_item(
+            &declined,
+            &ReadOptions::default(),
+            0,
+            &state(ItemState::Open),
+        )
+        .expect("edited")
+        .expect("changed");
         assert_eq!(reopened, source);
     }
 
@@ -398,7 +422,8 @@ mod tests {
     #[test]
     fn a_missing_item_is_an_error() {
         let source = doc("- [ ] Rotate keys");
-        let error = edit_action_item(&source, &ReadOptions::default(), 3, &tracker("OPS-2")).expect_err("no item 4");
+        let error = edit_action_item(&source, &ReadOptions::default(), 3, &tracker("OPS-2"))
+            .expect_err("no item 4");
         assert!(error.message.contains("no action item 4"), "{error}");
     }
 }

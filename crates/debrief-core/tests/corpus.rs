@@ -146,7 +146,12 @@ fn a_reference_written_into_any_item_changes_its_line_only() {
                 Err(error) => {
                     assert!(error.line > 0, "{}: {error}", path.display());
                     refused += 1;
-                    eprintln!("REFUSED {}:{} {:?}", path.display(), error.line, text.lines().nth(error.line - 1));
+                    eprintln!(
+                        "REFUSED {}:{} {:?}",
+                        path.display(),
+                        error.line,
+                        text.lines().nth(error.line - 1)
+                    );
                 }
             }
         }

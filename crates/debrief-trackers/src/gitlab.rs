@@ -167,7 +167,14 @@ pub fn declined_by_label(label: &str) -> bool {
         .chars()
         .filter(|c| c.is_alphanumeric())
         .collect();
-    ["wontdo", "wontfix", "notplanned", "duplicate", "declined", "invalid"]
-        .iter()
-        .any(|w| plain == *w || plain.ends_with(w))
+    [
+        "wontdo",
+        "wontfix",
+        "notplanned",
+        "duplicate",
+        "declined",
+        "invalid",
+    ]
+    .iter()
+    .any(|w| plain == *w || plain.ends_with(w))
 }

@@ -128,16 +128,17 @@ impl Tracker {
 /// See [`Tracker::issue_id`].
 pub fn issue_id(config: &TrackerConfig, reference: &str) -> Option<String> {
     let reference = reference.trim().trim_matches(['<', '>', '[', ']']);
-    let number = |s: &str| {
-        (!s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.to_string())
-    };
+    let number =
+        |s: &str| (!s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.to_string());
     match config.kind {
         Kind::GitHub => {
             if let Some(n) = reference.strip_prefix('#') {
                 return number(n);
             }
             if let Some((repo, n)) = reference.split_once('#') {
-                return repo.eq_ignore_ascii_case(&config.project).then(|| number(n))?;
+                return repo
+                    .eq_ignore_ascii_case(&config.project)
+                    .then(|| number(n))?;
             }
             let path = format!("/{}/issues/", config.project.to_lowercase());
             let lower = reference.to_lowercase();
@@ -150,7 +151,13 @@ pub fn issue_id(config: &TrackerConfig, reference: &str) -> Option<String> {
             }
             // `https://gitlab.example.com/group/project/-/issues/12`: the host must be the
             // tracker's (the project may be configured by id, which the page does not show).
-            let host = |url: &str| url.split("://").nth(1)?.split('/').next().map(str::to_lowercase);
+            let host = |url: &str| {
+                url.split("://")
+                    .nth(1)?
+                    .split('/')
+                    .next()
+                    .map(str::to_lowercase)
+            };
             let (_, n) = reference.split_once("/-/issues/")?;
             (host(reference) == host(&config.url)).then(|| number(n.trim_end_matches('/')))?
         }
@@ -339,7 +346,13 @@ pub fn marker(postmortem: &str, item: &debrief_core::model::ActionItem) -> Strin
     }
     let name: String = postmortem
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
         .collect();
     format!("{}-{:012x}", name.trim_matches('-'), hash >> 16)
 }
@@ -456,7 +469,10 @@ mod tests {
             id(&gitlab, "https://gitlab.acme.dev/ops/platform/-/issues/3").as_deref(),
             Some("3")
         );
-        assert_eq!(id(&gitlab, "https://gitlab.com/ops/platform/-/issues/3"), None);
+        assert_eq!(
+            id(&gitlab, "https://gitlab.com/ops/platform/-/issues/3"),
+            None
+        );
     }
 
     #[test]

@@ -2,8 +2,6 @@
 //! /api/v4/projects/{id}/issues` with `labels` and `state`, `GET .../issues/{iid}`), which
 //! checks the `PRIVATE-TOKEN` header and takes the project as an encoded path.
 
-mod common;
-
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -144,7 +142,13 @@ async fn fake_gitlab() -> (String, Shared) {
         .route("/api/v4/projects/{project}/issues", get(list).post(create))
         .route("/api/v4/projects/{project}/issues/{iid}", get(one))
         .with_state(fake.clone());
-    (common::serve(app).await, fake)
+    (
+        {
+            let _ = rustls::crypto::ring::default_provider().install_default();
+            debrief_fakes::serve(app).await
+        },
+        fake,
+    )
 }
 
 fn item(marker: &str) -> NewIssue {

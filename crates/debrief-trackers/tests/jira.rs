@@ -2,8 +2,6 @@
 //! `GET /rest/api/3/search/jql` for `project = "KEY" AND labels = "LABEL"`, `GET
 //! /rest/api/3/issue/{key}`), which checks basic authentication.
 
-mod common;
-
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -138,7 +136,13 @@ async fn fake_jira() -> (String, Shared) {
         .route("/rest/api/3/search/jql", get(search))
         .route("/rest/api/3/issue/{key}", get(one))
         .with_state(fake.clone());
-    (common::serve(app).await, fake)
+    (
+        {
+            let _ = rustls::crypto::ring::default_provider().install_default();
+            debrief_fakes::serve(app).await
+        },
+        fake,
+    )
 }
 
 fn item(marker: &str) -> NewIssue {

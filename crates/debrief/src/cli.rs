@@ -88,6 +88,40 @@ pub enum Command {
     /// Manage the server's users.
     #[command(subcommand)]
     User(UserCommand),
+    /// Take action items into GitHub, Jira or GitLab, and bring their states back.
+    #[command(subcommand)]
+    Actions(ActionsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ActionsCommand {
+    /// Create an issue for every open action item without a tracker reference, and write
+    /// the references into the files (only the items' lines change).
+    #[command(after_help = "Examples:\n  \
+                            debrief actions sync --dry-run postmortems/   # what would be created\n  \
+                            debrief actions sync postmortems/\n\n\
+                            The tracker is the one the front matter names (`tracker: NAME`), else the one of the \
+                            postmortem's team or service, else the default, all from [trackers.NAME] in the \
+                            nearest debrief.toml. Each issue carries a marker: a run that was interrupted finds \
+                            the issues it created instead of creating them again.")]
+    Sync(ActionsArgs),
+    /// Bring the trackers' states back: done items ticked `[x]`, declined ones with the
+    /// tracker's reason, reopened ones open again.
+    #[command(after_help = "Example:\n  debrief actions status postmortems/")]
+    Status(ActionsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ActionsArgs {
+    /// Change nothing: print what would be done.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// The configuration file [default: the debrief.toml nearest each file]
+    #[arg(long, env = "DEBRIEF_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Markdown files, or directories to walk.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]

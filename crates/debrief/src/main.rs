@@ -57,6 +57,8 @@ fn main() -> ExitCode {
         cli::Command::Import(args) => cmd::remote::import(args),
         cli::Command::Export(args) => cmd::remote::export(args),
         cli::Command::User(cli::UserCommand::Add(args)) => cmd::user::add(args),
+        cli::Command::Actions(cli::ActionsCommand::Sync(args)) => cmd::actions::sync(args),
+        cli::Command::Actions(cli::ActionsCommand::Status(args)) => cmd::actions::status(args),
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,

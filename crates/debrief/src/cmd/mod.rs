@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+pub mod actions;
 pub mod explain;
 pub mod fmt;
 pub mod lint;
