@@ -21,6 +21,10 @@ pub struct ItemEdit {
     pub tracker: Option<String>,
     /// The state to give it.
     pub state: Option<ItemState>,
+    /// Its owner, as written (`@alice`, `payments team`).
+    pub owner: Option<String>,
+    /// Its due date, `YYYY-MM-DD`.
+    pub due: Option<String>,
 }
 
 /// An action item's state, as a tracker tells it.
@@ -66,7 +70,7 @@ pub fn edit_action_item(
             ),
         });
     };
-    let wanted = wanted(item, edit);
+    let wanted = wanted(item, edit, before.postmortem.meta.date);
     if wanted == **item {
         return Ok(None);
     }
@@ -109,8 +113,14 @@ pub fn edit_action_item(
 }
 
 /// The item as it should read after the edit.
-fn wanted(item: &ActionItem, edit: &ItemEdit) -> ActionItem {
+fn wanted(item: &ActionItem, edit: &ItemEdit, base: Option<jiff::civil::Date>) -> ActionItem {
     let mut wanted = item.clone();
+    if let Some(owner) = &edit.owner {
+        wanted.owner = Some(field_value(owner));
+    }
+    if let Some(due) = &edit.due {
+        wanted.due = Some(crate::read::actions::due(&field_value(due), base));
+    }
     if let Some(tracker) = &edit.tracker {
         wanted.tracker = Some(tracker.trim().to_string());
     }
@@ -156,7 +166,7 @@ fn describe(edit: &ItemEdit) -> String {
         (None, Some(ItemState::Done)) => "that the item is done".into(),
         (None, Some(ItemState::Open)) => "that the item is open again".into(),
         (None, Some(ItemState::Declined(_))) => "that the item was declined".into(),
-        (None, None) => "the change".into(),
+        (None, None) => "the new owner or due date".into(),
     }
 }
 
@@ -201,6 +211,27 @@ fn minimal_edit(
         tail = remove_field(&tail, "declined")?;
     }
     let mut add = Vec::new();
+    // A field that is there has its value replaced; one that is not is added.
+    let fields = [
+        ("owner", item.owner.clone(), wanted.owner.clone()),
+        (
+            "due",
+            item.due.as_ref().map(|d| d.written.clone()),
+            wanted.due.as_ref().map(|d| d.written.clone()),
+        ),
+    ];
+    for (key, old, new) in fields {
+        match (old, new) {
+            (old, Some(new)) if old.as_deref() != Some(new.as_str()) => match old {
+                Some(old) if tail.matches(old.as_str()).count() == 1 => {
+                    tail = tail.replacen(old.as_str(), &new, 1);
+                }
+                Some(_) => return None,
+                None => add.push(format!("{key}: {new}")),
+            },
+            _ => {}
+        }
+    }
     if wanted.tracker != item.tracker
         && let Some(tracker) = &wanted.tracker
     {
@@ -304,15 +335,36 @@ mod tests {
     fn tracker(reference: &str) -> ItemEdit {
         ItemEdit {
             tracker: Some(reference.into()),
-            state: None,
+            ..ItemEdit::default()
         }
     }
 
     fn state(state: ItemState) -> ItemEdit {
         ItemEdit {
-            tracker: None,
             state: Some(state),
+            ..ItemEdit::default()
         }
+    }
+
+    #[test]
+    fn owner_and_due_date_are_replaced_or_added() {
+        let source = doc("- [ ] Rotate keys (owner: @sec, due: 2026-07-01)\n- [ ] Add alert");
+        let change = ItemEdit {
+            owner: Some("@platform".into()),
+            due: Some("2026-08-15".into()),
+            ..ItemEdit::default()
+        };
+        let edited = edit_action_item(&source, &ReadOptions::default(), 0, &change)
+            .expect("edited")
+            .expect("changed");
+        assert_eq!(
+            edited,
+            doc("- [ ] Rotate keys (owner: @platform, due: 2026-08-15)\n- [ ] Add alert")
+        );
+        let added = edit_action_item(&source, &ReadOptions::default(), 1, &change)
+            .expect("edited")
+            .expect("changed");
+        assert!(added.ends_with("- [ ] Add alert (owner: @platform, due: 2026-08-15)\n"));
     }
 
     #[test]

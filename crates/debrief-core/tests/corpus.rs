@@ -124,6 +124,7 @@ fn a_reference_written_into_any_item_changes_its_line_only() {
             let edit = ItemEdit {
                 tracker: Some("https://tracker.example/issues/1".into()),
                 state: (!item.done).then_some(ItemState::Done),
+                ..ItemEdit::default()
             };
             match edit_action_item(&text, &options, index, &edit) {
                 Ok(Some(edited)) => {

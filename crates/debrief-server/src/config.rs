@@ -6,6 +6,7 @@
 //! data = "debrief-data"                      # the embedded SQLite store
 //! # database_url = "postgres://debrief@db/debrief"
 //! secure_cookies = true                      # clients reach the server over https
+//! public_url = "https://debrief.example.com" # how people reach it: the links in issues
 //! pool_size = 16                             # database connections per instance
 //! required_roles = ["Dev", "Product", "SRE"] # must contribute before publishing
 //! rotation = ["Dev", "Ops", "Product"]       # the facilitator rotates across these
@@ -31,6 +32,8 @@ pub struct ServerConfig {
     pub secure_cookies: bool,
     /// Database connections per instance.
     pub pool_size: Option<u32>,
+    /// The address people reach the server at, for the links it writes into issues.
+    pub public_url: Option<String>,
     /// The workflow's settings.
     pub workflow: Settings,
 }
@@ -61,6 +64,7 @@ struct Table {
     #[serde(default)]
     secure_cookies: bool,
     pool_size: Option<u32>,
+    public_url: Option<String>,
     required_roles: Option<Vec<String>>,
     rotation: Option<Vec<String>>,
     assignment_hours: Option<u32>,
@@ -90,6 +94,7 @@ impl ServerConfig {
             database_url: table.database_url,
             secure_cookies: table.secure_cookies,
             pool_size: table.pool_size,
+            public_url: table.public_url,
             workflow: Settings {
                 required_roles: table.required_roles.unwrap_or(defaults.required_roles),
                 rotation: table.rotation.unwrap_or(defaults.rotation),

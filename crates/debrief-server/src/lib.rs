@@ -11,6 +11,7 @@ pub mod demo;
 pub mod http;
 pub mod secret;
 pub mod store;
+pub mod tracking;
 pub mod workflow;
 
 pub use store::{Clock, NewUser, Policy, Role, Store, StoreError, Team, User};

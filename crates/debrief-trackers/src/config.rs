@@ -73,20 +73,30 @@ pub struct TrackerConfig {
     /// The environment variable holding the secret its webhooks are signed (GitHub) or
     /// sent (GitLab, Jira) with; without one, its webhooks are refused.
     pub webhook_secret_env: Option<String>,
+    /// Where the variables are read from: the process's environment, unless a program
+    /// that embeds debrief (or a test) gives its own ([`Trackers::with_environment`]).
+    pub environment: Option<std::sync::Arc<BTreeMap<String, String>>>,
 }
 
 impl TrackerConfig {
     /// The webhook secret, read from [`Self::webhook_secret_env`] now, if set.
     pub fn webhook_secret(&self) -> Option<String> {
         let name = self.webhook_secret_env.as_deref()?;
-        std::env::var(name).ok().filter(|s| !s.trim().is_empty())
+        self.variable(name).filter(|s| !s.trim().is_empty())
+    }
+
+    fn variable(&self, name: &str) -> Option<String> {
+        match &self.environment {
+            Some(environment) => environment.get(name).cloned(),
+            None => std::env::var(name).ok(),
+        }
     }
 
     /// The credential, read from [`Self::token_env`] now; an unset or empty variable is an
     /// error naming it (never the value).
     pub fn token(&self) -> Result<String, String> {
-        match std::env::var(&self.token_env) {
-            Ok(token) if !token.trim().is_empty() => Ok(token.trim().to_string()),
+        match self.variable(&self.token_env) {
+            Some(token) if !token.trim().is_empty() => Ok(token.trim().to_string()),
             _ => Err(format!(
                 "tracker {}: the environment variable {} holding its token is not set",
                 self.name, self.token_env
@@ -118,6 +128,16 @@ pub struct Trackers {
 }
 
 impl Trackers {
+    /// The same trackers, reading their token and secret variables from `environment`
+    /// instead of the process's.
+    pub fn with_environment(mut self, environment: BTreeMap<String, String>) -> Trackers {
+        let environment = std::sync::Arc::new(environment);
+        for tracker in &mut self.trackers {
+            tracker.environment = Some(environment.clone());
+        }
+        self
+    }
+
     /// The tracker called `name`.
     pub fn named(&self, name: &str) -> Option<&TrackerConfig> {
         self.trackers.iter().find(|t| t.name == name)
@@ -253,6 +273,7 @@ impl Trackers {
                 token_env,
                 user: table.user,
                 webhook_secret_env: table.webhook_secret_env,
+                environment: None,
                 owners: table
                     .owners
                     .into_iter()

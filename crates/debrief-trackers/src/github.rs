@@ -152,16 +152,27 @@ impl GitHub {
 
 impl Issue {
     fn status(&self) -> Status {
-        let state = match (self.state.as_str(), self.state_reason.as_deref()) {
-            ("closed", Some("not_planned")) => RemoteState::Declined("not planned".into()),
-            ("closed", Some("duplicate")) => RemoteState::Declined("a duplicate".into()),
-            ("closed", _) => RemoteState::Done,
-            _ => RemoteState::Open,
-        };
-        Status {
-            state,
-            assignee: self.assignees.first().map(|a| a.login.clone()),
-            due: None,
-        }
+        status_of(
+            &self.state,
+            self.state_reason.as_deref(),
+            self.assignees.first().map(|a| a.login.clone()),
+        )
+    }
+}
+
+/// An issue's status from its `state` and `state_reason`: closed as completed is done;
+/// closed as not planned or as a duplicate is declined with that reason. GitHub issues
+/// keep no due date.
+pub(crate) fn status_of(state: &str, reason: Option<&str>, assignee: Option<String>) -> Status {
+    let state = match (state, reason) {
+        ("closed", Some("not_planned")) => RemoteState::Declined("not planned".into()),
+        ("closed", Some("duplicate")) => RemoteState::Declined("a duplicate".into()),
+        ("closed", _) => RemoteState::Done,
+        _ => RemoteState::Open,
+    };
+    Status {
+        state,
+        assignee,
+        due: None,
     }
 }

@@ -40,7 +40,7 @@ struct Issue {
 }
 
 #[derive(Deserialize)]
-struct Fields {
+pub(crate) struct Fields {
     status: JiraStatus,
     #[serde(default)]
     resolution: Option<Named>,
@@ -203,19 +203,23 @@ impl Jira {
                 "reading a Jira issue",
             )
             .await?;
-        let fields = issue.fields;
-        let done = fields.status.category.key == "done";
-        let state = match fields.resolution.map(|r| r.name) {
-            _ if !done => RemoteState::Open,
-            Some(name) if !matches!(name.as_str(), "Done" | "Fixed" | "Resolved") => {
-                RemoteState::Declined(name)
-            }
-            _ => RemoteState::Done,
-        };
-        Ok(Status {
-            state,
-            assignee: fields.assignee.map(|a| a.account_id),
-            due: fields.duedate,
-        })
+        Ok(status_of(issue.fields))
+    }
+}
+
+/// An issue's status from its fields (an answer's or a webhook delivery's).
+pub(crate) fn status_of(fields: Fields) -> Status {
+    let done = fields.status.category.key == "done";
+    let state = match fields.resolution.map(|r| r.name) {
+        _ if !done => RemoteState::Open,
+        Some(name) if !matches!(name.as_str(), "Done" | "Fixed" | "Resolved") => {
+            RemoteState::Declined(name)
+        }
+        _ => RemoteState::Done,
+    };
+    Status {
+        state,
+        assignee: fields.assignee.map(|a| a.account_id),
+        due: fields.duedate,
     }
 }

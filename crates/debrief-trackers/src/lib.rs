@@ -15,6 +15,7 @@ pub mod config;
 pub mod github;
 pub mod gitlab;
 pub mod jira;
+pub mod webhooks;
 
 pub use config::{Kind, TrackerConfig, Trackers};
 
@@ -302,8 +303,11 @@ pub(crate) fn unreachable(what: &str, error: &reqwest::Error) -> TrackerError {
 }
 
 /// An HTTP client for a tracker: a 30-second timeout, debrief's user agent. HTTPS goes
-/// through rustls with the process's crypto provider, which the binary installs (ring's).
+/// through rustls with ring's crypto provider, installed here for the process if nothing
+/// installed one before (reqwest is built without a default: aws-lc needs a C toolchain),
+/// with certificates checked against the system's roots.
 pub(crate) fn client(tracker: &str) -> Result<reqwest::Client, TrackerError> {
+    let _ = rustls::crypto::ring::default_provider().install_default();
     reqwest::Client::builder()
         .timeout(std::time::Duration::from_secs(30))
         .user_agent(concat!("debrief/", env!("CARGO_PKG_VERSION")))
@@ -442,6 +446,7 @@ mod tests {
             owners: Default::default(),
             default: false,
             webhook_secret_env: None,
+            environment: None,
         }
     }
 

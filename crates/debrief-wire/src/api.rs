@@ -765,3 +765,20 @@ pub struct Error {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_version: Option<i64>,
 }
+
+/// What a tracker's webhook delivery did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Delivered {
+    /// Postmortems changed by it: 0 when it said what they say already (a duplicate
+    /// delivery) or named no tracked item.
+    pub changed: usize,
+    /// Whether the delivery was about an issue at all (not a push or GitHub's ping).
+    pub issue: bool,
+}
+
+/// Where an action item's issue will be created.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Tracking {
+    /// The tracker's name in `debrief.toml`.
+    pub tracker: String,
+}

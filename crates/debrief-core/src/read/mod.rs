@@ -2,7 +2,7 @@
 //! never drops text: what it cannot interpret is kept verbatim and reported.
 
 use crate::rule::RuleId;
-mod actions;
+pub(crate) mod actions;
 mod blocks;
 mod front_matter;
 mod headings;

@@ -20,6 +20,7 @@ pub mod openapi;
 mod postmortems;
 mod respond;
 mod search;
+mod trackers;
 mod web;
 mod workflow;
 
@@ -97,6 +98,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .merge(contributions::routes())
         .merge(comments::routes())
         .merge(evidence::routes())
+        .merge(trackers::routes())
 }
 
 /// The whole application.
@@ -120,20 +122,18 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// Serves the application on `listener` until `shutdown` completes; then stops taking
-/// connections, lets requests in flight finish, and closes the store. A write is one
-/// database transaction, so a stop can never leave one half-done.
+/// connections and lets requests in flight finish. A write is one database transaction, so
+/// a stop can never leave one half-done. The caller closes the store once everything else
+/// that uses it (the job queue) has stopped too.
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let store = state.store.clone();
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
-        .await?;
-    store.close().await;
-    Ok(())
+        .await
 }
 
 /// Completes on SIGTERM or Ctrl-C.

@@ -18,8 +18,10 @@ use utoipa::openapi::{Content, OpenApi, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi as _};
 
 /// Operations anyone may call, signed in or not.
-const PUBLIC: [(&str, &str); 4] = [
+/// A tracker's webhook proves its sender by its signature instead.
+const PUBLIC: [(&str, &str); 5] = [
     ("get", "/healthz"),
+    ("post", "/api/v1/hooks/trackers/{tracker}"),
     ("get", "/metrics"),
     ("get", "/api/v1/openapi.json"),
     ("post", "/api/v1/session"),

@@ -60,6 +60,14 @@ pub enum Failure {
     },
     /// Trying again cannot help (the tracker refused the request as invalid): dead now.
     Permanent(String),
+    /// Not tried: the other side limits the rate until `until` (Unix seconds). The job
+    /// waits until then, and the attempt is not counted: a rate limit is not a failure.
+    Postpone {
+        /// Why.
+        reason: String,
+        /// Not before this time.
+        until: i64,
+    },
 }
 
 /// The wait before attempt `attempts + 1`, in seconds: 30 s, 1 min, 2 min... up to six hours.
@@ -84,6 +92,32 @@ impl Store {
         payload: &str,
         run_after: i64,
     ) -> Result<bool> {
+        let mut conn = self.pool.acquire().await?;
+        self.enqueue_on(&mut conn, kind, key, payload, run_after)
+            .await
+    }
+
+    /// [`Store::enqueue`] in the caller's transaction: the job exists if and only if what
+    /// asked for it was committed.
+    pub(super) async fn enqueue_in(
+        &self,
+        tx: &mut super::Tx,
+        kind: &str,
+        key: &str,
+        payload: &str,
+        run_after: i64,
+    ) -> Result<bool> {
+        self.enqueue_on(tx, kind, key, payload, run_after).await
+    }
+
+    async fn enqueue_on(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        kind: &str,
+        key: &str,
+        payload: &str,
+        run_after: i64,
+    ) -> Result<bool> {
         let now = self.clock.now();
         let added = sqlx::query(
             "INSERT INTO jobs (kind, key, payload, state, attempts, run_after, created_at, updated_at)
@@ -94,7 +128,7 @@ impl Store {
         .bind(payload)
         .bind(run_after)
         .bind(now)
-        .execute(&self.pool)
+        .execute(&mut *conn)
         .await?;
         Ok(added.rows_affected() == 1)
     }
@@ -179,8 +213,13 @@ impl Store {
         let Some(job) = current else {
             return Ok(None);
         };
+        let mut attempts = job.attempts;
         let (state, run_after, error) = match failure {
             Failure::Permanent(error) => ("dead", job.run_after, error),
+            Failure::Postpone { reason, until } => {
+                attempts -= 1;
+                ("queued", (*until).max(now), reason)
+            }
             Failure::Retry { error, .. } if job.attempts >= MAX_ATTEMPTS => {
                 ("dead", job.run_after, error)
             }
@@ -193,17 +232,19 @@ impl Store {
         let error: String = error.chars().take(2000).collect();
         sqlx::query(
             "UPDATE jobs SET state = $1, run_after = $2, last_error = $3, lease_until = NULL,
-             leased_by = NULL, updated_at = $4 WHERE id = $5",
+             leased_by = NULL, updated_at = $4, attempts = $6 WHERE id = $5",
         )
         .bind(state)
         .bind(run_after)
         .bind(&error)
         .bind(now)
         .bind(id)
+        .bind(attempts)
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
         Ok(Some(Job {
+            attempts,
             state: state.to_string(),
             run_after,
             last_error: Some(error),

@@ -22,6 +22,7 @@ mod members;
 mod postmortems;
 mod query;
 mod search;
+mod trackers;
 mod users;
 mod versions;
 pub use versions::{DIFF_DEADLINE, diff_versions};
@@ -37,6 +38,7 @@ pub use document::MAX_DOCUMENT_BYTES;
 pub use error::StoreError;
 pub use jobs::{Failure, Job, MAX_ATTEMPTS, backoff};
 pub use query::Filters;
+pub use trackers::{CREATE_JOB, CreateIssue, Intent, ItemAt, SYSTEM_USERNAME, item_marker};
 pub use users::NewUser;
 pub use workflow::{Part, PostmortemView};
 
@@ -76,6 +78,8 @@ pub struct Policy {
     pub workflow: Settings,
     /// The linter's configuration (`debrief.toml`).
     pub lint: debrief_lint::Config,
+    /// Where action items go (`[trackers]` of `debrief.toml`).
+    pub trackers: debrief_trackers::Trackers,
 }
 
 /// The store.

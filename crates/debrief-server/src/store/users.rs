@@ -61,6 +61,11 @@ impl Store {
         if actor.role != Role::Admin {
             return Err(StoreError::Forbidden("only an admin changes people".into()));
         }
+        if super::trackers::is_system(username) {
+            return Err(StoreError::Forbidden(
+                "debrief's own account writes what the trackers say; it cannot be changed".into(),
+            ));
+        }
         let function = change.function.as_deref().map(str::trim);
         if function.is_some_and(str::is_empty) {
             return Err(StoreError::Invalid(

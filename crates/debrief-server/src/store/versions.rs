@@ -85,6 +85,8 @@ impl Store {
             });
         }
         self.index(tx, id, &facts, true).await?;
+        self.enqueue_tracking(tx, id, &document, workflow.state)
+            .await?;
         insert_version(
             tx,
             id,

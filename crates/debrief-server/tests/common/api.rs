@@ -105,6 +105,7 @@ impl Api {
                 ..Settings::default()
             },
             lint: debrief_lint::Config::default(),
+            trackers: debrief_trackers::Trackers::default(),
         });
         Api {
             server: Server::start(store).await,

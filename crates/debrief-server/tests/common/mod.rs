@@ -140,3 +140,32 @@ macro_rules! on_both_stores {
         )*
     };
 }
+
+/// [`on_both_stores`] for tests that open a second instance on the same database: the
+/// test gets the database's URL too.
+#[macro_export]
+macro_rules! on_both_stores_with_url {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test]
+                async fn on_sqlite() {
+                    let test = $crate::common::sqlite().await;
+                    let url = test.url.clone().expect("a URL");
+                    super::$name(&test.store, &url, test.name).await;
+                    test.finish().await;
+                }
+
+                #[tokio::test]
+                async fn on_postgres() {
+                    let name = concat!(module_path!(), "::on_postgres");
+                    if let Some(test) = $crate::common::postgres(name).await {
+                        let url = test.url.clone().expect("a URL");
+                        super::$name(&test.store, &url, test.name).await;
+                        test.finish().await;
+                    }
+                }
+            }
+        )*
+    };
+}

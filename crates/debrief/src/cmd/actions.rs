@@ -202,7 +202,7 @@ async fn file(
                 println!("{place}: {} {} for {:?}", issue.key, issue.url, item.text);
                 ItemEdit {
                     tracker: Some(issue.url),
-                    state: None,
+                    ..ItemEdit::default()
                 }
             }
             Mode::Status => {
@@ -238,12 +238,12 @@ async fn file(
                     }
                 };
                 ItemEdit {
-                    tracker: None,
                     state: Some(match status.state {
                         RemoteState::Open => ItemState::Open,
                         RemoteState::Done => ItemState::Done,
                         RemoteState::Declined(reason) => ItemState::Declined(reason),
                     }),
+                    ..ItemEdit::default()
                 }
             }
         };

@@ -6,14 +6,16 @@ use crate::cli::ServeArgs;
 use anyhow::{Context, Result};
 use debrief_server::config::ServerConfig;
 use debrief_server::http::{self, AppState, HttpConfig};
+use debrief_server::tracking::Worker;
 use debrief_server::{Policy, Store};
+use debrief_trackers::Trackers;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 pub fn run(args: ServeArgs) -> Result<Outcome> {
     let started = Instant::now();
     init_logs();
-    let (config, lint) = read_config(args.config.as_deref())?;
+    let (config, lint, trackers) = read_config(args.config.as_deref())?;
     let listen = args
         .listen
         .or(config.listen)
@@ -42,6 +44,7 @@ pub fn run(args: ServeArgs) -> Result<Outcome> {
             .with_policy(Policy {
                 workflow: config.workflow,
                 lint,
+                trackers,
             });
         // Printed after the address, which scripts and tests read from the first line.
         let mut notes = Vec::new();
@@ -97,9 +100,27 @@ pub fn run(args: ServeArgs) -> Result<Outcome> {
         for note in notes {
             println!("{note}");
         }
-        http::serve(listener, state, http::shutdown_signal())
+        // One signal stops both the pages and the job queue; a job under way finishes.
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        tokio::spawn(async move {
+            http::shutdown_signal().await;
+            let _ = stop.send(true);
+        });
+        let until = |mut stopped: tokio::sync::watch::Receiver<bool>| async move {
+            let _ = stopped.wait_for(|stop| *stop).await;
+        };
+        let public_url = config
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{address}"));
+        let store = state.store.clone();
+        let worker = Worker::new(store.clone(), Some(public_url));
+        let jobs = tokio::spawn(worker.run(until(stopped.clone())));
+        http::serve(listener, state, until(stopped))
             .await
             .context("serving")?;
+        let _ = jobs.await;
+        store.close().await;
         tracing::info!("stopped");
         Ok(Outcome::Clean)
     })
@@ -128,13 +149,20 @@ fn init_logs() {
         .try_init();
 }
 
-/// `[server]` and the lint configuration from the file given, or `./debrief.toml` if any.
-fn read_config(path: Option<&Path>) -> Result<(ServerConfig, debrief_lint::Config)> {
+/// `[server]`, the lint configuration and the trackers from the file given, or
+/// `./debrief.toml` if any.
+fn read_config(path: Option<&Path>) -> Result<(ServerConfig, debrief_lint::Config, Trackers)> {
     let default = Path::new(crate::config::CONFIG_FILE);
     let path = match path {
         Some(path) => path,
         None if default.exists() => default,
-        None => return Ok((ServerConfig::default(), debrief_lint::Config::default())),
+        None => {
+            return Ok((
+                ServerConfig::default(),
+                debrief_lint::Config::default(),
+                Trackers::default(),
+            ));
+        }
     };
     let text =
         std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
@@ -142,5 +170,7 @@ fn read_config(path: Option<&Path>) -> Result<(ServerConfig, debrief_lint::Confi
         ServerConfig::from_toml(&text).map_err(|e| anyhow::anyhow!("{}:{e}", path.display()))?;
     let lint = debrief_lint::Config::from_toml(&text)
         .map_err(|e| anyhow::anyhow!("{}:{e}", path.display()))?;
-    Ok((server, lint))
+    let trackers =
+        Trackers::from_toml(&text).map_err(|e| anyhow::anyhow!("{}:{e}", path.display()))?;
+    Ok((server, lint, trackers))
 }
