@@ -44,6 +44,9 @@ pub struct GitHubState {
     pub requests: usize,
     /// Requests refused by the rate limit.
     pub limited: usize,
+    /// How long each creation takes: a slow tracker, for a test that stops debrief in the
+    /// middle of its work.
+    pub create_delay: Duration,
     rate: Option<Rate>,
 }
 
@@ -229,6 +232,10 @@ async fn create(
 ) -> Response {
     if let Some(answer) = refused(&fake, &headers) {
         return answer;
+    }
+    let delay = lock(&fake).create_delay;
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
     }
     if body["title"].as_str().is_none_or(str::is_empty) {
         return (

@@ -7,6 +7,7 @@
 //! # database_url = "postgres://debrief@db/debrief"
 //! secure_cookies = true                      # clients reach the server over https
 //! public_url = "https://debrief.example.com" # how people reach it: the links in issues
+//! job_lease_seconds = 300                    # a dead instance's jobs are taken up after this
 //! pool_size = 16                             # database connections per instance
 //! required_roles = ["Dev", "Product", "SRE"] # must contribute before publishing
 //! rotation = ["Dev", "Ops", "Product"]       # the facilitator rotates across these
@@ -34,6 +35,8 @@ pub struct ServerConfig {
     pub pool_size: Option<u32>,
     /// The address people reach the server at, for the links it writes into issues.
     pub public_url: Option<String>,
+    /// How long a job is held before another instance may take it again.
+    pub job_lease_seconds: Option<i64>,
     /// The workflow's settings.
     pub workflow: Settings,
 }
@@ -65,6 +68,7 @@ struct Table {
     secure_cookies: bool,
     pool_size: Option<u32>,
     public_url: Option<String>,
+    job_lease_seconds: Option<i64>,
     required_roles: Option<Vec<String>>,
     rotation: Option<Vec<String>>,
     assignment_hours: Option<u32>,
@@ -95,6 +99,7 @@ impl ServerConfig {
             secure_cookies: table.secure_cookies,
             pool_size: table.pool_size,
             public_url: table.public_url,
+            job_lease_seconds: table.job_lease_seconds,
             workflow: Settings {
                 required_roles: table.required_roles.unwrap_or(defaults.required_roles),
                 rotation: table.rotation.unwrap_or(defaults.rotation),

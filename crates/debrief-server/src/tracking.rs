@@ -23,9 +23,9 @@ use std::time::Duration;
 /// The job that reconciles every tracked item with its tracker.
 pub const RECONCILE_JOB: &str = "tracker.reconcile";
 
-/// How long a job is held before another instance may take it again: far longer than the
-/// requests of one job may take (a 30-second timeout each).
-const LEASE_SECONDS: i64 = 300;
+/// How long a job is held before another instance may take it again, by default: far
+/// longer than the requests of one job may take (a 30-second timeout each).
+pub const LEASE_SECONDS: i64 = 300;
 
 /// Jobs taken at a time.
 const BATCH: i64 = 8;
@@ -42,6 +42,8 @@ pub struct Worker {
     poll: Duration,
     /// Seconds between reconciliations.
     reconcile_every: i64,
+    /// Seconds a job is held (see [`LEASE_SECONDS`]).
+    lease: i64,
     /// Clients, made once per tracker; a tracker whose token is missing says so per job.
     clients: Arc<Mutex<HashMap<String, Tracker>>>,
 }
@@ -56,6 +58,7 @@ impl Worker {
             public_url: public_url.map(|u| u.trim_end_matches('/').to_string()),
             poll: Duration::from_secs(1),
             reconcile_every: 900,
+            lease: LEASE_SECONDS,
             clients: Arc::default(),
         }
     }
@@ -63,6 +66,14 @@ impl Worker {
     /// The same worker under another name: two workers in one test are two instances.
     pub fn named(mut self, name: &str) -> Worker {
         self.name = name.to_string();
+        self
+    }
+
+    /// Holds each job this long before another instance may take it again: how soon the
+    /// work of an instance that died is taken up elsewhere. Keep it longer than a tracker
+    /// request may take (30 s), or a slow request may be made twice.
+    pub fn leasing(mut self, seconds: i64) -> Worker {
+        self.lease = seconds.max(1);
         self
     }
 
@@ -98,10 +109,7 @@ impl Worker {
         if !self.store.policy().trackers.trackers.is_empty() {
             self.schedule_reconcile().await?;
         }
-        let jobs = self
-            .store
-            .take_jobs(&self.name, BATCH, LEASE_SECONDS)
-            .await?;
+        let jobs = self.store.take_jobs(&self.name, BATCH, self.lease).await?;
         for job in &jobs {
             match self.run_job(job).await {
                 Ok(()) => {

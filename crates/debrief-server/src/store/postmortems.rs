@@ -88,6 +88,9 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         self.index(&mut tx, id, &facts, false).await?;
+        // An admin's import of a published postmortem publishes it here: its open items go
+        // to their tracker as a publication's do.
+        self.enqueue_tracking(&mut tx, id, &document, state).await?;
         insert_version(&mut tx, id, 1, actor, at, "created", &facts.markdown, true).await?;
         for table in ["postmortem_members", "postmortem_responders"] {
             sqlx::query(AssertSqlSafe(format!(

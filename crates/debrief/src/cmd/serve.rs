@@ -114,7 +114,10 @@ pub fn run(args: ServeArgs) -> Result<Outcome> {
             .clone()
             .unwrap_or_else(|| format!("http://{address}"));
         let store = state.store.clone();
-        let worker = Worker::new(store.clone(), Some(public_url));
+        let mut worker = Worker::new(store.clone(), Some(public_url));
+        if let Some(seconds) = config.job_lease_seconds {
+            worker = worker.leasing(seconds);
+        }
         let jobs = tokio::spawn(worker.run(until(stopped.clone())));
         http::serve(listener, state, until(stopped))
             .await
