@@ -46,6 +46,9 @@ pub struct Worker {
     lease: i64,
     /// Clients, made once per tracker; a tracker whose token is missing says so per job.
     clients: Arc<Mutex<HashMap<String, Tracker>>>,
+    /// Trackers that limit the rate, until when (Unix seconds): their jobs wait without a
+    /// request.
+    limited: Arc<Mutex<HashMap<String, (i64, String)>>>,
 }
 
 impl Worker {
@@ -60,6 +63,7 @@ impl Worker {
             reconcile_every: 900,
             lease: LEASE_SECONDS,
             clients: Arc::default(),
+            limited: Arc::default(),
         }
     }
 
@@ -160,6 +164,20 @@ impl Worker {
     }
 
     async fn run_job(&self, job: &Job) -> Result<(), Failure> {
+        let result = self.run_kind(job).await;
+        // A tracker that limits the rate will refuse the next jobs too: they wait.
+        if let (Err(Failure::Postpone { reason, until }), Some(tracker)) =
+            (&result, tracker_of(job))
+        {
+            self.limited
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(tracker, (*until, reason.clone()));
+        }
+        result
+    }
+
+    async fn run_kind(&self, job: &Job) -> Result<(), Failure> {
         match job.kind.as_str() {
             CREATE_JOB => {
                 let work: CreateIssue = serde_json::from_str(&job.payload).map_err(|e| {
@@ -172,7 +190,21 @@ impl Worker {
         }
     }
 
+    /// The client of tracker `name`, unless it limits the rate now: then the job waits.
     fn tracker(&self, name: &str) -> Result<Tracker, Failure> {
+        let now = self.store.clock().now();
+        if let Some((until, reason)) = self
+            .limited
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(name)
+            .filter(|(until, _)| *until > now)
+        {
+            return Err(Failure::Postpone {
+                reason: reason.clone(),
+                until: *until,
+            });
+        }
         let mut clients = self.clients.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(client) = clients.get(name) {
             return Ok(client.clone());
@@ -235,7 +267,21 @@ impl Worker {
                             link.as_deref(),
                             &work.marker,
                         );
-                        tracker.create(&new).await.map_err(failure)?
+                        match tracker.create(&new).await {
+                            Ok(issue) => issue,
+                            Err(error) => {
+                                // A refusal the tracker answered with (a rate limit, an
+                                // invalid request) created nothing: the next attempt need
+                                // not look for it. Only a lost answer leaves the intent open.
+                                if answered(&error) {
+                                    self.store
+                                        .forget_intent(&work.marker)
+                                        .await
+                                        .map_err(store_failure)?;
+                                }
+                                return Err(failure(error));
+                            }
+                        }
                     }
                 };
                 self.store
@@ -295,6 +341,13 @@ impl Worker {
         }
         Ok(())
     }
+}
+
+/// The tracker a job calls, when its payload names one.
+fn tracker_of(job: &Job) -> Option<String> {
+    serde_json::from_str::<CreateIssue>(&job.payload)
+        .ok()
+        .map(|work| work.tracker)
 }
 
 /// Writes what a tracker says of an issue into every postmortem whose action item refers
@@ -357,6 +410,18 @@ fn describe(status: &Status) -> String {
         RemoteState::Done => "an action item is done".into(),
         RemoteState::Declined(reason) => format!("an action item is declined ({reason})"),
     }
+}
+
+/// Whether the tracker answered (and so created nothing), rather than the answer being
+/// lost: a rate limit names its time, and a permanent refusal is an answer.
+fn answered(error: &TrackerError) -> bool {
+    matches!(
+        error,
+        TrackerError::Retry {
+            retry_at: Some(_),
+            ..
+        } | TrackerError::Permanent(_)
+    )
 }
 
 /// What a tracker's refusal means for the job.

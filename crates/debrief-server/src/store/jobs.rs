@@ -70,6 +70,19 @@ pub enum Failure {
     },
 }
 
+/// How many jobs are in each state.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct JobCounts {
+    /// Waiting for their time.
+    pub queued: i64,
+    /// Taken by an instance.
+    pub running: i64,
+    /// Done.
+    pub done: i64,
+    /// Failed for good: listed for admins.
+    pub dead: i64,
+}
+
 /// The wait before attempt `attempts + 1`, in seconds: 30 s, 1 min, 2 min... up to six hours.
 pub fn backoff(attempts: i64) -> i64 {
     let doublings = u32::try_from(attempts.saturating_sub(1).clamp(0, 20)).unwrap_or(20);
@@ -250,6 +263,25 @@ impl Store {
             last_error: Some(error),
             ..job
         }))
+    }
+
+    /// How many jobs are in each state: for the metrics, and for whoever waits for the
+    /// queue to empty.
+    pub async fn job_counts(&self) -> Result<JobCounts> {
+        let rows: Vec<(String, i64)> =
+            sqlx::query_as("SELECT state, COUNT(*) FROM jobs GROUP BY state")
+                .fetch_all(&self.pool)
+                .await?;
+        let mut counts = JobCounts::default();
+        for (state, n) in rows {
+            match state.as_str() {
+                "queued" => counts.queued = n,
+                "running" => counts.running = n,
+                "done" => counts.done = n,
+                _ => counts.dead += n,
+            }
+        }
+        Ok(counts)
     }
 
     /// The dead jobs, newest first (admins only): what needs a person.

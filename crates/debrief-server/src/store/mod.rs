@@ -36,7 +36,7 @@ pub use credentials::{
 };
 pub use document::MAX_DOCUMENT_BYTES;
 pub use error::StoreError;
-pub use jobs::{Failure, Job, MAX_ATTEMPTS, backoff};
+pub use jobs::{Failure, Job, JobCounts, MAX_ATTEMPTS, backoff};
 pub use query::Filters;
 pub use trackers::{CREATE_JOB, CreateIssue, Intent, ItemAt, SYSTEM_USERNAME, item_marker};
 pub use users::NewUser;

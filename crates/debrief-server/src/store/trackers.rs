@@ -190,6 +190,16 @@ impl Store {
         })
     }
 
+    /// Forgets an intent whose request the tracker refused: nothing was created, and the
+    /// next attempt creates without looking first.
+    pub async fn forget_intent(&self, marker: &str) -> Result<()> {
+        sqlx::query("DELETE FROM tracker_intents WHERE marker = $1 AND issue_url IS NULL")
+            .bind(marker)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     /// Records the issue an intent led to.
     pub async fn intent_fulfilled(&self, marker: &str, key: &str, url: &str) -> Result<()> {
         sqlx::query("UPDATE tracker_intents SET issue_key = $2, issue_url = $3 WHERE marker = $1")
