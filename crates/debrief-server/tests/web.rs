@@ -1482,3 +1482,80 @@ async fn my_work_is_what_i_take_part_in_and_what_waits_for_my_function() {
     );
     test.finish().await;
 }
+
+#[tokio::test]
+async fn an_untracked_item_is_sent_to_its_tracker_from_the_page() {
+    let test = common::sqlite().await;
+    let config = "[trackers.platform]\nkind = \"github\"\nurl = \"http://127.0.0.1:9\"\n\
+                  project = \"acme/platform\"\ntoken_env = \"UNUSED\"\ndefault = true\n";
+    let store = test.store.clone().with_policy(debrief_server::Policy {
+        trackers: debrief_trackers::Trackers::from_toml(config).expect("valid"),
+        ..debrief_server::Policy::default()
+    });
+    let admin = common::user(&store, "admin", "SRE", Role::Admin).await;
+    common::user(&store, "viewer", "Support", Role::Viewer).await;
+    let created = store
+        .create_postmortem(
+            &admin,
+            "# Outage\n\n## Action items\n\n- [ ] Alert on saturation (owner: @sre, due: 2026-07-01)\n\
+             - [ ] Rotate keys (owner: @sec, due: 2026-07-01, tracker: https://github.example/acme/platform/issues/4)\n",
+        )
+        .await
+        .expect("created");
+    let id = created.id.to_string();
+    let mut browser = Browser::new(&store);
+    browser.sign_in("admin", "a long enough password").await;
+    let page = browser.get(&format!("/postmortems/{id}")).await;
+    assert!(page.body.contains("Not yet in platform"), "{}", page.body);
+    assert!(page.body.contains("Send to platform"));
+    // The tracked item shows its issue by its key, linked.
+    assert!(
+        page.body.contains(
+            "<a href=\"https://github.example/acme/platform/issues/4\">acme/platform#4</a>"
+        ),
+        "{}",
+        page.body
+    );
+    let here = "http://debrief.test";
+    let sent = browser
+        .post(&format!("/postmortems/{id}/track"), &[("item", "1")], here)
+        .await;
+    assert_eq!(sent.status, StatusCode::OK, "{}", sent.body);
+    assert!(
+        sent.body
+            .contains("Action item 1 is on its way to platform")
+    );
+    assert_eq!(store.job_counts().await.expect("counts").queued, 1);
+    // Tracked already, or no such item: said, nothing queued.
+    let again = browser
+        .post(&format!("/postmortems/{id}/track"), &[("item", "2")], here)
+        .await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(again.body.contains("tracked already"), "{}", again.body);
+    assert_eq!(
+        browser
+            .post(&format!("/postmortems/{id}/track"), &[("item", "9")], here)
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    // A viewer sees no button and cannot send.
+    let mut viewer = Browser::new(&store);
+    viewer.sign_in("viewer", "a long enough password").await;
+    assert!(
+        !viewer
+            .get(&format!("/postmortems/{id}"))
+            .await
+            .body
+            .contains("Send to platform")
+    );
+    assert_ne!(
+        viewer
+            .post(&format!("/postmortems/{id}/track"), &[("item", "1")], here)
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert_eq!(store.job_counts().await.expect("counts").queued, 1);
+    test.finish().await;
+}

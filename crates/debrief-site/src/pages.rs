@@ -453,10 +453,14 @@ fn action(page: &Page<'_>, item: &debrief_core::model::ActionItem) -> Action {
         detail(format!("due: {}", due.written), None);
     }
     if let Some(tracker) = &item.tracker {
-        // The issue the work is tracked in: a link when it is one.
+        // The issue the work is tracked in: a link when it is one, named by its key.
         let href = (tracker.starts_with("https://") || tracker.starts_with("http://"))
             .then(|| tracker.clone());
-        detail(tracker.clone(), href);
+        let text = href
+            .as_deref()
+            .and_then(issue_key)
+            .unwrap_or_else(|| tracker.clone());
+        detail(text, href);
     }
     if let Some(reason) = &item.declined {
         detail(format!("declined: {reason}"), None);
@@ -465,6 +469,48 @@ fn action(page: &Page<'_>, item: &debrief_core::model::ActionItem) -> Action {
         state,
         html: page.inline(&item.text),
         details,
+    }
+}
+
+/// The key people know an issue by, from its page's URL: `acme/platform#12` (GitHub,
+/// GitLab), `OPS-42` (Jira); `None` for another kind of link.
+fn issue_key(url: &str) -> Option<String> {
+    let path = url.split("://").nth(1)?.split(['?', '#']).next()?;
+    let segments: Vec<&str> = path.split('/').skip(1).filter(|s| !s.is_empty()).collect();
+    if let Some(at) = segments.iter().position(|s| *s == "browse") {
+        return segments.get(at + 1).map(|key| key.to_string());
+    }
+    let at = segments.iter().rposition(|s| *s == "issues")?;
+    let number = segments
+        .get(at + 1)
+        .filter(|n| n.bytes().all(|b| b.is_ascii_digit()))?;
+    let project: Vec<&str> = segments[..at]
+        .iter()
+        .copied()
+        .filter(|s| *s != "-")
+        .collect();
+    let project = project[project.len().saturating_sub(2)..].join("/");
+    Some(format!("{project}#{number}"))
+}
+
+#[cfg(test)]
+mod issue_keys {
+    #[test]
+    fn issues_are_named_by_their_keys() {
+        let key = |url: &str| super::issue_key(url);
+        assert_eq!(
+            key("https://github.com/acme/platform/issues/12").as_deref(),
+            Some("acme/platform#12")
+        );
+        assert_eq!(
+            key("https://gitlab.acme.dev/ops/sub/platform/-/issues/3").as_deref(),
+            Some("sub/platform#3")
+        );
+        assert_eq!(
+            key("https://acme.atlassian.net/browse/OPS-42").as_deref(),
+            Some("OPS-42")
+        );
+        assert_eq!(key("https://example.com/runbook"), None);
     }
 }
 

@@ -69,6 +69,7 @@ pub(super) fn routes() -> Router<AppState> {
             get(edit::edit_page).post(edit::save),
         )
         .route("/postmortems/{id}/fix", post(postmortem::fix))
+        .route("/postmortems/{id}/track", post(postmortem::track))
         .route("/postmortems/{id}/comments", post(postmortem::comment))
         .route(
             "/postmortems/{id}/comments/state",

@@ -59,6 +59,10 @@ struct PostmortemPage<'a> {
     comments: Vec<CommentGroup>,
     places: Vec<crate::comments::Anchor>,
     open_comments: usize,
+    /// The tracker this postmortem's items go to, when one is configured.
+    tracker: Option<String>,
+    /// Its open items without an issue: number (from 1) and words.
+    untracked: Vec<(usize, String)>,
 }
 
 /// Blame the linter finds in a contribution or a comment, said gently: a question to ask
@@ -199,6 +203,22 @@ async fn postmortem_page(
         })
         .collect();
     let places = crate::comments::anchors(&linted.read.postmortem);
+    let tracker = state
+        .store
+        .policy()
+        .trackers
+        .choose(&linted.read.postmortem.meta)
+        .ok()
+        .flatten()
+        .map(|t| t.name.clone());
+    let untracked = linted
+        .read
+        .postmortem
+        .action_items()
+        .enumerate()
+        .filter(|(_, item)| item.tracker.is_none() && !item.is_settled())
+        .map(|(n, item)| (n + 1, item.text.clone()))
+        .collect();
     let comments = state.store.comments(&user, id).await?;
     let article = article(&linted.read.postmortem, id);
     let options = debrief_lint::Options::new(config, today);
@@ -256,6 +276,8 @@ async fn postmortem_page(
         open_comments: comments.iter().filter(|c| c.resolved_at.is_none()).count(),
         comments: comment_groups(comments, &places, &options),
         places,
+        tracker,
+        untracked,
         user: Some(user),
     };
     Ok((status, render(&page)).into_response())
@@ -582,6 +604,33 @@ pub(super) async fn fix(
         result.map(|_| format!("Fixed: {before} \u{2192} {replacement}.")),
     )
     .await
+}
+
+/// The form that sends one action item to its tracker.
+#[derive(Deserialize)]
+pub(super) struct TrackForm {
+    /// The item's number, from 1.
+    item: usize,
+}
+
+/// Sends one action item to its tracker now: the job queue creates the issue, and its link
+/// appears on the item.
+pub(super) async fn track(
+    State(state): State<AppState>,
+    Writing { user, id }: Writing,
+    Form(form): Form<TrackForm>,
+) -> PageResult {
+    let result = match form.item.checked_sub(1) {
+        Some(position) => state.store.track_item(&user, id, position).await,
+        None => Err(StoreError::NotFound),
+    };
+    let result = result.map(|tracker| {
+        format!(
+            "Action item {} is on its way to {tracker}; its link appears here once the issue exists.",
+            form.item
+        )
+    });
+    answer_step(&state, user, id, result).await
 }
 
 /// The page after a step: its notice, or why it was refused.
