@@ -352,3 +352,49 @@ pub async fn serve(app: Router) -> String {
     tokio::spawn(async move { axum::serve(listener, app).await });
     format!("http://{address}")
 }
+
+/// What the webhooks received: each one's name and body, in order.
+type Posts = Arc<Mutex<Vec<(String, Value)>>>;
+
+/// A fake of Slack-compatible incoming webhooks: every `POST /hooks/{name}` is kept with its
+/// JSON body and answered `ok`, as Slack does.
+#[derive(Debug, Clone)]
+pub struct FakeWebhooks {
+    /// Its base URL; a webhook's URL is `{base}/hooks/{name}`.
+    pub base: String,
+    posts: Posts,
+}
+
+impl FakeWebhooks {
+    /// Starts the fake on the current Tokio runtime.
+    pub async fn start() -> FakeWebhooks {
+        let posts: Posts = Arc::default();
+        let app = Router::new()
+            .route("/hooks/{name}", axum::routing::post(receive))
+            .with_state(posts.clone());
+        let base = serve(app).await;
+        FakeWebhooks { base, posts }
+    }
+
+    /// The URL of webhook `name`.
+    pub fn url(&self, name: &str) -> String {
+        format!("{}/hooks/{name}", self.base)
+    }
+
+    /// What each webhook received, in order: its name and the body.
+    pub fn posts(&self) -> Vec<(String, Value)> {
+        self.posts.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+}
+
+async fn receive(
+    State(posts): State<Posts>,
+    Path(name): Path<String>,
+    Json(body): Json<Value>,
+) -> &'static str {
+    posts
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push((name, body));
+    "ok"
+}

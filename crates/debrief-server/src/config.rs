@@ -53,6 +53,19 @@ pub struct ConfigError {
     pub message: String,
 }
 
+impl ConfigError {
+    /// The error at byte `offset` of `text`.
+    pub(crate) fn at(text: &str, offset: usize, message: String) -> ConfigError {
+        let at = offset.min(text.len());
+        let before = text.get(..at).unwrap_or(text);
+        ConfigError {
+            line: before.matches('\n').count() + 1,
+            column: before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1,
+            message,
+        }
+    }
+}
+
 #[derive(Deserialize)]
 struct File {
     server: Option<Table>,
@@ -78,15 +91,11 @@ impl ServerConfig {
     /// Parses the `[server]` table of `debrief.toml`.
     pub fn from_toml(text: &str) -> Result<ServerConfig, ConfigError> {
         let file: File = toml::from_str(text).map_err(|e| {
-            let at = e.span().map_or(0, |s| s.start).min(text.len());
-            let before = &text[..at];
-            let line = before.matches('\n').count() + 1;
-            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-            ConfigError {
-                line,
-                column,
-                message: e.message().to_string(),
-            }
+            ConfigError::at(
+                text,
+                e.span().map_or(0, |s| s.start),
+                e.message().to_string(),
+            )
         })?;
         let Some(table) = file.server else {
             return Ok(ServerConfig::default());

@@ -9,6 +9,8 @@ pub mod comments;
 pub mod config;
 pub mod demo;
 pub mod http;
+pub mod notify;
+pub mod reminders;
 pub mod secret;
 pub mod store;
 pub mod tracking;

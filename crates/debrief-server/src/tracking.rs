@@ -113,6 +113,9 @@ impl Worker {
         if !self.store.policy().trackers.trackers.is_empty() {
             self.schedule_reconcile().await?;
         }
+        if self.store.policy().notify.enabled() {
+            self.schedule_scan().await?;
+        }
         let jobs = self.store.take_jobs(&self.name, BATCH, self.lease).await?;
         for job in &jobs {
             match self.run_job(job).await {
@@ -177,8 +180,36 @@ impl Worker {
         result
     }
 
+    /// One reminder scan an hour, whichever instance asks first.
+    async fn schedule_scan(&self) -> StoreResult<()> {
+        let hour = self.store.clock().now() / 3600;
+        self.store
+            .enqueue(
+                crate::reminders::SCAN_JOB,
+                &format!("{}:{hour}", crate::reminders::SCAN_JOB),
+                "{}",
+                hour * 3600,
+            )
+            .await?;
+        Ok(())
+    }
+
     async fn run_kind(&self, job: &Job) -> Result<(), Failure> {
         match job.kind.as_str() {
+            crate::reminders::SCAN_JOB => {
+                let now = self.store.clock().now();
+                crate::reminders::scan(&self.store, now, self.public_url.as_deref())
+                    .await
+                    .map(|_| ())
+                    .map_err(store_failure)
+            }
+            crate::reminders::SEND_JOB => {
+                let send: crate::reminders::Send =
+                    serde_json::from_str(&job.payload).map_err(|e| {
+                        Failure::Permanent(format!("a payload debrief cannot read: {e}"))
+                    })?;
+                crate::reminders::deliver(&self.store, &send).await
+            }
             CREATE_JOB => {
                 let work: CreateIssue = serde_json::from_str(&job.payload).map_err(|e| {
                     Failure::Permanent(format!("a payload debrief cannot read: {e}"))

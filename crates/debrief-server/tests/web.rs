@@ -1559,3 +1559,81 @@ async fn an_untracked_item_is_sent_to_its_tracker_from_the_page() {
     assert_eq!(store.job_counts().await.expect("counts").queued, 1);
     test.finish().await;
 }
+
+#[tokio::test]
+async fn each_person_chooses_how_reminders_reach_them() {
+    let test = common::sqlite().await;
+    let dev = common::user(&test.store, "dev", "Dev", Role::Contributor).await;
+    let mut browser = Browser::new(&test.store);
+    browser.sign_in("dev", "a long enough password").await;
+    let page = browser.get("/account").await;
+    assert!(page.body.contains("<h2>Reminders</h2>"), "{}", page.body);
+    let here = "http://debrief.test";
+    let refused = browser
+        .post(
+            "/account/reminders",
+            &[("channel", "slack"), ("email", ""), ("slack_webhook", "")],
+            here,
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.body.contains("need the URL of an incoming webhook"),
+        "{}",
+        refused.body
+    );
+    let bad = browser
+        .post(
+            "/account/reminders",
+            &[
+                ("channel", "email"),
+                ("email", "not an address"),
+                ("slack_webhook", ""),
+            ],
+            here,
+        )
+        .await;
+    assert!(
+        bad.body.contains("is not an e-mail address"),
+        "{}",
+        bad.body
+    );
+    let saved = browser
+        .post(
+            "/account/reminders",
+            &[
+                ("channel", "email"),
+                ("email", "dev@acme.example"),
+                ("slack_webhook", ""),
+            ],
+            here,
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    assert!(saved.body.contains("Your reminder settings are saved."));
+    assert!(saved.body.contains("value=\"dev@acme.example\""));
+    let settings = test
+        .store
+        .notification_settings(&dev)
+        .await
+        .expect("settings");
+    assert_eq!(settings.email.as_deref(), Some("dev@acme.example"));
+    // From another site: refused, nothing changed.
+    let forged = browser
+        .post(
+            "/account/reminders",
+            &[("channel", "none")],
+            "https://evil.example",
+        )
+        .await;
+    assert_ne!(forged.status, StatusCode::OK);
+    assert_eq!(
+        test.store
+            .notification_settings(&dev)
+            .await
+            .expect("settings")
+            .channel,
+        debrief_server::store::reminders::Channel::Email
+    );
+    test.finish().await;
+}

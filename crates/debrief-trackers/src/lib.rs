@@ -302,11 +302,11 @@ pub(crate) fn unreachable(what: &str, error: &reqwest::Error) -> TrackerError {
     }
 }
 
-/// An HTTP client for a tracker: a 30-second timeout, debrief's user agent. HTTPS goes
+/// An HTTP client for a tracker or a webhook (`name` says which, in errors): a 30-second timeout, debrief's user agent. HTTPS goes
 /// through rustls with ring's crypto provider, installed here for the process if nothing
 /// installed one before (reqwest is built without a default: aws-lc needs a C toolchain),
 /// with certificates checked against the system's roots.
-pub(crate) fn client(tracker: &str) -> Result<reqwest::Client, TrackerError> {
+pub fn client(tracker: &str) -> Result<reqwest::Client, TrackerError> {
     let _ = rustls::crypto::ring::default_provider().install_default();
     reqwest::Client::builder()
         .timeout(std::time::Duration::from_secs(30))

@@ -782,3 +782,17 @@ pub struct Tracking {
     /// The tracker's name in `debrief.toml`.
     pub tracker: String,
 }
+
+/// How a person wants reminders and digests: `GET`/`PUT /me/notifications`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NotificationSettings {
+    /// `email`, `slack` or `none`.
+    pub channel: String,
+    /// The address e-mail goes to; needed for `email`.
+    #[serde(default)]
+    pub email: Option<String>,
+    /// A Slack-compatible incoming webhook of one's own; needed for `slack`.
+    #[serde(default)]
+    pub slack_webhook: Option<String>,
+}

@@ -5,11 +5,14 @@ use super::error::{ApiError, ApiResult};
 use super::extract::{Body, Caller, ClientAddress, Ids, same_site, session_cookie};
 use super::respond::{self, with_header};
 use crate::store::Login;
+use crate::store::reminders::{Channel, Person};
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use debrief_wire::api::{LoginRequest, NewToken, OwnedActionItems, TokenRequest, Tokens, User};
+use debrief_wire::api::{
+    LoginRequest, NewToken, NotificationSettings, OwnedActionItems, TokenRequest, Tokens, User,
+};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -18,6 +21,7 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(login, logout))
         .routes(routes!(me))
         .routes(routes!(my_action_items))
+        .routes(routes!(notifications, set_notifications))
         .routes(routes!(tokens, create_token))
         .routes(routes!(revoke_token))
 }
@@ -93,6 +97,54 @@ async fn my_action_items(
 ) -> ApiResult<Json<OwnedActionItems>> {
     let action_items = state.store.owned_action_items(&user, 500).await?;
     Ok(Json(OwnedActionItems { action_items }))
+}
+
+/// How the caller wants reminders and digests.
+#[utoipa::path(get, path = "/api/v1/me/notifications", tag = "accounts",
+    responses((status = 200, description = "the channel, address and webhook", body = NotificationSettings)))]
+async fn notifications(
+    State(state): State<AppState>,
+    Caller(user): Caller,
+) -> ApiResult<Json<NotificationSettings>> {
+    Ok(Json(settings(
+        state.store.notification_settings(&user).await?,
+    )))
+}
+
+/// Choose how reminders and digests reach the caller: e-mail (with an address), a Slack
+/// webhook of one's own, or none.
+#[utoipa::path(put, path = "/api/v1/me/notifications", tag = "accounts",
+    request_body = NotificationSettings,
+    responses((status = 200, description = "the settings as they are now", body = NotificationSettings)))]
+async fn set_notifications(
+    State(state): State<AppState>,
+    Caller(user): Caller,
+    Body(request): Body<NotificationSettings>,
+) -> ApiResult<Json<NotificationSettings>> {
+    let channel = Channel::parse(&request.channel).ok_or_else(|| {
+        ApiError::bad_request(format!(
+            "channel {:?} is not one of email, slack, none",
+            request.channel
+        ))
+    })?;
+    let person = state
+        .store
+        .set_notification_settings(
+            &user,
+            channel,
+            request.email.as_deref(),
+            request.slack_webhook.as_deref(),
+        )
+        .await?;
+    Ok(Json(settings(person)))
+}
+
+fn settings(person: Person) -> NotificationSettings {
+    NotificationSettings {
+        channel: person.channel.as_str().to_string(),
+        email: person.email,
+        slack_webhook: person.slack_webhook,
+    }
 }
 
 /// A new API token for the caller, shown once.

@@ -21,6 +21,7 @@ mod jobs;
 mod members;
 mod postmortems;
 mod query;
+pub mod reminders;
 mod search;
 mod trackers;
 mod users;
@@ -80,6 +81,8 @@ pub struct Policy {
     pub lint: debrief_lint::Config,
     /// Where action items go (`[trackers]` of `debrief.toml`).
     pub trackers: debrief_trackers::Trackers,
+    /// How reminders and digests are delivered (`[notify]`), and the teams' leads.
+    pub notify: crate::notify::NotifyConfig,
 }
 
 /// The store.

@@ -71,8 +71,9 @@ impl Store {
         let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO postmortems (id, version, title, status, restricted, markdown, created_by,
-             created_at, updated_at, severity, incident_date, resolved_at, labels)
-             VALUES ($11, 1, $1, $9, $2, $3, $4, $5, $5, $6, $7, $8, $10)",
+             created_at, updated_at, severity, incident_date, resolved_at, labels, published_at)
+             VALUES ($11, 1, $1, $9, $2, $3, $4, $5, $5, $6, $7, $8, $10,
+             CASE WHEN $9 IN ('published', 'closed') THEN $5 END)",
         )
         .bind(&facts.title)
         .bind(i64::from(facts.restricted))

@@ -57,7 +57,8 @@ impl Store {
             "UPDATE postmortems SET version = version + 1, title = $1, restricted = $2,
              markdown = $3, updated_at = $4, severity = $5, incident_date = $6, resolved_at = $7,
              status = $8, facilitator_id = $9, facilitator_assigned_at = $10, scribe_id = $11,
-             scribe_assigned_at = $12, labels = $15
+             scribe_assigned_at = $12, labels = $15,
+             published_at = COALESCE(published_at, CASE WHEN $8 = 'published' THEN $4 END)
              WHERE id = $13 AND version = $14",
         )
         .bind(&facts.title)

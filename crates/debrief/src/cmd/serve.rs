@@ -6,6 +6,7 @@ use crate::cli::ServeArgs;
 use anyhow::{Context, Result};
 use debrief_server::config::ServerConfig;
 use debrief_server::http::{self, AppState, HttpConfig};
+use debrief_server::notify::NotifyConfig;
 use debrief_server::tracking::Worker;
 use debrief_server::{Policy, Store};
 use debrief_trackers::Trackers;
@@ -15,7 +16,7 @@ use std::time::Instant;
 pub fn run(args: ServeArgs) -> Result<Outcome> {
     let started = Instant::now();
     init_logs();
-    let (config, lint, trackers) = read_config(args.config.as_deref())?;
+    let (config, lint, trackers, notify) = read_config(args.config.as_deref())?;
     let listen = args
         .listen
         .or(config.listen)
@@ -45,6 +46,7 @@ pub fn run(args: ServeArgs) -> Result<Outcome> {
                 workflow: config.workflow,
                 lint,
                 trackers,
+                notify,
             });
         // Printed after the address, which scripts and tests read from the first line.
         let mut notes = Vec::new();
@@ -152,19 +154,17 @@ fn init_logs() {
         .try_init();
 }
 
-/// `[server]`, the lint configuration and the trackers from the file given, or
-/// `./debrief.toml` if any.
-fn read_config(path: Option<&Path>) -> Result<(ServerConfig, debrief_lint::Config, Trackers)> {
+/// What the server reads of `debrief.toml`: `[server]`, the lint configuration, the
+/// trackers and `[notify]`, from the file given, or `./debrief.toml` if any.
+type Configuration = (ServerConfig, debrief_lint::Config, Trackers, NotifyConfig);
+
+fn read_config(path: Option<&Path>) -> Result<Configuration> {
     let default = Path::new(crate::config::CONFIG_FILE);
     let path = match path {
         Some(path) => path,
         None if default.exists() => default,
         None => {
-            return Ok((
-                ServerConfig::default(),
-                debrief_lint::Config::default(),
-                Trackers::default(),
-            ));
+            return Ok(Default::default());
         }
     };
     let text =
@@ -175,5 +175,7 @@ fn read_config(path: Option<&Path>) -> Result<(ServerConfig, debrief_lint::Confi
         .map_err(|e| anyhow::anyhow!("{}:{e}", path.display()))?;
     let trackers =
         Trackers::from_toml(&text).map_err(|e| anyhow::anyhow!("{}:{e}", path.display()))?;
-    Ok((server, lint, trackers))
+    let notify =
+        NotifyConfig::from_toml(&text).map_err(|e| anyhow::anyhow!("{}:{e}", path.display()))?;
+    Ok((server, lint, trackers, notify))
 }

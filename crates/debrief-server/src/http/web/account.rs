@@ -250,6 +250,10 @@ struct AccountPage<'a> {
     new_token: Option<String>,
     notice: Option<&'a str>,
     error: Option<String>,
+    /// How reminders reach them: `email`, `slack` or `none`, the address, the webhook.
+    channel: &'static str,
+    email: String,
+    slack_webhook: String,
 }
 
 /// The account page, with what the last action left to say.
@@ -272,7 +276,11 @@ async fn account_page(
             created: utc(t.created_at),
         })
         .collect();
+    let reach = state.store.notification_settings(&user).await?;
     let page = AccountPage {
+        channel: reach.channel.as_str(),
+        email: reach.email.unwrap_or_default(),
+        slack_webhook: reach.slack_webhook.unwrap_or_default(),
         title: "Your account",
         site: SITE,
         role: user.role.as_str(),
@@ -311,6 +319,47 @@ pub(super) async fn change_password(
     {
         Ok(()) => {
             let notice = Some("Your password is changed; other sessions are signed out.");
+            account_page(&state, user, StatusCode::OK, None, notice, None).await
+        }
+        Err(StoreError::Invalid(message)) => {
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            account_page(&state, user, status, None, None, Some(message)).await
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct RemindersForm {
+    channel: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    slack_webhook: String,
+}
+
+/// Chooses how reminders and digests reach the signed-in person.
+pub(super) async fn set_reminders(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<RemindersForm>,
+) -> PageResult {
+    same_site(&headers).map_err(|_| PageError::CrossSite)?;
+    let user = signed_in(&state, &headers, "/account").await?;
+    let Some(channel) = crate::store::reminders::Channel::parse(&form.channel) else {
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        let error = Some("Choose e-mail, Slack or no reminders.".to_string());
+        return account_page(&state, user, status, None, None, error).await;
+    };
+    let email = Some(form.email.as_str());
+    let webhook = Some(form.slack_webhook.as_str());
+    match state
+        .store
+        .set_notification_settings(&user, channel, email, webhook)
+        .await
+    {
+        Ok(_) => {
+            let notice = Some("Your reminder settings are saved.");
             account_page(&state, user, StatusCode::OK, None, notice, None).await
         }
         Err(StoreError::Invalid(message)) => {

@@ -53,6 +53,7 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/account", get(account::account))
         .route("/account/password", post(account::change_password))
         .route("/account/tokens", post(account::create_token))
+        .route("/account/reminders", post(account::set_reminders))
         .route("/account/tokens/{id}/revoke", post(account::revoke_token))
         .route("/postmortems", get(list::list))
         .route(
