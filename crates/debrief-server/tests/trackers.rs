@@ -343,3 +343,28 @@ async fn webhooks_bring_states_back(store: &Store, fake: &FakeGitHub, id: i64, b
     );
     server.stop().await;
 }
+
+on_both_stores_with_url!(reconciling_brings_back_what_no_webhook_said);
+
+/// An issue closed while no webhook was delivered: the periodic reconcile reads it.
+async fn reconciling_brings_back_what_no_webhook_said(store: &Store, _url: &str, backend: &str) {
+    let fake = FakeGitHub::start().await;
+    let (store, now) = configured(store, &fake);
+    let id = publish(&store).await;
+    let worker = Worker::new(store.clone(), None).named("a");
+    worker.drain().await.expect("drained");
+    assert_eq!(fake.state().issues.len(), 2, "{backend}");
+    fake.close(1, "completed");
+    fake.close(2, "duplicate");
+    // Before the next period nothing is read again.
+    worker.drain().await.expect("drained");
+    assert!(!items(&store, id).await[0].done, "{backend}");
+    now.fetch_add(901, Ordering::SeqCst);
+    worker.drain().await.expect("drained");
+    let after = items(&store, id).await;
+    assert!(after[0].done, "{backend}");
+    assert_eq!(after[1].declined.as_deref(), Some("a duplicate"), "{backend}");
+    let system = store.system_user().await.expect("system");
+    let postmortem = store.postmortem(&system, id).await.expect("read");
+    assert_eq!(postmortem.status, State::Closed, "{backend}: every item settled");
+}
