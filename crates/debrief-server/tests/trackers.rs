@@ -363,8 +363,123 @@ async fn reconciling_brings_back_what_no_webhook_said(store: &Store, _url: &str,
     worker.drain().await.expect("drained");
     let after = items(&store, id).await;
     assert!(after[0].done, "{backend}");
-    assert_eq!(after[1].declined.as_deref(), Some("a duplicate"), "{backend}");
+    assert_eq!(
+        after[1].declined.as_deref(),
+        Some("a duplicate"),
+        "{backend}"
+    );
     let system = store.system_user().await.expect("system");
     let postmortem = store.postmortem(&system, id).await.expect("read");
-    assert_eq!(postmortem.status, State::Closed, "{backend}: every item settled");
+    assert_eq!(
+        postmortem.status,
+        State::Closed,
+        "{backend}: every item settled"
+    );
+}
+
+/// GitLab's and Jira's webhooks: their own proofs, checked before anything is read, and
+/// their own ways of saying an issue was closed without being done.
+#[tokio::test]
+async fn gitlab_and_jira_deliveries_are_verified_and_read() {
+    let test = common::sqlite().await;
+    let config = "[trackers.gitlab]\nkind = \"gitlab\"\nurl = \"https://gitlab.acme.dev\"\nproject = \"7\"\n\
+                  token_env = \"T\"\nwebhook_secret_env = \"GL_HOOK\"\n\n\
+                  [trackers.jira]\nkind = \"jira\"\nurl = \"https://acme.atlassian.net\"\nproject = \"OPS\"\n\
+                  token_env = \"T\"\nuser = \"bot@acme.example\"\nwebhook_secret_env = \"JIRA_HOOK\"\n\n\
+                  [trackers.jira.owners]\n\"@sre\" = \"5b10ac8d82e05b22cc7d4ef5\"\n";
+    let trackers = Trackers::from_toml(config)
+        .expect("valid")
+        .with_environment(BTreeMap::from([
+            ("GL_HOOK".to_string(), "gitlab-token".to_string()),
+            ("JIRA_HOOK".to_string(), "jira-secret".to_string()),
+        ]));
+    let store = test.store.clone().with_policy(Policy {
+        trackers,
+        ..Policy::default()
+    });
+    let admin = common::user(&store, "admin", "SRE", Role::Admin).await;
+    let created = store
+        .create_postmortem(
+            &admin,
+            "---\ntitle: Two trackers\nstatus: published\n---\n\n# Two trackers\n\n## Action items\n\n\
+             - [ ] Add a canary (owner: @dev, due: 2026-07-01, tracker: https://gitlab.acme.dev/ops/platform/-/issues/3)\n\
+             - [ ] Page on saturation (owner: @dev, due: 2026-07-01, tracker: OPS-42)\n",
+        )
+        .await
+        .expect("created");
+    let server = Server::start(store.clone()).await;
+    let post = |tracker: &str, header: (&'static str, String), body: Vec<u8>| {
+        server
+            .client
+            .post(format!("{}/api/v1/hooks/trackers/{tracker}", server.base))
+            .header(header.0, header.1)
+            .body(body)
+            .send()
+    };
+    let gitlab = serde_json::to_vec(&json!({
+        "object_kind": "issue",
+        "object_attributes": {"iid": 3, "url": "https://gitlab.acme.dev/ops/platform/-/issues/3",
+            "state": "closed", "due_date": "2026-08-01", "assignee_ids": []},
+        "labels": [{"title": "won't do"}],
+    }))
+    .expect("json");
+    let (status, _) = read(
+        post("gitlab", ("x-gitlab-token", "guess".into()), gitlab.clone())
+            .await
+            .expect("sent"),
+    )
+    .await;
+    assert_eq!(status, 401);
+    assert!(items(&store, created.id).await[0].declined.is_none());
+    let (status, body) = read(
+        post("gitlab", ("x-gitlab-token", "gitlab-token".into()), gitlab)
+            .await
+            .expect("sent"),
+    )
+    .await;
+    assert_eq!(
+        (status.as_u16(), body["changed"].as_u64()),
+        (200, Some(1)),
+        "{body}"
+    );
+    let first = &items(&store, created.id).await[0];
+    assert_eq!(first.declined.as_deref(), Some("won't do"));
+    assert_eq!(
+        first.due.as_ref().map(|d| d.written.as_str()),
+        Some("2026-08-01"),
+        "the due date came back"
+    );
+
+    let jira = serde_json::to_vec(&json!({
+        "webhookEvent": "jira:issue_updated",
+        "issue": {"key": "OPS-42", "fields": {
+            "status": {"statusCategory": {"key": "indeterminate"}},
+            "assignee": {"accountId": "5b10ac8d82e05b22cc7d4ef5"}}},
+    }))
+    .expect("json");
+    let forged = webhooks::sign("not the secret", &jira);
+    let (status, _) = read(
+        post("jira", ("x-hub-signature", forged), jira.clone())
+            .await
+            .expect("sent"),
+    )
+    .await;
+    assert_eq!(status, 401);
+    let signed = webhooks::sign("jira-secret", &jira);
+    let (status, body) = read(
+        post("jira", ("x-hub-signature", signed), jira)
+            .await
+            .expect("sent"),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let second = &items(&store, created.id).await[1];
+    assert_eq!(
+        second.owner.as_deref(),
+        Some("@sre"),
+        "the assignee came back as its owner"
+    );
+    assert!(!second.done);
+    server.stop().await;
+    test.finish().await;
 }
