@@ -1507,6 +1507,15 @@ async fn an_untracked_item_is_sent_to_its_tracker_from_the_page() {
     browser.sign_in("admin", "a long enough password").await;
     let page = browser.get(&format!("/postmortems/{id}")).await;
     assert!(page.body.contains("Not yet in platform"), "{}", page.body);
+    let settings = browser.get("/admin").await;
+    assert!(
+        settings.body.contains(
+            "platform: github acme/platform at http://127.0.0.1:9, the default; token in UNUSED (NOT SET)"
+        ),
+        "{}",
+        settings.body
+    );
+    assert!(settings.body.contains("off: no [notify] in debrief.toml"));
     assert!(page.body.contains("Send to platform"));
     // The tracked item shows its issue by its key, linked.
     assert!(

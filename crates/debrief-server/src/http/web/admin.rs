@@ -37,6 +37,10 @@ struct AdminPage<'a> {
     required: Vec<String>,
     rotation: Vec<String>,
     window_hours: i64,
+    /// Each tracker as configured: never its token, only whether its variable is set.
+    trackers: Vec<String>,
+    /// How reminders go out, or that they are off.
+    reminders: String,
     audit: Vec<(String, String, String, String)>,
     /// Jobs that failed for good: kind, key, attempts, last error, id.
     dead: Vec<crate::store::Job>,
@@ -97,6 +101,8 @@ async fn admin_page(
         required: settings.required_roles.clone(),
         rotation: settings.rotation.clone(),
         window_hours: settings.assignment_window_s / 3600,
+        trackers: trackers_in_effect(&state.store.policy().trackers),
+        reminders: reminders_in_effect(&state.store.policy().notify),
         audit,
         notice,
         error,
@@ -247,4 +253,57 @@ pub(super) async fn change_person(
         _ if result.is_ok() => Ok(Redirect::to("/").into_response()),
         _ => admin_after(&state, user, result).await,
     }
+}
+
+/// One line per tracker: its name, kind, project, whether it is the default, and whether
+/// its token's and its webhook secret's variables are set (never their values).
+fn trackers_in_effect(trackers: &debrief_trackers::Trackers) -> Vec<String> {
+    trackers
+        .trackers
+        .iter()
+        .map(|t| {
+            let token = if t.token().is_ok() { "set" } else { "NOT SET" };
+            let hooks = match (&t.webhook_secret_env, t.webhook_secret()) {
+                (Some(_), Some(_)) => format!("webhooks at /api/v1/hooks/trackers/{}", t.name),
+                (Some(name), None) => format!("webhooks off: {name} is not set"),
+                (None, _) => "webhooks off (no webhook_secret_env)".to_string(),
+            };
+            format!(
+                "{}: {} {} at {}{}; token in {} ({token}); {hooks}",
+                t.name,
+                t.kind.as_str(),
+                t.project,
+                t.url,
+                if t.default { ", the default" } else { "" },
+                t.token_env,
+            )
+        })
+        .collect()
+}
+
+/// How reminders go out: the mail server without its credentials, the digest's period.
+fn reminders_in_effect(notify: &crate::notify::NotifyConfig) -> String {
+    if !notify.enabled() {
+        return "off: no [notify] in debrief.toml".to_string();
+    }
+    let mut ways = Vec::new();
+    if let Some(url) = &notify.smtp_url {
+        // smtp://user:password@host: the part before @ is nobody's business here.
+        let shown = match url.split_once("://") {
+            Some((scheme, rest)) => {
+                let host = rest.rsplit_once('@').map_or(rest, |(_, host)| host);
+                format!("{scheme}://{host}")
+            }
+            None => url.clone(),
+        };
+        ways.push(format!("e-mail through {shown} from {}", notify.from));
+    }
+    if notify.org_webhook().is_some() {
+        ways.push("the organisation's Slack webhook".to_string());
+    }
+    let digest = match notify.digest {
+        crate::notify::Digest::Daily => "daily",
+        crate::notify::Digest::Weekly => "weekly",
+    };
+    format!("{}; digest {digest}", ways.join(" and "))
 }
