@@ -9,7 +9,6 @@ mod common;
 use debrief_fakes::FakeWebhooks;
 use debrief_server::notify::NotifyConfig;
 use debrief_server::store::reminders::Channel;
-use debrief_server::tracking::Worker;
 use debrief_server::workflow::Settings;
 use debrief_server::{Clock, NewUser, Policy, Role, Store, User};
 use std::collections::BTreeMap;
@@ -222,23 +221,13 @@ async fn each_reminder_reaches_whoever_can_act_once(store: &Store, url: &str, ba
         .expect("search");
     now.store(NOW, Ordering::SeqCst);
 
-    let other = Store::connect(url)
-        .await
-        .expect("a second instance")
-        .with_policy(store.policy().clone())
-        .with_clock(store.clock().clone());
-    let a = Worker::new(store.clone(), Some("https://debrief.example".into())).named("a");
-    let b = Worker::new(other.clone(), Some("https://debrief.example".into())).named("b");
+    let (a, b, other) = common::two_workers(&store, url).await;
     for _ in 0..2 {
-        let (x, y) = tokio::join!(a.drain(), b.drain());
-        x.expect("a");
-        y.expect("b");
+        common::drain_both(&a, &b).await;
     }
     // An hour later, scanned again by both: nothing new.
     now.fetch_add(3600, Ordering::SeqCst);
-    let (x, y) = tokio::join!(a.drain(), b.drain());
-    x.expect("a");
-    y.expect("b");
+    common::drain_both(&a, &b).await;
     other.close().await;
     let counts = store.job_counts().await.expect("counts");
     let dead = store.dead_jobs(&admin).await.expect("dead");

@@ -156,17 +156,9 @@ async fn publishing_creates_each_issue_exactly_once(store: &Store, url: &str, ba
     ];
 
     // Two instances drain the queue at once.
-    let other = Store::connect(url)
-        .await
-        .expect("a second instance")
-        .with_policy(store.policy().clone())
-        .with_clock(store.clock().clone());
-    let a = Worker::new(store.clone(), Some("https://debrief.example".into())).named("a");
-    let b = Worker::new(other.clone(), Some("https://debrief.example".into())).named("b");
+    let (a, b, other) = common::two_workers(&store, url).await;
     for _ in 0..4 {
-        let (x, y) = tokio::join!(a.drain(), b.drain());
-        x.expect("a drains");
-        y.expect("b drains");
+        common::drain_both(&a, &b).await;
         // Past the backoff and the rate limit's time.
         now.fetch_add(200, Ordering::SeqCst);
     }
@@ -200,9 +192,7 @@ async fn publishing_creates_each_issue_exactly_once(store: &Store, url: &str, ba
         );
     }
     // Draining again creates nothing (a reconcile may run, if a period began).
-    let (x, y) = tokio::join!(a.drain(), b.drain());
-    x.expect("a");
-    y.expect("b");
+    common::drain_both(&a, &b).await;
     assert_eq!(fake.markers().len(), 2, "{backend}");
     assert_eq!(fake.state().issues.len(), 2, "{backend}");
     let work: CreateIssue = CreateIssue {

@@ -18,10 +18,11 @@ pub struct GitHub {
     token: String,
 }
 
+/// An issue as GitHub's answers and its webhook deliveries write it.
 #[derive(Deserialize)]
-struct Issue {
-    number: u64,
-    html_url: String,
+pub(crate) struct Issue {
+    pub(crate) number: u64,
+    pub(crate) html_url: String,
     #[serde(default)]
     body: Option<String>,
     state: String,
@@ -151,7 +152,7 @@ impl GitHub {
 }
 
 impl Issue {
-    fn status(&self) -> Status {
+    pub(crate) fn status(&self) -> Status {
         status_of(
             &self.state,
             self.state_reason.as_deref(),

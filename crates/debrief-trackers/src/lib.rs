@@ -423,7 +423,7 @@ pub fn marker_line(marker: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use reqwest::header::{HeaderMap, HeaderValue};
 
@@ -435,7 +435,8 @@ mod tests {
         map
     }
 
-    fn config(kind: Kind, url: &str, project: &str) -> TrackerConfig {
+    /// A tracker for tests.
+    pub(crate) fn config(kind: Kind, url: &str, project: &str) -> TrackerConfig {
         TrackerConfig {
             name: "t".into(),
             kind,

@@ -100,11 +100,7 @@ pub fn event(config: &TrackerConfig, body: &[u8]) -> Result<Option<Event>, Strin
             }
             Ok(Some(Event {
                 references,
-                status: crate::github::status_of(
-                    &issue.state,
-                    issue.state_reason.as_deref(),
-                    issue.assignees.first().map(|a| a.login.clone()),
-                ),
+                status: issue.status(),
             }))
         }
         Kind::GitLab => {
@@ -153,25 +149,9 @@ pub fn event(config: &TrackerConfig, body: &[u8]) -> Result<Option<Event>, Strin
 #[derive(Deserialize)]
 struct GitHubDelivery {
     #[serde(default)]
-    issue: Option<GitHubIssue>,
+    issue: Option<crate::github::Issue>,
     #[serde(default)]
     repository: Option<Repository>,
-}
-
-#[derive(Deserialize)]
-struct GitHubIssue {
-    number: u64,
-    html_url: String,
-    state: String,
-    #[serde(default)]
-    state_reason: Option<String>,
-    #[serde(default)]
-    assignees: Vec<Login>,
-}
-
-#[derive(Deserialize)]
-struct Login {
-    login: String,
 }
 
 #[derive(Deserialize)]
@@ -222,18 +202,7 @@ mod tests {
     use super::*;
 
     fn config(kind: Kind) -> TrackerConfig {
-        TrackerConfig {
-            name: "t".into(),
-            kind,
-            url: "https://acme.atlassian.net".into(),
-            project: "OPS".into(),
-            token_env: "T".into(),
-            user: None,
-            owners: Default::default(),
-            default: false,
-            webhook_secret_env: None,
-            environment: None,
-        }
+        crate::tests::config(kind, "https://acme.atlassian.net", "OPS")
     }
 
     #[test]

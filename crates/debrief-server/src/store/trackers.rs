@@ -100,21 +100,8 @@ impl Store {
             if item.tracker.is_some() || item.is_settled() {
                 continue;
             }
-            let job = CreateIssue {
-                postmortem: id,
-                marker: item_marker(id, item),
-                tracker: tracker.name.clone(),
-            };
-            let payload = serde_json::to_string(&job)
-                .map_err(|e| StoreError::Invalid(format!("a job's payload: {e}")))?;
-            self.enqueue_in(
-                tx,
-                CREATE_JOB,
-                &format!("{CREATE_JOB}:{}", job.marker),
-                &payload,
-                now,
-            )
-            .await?;
+            let (key, payload) = create_job(id, item, &tracker.name)?;
+            self.enqueue_in(tx, CREATE_JOB, &key, &payload, now).await?;
         }
         Ok(())
     }
@@ -146,20 +133,9 @@ impl Store {
                         .into(),
                 )
             })?;
-        let job = CreateIssue {
-            postmortem: id,
-            marker: item_marker(id, item),
-            tracker: tracker.name.clone(),
-        };
-        let payload = serde_json::to_string(&job)
-            .map_err(|e| StoreError::Invalid(format!("a job's payload: {e}")))?;
-        self.enqueue(
-            CREATE_JOB,
-            &format!("{CREATE_JOB}:{}", job.marker),
-            &payload,
-            self.clock.now(),
-        )
-        .await?;
+        let (key, payload) = create_job(id, item, &tracker.name)?;
+        self.enqueue(CREATE_JOB, &key, &payload, self.clock.now())
+            .await?;
         Ok(tracker.name.clone())
     }
 
@@ -294,6 +270,18 @@ impl Store {
             "the postmortem kept changing while an action item was written back; it will be tried again".into(),
         ))
     }
+}
+
+/// The key and payload of the job that creates an item's issue: one key per item, ever.
+fn create_job(id: i64, item: &ActionItem, tracker: &str) -> Result<(String, String)> {
+    let job = CreateIssue {
+        postmortem: id,
+        marker: item_marker(id, item),
+        tracker: tracker.to_string(),
+    };
+    let payload = serde_json::to_string(&job)
+        .map_err(|e| StoreError::Invalid(format!("a job's payload: {e}")))?;
+    Ok((format!("{CREATE_JOB}:{}", job.marker), payload))
 }
 
 /// Whether `user` is the system account, which nobody may change.

@@ -169,3 +169,35 @@ macro_rules! on_both_stores_with_url {
         )*
     };
 }
+
+/// Two instances of the server's job queue on one database: a worker on `store` and one on
+/// a second connection to `url` with the same policy and clock. Close the second store
+/// (the third value) at the end.
+pub async fn two_workers(
+    store: &Store,
+    url: &str,
+) -> (
+    debrief_server::tracking::Worker,
+    debrief_server::tracking::Worker,
+    Store,
+) {
+    let other = Store::connect(url)
+        .await
+        .expect("a second instance")
+        .with_policy(store.policy().clone())
+        .with_clock(store.clock().clone());
+    let link = Some("https://debrief.example".to_string());
+    let a = debrief_server::tracking::Worker::new(store.clone(), link.clone()).named("a");
+    let b = debrief_server::tracking::Worker::new(other.clone(), link).named("b");
+    (a, b, other)
+}
+
+/// Both workers drain the queue at once.
+pub async fn drain_both(
+    a: &debrief_server::tracking::Worker,
+    b: &debrief_server::tracking::Worker,
+) {
+    let (x, y) = tokio::join!(a.drain(), b.drain());
+    x.expect("worker a drains");
+    y.expect("worker b drains");
+}
