@@ -312,18 +312,22 @@ pub(super) async fn change_password(
     same_site(&headers).map_err(|_| PageError::CrossSite)?;
     let user = signed_in(&state, &headers, "/account").await?;
     let session = session_cookie(&headers);
-    match state
+    let result = state
         .store
         .change_password(&user, &form.current, &form.new, session)
-        .await
-    {
-        Ok(()) => {
-            let notice = Some("Your password is changed; other sessions are signed out.");
-            account_page(&state, user, StatusCode::OK, None, notice, None).await
-        }
+        .await;
+    let notice = "Your password is changed; other sessions are signed out.";
+    answer_form(&state, user, result.map(|()| notice)).await
+}
+
+/// The account page after a form: its notice, or the reason it was refused (422); any
+/// other failure is the store's.
+async fn answer_form(state: &AppState, user: User, result: Result<&str, StoreError>) -> PageResult {
+    match result {
+        Ok(notice) => account_page(state, user, StatusCode::OK, None, Some(notice), None).await,
         Err(StoreError::Invalid(message)) => {
             let status = StatusCode::UNPROCESSABLE_ENTITY;
-            account_page(&state, user, status, None, None, Some(message)).await
+            account_page(state, user, status, None, None, Some(message)).await
         }
         Err(other) => Err(other.into()),
     }
@@ -346,28 +350,22 @@ pub(super) async fn set_reminders(
 ) -> PageResult {
     same_site(&headers).map_err(|_| PageError::CrossSite)?;
     let user = signed_in(&state, &headers, "/account").await?;
-    let Some(channel) = crate::store::reminders::Channel::parse(&form.channel) else {
-        let status = StatusCode::UNPROCESSABLE_ENTITY;
-        let error = Some("Choose e-mail, Slack or no reminders.".to_string());
-        return account_page(&state, user, status, None, None, error).await;
+    let result = match crate::store::reminders::Channel::parse(&form.channel) {
+        Some(channel) => state
+            .store
+            .set_notification_settings(
+                &user,
+                channel,
+                Some(form.email.as_str()),
+                Some(form.slack_webhook.as_str()),
+            )
+            .await
+            .map(|_| "Your reminder settings are saved."),
+        None => Err(StoreError::Invalid(
+            "Choose e-mail, Slack or no reminders.".into(),
+        )),
     };
-    let email = Some(form.email.as_str());
-    let webhook = Some(form.slack_webhook.as_str());
-    match state
-        .store
-        .set_notification_settings(&user, channel, email, webhook)
-        .await
-    {
-        Ok(_) => {
-            let notice = Some("Your reminder settings are saved.");
-            account_page(&state, user, StatusCode::OK, None, notice, None).await
-        }
-        Err(StoreError::Invalid(message)) => {
-            let status = StatusCode::UNPROCESSABLE_ENTITY;
-            account_page(&state, user, status, None, None, Some(message)).await
-        }
-        Err(other) => Err(other.into()),
-    }
+    answer_form(&state, user, result).await
 }
 
 #[derive(Debug, Deserialize)]
