@@ -3,7 +3,10 @@
 # postmortems, on SQLite and on PostgreSQL: requests per second and p50/p99 latency for
 # reading one postmortem, listing and searching through the API, and for the web pages (a
 # postmortem, the list, my work, search) with their size, with wrk at 64 connections, plus
-# the server's time to ready, idle memory and peak memory.
+# the server's time to ready, idle memory and peak memory. The pages are measured twice: as
+# they are between two changes of the store (what they computed is kept; one pass over every
+# postmortem first fills it), and computed on every view (page_cache_mb = 0), as the first
+# view after a change is.
 #   scripts/bench-server.sh [POSTMORTEMS, default 10000] [SECONDS per run, default 15]
 # Needs wrk (apt-get install wrk) and, for the PostgreSQL half, a server at
 # DEBRIEF_BENCH_POSTGRES (default postgres://postgres@127.0.0.1:5432; skipped if unreachable).
@@ -67,7 +70,7 @@ run() { # name, store arguments...
   local idle_kb; idle_kb=$(awk '/VmRSS/ {print $2}' "/proc/$server/status")
   curl -sf -c "$dir/jar" -H 'content-type: application/json' \
     -d "{\"username\":\"admin\",\"password\":\"$DEBRIEF_PASSWORD\"}" "$base/api/v1/session" > /dev/null
-  local token; token=$(curl -sf -b "$dir/jar" -H 'sec-fetch-site: same-origin' -H 'content-type: application/json' \
+  token=$(curl -sf -b "$dir/jar" -H 'sec-fetch-site: same-origin' -H 'content-type: application/json' \
     -d '{"name":"bench"}' "$base/api/v1/tokens" | sed 's/.*"token":"\([^"]*\)".*/\1/')
   local seeded; seeded=$(date +%s%N)
   "$bin" import "$dir/tree" --server "$base" --token "$token" > /dev/null
@@ -88,35 +91,60 @@ run() { # name, store arguments...
   done
   # As strings: Lua prints a number of 16 digits in exponent form.
   { printf 'ids = {'; sed 's/.*/"&"/' "$dir/ids" | paste -sd,; printf '}\n'; } > "$dir/ids.lua"
-  local cookie; cookie=$(awk '$6 == "debrief_session" {print $6 "=" $7}' "$dir/jar")
-  local one; one=$(head -n 1 "$dir/ids")
+  cookie=$(awk '$6 == "debrief_session" {print $6 "=" $7}' "$dir/jar")
+  one=$(head -n 1 "$dir/ids")
   for case in "read one:api:-s $dir/read.lua $base" "list 50:api:$base/api/v1/postmortems?limit=50" \
-    "search:api:-s $dir/search.lua $base" "page:web:-s $dir/page.lua $base" \
-    "list page:web:$base/postmortems" "my work:web:$base/" "search pg:web:-s $dir/search-page.lua $base"; do
-    local label=${case%%:*} rest=${case#*:}
-    local kind=${rest%%:*} args=${rest#*:}
-    local auth="Authorization: Bearer $token" size=
-    if [ "$kind" = web ]; then
-      auth="Cookie: $cookie"
-      local url; url=$(echo "$args" | awk '{print $NF}')
-      case "$label" in
-        page) url="$base/postmortems/$one" ;;
-        "search pg") url="$base/postmortems?q=migration" ;;
-      esac
-      size=$(curl -sf -H "$auth" -o /dev/null -w '%{size_download}' "$url")
-    fi
-    # shellcheck disable=SC2086
-    wrk -t2 -c64 -d"${seconds}s" --latency -H "$auth" $args > "$dir/wrk.out"
-    local rps p50 p99 errors
-    rps=$(awk '/Requests\/sec/ {print $2}' "$dir/wrk.out")
-    p50=$(awk '$1 == "50%" {print $2}' "$dir/wrk.out")
-    p99=$(awk '$1 == "99%" {print $2}' "$dir/wrk.out")
-    errors=$(awk '/Non-2xx/ {print $NF}' "$dir/wrk.out")
-    printf '  %-9s %9s req/s   p50 %8s   p99 %8s   non-2xx %s%s\n' "$label" "$rps" "$p50" "$p99" \
-      "${errors:-0}" "${size:+   page $(( size / 1024 )) KB}"
+    "search:api:-s $dir/search.lua $base"; do
+    measure "$case"
+  done
+  # The pages keep what they computed until the store changes ([server] page_cache_mb): a
+  # first pass over every postmortem fills it, as views do between two changes, and is not
+  # counted. The "computed" figures below are those of a page computed on every view.
+  sed "s#.*#url = \"$base/postmortems/&\"\\noutput = /dev/null#" "$dir/ids" > "$dir/every-page.curl"
+  curl -s --parallel --parallel-max 16 -H "Cookie: $cookie" -K "$dir/every-page.curl" 2> /dev/null
+  for case in "page:web:-s $dir/page.lua $base" "list page:web:$base/postmortems" "my work:web:$base/" \
+    "search pg:web:-s $dir/search-page.lua $base"; do
+    measure "$case"
   done
   echo "  peak memory $(( $(awk '/VmHWM/ {print $2}' "/proc/$server/status") / 1024 )) MB"
   kill -TERM "$server"; wait "$server" || true; server=
+  # The same pages computed on every view, as the first view after a change is.
+  printf '[server]\npage_cache_mb = 0\n' > "$dir/computed.toml"
+  DEBRIEF_LOG=warn "$bin" serve --listen 127.0.0.1:0 --config "$dir/computed.toml" "$@" \
+    > "$dir/serve.out" 2> "$dir/serve.err" &
+  server=$!
+  until grep -q listening "$dir/serve.out" 2> /dev/null; do sleep 0.002; done
+  base=$(sed -n 's/^debrief: listening on //p' "$dir/serve.out")
+  for case in "page:web:-s $dir/page.lua $base" "list page:web:$base/postmortems" "my work:web:$base/" \
+    "search pg:web:-s $dir/search-page.lua $base"; do
+    measure "$case" " (computed)"
+  done
+  kill -TERM "$server"; wait "$server" || true; server=
+}
+
+measure() { # "label:kind:wrk arguments", label suffix; uses $base, $token, $cookie, $one
+  local case=$1 suffix=${2:-}
+  local label=${case%%:*} rest=${case#*:}
+  local kind=${rest%%:*} args=${rest#*:}
+  local auth="Authorization: Bearer $token" size=
+  if [ "$kind" = web ]; then
+    auth="Cookie: $cookie"
+    local url; url=$(echo "$args" | awk '{print $NF}')
+    case "$label" in
+      page) url="$base/postmortems/$one" ;;
+      "search pg") url="$base/postmortems?q=migration" ;;
+    esac
+    size=$(curl -sf -H "$auth" -o /dev/null -w '%{size_download}' "$url")
+  fi
+  # shellcheck disable=SC2086
+  wrk -t2 -c64 -d"${seconds}s" --latency -H "$auth" $args > "$dir/wrk.out"
+  local rps p50 p99 errors
+  rps=$(awk '/Requests\/sec/ {print $2}' "$dir/wrk.out")
+  p50=$(awk '$1 == "50%" {print $2}' "$dir/wrk.out")
+  p99=$(awk '$1 == "99%" {print $2}' "$dir/wrk.out")
+  errors=$(awk '/Non-2xx/ {print $NF}' "$dir/wrk.out")
+  printf '  %-20s %9s req/s   p50 %8s   p99 %8s   non-2xx %s%s\n' "$label$suffix" "$rps" "$p50" \
+    "$p99" "${errors:-0}" "${size:+   page $(( size / 1024 )) KB}"
 }
 
 stores=${DEBRIEF_BENCH_STORES:-sqlite postgres}

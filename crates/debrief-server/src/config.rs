@@ -9,6 +9,7 @@
 //! public_url = "https://debrief.example.com" # how people reach it: the links in issues
 //! job_lease_seconds = 300                    # a dead instance's jobs are taken up after this
 //! pool_size = 16                             # database connections per instance
+//! page_cache_mb = 256                        # what pages computed, kept until the store changes
 //! required_roles = ["Dev", "Product", "SRE"] # must contribute before publishing
 //! rotation = ["Dev", "Ops", "Product"]       # the facilitator rotates across these
 //! assignment_hours = 48                      # facilitator and scribe due after resolution
@@ -33,6 +34,8 @@ pub struct ServerConfig {
     pub secure_cookies: bool,
     /// Database connections per instance.
     pub pool_size: Option<u32>,
+    /// How much of what the pages computed is kept, in MiB (0: nothing); 256 by default.
+    pub page_cache_mb: Option<u64>,
     /// The address people reach the server at, for the links it writes into issues.
     pub public_url: Option<String>,
     /// How long a job is held before another instance may take it again.
@@ -80,6 +83,7 @@ struct Table {
     #[serde(default)]
     secure_cookies: bool,
     pool_size: Option<u32>,
+    page_cache_mb: Option<u64>,
     public_url: Option<String>,
     job_lease_seconds: Option<i64>,
     required_roles: Option<Vec<String>>,
@@ -107,6 +111,7 @@ impl ServerConfig {
             database_url: table.database_url,
             secure_cookies: table.secure_cookies,
             pool_size: table.pool_size,
+            page_cache_mb: table.page_cache_mb,
             public_url: table.public_url,
             job_lease_seconds: table.job_lease_seconds,
             workflow: Settings {

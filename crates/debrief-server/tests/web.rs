@@ -7,6 +7,8 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use debrief_server::http::{self, AppState, HttpConfig};
 use debrief_server::{Role, Store, demo};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
 use tower::ServiceExt;
 
 /// A browser in a test: the router, the session cookie it holds, the host it speaks to.
@@ -1645,4 +1647,159 @@ async fn each_person_chooses_how_reminders_reach_them() {
         debrief_server::store::reminders::Channel::Email
     );
     test.finish().await;
+}
+
+/// What a page computed is kept only while the store is unchanged: every change made
+/// elsewhere (another instance, the command line) shows on the next view here; a restricted
+/// postmortem a member viewed stays hidden from an outsider; and the clock moves on between
+/// two changes (the 48-hour countdown, what is overdue).
+#[tokio::test]
+async fn kept_pages_follow_every_change_made_anywhere() {
+    let sqlite = common::sqlite().await;
+    kept_pages_on(&sqlite).await;
+    sqlite.finish().await;
+    if let Some(postgres) = common::postgres("kept_pages_follow_every_change_made_anywhere").await {
+        kept_pages_on(&postgres).await;
+        postgres.finish().await;
+    }
+}
+
+async fn kept_pages_on(test: &common::TestStore) {
+    const START: i64 = 1_780_000_000;
+    const HOUR: i64 = 3600;
+    let now = Arc::new(AtomicI64::new(START));
+    let clock = {
+        let now = now.clone();
+        debrief_server::Clock::from_fn(move || now.load(Ordering::SeqCst))
+    };
+    // Two instances of one store: this one serves the pages, the other (its own connections)
+    // makes the changes.
+    let here = test.store.clone().with_clock(clock.clone());
+    let url = test.url.as_deref().expect("a URL");
+    let elsewhere = Store::connect(url)
+        .await
+        .expect("second instance")
+        .with_clock(clock);
+    let (sre, created) = queue_stalled(&elsewhere, "pm", "Product").await;
+    let mut browser = Browser::of(AppState::new(here.clone(), HttpConfig::default()));
+    browser.sign_in("sre", "a long enough password").await;
+    let path = format!("/postmortems/{}", created.id);
+    let before = browser.get(&path).await;
+    assert_eq!(before.status, StatusCode::OK);
+    assert!(before.body.contains("due within 2 days"), "{}", before.body);
+    assert_eq!(browser.get(&path).await.body, before.body, "viewed again");
+
+    // A comment, a contribution, a new version and a new person, each made elsewhere.
+    elsewhere
+        .comment(
+            &sre,
+            created.id,
+            "section:Summary",
+            "Is the retry budget per queue?",
+        )
+        .await
+        .expect("comment");
+    let page = browser.get(&path).await;
+    assert!(
+        page.body.contains("Is the retry budget per queue?"),
+        "{}",
+        page.body
+    );
+    let new = debrief_server::store::NewContribution {
+        kind: debrief_server::store::ContributionKind::Observation,
+        body: "The dashboard showed the queue depth only per hour.",
+        happened_at: None,
+        url: None,
+        file: None,
+        anonymous: true,
+    };
+    elsewhere
+        .contribute(&sre, created.id, &new)
+        .await
+        .expect("contribution");
+    assert!(
+        browser
+            .get(&path)
+            .await
+            .body
+            .contains("queue depth only per hour")
+    );
+    elsewhere
+        .update_postmortem(
+            &sre,
+            created.id,
+            created.version,
+            "---\ntitle: Queue stalled for an hour\ndate: 2026-06-14\n---\n\n## Summary\n\nDown.\n",
+            "title",
+        )
+        .await
+        .expect("new version");
+    assert!(
+        browser
+            .get(&path)
+            .await
+            .body
+            .contains("Queue stalled for an hour")
+    );
+    let list = browser.get("/postmortems").await;
+    assert!(
+        list.body.contains("Queue stalled for an hour"),
+        "{}",
+        list.body
+    );
+    let found = browser.get("/postmortems?q=stalled").await;
+    assert!(
+        found.body.contains("Queue stalled for an hour"),
+        "{}",
+        found.body
+    );
+    common::user(&elsewhere, "newcomer", "Dev", Role::Contributor).await;
+    let page = browser.get(&path).await;
+    assert!(
+        page.body.contains(r#"<option value="newcomer">"#),
+        "{}",
+        page.body
+    );
+
+    // The clock moves on with no change to the store: the countdown, then overdue.
+    now.store(START + 49 * HOUR, Ordering::SeqCst);
+    let page = browser.get(&path).await;
+    assert!(page.body.contains("overdue by 1 h"), "{}", page.body);
+    for list in ["/postmortems", "/", "/postmortems?q=stalled"] {
+        let page = browser.get(list).await;
+        assert!(
+            page.body.contains("assignment overdue"),
+            "{list}: {}",
+            page.body
+        );
+    }
+
+    // Restricted elsewhere after a member's view here: an outsider finds it nowhere.
+    common::user(&elsewhere, "outsider", "Support", Role::Contributor).await;
+    let mut outsider = Browser::of(AppState::new(here.clone(), HttpConfig::default()));
+    outsider.sign_in("outsider", "a long enough password").await;
+    assert_eq!(outsider.get(&path).await.status, StatusCode::OK);
+    let current = elsewhere.postmortem(&sre, created.id).await.expect("read");
+    elsewhere
+        .update_postmortem(
+            &sre,
+            created.id,
+            current.version,
+            "---\ntitle: Queue stalled for an hour\ndate: 2026-06-14\nrestricted: true\n---\n\n## Summary\n\nDown.\n",
+            "restricted",
+        )
+        .await
+        .expect("restricted");
+    assert_eq!(browser.get(&path).await.status, StatusCode::OK, "a member");
+    assert_eq!(outsider.get(&path).await.status, StatusCode::NOT_FOUND);
+    for list in ["/postmortems", "/", "/postmortems?q=stalled"] {
+        let page = outsider.get(list).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(
+            !page.body.contains("Queue stalled"),
+            "{list}: {}",
+            page.body
+        );
+    }
+    elsewhere.close().await;
 }

@@ -45,11 +45,22 @@ use utoipa_axum::router::OpenApiRouter;
 pub const MAX_JSON_BYTES: usize = 6 * crate::store::MAX_DOCUMENT_BYTES + 64 * 1024;
 
 /// How the server speaks HTTP.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct HttpConfig {
     /// Mark session cookies `Secure`: set when clients reach the server over https (behind
     /// a TLS-terminating proxy, say).
     pub secure_cookies: bool,
+    /// How much of what the pages computed is kept, in bytes (0: nothing).
+    pub page_cache_bytes: u64,
+}
+
+impl Default for HttpConfig {
+    fn default() -> HttpConfig {
+        HttpConfig {
+            secure_cookies: false,
+            page_cache_bytes: web::memo::DEFAULT_BYTES,
+        }
+    }
 }
 
 /// What every handler shares.
@@ -63,6 +74,8 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// The one-time token of the setup page, on a server started without accounts.
     pub setup_token: Option<Arc<str>>,
+    /// What the pages computed, kept under the store's generation.
+    pub(crate) pages: Arc<web::memo::PageCache>,
 }
 
 impl AppState {
@@ -70,6 +83,7 @@ impl AppState {
     pub fn new(store: Store, config: HttpConfig) -> AppState {
         AppState {
             store,
+            pages: Arc::new(web::memo::PageCache::new(config.page_cache_bytes)),
             config,
             metrics: Arc::new(Metrics::default()),
             setup_token: None,

@@ -69,6 +69,32 @@ impl From<sqlx::Error> for StoreError {
     }
 }
 
+impl From<std::sync::Arc<StoreError>> for StoreError {
+    /// An error that several waiters share (a page computed once for everybody who asked for
+    /// it at once): the last holder takes it as it is, the others an equal one, with the
+    /// database's error as its message.
+    fn from(shared: std::sync::Arc<StoreError>) -> Self {
+        std::sync::Arc::try_unwrap(shared).unwrap_or_else(|shared| {
+            let said = |error: &dyn std::fmt::Display| sqlx::Error::Protocol(error.to_string());
+            match &*shared {
+                StoreError::NotFound => StoreError::NotFound,
+                StoreError::Conflict { based_on, current } => StoreError::Conflict {
+                    based_on: *based_on,
+                    current: *current,
+                },
+                StoreError::Exists(message) => StoreError::Exists(message.clone()),
+                StoreError::Refused(refusal) => StoreError::Refused(refusal.clone()),
+                StoreError::Forbidden(message) => StoreError::Forbidden(message.clone()),
+                StoreError::Invalid(message) => StoreError::Invalid(message.clone()),
+                StoreError::Corrupt(message) => StoreError::Corrupt(message.clone()),
+                StoreError::Unavailable(error) => StoreError::Unavailable(said(error)),
+                StoreError::Database(error) => StoreError::Database(said(error)),
+                StoreError::Migrate(error) => StoreError::Database(said(error)),
+            }
+        })
+    }
+}
+
 /// Database error codes that mean "not now" rather than "never": SQLite busy or locked
 /// (after its busy timeout), PostgreSQL shutting down, refusing connections, out of
 /// connections, or a connection failure (class 08).

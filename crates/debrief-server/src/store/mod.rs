@@ -17,6 +17,7 @@ mod contributions;
 mod credentials;
 mod document;
 mod error;
+mod generation;
 mod jobs;
 mod members;
 mod postmortems;
@@ -41,7 +42,7 @@ pub use jobs::{Failure, Job, JobCounts, MAX_ATTEMPTS, backoff};
 pub use query::Filters;
 pub use trackers::{CREATE_JOB, CreateIssue, Intent, ItemAt, SYSTEM_USERNAME, item_marker};
 pub use users::NewUser;
-pub use workflow::{Part, PostmortemView};
+pub use workflow::{Offer, Part, PostmortemView};
 
 use users::{USER_COLUMNS, UserRow, audit, person_named, require_writer};
 // What the store answers with are the API's shapes: one definition, owned by the wire crate.

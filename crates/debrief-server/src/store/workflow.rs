@@ -18,7 +18,6 @@ use std::collections::HashMap;
 pub use crate::workflow::Part;
 
 /// A postmortem as its page shows it ([`Store::postmortem_view`]).
-#[derive(Debug)]
 pub struct PostmortemView {
     /// The current version.
     pub postmortem: super::Postmortem,
@@ -26,7 +25,11 @@ pub struct PostmortemView {
     pub workflow: WorkflowView,
     /// The current version as the linter judged it for the gates.
     pub linted: debrief_lint::Linted,
-    /// Everybody, for a writer to choose facilitator and scribe from; empty for a viewer.
+}
+
+/// Whom a writer may make facilitator or scribe of a postmortem ([`Store::assignment_offer`]).
+pub struct Offer {
+    /// Everybody; empty for a viewer, who may not assign.
     pub people: Vec<User>,
     /// The rotation's suggestion for facilitator, for a writer, while the meeting is still
     /// to be held and nobody facilitates it.
@@ -62,23 +65,6 @@ impl Store {
             .collect();
         let responders = responders_of(&mut conn, id).await?;
         drop(conn);
-        // Whom to offer for facilitator and scribe, and whom the rotation suggests while the
-        // meeting has no facilitator: only for those who may assign.
-        let (people, suggestion) = if viewer.role == super::Role::Viewer {
-            (Vec::new(), None)
-        } else {
-            let people = self.users().await?;
-            let open = matches!(state, State::Draft | State::InReview);
-            let suggestion = if open && current.facilitator_id.is_none() {
-                Some(
-                    self.rank_facilitators(viewer, &current, &responders, &people)
-                        .await?,
-                )
-            } else {
-                None
-            };
-            (people, suggestion)
-        };
         let workflow = WorkflowView {
             state,
             version: current.postmortem.version,
@@ -91,9 +77,34 @@ impl Store {
             postmortem: current.postmortem,
             workflow,
             linted,
-            people,
-            suggestion,
         })
+    }
+
+    /// Whom the viewer may make facilitator or scribe of postmortem `id`, and whom the
+    /// rotation suggests while the meeting has no facilitator: nothing for a viewer, who may
+    /// not assign.
+    pub async fn assignment_offer(&self, viewer: &User, id: i64) -> Result<Offer> {
+        if viewer.role == super::Role::Viewer {
+            return Ok(Offer {
+                people: Vec::new(),
+                suggestion: None,
+            });
+        }
+        let current = self.current(viewer, id).await?;
+        let people = self.users().await?;
+        let open = matches!(current.postmortem.status, State::Draft | State::InReview);
+        let suggestion = if open && current.facilitator_id.is_none() {
+            let mut conn = self.pool.acquire().await?;
+            let responders = responders_of(&mut conn, id).await?;
+            drop(conn);
+            Some(
+                self.rank_facilitators(viewer, &current, &responders, &people)
+                    .await?,
+            )
+        } else {
+            None
+        };
+        Ok(Offer { people, suggestion })
     }
 
     /// Assigns the facilitator or the scribe, as a new version based on `based_on`, and makes

@@ -74,6 +74,9 @@ pub fn run(args: ServeArgs) -> Result<Outcome> {
             store,
             HttpConfig {
                 secure_cookies: config.secure_cookies,
+                page_cache_bytes: config
+                    .page_cache_mb
+                    .map_or(HttpConfig::default().page_cache_bytes, |mb| mb * 1024 * 1024),
             },
         );
         if fresh {

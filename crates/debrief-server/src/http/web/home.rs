@@ -1,9 +1,11 @@
 //! My work, and the Atom feed of what was published.
 
+use super::memo::{Key, Weigh};
 use super::{PageError, PageResult, Row, SITE, label, render, signed_in, viewer};
 use crate::http::AppState;
 use crate::http::respond;
 use crate::store::Filters;
+use crate::store::StoreError;
 use crate::store::User;
 use askama::Template;
 use axum::extract::State;
@@ -20,11 +22,31 @@ struct HomePage<'a> {
     title: &'a str,
     site: &'a str,
     user: Option<User>,
+    mine: &'a [Row],
+    waiting: &'a [Row],
+    others: &'a [Row],
+    published: &'a [Row],
+    items: &'a [ItemRow],
+    now: i64,
+}
+
+/// What my work lists, from the store; kept at its generation ([`super::memo`]).
+struct Work {
     mine: Vec<Row>,
     waiting: Vec<Row>,
     others: Vec<Row>,
     published: Vec<Row>,
     items: Vec<ItemRow>,
+}
+
+impl Weigh for Work {
+    fn bytes(&self) -> usize {
+        self.mine.bytes()
+            + self.waiting.bytes()
+            + self.others.bytes()
+            + self.published.bytes()
+            + self.items.bytes()
+    }
 }
 
 /// An open action item of mine, as the home page lists it.
@@ -38,6 +60,12 @@ struct ItemRow {
     tracker: Option<String>,
 }
 
+impl Weigh for ItemRow {
+    fn bytes(&self) -> usize {
+        self.postmortem_title.len() + self.html.len() + self.due.len() + self.tracker.bytes()
+    }
+}
+
 /// Action items the home page lists at most.
 const ITEMS_LIMIT: i64 = 50;
 
@@ -49,13 +77,38 @@ const HOME_LIMIT: i64 = 20;
 /// what was published lately.
 pub(super) async fn home(State(state): State<AppState>, headers: HeaderMap) -> PageResult {
     let user = signed_in(&state, &headers, "/").await?;
+    let generation = state.store.generation().await?;
+    let today = state.store.clock().today();
+    let key = Key::Home {
+        viewer: user.id,
+        today,
+    };
+    let work = state
+        .pages
+        .get_or_build(generation, key, work(&state, &user))
+        .await?;
+    Ok(render(&HomePage {
+        title: "My work",
+        site: SITE,
+        user: Some(user),
+        mine: &work.mine,
+        waiting: &work.waiting,
+        others: &work.others,
+        published: &work.published,
+        items: &work.items,
+        now: state.store.clock().now(),
+    })
+    .into_response())
+}
+
+/// What my work lists for `user`, from the store.
+async fn work(state: &AppState, user: &User) -> Result<Work, StoreError> {
     let in_progress = |involving: Option<i64>| {
         let filters = Filters {
             limit: HOME_LIMIT,
             involving,
             ..Filters::default()
         };
-        let (state, user) = (&state, &user);
         async move { state.store.in_progress(user, &filters).await }
     };
     let mine = in_progress(Some(user.id)).await?;
@@ -87,7 +140,7 @@ pub(super) async fn home(State(state): State<AppState>, headers: HeaderMap) -> P
     let published = state
         .store
         .postmortems(
-            &user,
+            user,
             &Filters {
                 status: Some(WorkflowState::Published),
                 limit: 10,
@@ -98,7 +151,7 @@ pub(super) async fn home(State(state): State<AppState>, headers: HeaderMap) -> P
     let today = state.store.clock().today().to_string();
     let items = state
         .store
-        .owned_action_items(&user, ITEMS_LIMIT)
+        .owned_action_items(user, ITEMS_LIMIT)
         .await?
         .into_iter()
         .map(|owned| {
@@ -114,17 +167,13 @@ pub(super) async fn home(State(state): State<AppState>, headers: HeaderMap) -> P
         })
         .collect();
     let rows = |list: Vec<Postmortem>| list.into_iter().map(|p| Row::of(p, None)).collect();
-    Ok(render(&HomePage {
-        title: "My work",
-        site: SITE,
-        user: Some(user),
+    Ok(Work {
         mine: rows(mine),
         waiting: rows(waiting),
         others: rows(others),
         published: rows(published),
         items,
     })
-    .into_response())
 }
 
 /// An entry of the feed.

@@ -1,9 +1,11 @@
 //! The list of postmortems: the API's filters, full-text search, pages.
 
+use super::memo::{Key, Weigh};
 use super::{PAGE_SIZE, PageResult, Row, SITE, day, label, render, signed_in};
 use crate::http::AppState;
 use crate::http::respond;
 use crate::store::Filters;
+use crate::store::Role;
 use crate::store::StoreError;
 use crate::store::User;
 use askama::Template;
@@ -66,11 +68,26 @@ impl ListQuery {
 
 #[derive(Template)]
 #[template(path = "web/list_results.html")]
-struct ListResults {
-    rows: Vec<Row>,
-    error: Option<String>,
+struct ListResults<'a> {
+    rows: &'a [Row],
+    error: &'a Option<String>,
     previous: Option<String>,
     next: Option<String>,
+    now: i64,
+}
+
+/// A page of the list or of a search's results, as a viewer sees it; kept at the store's
+/// generation ([`super::memo`]).
+struct Found {
+    rows: Vec<Row>,
+    /// Why the query was refused (its syntax), in place of results.
+    refused: Option<String>,
+}
+
+impl Weigh for Found {
+    fn bytes(&self) -> usize {
+        self.rows.bytes() + self.refused.bytes()
+    }
 }
 
 #[derive(Template)]
@@ -81,10 +98,11 @@ struct ListPage<'a> {
     user: Option<User>,
     query: ListQuery,
     states: Vec<(&'static str, &'static str)>,
-    rows: Vec<Row>,
-    error: Option<String>,
+    rows: &'a [Row],
+    error: &'a Option<String>,
     previous: Option<String>,
     next: Option<String>,
+    now: i64,
 }
 
 pub(super) async fn list(
@@ -114,27 +132,23 @@ pub(super) async fn list(
         limit: PAGE_SIZE,
         involving: None,
     };
-    let rows: Vec<Row> = if query.q.trim().is_empty() {
-        state
-            .store
-            .postmortems(&user, &filters)
-            .await?
-            .into_iter()
-            .map(|p| Row::of(p, None))
-            .collect()
-    } else {
-        match state.store.search(&user, &query.q, &filters).await {
-            Ok(hits) => hits
-                .into_iter()
-                .map(|hit| Row::of(hit.postmortem, Some(hit.snippet)))
-                .collect(),
-            Err(StoreError::Invalid(message)) => {
-                error = Some(message);
-                Vec::new()
-            }
-            Err(other) => return Err(other.into()),
-        }
+    let generation = state.store.generation().await?;
+    let key = Key::List {
+        viewer: (user.role != Role::Admin).then_some(user.id),
+        address: query.at_page(page),
     };
+    let found = state
+        .pages
+        .get_or_build(generation, key, find(&state, &user, &query.q, &filters))
+        .await?;
+    // A refused query is said rather than a date the form could not read.
+    let error = if found.refused.is_some() {
+        &found.refused
+    } else {
+        &error
+    };
+    let rows = &found.rows;
+    let now = state.store.clock().now();
     let full = i64::try_from(rows.len()).unwrap_or(0) == PAGE_SIZE;
     if query.fragment.as_deref() == Some("1") {
         return Ok(render(&ListResults {
@@ -142,6 +156,7 @@ pub(super) async fn list(
             next: full.then(|| query.at_page(page + 1)),
             rows,
             error,
+            now,
         })
         .into_response());
     }
@@ -158,6 +173,37 @@ pub(super) async fn list(
             .collect(),
         rows,
         error,
+        now,
     })
     .into_response())
+}
+
+/// The list's page, or the search's, from the store.
+async fn find(
+    state: &AppState,
+    user: &User,
+    q: &str,
+    filters: &Filters,
+) -> Result<Found, StoreError> {
+    if q.trim().is_empty() {
+        let rows = state.store.postmortems(user, filters).await?;
+        return Ok(Found {
+            rows: rows.into_iter().map(|p| Row::of(p, None)).collect(),
+            refused: None,
+        });
+    }
+    match state.store.search(user, q, filters).await {
+        Ok(hits) => Ok(Found {
+            rows: hits
+                .into_iter()
+                .map(|hit| Row::of(hit.postmortem, Some(hit.snippet)))
+                .collect(),
+            refused: None,
+        }),
+        Err(StoreError::Invalid(message)) => Ok(Found {
+            rows: Vec::new(),
+            refused: Some(message),
+        }),
+        Err(other) => Err(other),
+    }
 }

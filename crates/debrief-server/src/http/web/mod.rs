@@ -27,6 +27,7 @@ mod admin;
 mod edit;
 mod home;
 mod list;
+pub(crate) mod memo;
 mod new;
 mod postmortem;
 mod review;
@@ -326,7 +327,9 @@ struct Row {
     state: &'static str,
     state_label: &'static str,
     restricted: bool,
-    overdue: bool,
+    /// When facilitator and scribe were due, while they are still to be found before the
+    /// meeting: the row says "overdue" past it ([`Row::overdue`]).
+    due_at: Option<i64>,
     severity: String,
     date: String,
     snippet: Option<Vec<Fragment>>,
@@ -340,11 +343,29 @@ impl Row {
             state: postmortem.status.as_str(),
             state_label: label(postmortem.status),
             restricted: postmortem.restricted,
-            overdue: postmortem.assignment.overdue && before_meeting(postmortem.status),
+            due_at: (before_meeting(postmortem.status)
+                && (postmortem.assignment.facilitator.is_none()
+                    || postmortem.assignment.scribe.is_none()))
+            .then_some(postmortem.assignment.due_at),
             severity: postmortem.severity.unwrap_or_default(),
             date: postmortem.date.unwrap_or_default(),
             snippet,
         }
+    }
+
+    /// Whether facilitator and scribe are overdue at `now`. Rows are kept for as long as the
+    /// store does not change ([`memo`]), the clock moves on regardless.
+    fn overdue(&self, now: i64) -> bool {
+        self.due_at.is_some_and(|due_at| now > due_at)
+    }
+}
+
+impl memo::Weigh for Row {
+    fn bytes(&self) -> usize {
+        let snippet = self.snippet.as_ref().map_or(0, |parts| {
+            parts.iter().map(|p| p.text.len() + 16).sum::<usize>()
+        });
+        self.title.len() + self.severity.len() + self.date.len() + snippet
     }
 }
 

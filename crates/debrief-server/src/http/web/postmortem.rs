@@ -1,6 +1,7 @@
 //! A postmortem's page and what is done on it: workflow steps, assignments,
 //! contributions, evidence, one-click fixes.
 
+use super::memo::{Key, Weigh};
 use super::{
     PageError, PageResult, Reading, SITE, Writing, article, before_meeting, label, render, span,
     utc,
@@ -41,28 +42,106 @@ struct PostmortemPage<'a> {
     state_label: &'static str,
     version: i64,
     restricted: bool,
-    facilitator: Option<String>,
-    scribe: Option<String>,
+    facilitator: &'a Option<String>,
+    scribe: &'a Option<String>,
     overdue: bool,
     due: Option<String>,
     suggestion: Option<String>,
     candidates: Vec<Candidate>,
+    gates: &'a [GateView],
+    responders: &'a [String],
+    required: &'a [String],
+    missing_roles: &'a [String],
+    outcome: Outcome,
+    article: &'a str,
+    findings: &'a [FindingRow],
+    contributions: &'a [(String, Vec<ContributionView>)],
+    kinds: Vec<&'static str>,
+    comments: &'a [CommentGroup],
+    places: &'a [crate::comments::Anchor],
+    open_comments: usize,
+    /// The tracker this postmortem's items go to, when one is configured.
+    tracker: &'a Option<String>,
+    /// Its open items without an issue: number (from 1) and words.
+    untracked: &'a [(usize, String)],
+}
+
+/// What a postmortem's page shows everybody who may see it, computed at one generation of
+/// the store and kept under it ([`super::memo`]): the document and its findings, the
+/// workflow, contributions and comments. What depends on the viewer (whom they may assign)
+/// or on the hour (the 48-hour countdown) is added on every view.
+struct Shared {
+    title: String,
+    status: WorkflowState,
+    version: i64,
+    restricted: bool,
+    facilitator: Option<String>,
+    scribe: Option<String>,
+    /// When facilitator and scribe are due.
+    due_at: i64,
     gates: Vec<GateView>,
     responders: Vec<String>,
     required: Vec<String>,
     missing_roles: Vec<String>,
-    outcome: Outcome,
     article: String,
     findings: Vec<FindingRow>,
     contributions: Vec<(String, Vec<ContributionView>)>,
-    kinds: Vec<&'static str>,
     comments: Vec<CommentGroup>,
     places: Vec<crate::comments::Anchor>,
     open_comments: usize,
-    /// The tracker this postmortem's items go to, when one is configured.
     tracker: Option<String>,
-    /// Its open items without an issue: number (from 1) and words.
     untracked: Vec<(usize, String)>,
+}
+
+impl Weigh for Shared {
+    fn bytes(&self) -> usize {
+        let findings: usize = self
+            .findings
+            .iter()
+            .map(|f| {
+                f.message.len() + f.suggestion.bytes() + f.fix.as_ref().map_or(0, |f| f.1.len())
+            })
+            .sum();
+        let contributions: usize = self
+            .contributions
+            .iter()
+            .flat_map(|(_, list)| list)
+            .map(|c| c.html.len() + c.url.bytes() + 64 * (1 + c.findings.len()))
+            .sum();
+        let comments: usize = self
+            .comments
+            .iter()
+            .flat_map(|group| &group.comments)
+            .map(|c| c.html.len() + 64 * (1 + c.findings.len()))
+            .sum();
+        let places: usize = self
+            .places
+            .iter()
+            .map(|p| p.key.len() + p.label.len() * 2)
+            .sum();
+        let untracked: usize = self.untracked.iter().map(|(_, text)| text.len()).sum();
+        self.title.len()
+            + self.article.len()
+            + findings
+            + contributions
+            + comments
+            + places
+            + untracked
+            + self.gates.len() * 128
+            + self.responders.bytes()
+    }
+}
+
+impl Weigh for crate::store::Offer {
+    fn bytes(&self) -> usize {
+        let reasons = self.suggestion.as_ref().map_or(0, |s| {
+            s.ranking
+                .iter()
+                .map(|r| r.username.len() + r.reason.len())
+                .sum()
+        });
+        self.people.len() * 128 + reasons
+    }
 }
 
 /// Blame the linter finds in a contribution or a comment, said gently: a question to ask
@@ -151,45 +230,96 @@ async fn postmortem_page(
     status: StatusCode,
     outcome: Outcome,
 ) -> PageResult {
+    let generation = state.store.generation_seeing(&user, id).await?;
+    let today = state.store.clock().today();
+    let shared = state
+        .pages
+        .get_or_build(
+            generation,
+            Key::Postmortem { id, today },
+            shared(state, &user, id),
+        )
+        .await?;
+    let writer = user.role != crate::store::Role::Viewer;
+    // Whom to offer, while somebody is still to be assigned.
+    let offer = if writer && (shared.facilitator.is_none() || shared.scribe.is_none()) {
+        let key = Key::Offer {
+            id,
+            viewer: user.id,
+        };
+        let offer = state.store.assignment_offer(&user, id);
+        Some(state.pages.get_or_build(generation, key, offer).await?)
+    } else {
+        None
+    };
+    let suggested = offer
+        .as_ref()
+        .and_then(|offer| offer.suggestion.as_ref())
+        .and_then(|s| s.suggested.as_ref());
+    let candidates = offer
+        .iter()
+        .flat_map(|offer| &offer.people)
+        .filter(|u| u.active && u.role != crate::store::Role::Viewer)
+        .map(|u| Candidate {
+            suggested: suggested.is_some_and(|s| s.username == u.username),
+            username: u.username.clone(),
+            function: u.function.clone(),
+        })
+        .collect();
+    let now = state.store.clock().now();
+    let open = before_meeting(shared.status);
+    let unassigned = shared.facilitator.is_none() || shared.scribe.is_none();
+    let due = (open && unassigned).then(|| {
+        let left = shared.due_at - now;
+        if left >= 0 {
+            format!("facilitator and scribe due within {}", span(left))
+        } else {
+            format!("facilitator and scribe overdue by {}", span(-left))
+        }
+    });
+    let page = PostmortemPage {
+        title: &shared.title,
+        site: SITE,
+        id,
+        writer,
+        state: shared.status.as_str(),
+        state_label: label(shared.status),
+        version: shared.version,
+        restricted: shared.restricted,
+        facilitator: &shared.facilitator,
+        scribe: &shared.scribe,
+        overdue: open && unassigned && now > shared.due_at,
+        due,
+        suggestion: suggested.map(|s| format!("{}: {}", s.username, s.reason)),
+        candidates,
+        gates: &shared.gates,
+        responders: &shared.responders,
+        required: &shared.required,
+        missing_roles: &shared.missing_roles,
+        outcome,
+        article: &shared.article,
+        findings: &shared.findings,
+        contributions: &shared.contributions,
+        kinds: ContributionKind::ALL.iter().map(|k| k.as_str()).collect(),
+        open_comments: shared.open_comments,
+        comments: &shared.comments,
+        places: &shared.places,
+        tracker: &shared.tracker,
+        untracked: &shared.untracked,
+        user: Some(user),
+    };
+    Ok((status, render(&page)).into_response())
+}
+
+/// What everybody who may see postmortem `id` sees of it, from the store.
+async fn shared(state: &AppState, user: &User, id: i64) -> Result<Shared, StoreError> {
     let crate::store::PostmortemView {
         postmortem,
         workflow,
         linted,
-        people,
-        suggestion,
-    } = state.store.postmortem_view(&user, id).await?;
-    let writer = user.role != crate::store::Role::Viewer;
-    let suggested = suggestion
-        .as_ref()
-        .and_then(|s| s.suggested.as_ref())
-        .map(|r| (r.username.clone(), r.reason.clone()));
-    let candidates = people
-        .into_iter()
-        .filter(|u| u.active && u.role != crate::store::Role::Viewer)
-        .map(|u| Candidate {
-            suggested: suggested
-                .as_ref()
-                .is_some_and(|(name, _)| *name == u.username),
-            username: u.username,
-            function: u.function,
-        })
-        .collect();
-    let now = state.store.clock().now();
-    let due = if before_meeting(postmortem.status)
-        && (postmortem.assignment.facilitator.is_none() || postmortem.assignment.scribe.is_none())
-    {
-        let left = postmortem.assignment.due_at - now;
-        Some(if left >= 0 {
-            format!("facilitator and scribe due within {}", span(left))
-        } else {
-            format!("facilitator and scribe overdue by {}", span(-left))
-        })
-    } else {
-        None
-    };
+    } = state.store.postmortem_view(user, id).await?;
     let config = &state.store.policy().lint;
     let today = state.store.clock().today();
-
     let findings = linted
         .findings
         .iter()
@@ -219,11 +349,11 @@ async fn postmortem_page(
         .filter(|(_, item)| item.tracker.is_none() && !item.is_settled())
         .map(|(n, item)| (n + 1, item.text.clone()))
         .collect();
-    let comments = state.store.comments(&user, id).await?;
+    let comments = state.store.comments(user, id).await?;
     let article = article(&linted.read.postmortem, id);
     let options = debrief_lint::Options::new(config, today);
     let mut contributions: Vec<(String, Vec<ContributionView>)> = Vec::new();
-    for c in state.store.contributions(&user, id).await? {
+    for c in state.store.contributions(user, id).await? {
         let view = ContributionView {
             findings: passage_findings(&c.body, &options),
             kind: c.kind.as_str(),
@@ -241,21 +371,14 @@ async fn postmortem_page(
             None => contributions.push((c.function, vec![view])),
         }
     }
-    let page = PostmortemPage {
-        title: &postmortem.title,
-        site: SITE,
-        id,
-        writer,
-        state: postmortem.status.as_str(),
-        state_label: label(postmortem.status),
+    Ok(Shared {
+        title: postmortem.title,
+        status: postmortem.status,
         version: postmortem.version,
         restricted: postmortem.restricted,
-        facilitator: postmortem.assignment.facilitator.clone(),
-        scribe: postmortem.assignment.scribe.clone(),
-        overdue: postmortem.assignment.overdue && before_meeting(postmortem.status),
-        due,
-        suggestion: suggested.map(|(name, reason)| format!("{name}: {reason}")),
-        candidates,
+        facilitator: postmortem.assignment.facilitator,
+        scribe: postmortem.assignment.scribe,
+        due_at: postmortem.assignment.due_at,
         gates: workflow
             .next
             .into_iter()
@@ -268,19 +391,15 @@ async fn postmortem_page(
         responders: workflow.responders,
         required: workflow.roles.required,
         missing_roles: workflow.roles.missing,
-        outcome,
         article,
         findings,
         contributions,
-        kinds: ContributionKind::ALL.iter().map(|k| k.as_str()).collect(),
         open_comments: comments.iter().filter(|c| c.resolved_at.is_none()).count(),
         comments: comment_groups(comments, &places, &options),
         places,
         tracker,
         untracked,
-        user: Some(user),
-    };
-    Ok((status, render(&page)).into_response())
+    })
 }
 
 /// Comments by place: the places of the current version in document order, then those
