@@ -43,10 +43,11 @@ LUA
 }
 read_script /api/v1/postmortems/ > "$dir/read.lua"
 read_script /postmortems/ > "$dir/page.lua"
+words=(ingress migration certificate stampede exporter poison kernel logging)
 search_script() { # path
   cat << LUA
 math.randomseed(42)
-local words = {"ingress", "migration", "certificate", "stampede", "exporter", "poison", "kernel", "logging"}
+local words = {$(printf '"%s", ' "${words[@]}" | sed 's/, $//')}
 local services = {"", "&service=checkout", "&service=ledger"}
 request = function()
   local q = words[math.random(#words)] .. services[math.random(#services)]
@@ -97,10 +98,19 @@ run() { # name, store arguments...
     "search:api:-s $dir/search.lua $base"; do
     measure "$case"
   done
-  # The pages keep what they computed until the store changes ([server] page_cache_mb): a
-  # first pass over every postmortem fills it, as views do between two changes, and is not
-  # counted. The "computed" figures below are those of a page computed on every view.
-  sed "s#.*#url = \"$base/postmortems/&\"\\noutput = /dev/null#" "$dir/ids" > "$dir/every-page.curl"
+  # The pages keep what they computed until the store changes ([server] page_cache_mb): one
+  # view of every page the runs ask for (every postmortem, every search, the list, my work)
+  # fills it, as views do between two changes, and is not counted. The "computed" figures
+  # below are those of pages computed on every view, as the first view after a change is.
+  {
+    sed 's#.*#/postmortems/&#' "$dir/ids"
+    for word in "${words[@]}"; do
+      for service in "" "&service=checkout" "&service=ledger"; do
+        echo "/postmortems?q=$word$service"
+      done
+    done
+    printf '/postmortems\n/\n'
+  } | sed "s#.*#url = \"$base&\"\\noutput = /dev/null#" > "$dir/every-page.curl"
   curl -s --parallel --parallel-max 16 -H "Cookie: $cookie" -K "$dir/every-page.curl" 2> /dev/null
   for case in "page:web:-s $dir/page.lua $base" "list page:web:$base/postmortems" "my work:web:$base/" \
     "search pg:web:-s $dir/search-page.lua $base"; do
