@@ -15,6 +15,7 @@
 pub mod diagnostic;
 pub mod edit;
 pub mod kind;
+pub mod meeting;
 pub mod milestones;
 pub mod model;
 pub mod phrases;
