@@ -268,6 +268,23 @@ pub fn read(body: &str) -> Record {
     record
 }
 
+/// A record's text split after its contributing factors (where a diagram of them goes):
+/// up to the next part's heading, and the rest; all of it and nothing when it names none.
+pub fn split_after_factors(body: &str) -> (&str, &str) {
+    let mut offset = 0;
+    let mut in_factors = false;
+    for line in body.split_inclusive('\n') {
+        if let Some(heading) = line.strip_prefix("### ") {
+            if in_factors {
+                return body.split_at(offset);
+            }
+            in_factors = heading.trim().eq_ignore_ascii_case(FACTORS);
+        }
+        offset += line.len();
+    }
+    (body, "")
+}
+
 /// `- **label:** text`, a text over several lines continued two spaces in.
 fn labelled(entry: &Labelled) -> String {
     item(&format!("**{}:** ", escape(&entry.label)), &entry.text)
@@ -419,6 +436,23 @@ mod tests {
              ### Reflections\n\n- **Anonymous:** I will check the budget first next time.\n"
         );
         assert_eq!(read(&text), example());
+    }
+
+    #[test]
+    fn splits_after_the_factors() {
+        let text = write(&example());
+        let (factors, rest) = split_after_factors(&text);
+        assert!(
+            factors
+                .trim_end()
+                .ends_with("- Why? No check says a budget is shared.")
+        );
+        assert!(rest.starts_with("### Not doing\n"));
+        assert_eq!(format!("{factors}{rest}"), text);
+        assert_eq!(
+            split_after_factors("### Notes\n\n- **a:** b\n"),
+            ("### Notes\n\n- **a:** b\n", "")
+        );
     }
 
     #[test]

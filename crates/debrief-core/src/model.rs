@@ -110,6 +110,8 @@ pub enum SectionBody {
     Lucky(String),
     /// Follow-up work.
     ActionItems(ActionItems),
+    /// What the review meeting left, verbatim: [`crate::meeting::read`] gives its record.
+    ReviewMeeting(String),
     /// Any other section, verbatim.
     Other(String),
 }
@@ -136,6 +138,8 @@ pub enum SectionKind {
     Lucky,
     /// See [`SectionBody::ActionItems`].
     ActionItems,
+    /// See [`SectionBody::ReviewMeeting`].
+    ReviewMeeting,
     /// See [`SectionBody::Other`].
     Other,
 }
@@ -166,6 +170,7 @@ impl SectionKind {
             SectionKind::WentBadly => "What went badly",
             SectionKind::Lucky => "Where we got lucky",
             SectionKind::ActionItems => "Action items",
+            SectionKind::ReviewMeeting => crate::meeting::HEADING,
             SectionKind::Other => "",
         }
     }
@@ -182,6 +187,7 @@ impl SectionKind {
             SectionKind::WentBadly => "went_badly",
             SectionKind::Lucky => "lucky",
             SectionKind::ActionItems => "action_items",
+            SectionKind::ReviewMeeting => "review_meeting",
             SectionKind::Other => "other",
         }
     }
@@ -199,6 +205,7 @@ impl SectionBody {
             | SectionBody::WentWell(text)
             | SectionBody::WentBadly(text)
             | SectionBody::Lucky(text)
+            | SectionBody::ReviewMeeting(text)
             | SectionBody::Other(text) => Some(text),
             SectionBody::Impact(impact) => Some(&impact.text),
             SectionBody::Timeline(_) | SectionBody::ActionItems(_) => None,
@@ -217,6 +224,7 @@ impl SectionBody {
             SectionBody::WentBadly(_) => SectionKind::WentBadly,
             SectionBody::Lucky(_) => SectionKind::Lucky,
             SectionBody::ActionItems(_) => SectionKind::ActionItems,
+            SectionBody::ReviewMeeting(_) => SectionKind::ReviewMeeting,
             SectionBody::Other(_) => SectionKind::Other,
         }
     }
@@ -231,6 +239,7 @@ impl SectionBody {
             | SectionBody::WentWell(t)
             | SectionBody::WentBadly(t)
             | SectionBody::Lucky(t)
+            | SectionBody::ReviewMeeting(t)
             | SectionBody::Other(t) => (Some(t.as_str()), None, None),
             SectionBody::Impact(impact) => (Some(impact.text.as_str()), None, None),
             SectionBody::Timeline(timeline) => (None, Some(&timeline.parts), None),

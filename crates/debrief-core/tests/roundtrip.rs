@@ -12,7 +12,7 @@ use debrief_core::model::{
 };
 use debrief_core::read::{parse_due, quantities};
 use debrief_core::zone::parse_zone;
-use debrief_core::{read, write};
+use debrief_core::{meeting, read, write};
 use jiff::civil::{Date, DateTime};
 use proptest::prelude::*;
 use proptest::sample::select;
@@ -201,6 +201,69 @@ enum SectionSpec {
     Timeline(Vec<EntrySpec>),
     Actions(Vec<ItemSpec>),
     Other(u8, String, String),
+    /// A review meeting's record: the section holds what `meeting::write` wrote, word for
+    /// word, its parts' headings ("### Contributing factors") inside it (`meeting::read` gives
+    /// the record back from that text: the property test of `debrief_core::meeting`).
+    Meeting(meeting::Record),
+}
+
+fn meeting_record() -> impl Strategy<Value = meeting::Record> {
+    let labelled = || {
+        (words(1, 6), prop::collection::vec(words(1, 8), 1..3)).prop_map(|(label, lines)| {
+            meeting::Labelled {
+                label,
+                text: lines.join("\n"),
+            }
+        })
+    };
+    let factor = (
+        select(vec![
+            "Change",
+            "Monitoring",
+            "Capacity",
+            "Dependency",
+            "Process",
+        ]),
+        words(2, 8),
+        prop::collection::vec(words(2, 8), 0..4),
+    )
+        .prop_map(|(category, text, whys)| meeting::Factor {
+            category: category.to_string(),
+            text,
+            whys,
+        });
+    let attendee = (
+        select(vec!["alice", "bob", "carol"]),
+        select(vec!["Dev", "Ops"]),
+    )
+        .prop_map(|(name, function)| meeting::Attendee {
+            name: name.to_string(),
+            function: function.to_string(),
+            part: None,
+        });
+    (
+        prop::collection::vec(attendee, 0..3),
+        prop::collection::vec(labelled(), 0..4),
+        prop::collection::vec(words(2, 8), 0..3),
+        prop::collection::vec(factor, 0..3),
+        prop::collection::vec(labelled(), 0..2),
+        prop::collection::vec(labelled(), 0..3),
+    )
+        .prop_map(
+            |(attendance, notes, decisions, factors, not_doing, reflections)| meeting::Record {
+                held: None,
+                attendance,
+                notes,
+                decisions,
+                factors,
+                not_doing,
+                reflections,
+            },
+        )
+        // An empty record is no section to write.
+        .prop_filter("a record with something in it", |r| {
+            !meeting::write(r).is_empty()
+        })
 }
 
 fn section_spec() -> impl Strategy<Value = SectionSpec> {
@@ -249,6 +312,7 @@ fn section_spec() -> impl Strategy<Value = SectionSpec> {
             format!("Appendix {h}"),
             t
         )),
+        meeting_record().prop_map(SectionSpec::Meeting),
     ]
 }
 
@@ -348,6 +412,13 @@ fn build(meta: &Metadata, preamble: String, specs: Vec<SectionSpec>, base: Date)
                         level,
                         body: SectionBody::Other(text),
                     };
+                }
+                SectionSpec::Meeting(record) => {
+                    let text = meeting::write(&record);
+                    (
+                        SectionKind::ReviewMeeting,
+                        SectionBody::ReviewMeeting(text.trim_end().to_string()),
+                    )
                 }
             };
             Section {

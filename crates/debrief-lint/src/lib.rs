@@ -265,12 +265,17 @@ fn narrative_checks(text: &str, read: &Read, ctx: &Ctx<'_>, findings: &mut Vec<F
     let narrative = narrative::extract(text, &read.source_map);
     let lower_narrative = narrative.text.to_ascii_lowercase();
     let roster = !ctx.config.roster.is_empty();
-    // Lists of who attended name people by design. Decided once per section, not per block.
+    // Lists of who attended name people by design, and so does a review meeting's record
+    // (attendance, signed reflections). Decided once per section, not per block.
     let people_sections: Vec<bool> = read
         .postmortem
         .sections
         .iter()
-        .map(|s| matches!(s.body, SectionBody::Other(_)) && lists_people(&s.heading))
+        .map(|s| match s.body {
+            SectionBody::ReviewMeeting(_) => true,
+            SectionBody::Other(_) => lists_people(&s.heading),
+            _ => false,
+        })
         .collect();
     let mut raw = Vec::new();
     for block in &narrative.blocks {

@@ -65,6 +65,24 @@ fn attendee_lists_name_people_by_design() {
 }
 
 #[test]
+fn a_review_meetings_record_names_who_took_part_but_is_still_judged_for_blame() {
+    let text = "# Postmortem: Outage, 2026-01-01\n\n## Review meeting\n\n\
+        ### Attendance\n\n- Maria Lopez (Dev), facilitator\n- Daniel Chen (Ops)\n\n\
+        ### Contributing factors\n\n- **Change:** The retry budget was shared.\n\n\
+        ### Reflections\n\n- **Daniel Chen:** I learned where the budget is set.\n\n\
+        ### Decisions\n\n- The cause was human error.\n";
+    // Its parts stay inside it: "### Contributing factors" is the record's, not a section.
+    let read = debrief_core::read(text);
+    assert_eq!(
+        read.postmortem.sections.len(),
+        1,
+        "{:#?}",
+        read.postmortem.sections
+    );
+    assert_eq!(blame(text), vec![("blame-language", 20)]);
+}
+
+#[test]
 fn a_passage_is_judged_for_blame_on_its_own_with_its_own_positions() {
     let config = Config::default();
     let options = Options::new(&config, jiff::civil::date(2026, 1, 1));

@@ -215,6 +215,7 @@ fn written(body: &SectionBody) -> bool {
         | SectionBody::WentWell(t)
         | SectionBody::WentBadly(t)
         | SectionBody::Lucky(t)
+        | SectionBody::ReviewMeeting(t)
         | SectionBody::Other(t) => have_own_words([t.as_str()], FILLED_WORDS),
         // "- 1200 requests failed" says enough: a quantity is written.
         SectionBody::Impact(impact) => {

@@ -13,6 +13,7 @@
 //! postmortems are left out unless asked for. Relative images a postmortem shows are copied
 //! beside its page when the caller found them ([`Doc::images`], [`Site::assets`]).
 
+mod fishbone;
 mod pages;
 mod timeline;
 
@@ -470,7 +471,8 @@ fn search_index(pages: &[Page<'_>]) -> String {
                     SectionBody::Summary(t)
                     | SectionBody::RootCause(t)
                     | SectionBody::ContributingFactors(t)
-                    | SectionBody::WentBadly(t) => t.as_str(),
+                    | SectionBody::WentBadly(t)
+                    | SectionBody::ReviewMeeting(t) => t.as_str(),
                     SectionBody::Impact(impact) => impact.text.as_str(),
                     _ => "",
                 };

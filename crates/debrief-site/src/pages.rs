@@ -201,6 +201,10 @@ struct Section {
     heading: String,
     html: Option<String>,
     graph: Option<String>,
+    /// A review meeting's contributing factors as a cause-and-effect diagram.
+    fishbone: Option<String>,
+    /// What follows the diagram in its section.
+    after: Option<String>,
     timeline: Vec<TimelinePart>,
     actions: Option<Vec<Action>>,
 }
@@ -346,6 +350,8 @@ fn article(page: &Page<'_>, link: &dyn Fn(&'static str, &str) -> Link) -> Articl
             heading,
             html: None,
             graph: None,
+            fishbone: None,
+            after: None,
             timeline: Vec::new(),
             actions: None,
         };
@@ -360,6 +366,14 @@ fn article(page: &Page<'_>, link: &dyn Fn(&'static str, &str) -> Link) -> Articl
             }
             SectionBody::ActionItems(items) => {
                 view.actions = Some(items.items().map(|item| action(page, item)).collect());
+            }
+            SectionBody::ReviewMeeting(text) => {
+                // The diagram goes right after the factors it draws.
+                let record = debrief_core::meeting::read(text);
+                view.fishbone = crate::fishbone::svg(page.title(), &record.factors);
+                let (factors, rest) = debrief_core::meeting::split_after_factors(text);
+                view.html = Some(block(page, factors));
+                view.after = Some(block(page, rest)).filter(|html| !html.is_empty());
             }
             body => view.html = body.markdown().map(|text| block(page, text)),
         }

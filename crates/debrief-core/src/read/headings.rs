@@ -102,6 +102,13 @@ fn classify_normal(text: &str) -> SectionKind {
         | "action plan"
         | "actions taken and planned"
         | "repair items" => ActionItems,
+        "review meeting"
+        | "review meeting notes"
+        | "postmortem meeting"
+        | "postmortem review meeting"
+        | "post mortem meeting"
+        | "retrospective meeting"
+        | "meeting notes" => ReviewMeeting,
         _ => Other,
     };
     if kind != Other {

@@ -248,10 +248,13 @@ impl<'a> Reader<'a> {
             {
                 let kind = headings::classify(heading);
                 // An unrecognised heading below the open section's level (and below level 2,
-                // the level sections are written at) is part of that section.
-                let nested = sections
-                    .last()
-                    .is_some_and(|open| kind == SectionKind::Other && *level > open.level.max(2));
+                // the level sections are written at) is part of that section; so is every
+                // heading below a review meeting's, whose record has parts named like
+                // sections ("### Contributing factors").
+                let nested = sections.last().is_some_and(|open| {
+                    (kind == SectionKind::Other && *level > open.level.max(2))
+                        || (open.kind == SectionKind::ReviewMeeting && *level > open.level)
+                });
                 if !nested {
                     sections.push(Pending {
                         kind,
@@ -364,6 +367,7 @@ impl<'a> Reader<'a> {
             SectionKind::WentWell => SectionBody::WentWell(verbatim()),
             SectionKind::WentBadly => SectionBody::WentBadly(verbatim()),
             SectionKind::Lucky => SectionBody::Lucky(verbatim()),
+            SectionKind::ReviewMeeting => SectionBody::ReviewMeeting(verbatim()),
             SectionKind::Other => SectionBody::Other(verbatim()),
             SectionKind::Impact => SectionBody::Impact(impact::read(
                 self.text,
