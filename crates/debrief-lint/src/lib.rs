@@ -260,6 +260,33 @@ pub fn lint_passage(passage: &str, options: &Options<'_>) -> Vec<Finding> {
         .collect()
 }
 
+/// The heading an action item drafted alone is linted under.
+const ITEM_HEADING: &str = "## Action items\n\n- [ ] ";
+
+/// Judges one action item drafted on its own (in a review meeting, say) as it would be
+/// judged in the document: a wish rather than work, no owner, no due date, a due date past.
+/// Whether it is in a tracker is not asked: it will be when the postmortem is published.
+/// Ranges and positions are the item's own.
+pub fn lint_action_item(item: &str, options: &Options<'_>) -> Vec<Finding> {
+    let item = debrief_core::normalise(item.trim()).replace('\n', " ");
+    let source = format!("{ITEM_HEADING}{item}\n");
+    let index = LineIndex::new(&item);
+    let shift = ITEM_HEADING.len();
+    lint(&source, options)
+        .findings
+        .into_iter()
+        .filter(|f| f.category == Category::ActionItem)
+        .filter(|f| f.diagnostic.rule != RuleId::UntrackedAction)
+        .map(|mut f| {
+            let start = f.range.start.saturating_sub(shift).min(item.len());
+            let end = f.range.end.saturating_sub(shift).clamp(start, item.len());
+            f.range = start..end;
+            f.diagnostic.span = index.span(f.range.clone());
+            f
+        })
+        .collect()
+}
+
 /// The blame rules over every sentence of the narrative.
 fn narrative_checks(text: &str, read: &Read, ctx: &Ctx<'_>, findings: &mut Vec<Finding>) {
     let narrative = narrative::extract(text, &read.source_map);

@@ -102,3 +102,33 @@ fn a_passage_is_judged_for_blame_on_its_own_with_its_own_positions() {
     assert!(debrief_lint::lint_passage("Add monitoring.", &options).is_empty());
     assert!(debrief_lint::lint_passage("", &options).is_empty());
 }
+
+#[test]
+fn an_action_item_drafted_alone_is_judged_as_in_the_document() {
+    let config = Config::default();
+    let options = Options::new(&config, jiff::civil::date(2026, 1, 1));
+    let rules = |item: &str| -> Vec<&'static str> {
+        debrief_lint::lint_action_item(item, &options)
+            .iter()
+            .map(|f| f.diagnostic.rule.as_str())
+            .collect()
+    };
+    assert_eq!(
+        rules(
+            "Alert when the order queue is deeper than 10,000 for 5 minutes (owner: @sre, due: 2026-02-01)"
+        ),
+        Vec::<&str>::new()
+    );
+    assert!(
+        rules("Be more careful with deploys (owner: @sre, due: 2026-02-01)")
+            .contains(&"vague-action")
+    );
+    let unowned = rules("Alert when the order queue is deeper than 10,000");
+    assert!(
+        unowned.contains(&"missing-owner") && unowned.contains(&"missing-due"),
+        "{unowned:?}"
+    );
+    assert!(
+        rules("Rotate the signing key (owner: @security, due: 2025-06-01)").contains(&"overdue")
+    );
+}

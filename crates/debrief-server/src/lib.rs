@@ -9,6 +9,7 @@ pub mod comments;
 pub mod config;
 pub mod demo;
 pub mod http;
+pub mod meeting;
 pub mod notify;
 pub mod reminders;
 pub mod secret;

@@ -796,3 +796,196 @@ pub struct NotificationSettings {
     #[serde(default)]
     pub slack_webhook: Option<String>,
 }
+
+// Review meetings.
+
+/// One part of a review meeting's agenda and its time box.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AgendaItem {
+    /// What it is ("Timeline walk").
+    pub title: String,
+    /// Its time box, in minutes.
+    pub minutes: u32,
+}
+
+/// Where a review meeting is in its life.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum MeetingState {
+    /// Planned; nothing said yet.
+    Scheduled,
+    /// Under way: changes are taken.
+    Running,
+    /// Over: its record is in the postmortem.
+    Ended,
+}
+
+/// A postmortem's review meeting.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Meeting {
+    /// The postmortem it reviews.
+    pub postmortem_id: i64,
+    /// When it starts, Unix seconds.
+    pub starts_at: i64,
+    /// How long it takes, in minutes.
+    pub minutes: u32,
+    /// The time zone its times are written in (`UTC`, `Europe/Oslo`).
+    pub zone: String,
+    /// Its agenda, in order.
+    pub agenda: Vec<AgendaItem>,
+    /// Who is invited, by username.
+    pub participants: Vec<String>,
+    /// Scheduled, running or ended.
+    pub state: MeetingState,
+    /// When it started, Unix seconds.
+    pub started_at: Option<i64>,
+    /// When it ended, Unix seconds.
+    pub ended_at: Option<i64>,
+    /// The sequence number of its last change (0: none yet): `GET .../meeting/changes?after=`.
+    pub last_change: i64,
+}
+
+/// A review meeting to schedule, or to move while it is still ahead.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MeetingRequest {
+    /// When it starts, Unix seconds.
+    pub starts_at: i64,
+    /// How long it takes, in minutes; 60 when absent.
+    #[serde(default)]
+    pub minutes: Option<u32>,
+    /// The time zone its times are written in; the postmortem's, else `UTC`, when absent.
+    #[serde(default)]
+    pub zone: Option<String>,
+    /// The agenda; ground rules (5), timeline walk (25), contributing factors (15), action
+    /// items (10), reflection (5) when absent.
+    #[serde(default)]
+    pub agenda: Option<Vec<AgendaItem>>,
+    /// Who is invited, by username; when absent, the responders, the facilitator, the
+    /// scribe, the members and everyone who contributed.
+    #[serde(default)]
+    pub participants: Option<Vec<String>>,
+}
+
+/// How a timeline entry mattered, as the meeting tags it on its walk.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum EntryTag {
+    /// How the problem was noticed.
+    Detection,
+    /// Working out what was happening.
+    Diagnosis,
+    /// Putting it right.
+    Repair,
+    /// A moment that changed the course of the incident.
+    KeyMoment,
+}
+
+/// A change to a running meeting, as a participant sends it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum MeetingChange {
+    /// The meeting begins (the facilitator).
+    Start,
+    /// The sender is in the room.
+    Join,
+    /// The sender left the room.
+    Leave,
+    /// The agenda moves to its item `item` (from 0): "enough, let's move on".
+    Agenda {
+        /// The agenda item, from 0.
+        item: u32,
+    },
+    /// The timeline walk is at entry `entry` (from 0, in document order).
+    Entry {
+        /// The timeline entry, from 0.
+        entry: u32,
+    },
+    /// Timeline entry `entry` was a moment of detection, diagnosis, repair or a key moment.
+    Tag {
+        /// The timeline entry, from 0.
+        entry: u32,
+        /// How it mattered.
+        tag: EntryTag,
+    },
+    /// The scribe's note, word for word, about what is under discussion (an agenda item or
+    /// a timeline entry, as a label).
+    Note {
+        /// What it is about.
+        about: String,
+        /// What was said.
+        text: String,
+    },
+    /// A decision, word for word.
+    Decision {
+        /// What was decided.
+        text: String,
+    },
+    /// A contributing factor, under a category.
+    Factor {
+        /// Change, monitoring, capacity, dependency, process, documentation...
+        category: String,
+        /// The factor.
+        text: String,
+    },
+    /// A "why?" asked of a factor, and its answer.
+    Why {
+        /// The `seq` of the factor's change.
+        factor: i64,
+        /// The answer.
+        text: String,
+    },
+    /// An action item drafted in the room: specific, owned and dated, or refused with why.
+    Draft {
+        /// The item as it would be written in the document (`Add ... (owner: ..., due: ...)`).
+        text: String,
+    },
+    /// Something the team decided not to do, and why.
+    NotDoing {
+        /// What is not done.
+        what: String,
+        /// Why not.
+        why: String,
+    },
+    /// A participant's learning at the close.
+    Reflection {
+        /// What they learned.
+        text: String,
+        /// Shown without their name.
+        #[serde(default)]
+        anonymous: bool,
+    },
+    /// The meeting ends: its record goes into the postmortem as a new version, which moves
+    /// to `reviewed`.
+    End,
+}
+
+/// A change a meeting took, as every participant sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct MeetingEvent {
+    /// Its place in the meeting's changes, from 1.
+    pub seq: i64,
+    /// When it was made, Unix seconds.
+    pub at: i64,
+    /// Who made it; absent for an anonymous reflection.
+    pub author: Option<String>,
+    /// The change.
+    pub change: MeetingChange,
+    /// For a note with blame in it: questions for the facilitator to redirect with ("How did
+    /// the system allow...?"), not an error.
+    pub prompts: Vec<String>,
+}
+
+/// A meeting's changes after a point: `GET .../meeting/changes?after=`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct MeetingEvents {
+    /// The meeting now.
+    pub meeting: Meeting,
+    /// Its changes after the one asked for, in order.
+    pub events: Vec<MeetingEvent>,
+}

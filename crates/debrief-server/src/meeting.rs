@@ -1,0 +1,425 @@
+//! The review meeting's rules, pure (no SQL, no HTTP, no clock): its default agenda, which
+//! changes a meeting takes in which state, the room every participant sees (folded from the
+//! changes in order, so a late joiner and a reconnecting browser get it by replaying them),
+//! and the record it leaves in the postmortem ([`debrief_core::meeting::Record`]).
+
+use debrief_core::meeting::{Attendee, Factor, Held, Labelled, Record};
+use debrief_wire::api::{AgendaItem, EntryTag, MeetingChange, MeetingEvent, MeetingState};
+
+/// How long a meeting takes unless told otherwise, in minutes.
+pub const DEFAULT_MINUTES: u32 = 60;
+
+/// The most a text of a change may hold, in bytes.
+pub const MAX_TEXT_BYTES: usize = 10_000;
+
+/// The most items an agenda may have.
+pub const MAX_AGENDA_ITEMS: usize = 20;
+
+/// The agenda good facilitators follow: the premise first, the timeline walked before
+/// causes are named, action items only once the factors are understood.
+pub fn default_agenda() -> Vec<AgendaItem> {
+    [
+        ("Ground rules and the blameless premise", 5),
+        ("Timeline walk", 25),
+        ("Contributing factors", 15),
+        ("Action items", 10),
+        ("Reflection", 5),
+    ]
+    .into_iter()
+    .map(|(title, minutes)| AgendaItem {
+        title: title.to_string(),
+        minutes,
+    })
+    .collect()
+}
+
+/// The questions a facilitator asks at each part of the meeting, by the agenda item's
+/// position in the default agenda (ground rules, timeline walk, factors, action items,
+/// reflection).
+pub const PROMPTS: [&[&str]; 5] = [
+    &[
+        "We are here to learn how the system made this possible, not who did it.",
+        "Everyone acted on what they knew at the time; what did they know?",
+    ],
+    &[
+        "How were we alerted, and who knew first?",
+        "What did you think was happening?",
+        "How did that action make sense at the time?",
+        "What surprised you?",
+        "What could have led any responder to take that action?",
+    ],
+    &[
+        "What made this possible?",
+        "Why did that condition exist? And why that?",
+        "Which safeguard did we expect to catch it, and why did it not?",
+    ],
+    &[
+        "Who owns it, and by when?",
+        "How will we know it is done?",
+        "What are we deciding not to do, and why?",
+    ],
+    &[
+        "What did you learn that you will do differently?",
+        "What should the next incident's responders know?",
+    ],
+];
+
+/// The redirect a facilitator is shown for a note with blame in it: a question about the
+/// system, never an error.
+pub const REDIRECT: &str =
+    "How did the system allow this? What made that action make sense at the time?";
+
+/// The room every participant sees: where the meeting is and what it has said so far.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Room {
+    /// The agenda item under discussion, from 0.
+    pub agenda_item: u32,
+    /// The timeline entry the walk is at, from 0.
+    pub entry: Option<u32>,
+    /// How timeline entries mattered, by entry (the last tag given to each).
+    pub tags: Vec<(u32, EntryTag)>,
+    /// Who is in the room now, in the order they came.
+    pub present: Vec<String>,
+    /// Everybody who came, in the order they first came.
+    pub attended: Vec<String>,
+    /// The scribe's notes: what about, and what was said.
+    pub notes: Vec<Labelled>,
+    /// The decisions.
+    pub decisions: Vec<String>,
+    /// The factors, each with the `seq` of the change that named it.
+    pub factors: Vec<(i64, Factor)>,
+    /// The action items drafted.
+    pub drafts: Vec<String>,
+    /// What was decided not to do, and why.
+    pub not_doing: Vec<Labelled>,
+    /// The reflections, with who wrote them (none: anonymous).
+    pub reflections: Vec<(Option<String>, String)>,
+}
+
+impl Room {
+    /// The room after `events`, in order.
+    pub fn of(events: &[MeetingEvent]) -> Room {
+        let mut room = Room::default();
+        for event in events {
+            room.apply(event);
+        }
+        room
+    }
+
+    /// The room after one more change.
+    pub fn apply(&mut self, event: &MeetingEvent) {
+        let author = event.author.clone();
+        match &event.change {
+            MeetingChange::Start | MeetingChange::End => {}
+            MeetingChange::Join => {
+                if let Some(name) = author {
+                    if !self.attended.contains(&name) {
+                        self.attended.push(name.clone());
+                    }
+                    if !self.present.contains(&name) {
+                        self.present.push(name);
+                    }
+                }
+            }
+            MeetingChange::Leave => self.present.retain(|p| Some(p) != author.as_ref()),
+            MeetingChange::Agenda { item } => self.agenda_item = *item,
+            MeetingChange::Entry { entry } => self.entry = Some(*entry),
+            MeetingChange::Tag { entry, tag } => {
+                self.tags.retain(|(e, _)| e != entry);
+                self.tags.push((*entry, *tag));
+            }
+            MeetingChange::Note { about, text } => self.notes.push(Labelled {
+                label: about.clone(),
+                text: text.clone(),
+            }),
+            MeetingChange::Decision { text } => self.decisions.push(text.clone()),
+            MeetingChange::Factor { category, text } => self.factors.push((
+                event.seq,
+                Factor {
+                    category: category.clone(),
+                    text: text.clone(),
+                    whys: Vec::new(),
+                },
+            )),
+            MeetingChange::Why { factor, text } => {
+                if let Some((_, f)) = self.factors.iter_mut().find(|(seq, _)| seq == factor) {
+                    f.whys.push(text.clone());
+                }
+            }
+            MeetingChange::Draft { text } => self.drafts.push(text.clone()),
+            MeetingChange::NotDoing { what, why } => self.not_doing.push(Labelled {
+                label: what.clone(),
+                text: why.clone(),
+            }),
+            MeetingChange::Reflection { text, anonymous } => self
+                .reflections
+                .push(((!anonymous).then_some(author).flatten(), text.clone())),
+        }
+    }
+}
+
+/// What a meeting is, for checking a change against it.
+pub struct Context<'a> {
+    /// Its state.
+    pub state: MeetingState,
+    /// Its agenda.
+    pub agenda: &'a [AgendaItem],
+    /// How many timeline entries the postmortem has.
+    pub entries: usize,
+    /// Whether the sender facilitates it.
+    pub facilitator: bool,
+}
+
+/// Whether a meeting takes `change` now; the reason when it does not.
+pub fn check(change: &MeetingChange, room: &Room, context: &Context<'_>) -> Result<(), String> {
+    match (context.state, change) {
+        (MeetingState::Ended, _) => return Err("the meeting has ended".into()),
+        (MeetingState::Scheduled, MeetingChange::Start | MeetingChange::Join) => {}
+        (MeetingState::Scheduled, _) => {
+            return Err("the meeting has not started: the facilitator starts it".into());
+        }
+        (MeetingState::Running, MeetingChange::Start) => {
+            return Err("the meeting is already running".into());
+        }
+        (MeetingState::Running, _) => {}
+    }
+    let texts: Vec<&str> = match change {
+        MeetingChange::Note { about, text } => vec![about, text],
+        MeetingChange::Decision { text }
+        | MeetingChange::Draft { text }
+        | MeetingChange::Why { text, .. }
+        | MeetingChange::Reflection { text, .. } => vec![text],
+        MeetingChange::Factor { category, text } => vec![category, text],
+        MeetingChange::NotDoing { what, why } => vec![what, why],
+        _ => Vec::new(),
+    };
+    for text in texts {
+        if text.trim().is_empty() {
+            return Err("a change needs some text".into());
+        }
+        if text.len() > MAX_TEXT_BYTES {
+            return Err(format!(
+                "a text of {} bytes; a change may have at most {MAX_TEXT_BYTES}",
+                text.len()
+            ));
+        }
+    }
+    match change {
+        MeetingChange::Start | MeetingChange::End if !context.facilitator => {
+            Err("only the facilitator starts and ends the meeting".into())
+        }
+        MeetingChange::Agenda { item } if *item as usize >= context.agenda.len() => Err(format!(
+            "the agenda has {} items; there is no item {item}",
+            context.agenda.len()
+        )),
+        MeetingChange::Entry { entry } | MeetingChange::Tag { entry, .. }
+            if *entry as usize >= context.entries =>
+        {
+            Err(format!(
+                "the timeline has {} entries; there is no entry {entry}",
+                context.entries
+            ))
+        }
+        MeetingChange::Why { factor, .. } if !room.factors.iter().any(|(s, _)| s == factor) => {
+            Err(format!("there is no factor {factor} to ask why of"))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The record a meeting leaves: attendance (with each person's function and part), its
+/// notes, decisions, factors and whys, what it decided not to do, and the reflections.
+/// The drafted action items go to the document's action items, not here.
+pub fn record(
+    room: &Room,
+    held: Held,
+    people: &dyn Fn(&str) -> (String, Option<String>),
+) -> Record {
+    Record {
+        held: Some(held),
+        attendance: room
+            .attended
+            .iter()
+            .map(|name| {
+                let (function, part) = people(name);
+                Attendee {
+                    name: name.clone(),
+                    function,
+                    part,
+                }
+            })
+            .collect(),
+        notes: room.notes.clone(),
+        decisions: room.decisions.clone(),
+        factors: room.factors.iter().map(|(_, f)| f.clone()).collect(),
+        not_doing: room.not_doing.clone(),
+        reflections: room
+            .reflections
+            .iter()
+            .map(|(by, text)| Labelled {
+                label: by
+                    .clone()
+                    .unwrap_or_else(|| debrief_core::meeting::ANONYMOUS.to_string()),
+                text: text.clone(),
+            })
+            .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(seq: i64, author: &str, change: MeetingChange) -> MeetingEvent {
+        MeetingEvent {
+            seq,
+            at: 1_780_000_000 + seq,
+            author: Some(author.to_string()),
+            change,
+            prompts: Vec::new(),
+        }
+    }
+
+    fn context(state: MeetingState, facilitator: bool) -> Context<'static> {
+        static AGENDA: std::sync::OnceLock<Vec<AgendaItem>> = std::sync::OnceLock::new();
+        Context {
+            state,
+            agenda: AGENDA.get_or_init(default_agenda),
+            entries: 3,
+            facilitator,
+        }
+    }
+
+    #[test]
+    fn the_room_is_its_changes_replayed() {
+        let events = [
+            event(1, "alice", MeetingChange::Start),
+            event(2, "alice", MeetingChange::Join),
+            event(3, "bob", MeetingChange::Join),
+            event(4, "alice", MeetingChange::Agenda { item: 1 }),
+            event(5, "alice", MeetingChange::Entry { entry: 2 }),
+            event(
+                6,
+                "alice",
+                MeetingChange::Tag {
+                    entry: 2,
+                    tag: EntryTag::Detection,
+                },
+            ),
+            event(
+                7,
+                "alice",
+                MeetingChange::Tag {
+                    entry: 2,
+                    tag: EntryTag::KeyMoment,
+                },
+            ),
+            event(
+                8,
+                "bob",
+                MeetingChange::Factor {
+                    category: "Change".into(),
+                    text: "The budget was shared.".into(),
+                },
+            ),
+            event(
+                9,
+                "bob",
+                MeetingChange::Why {
+                    factor: 8,
+                    text: "It was set per service.".into(),
+                },
+            ),
+            event(10, "bob", MeetingChange::Leave),
+            event(11, "bob", MeetingChange::Join),
+            event(
+                12,
+                "bob",
+                MeetingChange::Reflection {
+                    text: "Check the budget.".into(),
+                    anonymous: true,
+                },
+            ),
+        ];
+        let room = Room::of(&events);
+        assert_eq!(room.agenda_item, 1);
+        assert_eq!(room.entry, Some(2));
+        assert_eq!(room.tags, vec![(2, EntryTag::KeyMoment)]);
+        assert_eq!(room.attended, vec!["alice", "bob"]);
+        assert_eq!(room.present, vec!["alice", "bob"]);
+        assert_eq!(room.factors[0].1.whys, vec!["It was set per service."]);
+        assert_eq!(
+            room.reflections,
+            vec![(None, "Check the budget.".to_string())]
+        );
+        let held = Held {
+            date: jiff::civil::date(2026, 6, 16),
+            start: jiff::civil::time(14, 0, 0, 0),
+            zone: "UTC".into(),
+            minutes: 60,
+        };
+        let people = |name: &str| {
+            if name == "alice" {
+                ("Dev".to_string(), Some("facilitator".to_string()))
+            } else {
+                ("Ops".to_string(), None)
+            }
+        };
+        let record = record(&room, held, &people);
+        assert_eq!(record.attendance[0].part.as_deref(), Some("facilitator"));
+        assert_eq!(record.reflections[0].label, "Anonymous");
+        let text = debrief_core::meeting::write(&record);
+        assert_eq!(debrief_core::meeting::read(&text), record);
+    }
+
+    #[test]
+    fn a_meeting_takes_changes_only_while_it_runs_and_in_range() {
+        let room = Room::default();
+        let note = MeetingChange::Note {
+            about: "Timeline walk".into(),
+            text: "We read the alert as the weekly flake.".into(),
+        };
+        assert!(check(&note, &room, &context(MeetingState::Scheduled, true)).is_err());
+        assert!(
+            check(
+                &MeetingChange::Join,
+                &room,
+                &context(MeetingState::Scheduled, false)
+            )
+            .is_ok()
+        );
+        assert!(
+            check(
+                &MeetingChange::Start,
+                &room,
+                &context(MeetingState::Scheduled, false)
+            )
+            .is_err()
+        );
+        assert!(
+            check(
+                &MeetingChange::Start,
+                &room,
+                &context(MeetingState::Scheduled, true)
+            )
+            .is_ok()
+        );
+        assert!(check(&note, &room, &context(MeetingState::Running, false)).is_ok());
+        assert!(check(&note, &room, &context(MeetingState::Ended, true)).is_err());
+        let running = context(MeetingState::Running, false);
+        assert!(check(&MeetingChange::Agenda { item: 5 }, &room, &running).is_err());
+        assert!(check(&MeetingChange::Agenda { item: 4 }, &room, &running).is_ok());
+        assert!(check(&MeetingChange::Entry { entry: 3 }, &room, &running).is_err());
+        let why = MeetingChange::Why {
+            factor: 8,
+            text: "Because.".into(),
+        };
+        assert!(check(&why, &room, &running).is_err(), "no such factor");
+        let blank = MeetingChange::Decision { text: " ".into() };
+        assert!(check(&blank, &room, &running).is_err());
+        assert!(
+            check(&MeetingChange::End, &room, &running).is_err(),
+            "not the facilitator"
+        );
+    }
+}
