@@ -989,3 +989,13 @@ pub struct MeetingEvents {
     /// Its changes after the one asked for, in order.
     pub events: Vec<MeetingEvent>,
 }
+
+/// `GET .../meeting/changes?after=`: the changes after the one a client saw last.
+#[derive(Debug, Clone, Serialize, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ChangesQuery {
+    /// The last change seen (its `seq`); 0 or absent for all of them.
+    #[serde(default)]
+    pub after: i64,
+}

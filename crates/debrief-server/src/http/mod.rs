@@ -15,6 +15,7 @@ mod contributions;
 mod error;
 mod evidence;
 mod extract;
+mod meetings;
 mod metrics;
 pub mod openapi;
 mod postmortems;
@@ -113,6 +114,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .merge(comments::routes())
         .merge(evidence::routes())
         .merge(trackers::routes())
+        .merge(meetings::routes())
 }
 
 /// The whole application.

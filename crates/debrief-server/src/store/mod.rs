@@ -19,6 +19,7 @@ mod document;
 mod error;
 mod generation;
 mod jobs;
+mod meetings;
 mod members;
 mod postmortems;
 mod query;

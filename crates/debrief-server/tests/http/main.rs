@@ -10,6 +10,7 @@ mod common;
 mod accounts;
 mod contributions;
 mod input;
+mod meetings;
 mod operations;
 mod postmortems;
 mod restricted;

@@ -1,0 +1,226 @@
+//! The review meeting: scheduled with its defaults, run as changes every participant reads
+//! after the last one they saw, refusing what does not fit (a note before the start, a
+//! stranger starting it, a why of no factor, a vague action item), and ended into the
+//! postmortem as one new version, moved to reviewed, that the core reads back.
+
+use crate::common::api::Api;
+use debrief_server::Store;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+crate::on_both_stores!(a_meeting_is_scheduled_run_and_ended_into_the_postmortem);
+
+async fn a_meeting_is_scheduled_run_and_ended_into_the_postmortem(store: &Store, backend: &str) {
+    let api = Api::with_cast(store).await;
+    let (path, version) = api.assigned_draft().await;
+    api.expect(
+        StatusCode::OK,
+        "sre",
+        Method::POST,
+        &format!("{path}/transitions"),
+        Some(json!({"to": "in_review", "version": version})),
+    )
+    .await;
+    let meeting = api
+        .expect(
+            StatusCode::OK,
+            "ops",
+            Method::PUT,
+            &format!("{path}/meeting"),
+            Some(json!({"starts_at": 1_781_000_000})),
+        )
+        .await;
+    assert_eq!(meeting["minutes"], 60, "{backend}: {meeting}");
+    assert_eq!(meeting["state"], "scheduled");
+    assert_eq!(meeting["agenda"].as_array().map(Vec::len), Some(5));
+    for who in ["ops", "pm", "sre", "dev"] {
+        let invited = meeting["participants"].as_array().expect("participants");
+        assert!(
+            invited.contains(&json!(who)),
+            "{backend}: {who} in {meeting}"
+        );
+    }
+    let changes = format!("{path}/meeting/changes");
+    let send = |who: &'static str, change: Value| {
+        let (api, changes) = (&api, &changes);
+        async move { api.call(who, Method::POST, changes, Some(change)).await }
+    };
+    let note = |text: &str| json!({"kind": "note", "about": "Timeline walk", "text": text});
+
+    // Nothing is said before the facilitator starts it.
+    let (status, body) = send("pm", note("Early.")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let (status, _) = send("pm", json!({"kind": "start"})).await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "only the facilitator starts it"
+    );
+    let (status, body) = send("ops", json!({"kind": "start"})).await;
+    assert_eq!(status, StatusCode::CREATED, "{backend}: {body}");
+    for who in ["ops", "pm", "dev"] {
+        assert_eq!(
+            send(who, json!({"kind": "join"})).await.0,
+            StatusCode::CREATED
+        );
+    }
+    for change in [
+        json!({"kind": "agenda", "item": 1}),
+        json!({"kind": "entry", "entry": 1}),
+        json!({"kind": "tag", "entry": 1, "tag": "detection"}),
+    ] {
+        let (status, body) = send("ops", change).await;
+        assert_eq!(status, StatusCode::CREATED, "{backend}: {body}");
+    }
+    let (status, _) = send("ops", json!({"kind": "entry", "entry": 9})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "no such entry");
+
+    // The scribe's blameful note is taken, word for word, with a redirect for the facilitator.
+    let (_, blamed) = send(
+        "pm",
+        note("Bob should have checked the migration before deploying it."),
+    )
+    .await;
+    assert_eq!(blamed["author"], "pm");
+    let prompts = blamed["prompts"].as_array().expect("prompts");
+    assert!(
+        prompts
+            .first()
+            .and_then(Value::as_str)
+            .is_some_and(|p| p.starts_with("How did the system allow")),
+        "{backend}: {blamed}"
+    );
+    let (_, plain) = send("pm", note("The alert looked like the weekly flake.")).await;
+    assert_eq!(plain["prompts"], json!([]), "{plain}");
+
+    // A factor with three whys; a why of no factor is refused.
+    let (_, factor) = send(
+        "ops",
+        json!({"kind": "factor", "category": "Change", "text": "The migration dropped a column still read."}),
+    )
+    .await;
+    let seq = factor["seq"].as_i64().expect("seq");
+    for why in [
+        "The reader was deployed after the migration.",
+        "Deploy order is not checked.",
+        "No check knows which columns are read.",
+    ] {
+        let (status, body) = send("pm", json!({"kind": "why", "factor": seq, "text": why})).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+    let (status, _) = send("pm", json!({"kind": "why", "factor": 999, "text": "Why?"})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // A wish is refused with its reasons; owned, dated work is taken.
+    let (status, refused) = send(
+        "dev",
+        json!({"kind": "draft", "text": "Be more careful with migrations"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    assert!(
+        refused.to_string().contains("not yet an action item"),
+        "{refused}"
+    );
+    let item = "Fail CI when a migration drops a column that code still reads (owner: @dev, due: 2099-03-01)";
+    let (status, body) = send("dev", json!({"kind": "draft", "text": item})).await;
+    assert_eq!(status, StatusCode::CREATED, "{backend}: {body}");
+    for (who, change) in [
+        (
+            "ops",
+            json!({"kind": "not_doing", "what": "Freeze all migrations", "why": "It trades one risk for a bigger one."}),
+        ),
+        (
+            "ops",
+            json!({"kind": "decision", "text": "Migrations run after the readers are deployed."}),
+        ),
+        ("dev", json!({"kind": "leave"})),
+        ("dev", json!({"kind": "join"})),
+    ] {
+        assert_eq!(send(who, change).await.0, StatusCode::CREATED);
+    }
+    let (_, reflection) = send(
+        "dev",
+        json!({"kind": "reflection", "text": "I will read the deploy order first.", "anonymous": true}),
+    )
+    .await;
+    assert!(reflection["author"].is_null(), "anonymous: {reflection}");
+
+    // A late joiner replays every change; a reconnecting one only what it missed.
+    let all = api
+        .expect(StatusCode::OK, "sre", Method::GET, &changes, None)
+        .await;
+    let events = all["events"].as_array().expect("events");
+    assert_eq!(all["meeting"]["state"], "running");
+    assert_eq!(all["meeting"]["last_change"], json!(events.len()));
+    let later = api
+        .expect(
+            StatusCode::OK,
+            "sre",
+            Method::GET,
+            &format!("{changes}?after={seq}"),
+            None,
+        )
+        .await;
+    assert_eq!(
+        later["events"].as_array().map(Vec::len),
+        Some(events.len() - usize::try_from(seq).expect("seq"))
+    );
+
+    // The end writes the record as one new version, reviewed.
+    let (status, body) = send("ops", json!({"kind": "end"})).await;
+    assert_eq!(status, StatusCode::CREATED, "{backend}: {body}");
+    let postmortem = api
+        .expect(StatusCode::OK, "sre", Method::GET, &path, None)
+        .await;
+    assert_eq!(postmortem["status"], "reviewed", "{backend}");
+    let markdown = postmortem["markdown"].as_str().expect("markdown");
+    let read = debrief_core::read(markdown).postmortem;
+    let body = read
+        .sections
+        .iter()
+        .find_map(|s| match &s.body {
+            debrief_core::model::SectionBody::ReviewMeeting(text) => Some(text.as_str()),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("{backend}: no review meeting in\n{markdown}"));
+    let record = debrief_core::meeting::read(body);
+    let attended: Vec<&str> = record.attendance.iter().map(|a| a.name.as_str()).collect();
+    assert_eq!(attended, ["ops", "pm", "dev"], "{markdown}");
+    assert_eq!(record.attendance[0].part.as_deref(), Some("facilitator"));
+    assert_eq!(record.attendance[1].part.as_deref(), Some("scribe"));
+    assert_eq!(record.notes.len(), 2);
+    assert_eq!(
+        record.notes[0].text,
+        "Bob should have checked the migration before deploying it."
+    );
+    assert_eq!(record.factors[0].whys.len(), 3);
+    assert_eq!(
+        record.decisions,
+        ["Migrations run after the readers are deployed."]
+    );
+    assert_eq!(record.not_doing[0].label, "Freeze all migrations");
+    assert_eq!(record.reflections[0].label, "Anonymous");
+    assert!(record.held.is_some());
+    let items: Vec<&str> = read.action_items().map(|i| i.text.as_str()).collect();
+    assert!(
+        items
+            .iter()
+            .any(|t| t.starts_with("Fail CI when a migration drops a column")),
+        "{items:?}"
+    );
+
+    // It is over: nothing more is taken, and it cannot be moved.
+    let (status, _) = send("pm", note("After.")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, _) = api
+        .call(
+            "ops",
+            Method::PUT,
+            &format!("{path}/meeting"),
+            Some(json!({"starts_at": 1_781_100_000})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    api.stop().await;
+}
