@@ -6,10 +6,15 @@ use super::error::ApiResult;
 use super::extract::{Args, Body, Caller, Ids, PostmortemId};
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::sse::{Event, KeepAlive, Sse};
 use debrief_wire::api::{
-    ChangesQuery, Meeting, MeetingChange, MeetingEvent, MeetingEvents, MeetingRequest,
+    ChangesQuery, Meeting, MeetingChange, MeetingEvent, MeetingEvents, MeetingRequest, MeetingState,
 };
+use futures_util::Stream;
+use std::collections::VecDeque;
+use std::convert::Infallible;
+use tokio::sync::broadcast;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -17,6 +22,97 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(meeting, schedule))
         .routes(routes!(changes, change))
+        .routes(routes!(live))
+}
+
+/// How long a room waits for word of a change before it looks anyway.
+const LOOK_AGAIN: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// The meeting live, as server-sent events: each change (`event: change`, `id:` its `seq`,
+/// `data:` the change as JSON) from the one after `Last-Event-ID` (a browser reconnecting
+/// sends it), or after `after`, within a second of its making on any instance; the stream
+/// ends with the meeting's end.
+#[utoipa::path(get, path = "/api/v1/postmortems/{id}/meeting/live", tag = "meetings",
+    params(PostmortemId, ChangesQuery),
+    responses((status = 200, description = "the changes as they are made",
+        content_type = "text/event-stream", body = String)))]
+async fn live(
+    State(state): State<AppState>,
+    Caller(user): Caller,
+    Ids(PostmortemId { id }): Ids<PostmortemId>,
+    Args(query): Args<ChangesQuery>,
+    headers: HeaderMap,
+) -> ApiResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
+    let after = headers
+        .get("last-event-id")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(query.after);
+    // Listening first: a change made while the first read runs is then not missed.
+    let feed = state.store.meeting_feed();
+    let first = state.store.meeting_events(&user, id, after).await?;
+    let room = Room {
+        store: state.store.clone(),
+        user,
+        id,
+        last: after,
+        feed,
+        ended: first.meeting.state == MeetingState::Ended && first.events.is_empty(),
+        pending: first.events.into(),
+    };
+    let stream = futures_util::stream::unfold(room, |mut room| async move {
+        let event = room.next().await?;
+        Some((Ok(event), room))
+    });
+    Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
+}
+
+/// One participant's open room: the changes still to send them.
+struct Room {
+    store: crate::store::Store,
+    user: crate::store::User,
+    id: i64,
+    /// The last change sent.
+    last: i64,
+    feed: broadcast::Receiver<i64>,
+    pending: VecDeque<MeetingEvent>,
+    ended: bool,
+}
+
+impl Room {
+    /// The next change to send; none once the meeting has ended and its end was sent, or the
+    /// participant may no longer see it.
+    async fn next(&mut self) -> Option<Event> {
+        loop {
+            if let Some(event) = self.pending.pop_front() {
+                self.last = event.seq;
+                self.ended |= matches!(event.change, MeetingChange::End);
+                return Event::default()
+                    .event("change")
+                    .id(event.seq.to_string())
+                    .json_data(&event)
+                    .ok();
+            }
+            if self.ended {
+                return None;
+            }
+            tokio::select! {
+                word = self.feed.recv() => match word {
+                    Ok(id) if id != self.id => continue,
+                    Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => {}
+                    Err(broadcast::error::RecvError::Closed) => return None,
+                },
+                () = tokio::time::sleep(LOOK_AGAIN) => {}
+            }
+            let more = self
+                .store
+                .meeting_events(&self.user, self.id, self.last)
+                .await
+                .ok()?;
+            self.ended = more.meeting.state == MeetingState::Ended && more.events.is_empty();
+            self.pending.extend(more.events);
+        }
+    }
 }
 
 /// The postmortem's review meeting.

@@ -301,7 +301,9 @@ impl Store {
             }
             _ => {}
         }
+        self.announce_in(&mut tx, id).await?;
         tx.commit().await?;
+        self.announced(id);
         Ok(event)
     }
 

@@ -19,6 +19,7 @@ mod document;
 mod error;
 mod generation;
 mod jobs;
+mod live;
 mod meetings;
 mod members;
 mod postmortems;
@@ -95,6 +96,8 @@ pub struct Store {
     policy: Arc<Policy>,
     credentials: Arc<credentials::Cache>,
     clock: Clock,
+    /// Word of meetings' changes, for the rooms open on this instance.
+    feed: Arc<live::Feed>,
 }
 
 impl Store {
@@ -158,6 +161,7 @@ impl Store {
             policy: Arc::new(Policy::default()),
             credentials: Arc::default(),
             clock: Clock::system(),
+            feed: live::Feed::new((!sqlite).then(|| url.clone())),
         };
         let reindexed = store.reindex_stale().await?;
         if reindexed > 0 {
@@ -197,6 +201,7 @@ impl Store {
 
     /// Waits for the connections in use to be returned, then closes them all.
     pub async fn close(&self) {
+        self.feed.close().await;
         self.pool.close().await;
     }
 

@@ -4,11 +4,14 @@
 //! postmortem as one new version, moved to reviewed, that the core reads back.
 
 use crate::common::api::Api;
+use crate::common::server::Server;
 use debrief_server::Store;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
+use std::time::{Duration, Instant};
 
 crate::on_both_stores!(a_meeting_is_scheduled_run_and_ended_into_the_postmortem);
+crate::on_both_stores_with_url!(every_change_reaches_every_open_room_on_any_instance);
 
 async fn a_meeting_is_scheduled_run_and_ended_into_the_postmortem(store: &Store, backend: &str) {
     let api = Api::with_cast(store).await;
@@ -222,5 +225,158 @@ async fn a_meeting_is_scheduled_run_and_ended_into_the_postmortem(store: &Store,
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    api.stop().await;
+}
+
+/// A room open on the live stream: the changes as server-sent events.
+struct Live {
+    response: reqwest::Response,
+    buffer: String,
+}
+
+impl Live {
+    async fn open(server: &Server, token: &str, path: &str, last: Option<i64>) -> Live {
+        let mut request = server
+            .client
+            .get(format!("{}{path}/meeting/live", server.base))
+            .bearer_auth(token);
+        if let Some(last) = last {
+            request = request.header("last-event-id", last.to_string());
+        }
+        let response = request.send().await.expect("the live stream");
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(
+            response.headers()["content-type"].to_str().ok(),
+            Some("text/event-stream")
+        );
+        Live {
+            response,
+            buffer: String::new(),
+        }
+    }
+
+    /// The next change; none when the stream ends or nothing comes for 10 seconds.
+    async fn next(&mut self) -> Option<Value> {
+        loop {
+            if let Some(end) = self.buffer.find("\n\n") {
+                let frame: String = self.buffer.drain(..end + 2).collect();
+                let data: String = frame
+                    .lines()
+                    .filter_map(|line| line.strip_prefix("data:"))
+                    .map(str::trim_start)
+                    .collect();
+                if data.is_empty() {
+                    continue; // a keep-alive
+                }
+                return Some(serde_json::from_str(&data).expect("a change as JSON"));
+            }
+            let chunk = tokio::time::timeout(Duration::from_secs(10), self.response.chunk()).await;
+            match chunk {
+                Ok(Ok(Some(bytes))) => self.buffer.push_str(&String::from_utf8_lossy(&bytes)),
+                _ => return None,
+            }
+        }
+    }
+}
+
+/// A room open on one instance sees, in order, every change made on another (PostgreSQL's
+/// NOTIFY; on SQLite, which one instance serves, the same instance), a room reopened with
+/// the last change it saw gets only what came after, and the stream ends with the meeting.
+async fn every_change_reaches_every_open_room_on_any_instance(
+    store: &Store,
+    url: &str,
+    backend: &str,
+) {
+    let api = Api::with_cast(store).await;
+    let (path, version) = api.assigned_draft().await;
+    api.expect(
+        StatusCode::OK,
+        "sre",
+        Method::POST,
+        &format!("{path}/transitions"),
+        Some(json!({"to": "in_review", "version": version})),
+    )
+    .await;
+    api.expect(
+        StatusCode::OK,
+        "ops",
+        Method::PUT,
+        &format!("{path}/meeting"),
+        Some(json!({"starts_at": 1_781_000_000})),
+    )
+    .await;
+    let changes = format!("{path}/meeting/changes");
+    let send = |who: &'static str, change: Value| {
+        let (api, changes) = (&api, &changes);
+        async move {
+            api.expect(
+                StatusCode::CREATED,
+                who,
+                Method::POST,
+                changes,
+                Some(change),
+            )
+            .await
+        }
+    };
+    send("ops", json!({"kind": "start"})).await;
+    let second = if backend == "postgres" {
+        Some(Store::connect(url).await.expect("a second instance"))
+    } else {
+        None
+    };
+    let other = match &second {
+        Some(store) => Some(Server::start(store.clone()).await),
+        None => None,
+    };
+    let reader = other.as_ref().unwrap_or(&api.server);
+    let mut room = Live::open(reader, api.t("dev"), &path, None).await;
+    assert_eq!(
+        room.next().await.expect("the start")["change"]["kind"],
+        "start"
+    );
+    let mut slowest = Duration::ZERO;
+    for n in 1..=20 {
+        let sent = Instant::now();
+        let made = send(
+            "pm",
+            json!({"kind": "note", "about": "Timeline walk", "text": format!("Note {n}.")}),
+        )
+        .await;
+        let seen = room
+            .next()
+            .await
+            .unwrap_or_else(|| panic!("{backend}: note {n} never came"));
+        slowest = slowest.max(sent.elapsed());
+        assert_eq!(seen["seq"], made["seq"], "{backend}: in order");
+        assert_eq!(seen["change"]["text"], format!("Note {n}."));
+    }
+    eprintln!("{backend}: the slowest of 20 changes reached the other room in {slowest:?}");
+
+    // Reopened after seq 5, the room gets 6 onwards.
+    let mut again = Live::open(reader, api.t("sre"), &path, Some(5)).await;
+    assert_eq!(again.next().await.expect("seq 6")["seq"], 6);
+    send("ops", json!({"kind": "end"})).await;
+    let mut last = Value::Null;
+    while let Some(change) = room.next().await {
+        last = change;
+    }
+    assert_eq!(
+        last["change"]["kind"], "end",
+        "{backend}: the stream ends with the meeting"
+    );
+    // A meeting over is replayed whole, then the stream ends.
+    let mut after = Live::open(reader, api.t("dev"), &path, None).await;
+    let mut count = 0;
+    while after.next().await.is_some() {
+        count += 1;
+    }
+    assert_eq!(count, 22, "{backend}: start, 20 notes, end");
+    if let Some(other) = other {
+        other.stop().await;
+    }
+    if let Some(second) = second {
+        second.close().await;
+    }
     api.stop().await;
 }
