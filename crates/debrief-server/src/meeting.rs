@@ -4,7 +4,7 @@
 //! and the record it leaves in the postmortem ([`debrief_core::meeting::Record`]).
 
 use debrief_core::meeting::{Attendee, Factor, Held, Labelled, Record};
-use debrief_wire::api::{AgendaItem, EntryTag, MeetingChange, MeetingEvent, MeetingState};
+use debrief_wire::api::{AgendaItem, EntryTag, Meeting, MeetingChange, MeetingEvent, MeetingState};
 
 /// How long a meeting takes unless told otherwise, in minutes.
 pub const DEFAULT_MINUTES: u32 = 60;
@@ -266,6 +266,78 @@ pub fn record(
     }
 }
 
+/// Someone invited: their username, and their e-mail address when they gave one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invitee {
+    /// Their username.
+    pub name: String,
+    /// Where invitations reach them.
+    pub email: Option<String>,
+}
+
+/// What an invitation says besides the meeting itself.
+pub struct Invitation<'a> {
+    /// The postmortem's title.
+    pub title: &'a str,
+    /// Where the postmortem is read, to read before the meeting.
+    pub link: &'a str,
+    /// Who is invited; those without an e-mail address are named in the description.
+    pub invitees: &'a [Invitee],
+    /// When the invitation is written (its `DTSTAMP`), Unix seconds.
+    pub now: i64,
+    /// Its revision: a moved meeting's invitation replaces the earlier one (`SEQUENCE`).
+    pub revision: u32,
+}
+
+/// The meeting as an iCalendar invitation (RFC 5545, `METHOD:REQUEST`): one event with a
+/// stable `UID` per postmortem, in UTC, its description the blameless premise, the
+/// postmortem's link to read before, and the agenda with its time boxes.
+pub fn invitation(meeting: &Meeting, invitation: &Invitation<'_>) -> String {
+    use icalendar::{Calendar, Component, Event, EventLike};
+    let utc = |seconds: i64| chrono::DateTime::from_timestamp(seconds, 0).unwrap_or_default();
+    let mut description = format!(
+        "Read the postmortem before the meeting: {}\n\nWe meet to learn how the system made \
+         this possible, not who did it. Everyone acted on what they knew at the time.\n\nAgenda:\n",
+        invitation.link
+    );
+    for item in &meeting.agenda {
+        description.push_str(&format!("- {} ({} min)\n", item.title, item.minutes));
+    }
+    let without_address: Vec<&str> = invitation
+        .invitees
+        .iter()
+        .filter(|i| i.email.is_none())
+        .map(|i| i.name.as_str())
+        .collect();
+    if !without_address.is_empty() {
+        description.push_str(&format!("\nAlso invited: {}\n", without_address.join(", ")));
+    }
+    let mut event = Event::new();
+    event
+        .uid(&format!("meeting-{}@debrief", meeting.postmortem_id))
+        .sequence(invitation.revision)
+        .timestamp(utc(invitation.now))
+        .summary(&format!("Review meeting: {}", invitation.title))
+        .description(&description)
+        .url(invitation.link)
+        .starts(utc(meeting.starts_at))
+        .ends(utc(meeting.starts_at + i64::from(meeting.minutes) * 60));
+    for invitee in invitation.invitees {
+        if let Some(email) = &invitee.email {
+            event.attendee(
+                icalendar::Attendee::new(format!("mailto:{email}"))
+                    .cn(invitee.name.clone())
+                    .role(icalendar::Role::ReqParticipant)
+                    .rsvp(true),
+            );
+        }
+    }
+    let mut calendar = Calendar::new();
+    calendar.append_property(icalendar::Property::new("METHOD", "REQUEST"));
+    calendar.push(event.done());
+    calendar.done().to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -370,6 +442,63 @@ mod tests {
         assert_eq!(record.reflections[0].label, "Anonymous");
         let text = debrief_core::meeting::write(&record);
         assert_eq!(debrief_core::meeting::read(&text), record);
+    }
+
+    #[test]
+    fn the_invitation_is_an_icalendar_request_with_the_agenda() {
+        let meeting = Meeting {
+            postmortem_id: 42,
+            starts_at: 1_781_622_000,
+            minutes: 60,
+            zone: "UTC".into(),
+            agenda: default_agenda(),
+            participants: vec!["ana".into(), "bo".into()],
+            state: MeetingState::Scheduled,
+            started_at: None,
+            ended_at: None,
+            last_change: 0,
+        };
+        let invitees = [
+            Invitee {
+                name: "ana".into(),
+                email: Some("ana@example.com".into()),
+            },
+            Invitee {
+                name: "bo".into(),
+                email: None,
+            },
+        ];
+        let text = invitation(
+            &meeting,
+            &Invitation {
+                title: "Queue stalled; retries, everywhere",
+                link: "https://debrief.example.com/postmortems/42",
+                invitees: &invitees,
+                now: 1_781_000_000,
+                revision: 3,
+            },
+        );
+        assert!(text.starts_with("BEGIN:VCALENDAR\r\n"), "{text}");
+        for line in [
+            "METHOD:REQUEST",
+            "UID:meeting-42@debrief",
+            "SEQUENCE:3",
+            "DTSTART:20260616T150000Z",
+            "DTEND:20260616T160000Z",
+            "DTSTAMP:20260609T101320Z",
+        ] {
+            assert!(text.contains(&format!("{line}\r\n")), "{line} in {text}");
+        }
+        // Text is escaped as RFC 5545 says (`;` and `,`), lines folded at 75 octets.
+        let unfolded = text.replace("\r\n ", "");
+        assert!(
+            unfolded.contains("SUMMARY:Review meeting: Queue stalled\\; retries\\, everywhere"),
+            "{unfolded}"
+        );
+        assert!(unfolded.contains("mailto:ana@example.com"));
+        assert!(unfolded.contains("Timeline walk (25 min)"), "{unfolded}");
+        assert!(unfolded.contains("Also invited: bo"), "{unfolded}");
+        assert!(text.lines().all(|l| l.len() <= 75), "{text}");
     }
 
     #[test]

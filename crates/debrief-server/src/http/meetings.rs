@@ -4,10 +4,12 @@
 use super::AppState;
 use super::error::ApiResult;
 use super::extract::{Args, Body, Caller, Ids, PostmortemId};
+use super::respond;
 use axum::Json;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
 use debrief_wire::api::{
     ChangesQuery, Meeting, MeetingChange, MeetingEvent, MeetingEvents, MeetingRequest, MeetingState,
 };
@@ -23,6 +25,40 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(meeting, schedule))
         .routes(routes!(changes, change))
         .routes(routes!(live))
+        .routes(routes!(invitation))
+}
+
+/// The meeting's invitation to add to a calendar (iCalendar, `METHOD:REQUEST`): the agenda
+/// with its time boxes and the link to the postmortem, to read before.
+#[utoipa::path(get, path = "/api/v1/postmortems/{id}/meeting/invitation", tag = "meetings",
+    params(PostmortemId),
+    responses((status = 200, description = "the invitation", content_type = "text/calendar",
+        body = String)))]
+async fn invitation(
+    State(state): State<AppState>,
+    Caller(user): Caller,
+    Ids(PostmortemId { id }): Ids<PostmortemId>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let link = format!(
+        "{}/postmortems/{id}",
+        respond::base_url(&state.config, &headers)
+    );
+    let text = state.store.meeting_invitation(&user, id, &link).await?;
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "text/calendar; charset=utf-8; method=REQUEST",
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"review-meeting.ics\"",
+            ),
+        ],
+        text,
+    )
+        .into_response())
 }
 
 /// How long a room waits for word of a change before it looks anyway.

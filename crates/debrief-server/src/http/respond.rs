@@ -64,6 +64,27 @@ pub fn percent_encode(text: &str) -> String {
     encoded
 }
 
+/// This server's address as the client reached it (`https://host` when it came over https),
+/// for links in what leaves the server (the feed, an invitation); a `Host` that is not a
+/// plain host name is taken as `localhost`.
+pub fn base_url(config: &super::HttpConfig, headers: &axum::http::HeaderMap) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .filter(|h| {
+            !h.is_empty()
+                && h.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b))
+        })
+        .unwrap_or("localhost");
+    let scheme = if secure_cookies(config, headers) {
+        "https"
+    } else {
+        "http"
+    };
+    format!("{scheme}://{host}")
+}
+
 /// Whether the session cookie must be `Secure`: configured so, or the request came over
 /// https through a proxy that says so.
 pub fn secure_cookies(config: &super::HttpConfig, headers: &axum::http::HeaderMap) -> bool {

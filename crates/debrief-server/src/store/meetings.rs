@@ -178,6 +178,44 @@ impl Store {
         read_meeting(&mut conn, id).await
     }
 
+    /// The meeting's invitation (iCalendar), with `link` to the postmortem to read before.
+    pub async fn meeting_invitation(&self, viewer: &User, id: i64, link: &str) -> Result<String> {
+        let current = self.current(viewer, id).await?;
+        let mut conn = self.pool.acquire().await?;
+        let meeting = read_meeting(&mut conn, id).await?;
+        let rows: Vec<(String, Option<String>)> = sqlx::query_as(
+            "SELECT u.username, u.email FROM meeting_participants p JOIN users u ON u.id = p.user_id
+             WHERE p.postmortem_id = $1 ORDER BY u.username",
+        )
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await?;
+        let scheduled_at: i64 =
+            sqlx::query_scalar("SELECT scheduled_at FROM meetings WHERE postmortem_id = $1")
+                .bind(id)
+                .fetch_one(&mut *conn)
+                .await?;
+        let invitees: Vec<meeting::Invitee> = rows
+            .into_iter()
+            .map(|(name, email)| meeting::Invitee {
+                name,
+                email: email.filter(|e| !e.trim().is_empty()),
+            })
+            .collect();
+        Ok(meeting::invitation(
+            &meeting,
+            &meeting::Invitation {
+                title: &current.postmortem.title,
+                link,
+                invitees: &invitees,
+                now: self.clock.now(),
+                // Each scheduling is later than the one before: a moved meeting's invitation
+                // replaces the earlier one in calendars.
+                revision: u32::try_from(scheduled_at).unwrap_or(0),
+            },
+        ))
+    }
+
     /// The meeting and its changes after `after` (0: all of them), in order.
     pub async fn meeting_events(
         &self,

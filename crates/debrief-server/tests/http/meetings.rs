@@ -43,6 +43,29 @@ async fn a_meeting_is_scheduled_run_and_ended_into_the_postmortem(store: &Store,
             "{backend}: {who} in {meeting}"
         );
     }
+    // The invitation for calendars: the agenda, the link to read before, every participant.
+    let invitation = api
+        .expect(
+            StatusCode::OK,
+            "dev",
+            Method::GET,
+            &format!("{path}/meeting/invitation"),
+            None,
+        )
+        .await;
+    let invitation = invitation
+        .as_str()
+        .expect("iCalendar text")
+        .replace("\r\n ", "");
+    assert!(invitation.contains("METHOD:REQUEST"), "{invitation}");
+    assert!(
+        invitation.contains("Timeline walk (25 min)"),
+        "{invitation}"
+    );
+    assert!(
+        invitation.contains(&path.replace("/api/v1", "")),
+        "{invitation}"
+    );
     let changes = format!("{path}/meeting/changes");
     let send = |who: &'static str, change: Value| {
         let (api, changes) = (&api, &changes);

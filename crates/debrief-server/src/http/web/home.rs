@@ -230,22 +230,9 @@ pub(super) async fn feed(State(state): State<AppState>, headers: HeaderMap) -> P
     }
     published.sort_by_key(|p| std::cmp::Reverse(p.updated_at));
     published.truncate(50);
-    let host = headers
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .filter(|h| {
-            h.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b))
-        })
-        .unwrap_or("localhost");
-    let scheme = if respond::secure_cookies(&state.config, &headers) {
-        "https"
-    } else {
-        "http"
-    };
     let feed = Feed {
         site: SITE,
-        base: format!("{scheme}://{host}"),
+        base: respond::base_url(&state.config, &headers),
         updated: rfc3339(published.first().map_or(0, |p| p.updated_at)),
         entries: published
             .into_iter()
