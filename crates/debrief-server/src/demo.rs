@@ -4,6 +4,7 @@
 
 use crate::store::{NewUser, Result, Role, Store, StoreError};
 use crate::workflow::Part;
+use debrief_wire::api::{EntryTag, MeetingChange, MeetingRequest};
 
 /// The example postmortems, each in the state its front matter names.
 const POSTMORTEMS: [&str; 5] = [
@@ -28,8 +29,8 @@ pub struct Account {
 }
 
 /// Seeds an empty store: the accounts, then the postmortems (created by the admin, as an
-/// import keeps their states), a facilitator on the one in review, members on the
-/// restricted one. Returns the accounts with their passwords.
+/// import keeps their states), a facilitator on the one in review and its review meeting
+/// under way, members on the restricted one. Returns the accounts with their passwords.
 pub async fn seed(store: &Store) -> Result<Vec<Account>> {
     let people = [
         ("admin", Role::Admin, "SRE", Some("sre-oncall")),
@@ -88,10 +89,95 @@ pub async fn seed(store: &Store) -> Result<Vec<Account>> {
                     "responder",
                 )
                 .await?;
+            meeting_under_way(store, &users, created.id).await?;
         }
         if created.restricted {
             store.add_member(admin, created.id, "security").await?;
         }
     }
     Ok(accounts)
+}
+
+/// The review meeting of the postmortem in review, a quarter of an hour in: the timeline
+/// walked to detection, a note that blames (and the facilitator's redirect), a factor asked
+/// why of twice, an action item drafted.
+async fn meeting_under_way(store: &Store, users: &[crate::store::User], id: i64) -> Result<()> {
+    let [_, responder, developer, product, ..] = users else {
+        return Ok(());
+    };
+    let request = MeetingRequest {
+        starts_at: store.clock().now() - 15 * 60,
+        minutes: None,
+        zone: None,
+        agenda: None,
+        participants: None,
+    };
+    store.schedule_meeting(responder, id, &request).await?;
+    let note = |text: &str| MeetingChange::Note {
+        about: "Timeline walk".to_string(),
+        text: text.to_string(),
+    };
+    let changes = [
+        (responder, MeetingChange::Start),
+        (responder, MeetingChange::Join),
+        (developer, MeetingChange::Join),
+        (product, MeetingChange::Join),
+        (responder, MeetingChange::Agenda { item: 1 }),
+        (responder, MeetingChange::Entry { entry: 1 }),
+        (
+            responder,
+            MeetingChange::Tag {
+                entry: 1,
+                tag: EntryTag::Detection,
+            },
+        ),
+        (
+            developer,
+            note("Support noticed first: nothing alerted on the queue's age, only on its length."),
+        ),
+        (
+            product,
+            note("The developer should have tested the new client library against a slow broker."),
+        ),
+        (
+            responder,
+            MeetingChange::Factor {
+                category: "Monitoring".to_string(),
+                text: "The queue alerted on its length, not on the age of its oldest message."
+                    .to_string(),
+            },
+        ),
+    ];
+    let mut factor = 0;
+    for (who, change) in changes {
+        let is_factor = matches!(change, MeetingChange::Factor { .. });
+        let event = store.meeting_change(who, id, change).await?;
+        if is_factor {
+            factor = event.seq;
+        }
+    }
+    for why in [
+        "A stalled consumer keeps the length steady while messages age.",
+        "The alert was written when the queue had several consumers.",
+    ] {
+        let change = MeetingChange::Why {
+            factor,
+            text: why.to_string(),
+        };
+        store.meeting_change(developer, id, change).await?;
+    }
+    // Due a month from whenever the demo runs: a draft past due is refused.
+    let due = store
+        .clock()
+        .today()
+        .checked_add(jiff::Span::new().days(30))
+        .unwrap_or_else(|_| store.clock().today());
+    let draft = MeetingChange::Draft {
+        text: format!(
+            "Alert when the oldest queued e-mail is older than 10 minutes \
+             (owner: @notifications, due: {due})"
+        ),
+    };
+    store.meeting_change(developer, id, draft).await?;
+    Ok(())
 }

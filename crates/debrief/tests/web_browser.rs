@@ -487,6 +487,49 @@ fn six_people_write_review_and_publish_a_postmortem_in_chromium() {
             "{visited} shows the restricted postmortem"
         );
     }
+    // The demo's review meeting, under way: the facilitator sees the redirect for the note
+    // that blames, the others do not; a note made in one browser appears in the other's
+    // open page without a reload, and what the other was typing stays.
+    responder.go(&format!("{base}/postmortems?status=in_review"));
+    let href = responder.execute(
+        "return [...document.querySelectorAll('a')]\
+           .find(a => a.textContent.includes('Order confirmation')).getAttribute('href');",
+        json!([]),
+    );
+    let meeting = format!(
+        "{}/meeting",
+        href.as_str().expect("the meeting's postmortem")
+    );
+    responder.go(&format!("{base}{meeting}"));
+    assert!(
+        responder.source().contains("Redirect:"),
+        "no redirect for the facilitator"
+    );
+    checks.page(responder, "meeting");
+    developer.go(&format!("{base}{meeting}"));
+    assert!(
+        !developer.source().contains("Redirect:"),
+        "a redirect for a participant"
+    );
+    replace(responder, "#reflection-text", "Half a thought");
+    replace(
+        developer,
+        "#note-text",
+        "The consumer logged nothing while it was stalled.",
+    );
+    let add = developer.find("#note-text ~ button[type=submit]");
+    click_and_wait(developer, &add);
+    assert!(
+        wait_for(responder, ".notes li:nth-child(3)"),
+        "the note did not reach the facilitator's open page"
+    );
+    assert!(
+        responder
+            .source()
+            .contains("logged nothing while it was stalled")
+    );
+    let kept = responder.property(&responder.find("#reflection-text"), "value");
+    assert_eq!(kept, "Half a thought", "what was being typed was lost");
     for (who, name, url) in [
         (viewer, "review", "/review"),
         (viewer, "list", "/postmortems"),

@@ -27,6 +27,7 @@ mod admin;
 mod edit;
 mod home;
 mod list;
+mod meeting;
 pub(crate) mod memo;
 mod new;
 mod postmortem;
@@ -78,6 +79,11 @@ pub(super) fn routes() -> Router<AppState> {
             post(postmortem::comment_state),
         )
         .route("/postmortems/{id}/history", get(edit::history))
+        .route(
+            "/postmortems/{id}/meeting",
+            get(meeting::meeting).post(meeting::schedule),
+        )
+        .route("/postmortems/{id}/meeting/change", post(meeting::change))
         .route("/postmortems/{id}/preview", post(edit::preview))
         .route(
             "/postmortems/{id}/evidence",
@@ -86,6 +92,7 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/assets/app.css", get(stylesheet))
         .route("/assets/editor.js", get(editor_script))
         .route("/assets/search.js", get(search_script))
+        .route("/assets/meeting.js", get(meeting_script))
         .route("/feed.atom", get(home::feed))
         .route("/review", get(review::review))
         .route("/admin", get(admin::admin))
@@ -297,6 +304,10 @@ async fn editor_script() -> Response {
 
 async fn search_script() -> Response {
     script(include_str!("../../../assets/search.js"))
+}
+
+async fn meeting_script() -> Response {
+    script(include_str!("../../../assets/meeting.js"))
 }
 
 /// The one stylesheet: the shared base, the published site's (for the postmortem article),
