@@ -1803,3 +1803,107 @@ async fn kept_pages_on(test: &common::TestStore) {
     }
     elsewhere.close().await;
 }
+
+/// The review meeting's page works with forms alone: the demo's meeting under way shows the
+/// facilitator the redirect; a note, a refused draft and the end go through the page; a
+/// meeting is scheduled from it, and a date it cannot read is said.
+#[tokio::test]
+async fn the_review_meeting_runs_from_its_page_without_javascript() {
+    let test = common::sqlite().await;
+    let accounts = demo::seed(&test.store).await.expect("seeded");
+    let mut facilitator = Browser::new(&test.store);
+    facilitator
+        .sign_in("responder", &password_of(&accounts, "responder"))
+        .await;
+    let list = facilitator.get("/postmortems?status=in_review").await;
+    let id = id_of(&list.body, "Order confirmation e-mails delayed");
+    let path = format!("/postmortems/{id}/meeting");
+    let change = format!("{path}/change");
+    let here = "http://debrief.test";
+    let page = facilitator.get(&path).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Redirect:"), "{}", page.body);
+    assert!(page.body.contains(r#"<script src="/assets/meeting.js">"#));
+
+    let page = facilitator
+        .post(
+            &change,
+            &[
+                ("kind", "note"),
+                ("about", "Timeline walk"),
+                ("text", "The consumer logged nothing."),
+            ],
+            here,
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("The consumer logged nothing."));
+    let page = facilitator
+        .post(
+            &change,
+            &[("kind", "draft"), ("text", "Be more careful")],
+            here,
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.body.contains("not yet an action item"),
+        "{}",
+        page.body
+    );
+    let page = facilitator.post(&change, &[("kind", "shout")], here).await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.body.contains("There is no change"));
+    let page = facilitator
+        .post(
+            &change,
+            &[("kind", "note"), ("text", "x")],
+            "http://evil.example",
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN, "a form from elsewhere");
+
+    let page = facilitator.post(&change, &[("kind", "end")], here).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("The meeting has ended"), "{}", page.body);
+    let postmortem = facilitator.get(&format!("/postmortems/{id}")).await;
+    assert!(postmortem.body.contains("Review meeting"));
+    assert!(postmortem.body.contains("reviewed"));
+    assert!(
+        postmortem.body.contains("class=\"fishbone\""),
+        "the factors drawn"
+    );
+
+    // Scheduling from the page: a date it cannot read, then one it can.
+    let drafts = facilitator.get("/postmortems?status=draft").await;
+    let draft = id_of(
+        &drafts.body,
+        "Search latency during the nightly index rebuild",
+    );
+    let schedule = format!("/postmortems/{draft}/meeting");
+    let page = facilitator
+        .post(
+            &schedule,
+            &[("starts", "next tuesday"), ("minutes", "60")],
+            here,
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.body.contains("is not a date and time"));
+    let page = facilitator
+        .post(
+            &schedule,
+            &[("starts", "2026-12-08T14:00"), ("minutes", "45")],
+            here,
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(
+        page.body
+            .contains("The meeting is at 2026-12-08 14:00 UTC."),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("45 minutes"));
+    test.finish().await;
+}

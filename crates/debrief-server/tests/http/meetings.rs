@@ -13,8 +13,8 @@ use std::time::{Duration, Instant};
 crate::on_both_stores!(a_meeting_is_scheduled_run_and_ended_into_the_postmortem);
 crate::on_both_stores_with_url!(every_change_reaches_every_open_room_on_any_instance);
 
-async fn a_meeting_is_scheduled_run_and_ended_into_the_postmortem(store: &Store, backend: &str) {
-    let api = Api::with_cast(store).await;
+/// A postmortem in review (ops facilitating, pm the scribe): its path.
+async fn in_review(api: &Api) -> String {
     let (path, version) = api.assigned_draft().await;
     api.expect(
         StatusCode::OK,
@@ -24,6 +24,12 @@ async fn a_meeting_is_scheduled_run_and_ended_into_the_postmortem(store: &Store,
         Some(json!({"to": "in_review", "version": version})),
     )
     .await;
+    path
+}
+
+async fn a_meeting_is_scheduled_run_and_ended_into_the_postmortem(store: &Store, backend: &str) {
+    let api = Api::with_cast(store).await;
+    let path = in_review(&api).await;
     let meeting = api
         .expect(
             StatusCode::OK,
@@ -311,15 +317,7 @@ async fn every_change_reaches_every_open_room_on_any_instance(
     backend: &str,
 ) {
     let api = Api::with_cast(store).await;
-    let (path, version) = api.assigned_draft().await;
-    api.expect(
-        StatusCode::OK,
-        "sre",
-        Method::POST,
-        &format!("{path}/transitions"),
-        Some(json!({"to": "in_review", "version": version})),
-    )
-    .await;
+    let path = in_review(&api).await;
     api.expect(
         StatusCode::OK,
         "ops",

@@ -259,15 +259,7 @@ pub(super) async fn schedule(
             "{:?} is not a date and time (2026-06-16T14:00).",
             form.starts
         );
-        return meeting_page(
-            &state,
-            user,
-            id,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            None,
-            Some(error),
-        )
-        .await;
+        return refused(&state, user, id, error).await;
     };
     let minutes = form.minutes.trim().parse::<u32>().ok();
     let request = MeetingRequest {
@@ -374,17 +366,7 @@ pub(super) async fn change(
 ) -> PageResult {
     let change = match form.change() {
         Ok(change) => change,
-        Err(error) => {
-            return meeting_page(
-                &state,
-                user,
-                id,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                None,
-                Some(error),
-            )
-            .await;
-        }
+        Err(error) => return refused(&state, user, id, error).await,
     };
     let result = state.store.meeting_change(&user, id, change).await;
     answer(&state, user, id, result.map(|_| "Noted.".to_string())).await
@@ -400,13 +382,15 @@ async fn answer(
     match result {
         Ok(notice) => meeting_page(state, user, id, StatusCode::OK, Some(notice), None).await,
         Err(StoreError::Invalid(message) | StoreError::Forbidden(message)) => {
-            let status = StatusCode::UNPROCESSABLE_ENTITY;
-            meeting_page(state, user, id, status, None, Some(message)).await
+            refused(state, user, id, message).await
         }
-        Err(StoreError::Refused(refusal)) => {
-            let status = StatusCode::UNPROCESSABLE_ENTITY;
-            meeting_page(state, user, id, status, None, Some(refusal.message)).await
-        }
+        Err(StoreError::Refused(refusal)) => refused(state, user, id, refusal.message).await,
         Err(other) => Err(other.into()),
     }
+}
+
+/// The page again, saying why what was asked was not done (422).
+async fn refused(state: &AppState, user: User, id: i64, why: String) -> PageResult {
+    let status = StatusCode::UNPROCESSABLE_ENTITY;
+    meeting_page(state, user, id, status, None, Some(why)).await
 }
