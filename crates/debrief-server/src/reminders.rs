@@ -14,7 +14,9 @@
 //! - an overdue one: its owner every week, and from the third week its team's lead too;
 //! - one open 90 days after publication: its owner and the lead, once;
 //! - the digest of the postmortems published in the last period (day or week): everyone,
-//!   and the organisation's channel.
+//!   and the organisation's channel;
+//! - a review meeting scheduled or moved: its invitation, to each participant, once per
+//!   scheduling; and within a day of its start, the postmortem to read before it.
 //!
 //! Owners are matched as "my action items" matches them: username, name or team (a team's
 //! items go to its lead, or else to its people). Nobody is told about a restricted
@@ -37,6 +39,9 @@ pub const DUE_SOON_DAYS: i64 = 3;
 
 /// Days after publication that an open item is lingering.
 pub const LINGERING_DAYS: i64 = 90;
+
+/// How long before a meeting its document is sent, in seconds.
+pub const DAY_SECONDS: i64 = 86_400;
 
 /// Weeks overdue after which the team's lead hears of an item too.
 pub const ESCALATE_AFTER_WEEKS: i64 = 2;
@@ -114,6 +119,55 @@ pub async fn scan(store: &Store, now: i64, public_url: Option<&str>) -> StoreRes
                 note,
             )
             .await?;
+        }
+    }
+
+    // Review meetings ahead: the invitation, then the document a day before (good practice:
+    // everyone reads the postmortem before the meeting, not in it).
+    for meeting in store.meetings_ahead(now).await? {
+        let when = jiff::Timestamp::from_second(meeting.starts_at)
+            .map(|t| t.strftime("%Y-%m-%d %H:%M UTC").to_string())
+            .unwrap_or_default();
+        let soon = meeting.starts_at - now <= DAY_SECONDS;
+        for person in people
+            .iter()
+            .filter(|p| meeting.participants.contains(&p.id))
+        {
+            if !store.may_read(person, meeting.id).await? {
+                continue;
+            }
+            let note = Note {
+                subject: format!("Review meeting: {}, {when}", meeting.title),
+                text: format!(
+                    "You are invited to the review meeting of \"{}\" on {when}, for {} minutes. \
+                     We meet to learn how the system made it possible, not who did it. \
+                     The meeting's page, and its invitation for your calendar: {}/meeting",
+                    meeting.title,
+                    meeting.minutes,
+                    link(meeting.id)
+                ),
+            };
+            let key = format!(
+                "remind:meeting-invitation:{}:{}:{}",
+                meeting.id, meeting.scheduled_at, person.id
+            );
+            ask(key, Recipient::Person(person.id), note).await?;
+            if soon {
+                let note = Note {
+                    subject: format!("Read before the review meeting: {}", meeting.title),
+                    text: format!(
+                        "The review meeting of \"{}\" is on {when}. Read the postmortem before \
+                         it, so the hour goes to what made this possible: {}",
+                        meeting.title,
+                        link(meeting.id)
+                    ),
+                };
+                let key = format!(
+                    "remind:meeting-ahead:{}:{}:{}",
+                    meeting.id, meeting.starts_at, person.id
+                );
+                ask(key, Recipient::Person(person.id), note).await?;
+            }
         }
     }
 

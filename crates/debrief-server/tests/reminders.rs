@@ -210,8 +210,9 @@ async fn each_reminder_reaches_whoever_can_act_once(store: &Store, url: &str, ba
         )
         .await
         .expect("checkout");
-    // In review, resolved a week ago, nobody assigned, Security not heard from.
-    store
+    // In review, resolved a week ago, nobody assigned, Security not heard from; its review
+    // meeting is tomorrow morning.
+    let search = store
         .create_postmortem(
             &admin,
             "---\ntitle: Search latency\ndate: 2026-12-02\nstatus: in_review\n---\n\n# Search latency\n\n\
@@ -220,6 +221,21 @@ async fn each_reminder_reaches_whoever_can_act_once(store: &Store, url: &str, ba
         .await
         .expect("search");
     now.store(NOW, Ordering::SeqCst);
+    let request = debrief_wire::api::MeetingRequest {
+        starts_at: NOW + 20 * 3600,
+        minutes: Some(45),
+        zone: None,
+        agenda: None,
+        participants: Some(
+            ["admin", "alice", "sec", "quiet"]
+                .map(String::from)
+                .to_vec(),
+        ),
+    };
+    store
+        .schedule_meeting(&admin, search.id, &request)
+        .await
+        .expect("the meeting");
 
     let (a, b, other) = common::two_workers(&store, url).await;
     for _ in 0..2 {
@@ -243,6 +259,21 @@ async fn each_reminder_reaches_whoever_can_act_once(store: &Store, url: &str, ba
         let mut e: Vec<(String, String)> = [
             ("admin", "1 postmortem published"),
             ("admin", "Facilitator and scribe needed: Search latency"),
+            ("admin", "Read before the review meeting: Search latency"),
+            (
+                "admin",
+                "Review meeting: Search latency, 2026-12-10 06:00 UTC",
+            ),
+            ("alice", "Read before the review meeting: Search latency"),
+            (
+                "alice",
+                "Review meeting: Search latency, 2026-12-10 06:00 UTC",
+            ),
+            ("sec", "Read before the review meeting: Search latency"),
+            (
+                "sec",
+                "Review meeting: Search latency, 2026-12-10 06:00 UTC",
+            ),
             ("alice", "1 postmortem published"),
             ("alice", "Due in 2 days: Alert on cache saturation"),
             ("alice", "Open for 90 days: Retire the old queue"),
@@ -279,6 +310,24 @@ async fn each_reminder_reaches_whoever_can_act_once(store: &Store, url: &str, ba
     assert!(
         !digest.contains("Old outage") && !digest.contains("Search latency"),
         "{backend}: {digest}"
+    );
+
+    // The invitation says when, for how long, and where the meeting and its calendar entry are.
+    let invitation = &messages
+        .iter()
+        .find(|(to, subject, _)| to == "sec@acme.example" && subject.starts_with("Review meeting"))
+        .expect("sec's invitation")
+        .2;
+    assert!(
+        invitation.contains("for 45 minutes"),
+        "{backend}: {invitation}"
+    );
+    assert!(
+        invitation.contains(&format!(
+            "https://debrief.example/postmortems/{}/meeting",
+            search.id
+        )),
+        "{backend}: {invitation}"
     );
 
     // Bob chose Slack: the digest reached his webhook, and the organisation's channel.

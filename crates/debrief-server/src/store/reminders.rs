@@ -123,6 +123,23 @@ pub struct OpenItem {
     pub restricted: i64,
 }
 
+/// A review meeting still ahead, for its invitation and the reminder a day before.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MeetingAhead {
+    /// The postmortem it reviews.
+    pub id: i64,
+    /// Its title.
+    pub title: String,
+    /// When it starts, Unix seconds.
+    pub starts_at: i64,
+    /// How long it takes, in minutes.
+    pub minutes: i64,
+    /// When it was scheduled (or last moved), Unix seconds.
+    pub scheduled_at: i64,
+    /// The ids of whom it invites.
+    pub participants: Vec<i64>,
+}
+
 impl Store {
     /// Every active person who may be reminded (not the system account).
     pub async fn people_to_remind(&self) -> Result<Vec<Person>> {
@@ -265,6 +282,36 @@ impl Store {
         .bind(id)
         .fetch_all(&self.pool)
         .await?)
+    }
+
+    /// The review meetings still ahead at `now`, with whom each invites.
+    pub async fn meetings_ahead(&self, now: i64) -> Result<Vec<MeetingAhead>> {
+        let rows: Vec<(i64, String, i64, i64, i64)> = sqlx::query_as(
+            "SELECT p.id, p.title, m.starts_at, m.minutes, m.scheduled_at
+             FROM meetings m JOIN postmortems p ON p.id = m.postmortem_id
+             WHERE m.state = 'scheduled' AND m.starts_at > $1 ORDER BY m.starts_at, p.id",
+        )
+        .bind(now)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for (id, title, starts_at, minutes, scheduled_at) in rows {
+            let participants = sqlx::query_scalar(
+                "SELECT user_id FROM meeting_participants WHERE postmortem_id = $1 ORDER BY user_id",
+            )
+            .bind(id)
+            .fetch_all(&self.pool)
+            .await?;
+            out.push(MeetingAhead {
+                id,
+                title,
+                starts_at,
+                minutes,
+                scheduled_at,
+                participants,
+            });
+        }
+        Ok(out)
     }
 
     /// Whether `person` may read postmortem `id` (restricted ones: members and admins).
