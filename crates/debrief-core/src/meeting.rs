@@ -16,6 +16,10 @@
 //! - alice (Dev), facilitator
 //! - bob (Ops), scribe
 //!
+//! ### Timeline walk
+//!
+//! - **14:05 Alert fires:** detection
+//!
 //! ### Notes
 //!
 //! - **Timeline walk · 14:02 Deploy begins:** We read the alert as the weekly flake.
@@ -54,6 +58,9 @@ pub struct Record {
     pub held: Option<Held>,
     /// Who took part, in the order they joined.
     pub attendance: Vec<Attendee>,
+    /// How the timeline's entries mattered, as the walk tagged them: the entry (label) and
+    /// its tag (text: detection, diagnosis, repair, key moment).
+    pub walk: Vec<Labelled>,
     /// The scribe's notes, each about an agenda item or a timeline entry.
     pub notes: Vec<Labelled>,
     /// What was decided, word for word.
@@ -116,6 +123,7 @@ pub const ANONYMOUS: &str = "Anonymous";
 
 /// The subsections, in the order they are written.
 const ATTENDANCE: &str = "Attendance";
+const WALK: &str = "Timeline walk";
 const NOTES: &str = "Notes";
 const DECISIONS: &str = "Decisions";
 const FACTORS: &str = "Contributing factors";
@@ -163,6 +171,7 @@ pub fn write(record: &Record) -> String {
             })
             .collect(),
     );
+    part(WALK, record.walk.iter().map(labelled).collect());
     part(NOTES, record.notes.iter().map(labelled).collect());
     part(
         DECISIONS,
@@ -200,6 +209,7 @@ pub fn read(body: &str) -> Record {
         if let Some(heading) = line.strip_prefix("### ") {
             part = [
                 ATTENDANCE,
+                WALK,
                 NOTES,
                 DECISIONS,
                 FACTORS,
@@ -258,6 +268,7 @@ pub fn read(body: &str) -> Record {
                     text: joined(text, &more),
                 };
                 match part {
+                    WALK => record.walk.push(entry),
                     NOTES => record.notes.push(entry),
                     NOT_DOING => record.not_doing.push(entry),
                     _ => record.reflections.push(entry),
@@ -396,6 +407,10 @@ mod tests {
                     part: None,
                 },
             ],
+            walk: vec![Labelled {
+                label: "14:05 Alert fires".into(),
+                text: "detection".into(),
+            }],
             notes: vec![Labelled {
                 label: "Timeline walk · 14:02 Deploy begins".into(),
                 text: "We read the alert as the weekly flake.\nIt had fired twice that week."
@@ -429,6 +444,7 @@ mod tests {
             text,
             "Held on 2026-06-16 at 14:00 UTC, 60 minutes.\n\n\
              ### Attendance\n\n- alice (Dev), facilitator\n- carol (Product)\n\n\
+             ### Timeline walk\n\n- **14:05 Alert fires:** detection\n\n\
              ### Notes\n\n- **Timeline walk · 14:02 Deploy begins:** We read the alert as the weekly flake.\n  It had fired twice that week.\n\n\
              ### Decisions\n\n- The retry budget is set per queue.\n\n\
              ### Contributing factors\n\n- **Change:** The retry budget was shared by every queue.\n  - Why? It was set per service in 2024.\n  - Why? Queues were added without a review of it.\n  - Why? No check says a budget is shared.\n\n\
@@ -521,6 +537,7 @@ mod tests {
         (
             proptest::option::of(held),
             proptest::collection::vec(attendee, 0..5),
+            proptest::collection::vec(labelled_strategy(), 0..3),
             proptest::collection::vec(labelled_strategy(), 0..6),
             proptest::collection::vec(text(), 0..4),
             proptest::collection::vec(factor, 0..4),
@@ -528,14 +545,17 @@ mod tests {
             proptest::collection::vec(labelled_strategy(), 0..4),
         )
             .prop_map(
-                |(held, attendance, notes, decisions, factors, not_doing, reflections)| Record {
-                    held,
-                    attendance,
-                    notes,
-                    decisions,
-                    factors,
-                    not_doing,
-                    reflections,
+                |(held, attendance, walk, notes, decisions, factors, not_doing, reflections)| {
+                    Record {
+                        held,
+                        attendance,
+                        walk,
+                        notes,
+                        decisions,
+                        factors,
+                        not_doing,
+                        reflections,
+                    }
                 },
             )
     }

@@ -243,6 +243,7 @@ fn meeting_record() -> impl Strategy<Value = meeting::Record> {
         });
     (
         prop::collection::vec(attendee, 0..3),
+        prop::collection::vec(labelled(), 0..2),
         prop::collection::vec(labelled(), 0..4),
         prop::collection::vec(words(2, 8), 0..3),
         prop::collection::vec(factor, 0..3),
@@ -250,14 +251,17 @@ fn meeting_record() -> impl Strategy<Value = meeting::Record> {
         prop::collection::vec(labelled(), 0..3),
     )
         .prop_map(
-            |(attendance, notes, decisions, factors, not_doing, reflections)| meeting::Record {
-                held: None,
-                attendance,
-                notes,
-                decisions,
-                factors,
-                not_doing,
-                reflections,
+            |(attendance, walk, notes, decisions, factors, not_doing, reflections)| {
+                meeting::Record {
+                    held: None,
+                    attendance,
+                    walk,
+                    notes,
+                    decisions,
+                    factors,
+                    not_doing,
+                    reflections,
+                }
             },
         )
         // An empty record is no section to write.

@@ -234,6 +234,7 @@ pub fn record(
     room: &Room,
     held: Held,
     people: &dyn Fn(&str) -> (String, Option<String>),
+    entries: &[String],
 ) -> Record {
     Record {
         held: Some(held),
@@ -247,6 +248,17 @@ pub fn record(
                     function,
                     part,
                 }
+            })
+            .collect(),
+        walk: room
+            .tags
+            .iter()
+            .filter_map(|(entry, tag)| {
+                let label = entries.get(*entry as usize)?.clone();
+                Some(Labelled {
+                    label,
+                    text: tag_words(*tag).to_string(),
+                })
             })
             .collect(),
         notes: room.notes.clone(),
@@ -263,6 +275,16 @@ pub fn record(
                 text: text.clone(),
             })
             .collect(),
+    }
+}
+
+/// A tag as the record says it.
+pub fn tag_words(tag: EntryTag) -> &'static str {
+    match tag {
+        EntryTag::Detection => "detection",
+        EntryTag::Diagnosis => "diagnosis",
+        EntryTag::Repair => "repair",
+        EntryTag::KeyMoment => "key moment",
     }
 }
 
@@ -437,7 +459,11 @@ mod tests {
                 ("Ops".to_string(), None)
             }
         };
-        let record = record(&room, held, &people);
+        let entries =
+            ["14:02 Deploy begins", "14:03 Canary", "14:05 Alert fires"].map(String::from);
+        let record = record(&room, held, &people, &entries);
+        assert_eq!(record.walk[0].label, "14:05 Alert fires");
+        assert_eq!(record.walk[0].text, "key moment");
         assert_eq!(record.attendance[0].part.as_deref(), Some("facilitator"));
         assert_eq!(record.reflections[0].label, "Anonymous");
         let text = debrief_core::meeting::write(&record);

@@ -375,8 +375,12 @@ impl Store {
                 .map(|(_, f, p)| (f.clone(), p.clone()))
                 .unwrap_or_default()
         };
-        let record = meeting::record(room, held, &lookup);
         let mut document = super::document::read_document(&current.postmortem.markdown)?;
+        let entries: Vec<String> = document
+            .timeline_entries()
+            .map(|e| format!("{} {}", e.at.strftime("%H:%M"), e.text))
+            .collect();
+        let record = meeting::record(room, held, &lookup, &entries);
         let text = debrief_core::meeting::write(&record);
         let section = Section {
             heading: debrief_core::meeting::HEADING.to_string(),

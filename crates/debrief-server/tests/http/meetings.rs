@@ -221,6 +221,14 @@ async fn a_meeting_is_scheduled_run_and_ended_into_the_postmortem(store: &Store,
     assert_eq!(attended, ["ops", "pm", "dev"], "{markdown}");
     assert_eq!(record.attendance[0].part.as_deref(), Some("facilitator"));
     assert_eq!(record.attendance[1].part.as_deref(), Some("scribe"));
+    assert_eq!(record.walk.len(), 1, "{markdown}");
+    assert_eq!(record.walk[0].text, "detection");
+    assert!(
+        record.walk[0]
+            .label
+            .ends_with("Alert fires for checkout 500s"),
+        "{markdown}"
+    );
     assert_eq!(record.notes.len(), 2);
     assert_eq!(
         record.notes[0].text,

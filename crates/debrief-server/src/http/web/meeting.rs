@@ -90,15 +90,6 @@ const CATEGORIES: [&str; 7] = [
     "Other",
 ];
 
-fn tag_name(tag: EntryTag) -> &'static str {
-    match tag {
-        EntryTag::Detection => "detection",
-        EntryTag::Diagnosis => "diagnosis",
-        EntryTag::Repair => "repair",
-        EntryTag::KeyMoment => "key moment",
-    }
-}
-
 pub(super) async fn meeting(
     State(state): State<AppState>,
     Reading { user, id }: Reading,
@@ -147,7 +138,7 @@ async fn meeting_page(
                 .tags
                 .iter()
                 .find(|(e, _)| *e as usize == index)
-                .map(|(_, tag)| tag_name(*tag)),
+                .map(|(_, tag)| crate::meeting::tag_words(*tag)),
         })
         .collect();
     let notes = events
