@@ -42,6 +42,27 @@
       });
   }
 
+  // The part under way's time box, counting: minutes and seconds used of those it has,
+  // marked once it runs over. The server's text stays for whoever has no script.
+  function pad(n) {
+    return (n < 10 ? "0" : "") + n;
+  }
+  function tick() {
+    var clock = document.getElementById("clock");
+    if (!clock) {
+      return;
+    }
+    var since = Number(clock.getAttribute("data-since"));
+    var minutes = Number(clock.getAttribute("data-minutes"));
+    var used = Math.max(0, Math.floor(Date.now() / 1000) - since);
+    var over = used > minutes * 60;
+    clock.textContent = Math.floor(used / 60) + ":" + pad(used % 60) + " of " + minutes +
+      ":00" + (over ? ", over its time: enough, let's move on?" : "");
+    clock.className = over ? "over" : "";
+  }
+  tick();
+  window.setInterval(tick, 1000);
+
   var stream = new EventSource("/api/v1/postmortems/" + id + "/meeting/live?after=" + last);
   stream.addEventListener("change", function (event) {
     room.setAttribute("data-last", event.lastEventId);

@@ -74,6 +74,8 @@ pub const REDIRECT: &str =
 pub struct Room {
     /// The agenda item under discussion, from 0.
     pub agenda_item: u32,
+    /// Since when it is under discussion (Unix seconds): its time box runs from there.
+    pub agenda_since: Option<i64>,
     /// The timeline entry the walk is at, from 0.
     pub entry: Option<u32>,
     /// How timeline entries mattered, by entry (the last tag given to each).
@@ -110,7 +112,8 @@ impl Room {
     pub fn apply(&mut self, event: &MeetingEvent) {
         let author = event.author.clone();
         match &event.change {
-            MeetingChange::Start | MeetingChange::End => {}
+            MeetingChange::Start => self.agenda_since = Some(event.at),
+            MeetingChange::End => {}
             MeetingChange::Join => {
                 if let Some(name) = author {
                     if !self.attended.contains(&name) {
@@ -122,7 +125,10 @@ impl Room {
                 }
             }
             MeetingChange::Leave => self.present.retain(|p| Some(p) != author.as_ref()),
-            MeetingChange::Agenda { item } => self.agenda_item = *item,
+            MeetingChange::Agenda { item } => {
+                self.agenda_item = *item;
+                self.agenda_since = Some(event.at);
+            }
             MeetingChange::Entry { entry } => self.entry = Some(*entry),
             MeetingChange::Tag { entry, tag } => {
                 self.tags.retain(|(e, _)| e != entry);
@@ -437,6 +443,11 @@ mod tests {
         ];
         let room = Room::of(&events);
         assert_eq!(room.agenda_item, 1);
+        assert_eq!(
+            room.agenda_since,
+            Some(1_780_000_004),
+            "the agenda moved at seq 4"
+        );
         assert_eq!(room.entry, Some(2));
         assert_eq!(room.tags, vec![(2, EntryTag::KeyMoment)]);
         assert_eq!(room.attended, vec!["alice", "bob"]);

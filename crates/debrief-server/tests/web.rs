@@ -1824,6 +1824,10 @@ async fn the_review_meeting_runs_from_its_page_without_javascript() {
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("Redirect:"), "{}", page.body);
     assert!(page.body.contains(r#"<script src="/assets/meeting.js">"#));
+    assert!(
+        page.body.contains("25 minutes from"),
+        "the time box, without script"
+    );
 
     let page = facilitator
         .post(

@@ -506,6 +506,16 @@ fn six_people_write_review_and_publish_a_postmortem_in_chromium() {
         "no redirect for the facilitator"
     );
     checks.page(responder, "meeting");
+    // The time box of the part under way counts in the browser.
+    std::thread::sleep(Duration::from_millis(1100));
+    let clock = responder.execute(
+        "return document.getElementById('clock').textContent;",
+        json!([]),
+    );
+    assert!(
+        clock.as_str().is_some_and(|t| t.contains(" of 25:00")),
+        "the clock does not run: {clock}"
+    );
     developer.go(&format!("{base}{meeting}"));
     assert!(
         !developer.source().contains("Redirect:"),

@@ -77,6 +77,15 @@ struct MeetingPage<'a> {
     abouts: Vec<String>,
     categories: [&'static str; 7],
     next_item: Option<usize>,
+    /// The part under way's time box: since when (Unix seconds and as written) and how long.
+    clock: Option<Clock>,
+}
+
+/// The running clock of the agenda item under way.
+struct Clock {
+    since: i64,
+    since_shown: String,
+    minutes: u32,
 }
 
 /// The categories the factors board offers.
@@ -161,6 +170,15 @@ async fn meeting_page(
     let next_item = (running && (room.agenda_item as usize) + 1 < agenda.len())
         .then_some(room.agenda_item as usize + 1);
     let state_of = meeting.as_ref().map(|m| m.state);
+    let clock = room
+        .agenda_since
+        .filter(|_| running)
+        .zip(agenda.iter().find(|a| a.current))
+        .map(|(since, item)| Clock {
+            since,
+            since_shown: utc(since),
+            minutes: item.minutes,
+        });
     let page = MeetingPage {
         state: match state_of {
             Some(MeetingState::Scheduled) => "scheduled",
@@ -218,6 +236,7 @@ async fn meeting_page(
         abouts,
         categories: CATEGORIES,
         next_item,
+        clock,
         meeting,
         user: Some(user),
     };
