@@ -22,6 +22,7 @@ struct MeetingRow {
     state: String,
     started_at: Option<i64>,
     ended_at: Option<i64>,
+    scheduled_at: i64,
 }
 
 /// A change's row.
@@ -182,7 +183,13 @@ impl Store {
     pub async fn meeting_invitation(&self, viewer: &User, id: i64, link: &str) -> Result<String> {
         let current = self.current(viewer, id).await?;
         let mut conn = self.pool.acquire().await?;
-        let meeting = read_meeting(&mut conn, id).await?;
+        let row = meeting_row(&mut conn, id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        // Each scheduling is later than the one before: a moved meeting's invitation replaces
+        // the earlier one in calendars.
+        let revision = u32::try_from(row.scheduled_at).unwrap_or(0);
+        let meeting = meeting_of(&mut conn, id, row).await?;
         let rows: Vec<(String, Option<String>)> = sqlx::query_as(
             "SELECT u.username, u.email FROM meeting_participants p JOIN users u ON u.id = p.user_id
              WHERE p.postmortem_id = $1 ORDER BY u.username",
@@ -190,11 +197,6 @@ impl Store {
         .bind(id)
         .fetch_all(&mut *conn)
         .await?;
-        let scheduled_at: i64 =
-            sqlx::query_scalar("SELECT scheduled_at FROM meetings WHERE postmortem_id = $1")
-                .bind(id)
-                .fetch_one(&mut *conn)
-                .await?;
         let invitees: Vec<meeting::Invitee> = rows
             .into_iter()
             .map(|(name, email)| meeting::Invitee {
@@ -209,9 +211,7 @@ impl Store {
                 link,
                 invitees: &invitees,
                 now: self.clock.now(),
-                // Each scheduling is later than the one before: a moved meeting's invitation
-                // replaces the earlier one in calendars.
-                revision: u32::try_from(scheduled_at).unwrap_or(0),
+                revision,
             },
         ))
     }
@@ -530,7 +530,7 @@ async fn taking_part(conn: &mut sqlx::AnyConnection, id: i64) -> Result<Vec<i64>
 
 async fn meeting_row(conn: &mut sqlx::AnyConnection, id: i64) -> Result<Option<MeetingRow>> {
     Ok(sqlx::query_as(
-        "SELECT starts_at, minutes, zone, agenda, state, started_at, ended_at
+        "SELECT starts_at, minutes, zone, agenda, state, started_at, ended_at, scheduled_at
          FROM meetings WHERE postmortem_id = $1",
     )
     .bind(id)
@@ -540,6 +540,11 @@ async fn meeting_row(conn: &mut sqlx::AnyConnection, id: i64) -> Result<Option<M
 
 async fn read_meeting(conn: &mut sqlx::AnyConnection, id: i64) -> Result<Meeting> {
     let row = meeting_row(conn, id).await?.ok_or(StoreError::NotFound)?;
+    meeting_of(conn, id, row).await
+}
+
+/// The meeting of a row: with its participants and its last change.
+async fn meeting_of(conn: &mut sqlx::AnyConnection, id: i64, row: MeetingRow) -> Result<Meeting> {
     let participants: Vec<String> = sqlx::query_scalar(
         "SELECT u.username FROM meeting_participants p JOIN users u ON u.id = p.user_id
          WHERE p.postmortem_id = $1 ORDER BY u.username",
