@@ -9,10 +9,12 @@
 //! public_url = "https://debrief.example.com" # how people reach it: the links in issues
 //! job_lease_seconds = 300                    # a dead instance's jobs are taken up after this
 //! pool_size = 16                             # database connections per instance
-//! page_cache_mb = 256                        # what pages computed, kept until the store changes
+//! page_cache_mb = 512                        # what pages computed, kept until the store changes
 //! required_roles = ["Dev", "Product", "SRE"] # must contribute before publishing
 //! rotation = ["Dev", "Ops", "Product"]       # the facilitator rotates across these
 //! assignment_hours = 48                      # facilitator and scribe due after resolution
+//! factor_categories = ["Change", "Monitoring", "Capacity", "Dependency", "Process",
+//!                      "Documentation", "Other"]  # the review meeting's factors board
 //! ```
 //! Other tables belong to other parts of debrief and are left alone; an unknown key in
 //! `[server]` is an error with its line and column.
@@ -34,7 +36,7 @@ pub struct ServerConfig {
     pub secure_cookies: bool,
     /// Database connections per instance.
     pub pool_size: Option<u32>,
-    /// How much of what the pages computed is kept, in MiB (0: nothing); 256 by default.
+    /// How much of what the pages computed is kept, in MiB (0: nothing); 512 by default.
     pub page_cache_mb: Option<u64>,
     /// The address people reach the server at, for the links it writes into issues.
     pub public_url: Option<String>,
@@ -89,6 +91,7 @@ struct Table {
     required_roles: Option<Vec<String>>,
     rotation: Option<Vec<String>>,
     assignment_hours: Option<u32>,
+    factor_categories: Option<toml::Spanned<Vec<String>>>,
 }
 
 impl ServerConfig {
@@ -120,9 +123,46 @@ impl ServerConfig {
                 assignment_window_s: table
                     .assignment_hours
                     .map_or(defaults.assignment_window_s, |h| i64::from(h) * 3600),
+                factor_categories: table
+                    .factor_categories
+                    .map(|categories| factor_categories(text, categories))
+                    .transpose()?
+                    .unwrap_or(defaults.factor_categories),
             },
         })
     }
+}
+
+/// The factor categories as configured: each named once, none empty, at most
+/// [`crate::meeting::MAX_FACTOR_CATEGORIES`] of them.
+fn factor_categories(
+    text: &str,
+    categories: toml::Spanned<Vec<String>>,
+) -> Result<Vec<String>, ConfigError> {
+    let at = categories.span().start;
+    let categories = categories.into_inner();
+    let wrong = |message: String| Err(ConfigError::at(text, at, message));
+    let max = crate::meeting::MAX_FACTOR_CATEGORIES;
+    if categories.is_empty() || categories.len() > max {
+        return wrong(format!(
+            "factor_categories lists {} categories; it needs from 1 to {max}",
+            categories.len()
+        ));
+    }
+    let mut seen: Vec<String> = Vec::new();
+    for category in &categories {
+        let name = category.trim();
+        if name.is_empty() || name.len() > 40 {
+            return wrong(format!(
+                "factor category {category:?}: a category needs a name of 1 to 40 bytes"
+            ));
+        }
+        if seen.iter().any(|s| s.eq_ignore_ascii_case(name)) {
+            return wrong(format!("factor category {name:?} is listed twice"));
+        }
+        seen.push(name.to_string());
+    }
+    Ok(seen)
 }
 
 #[cfg(test)]
@@ -138,6 +178,34 @@ mod tests {
         assert_eq!(config.workflow.required_roles, ["Dev", "Security"]);
         assert_eq!(config.workflow.assignment_window_s, 24 * 3600);
         assert_eq!(config.workflow.rotation, Settings::default().rotation);
+        assert_eq!(
+            config.workflow.factor_categories,
+            Settings::default().factor_categories
+        );
+    }
+
+    #[test]
+    fn factor_categories_are_configured_and_checked() {
+        let config = ServerConfig::from_toml(
+            "[server]\nfactor_categories = [\" People and tools \", \"Vendors\"]\n",
+        )
+        .expect("valid");
+        assert_eq!(
+            config.workflow.factor_categories,
+            ["People and tools", "Vendors"]
+        );
+        for (toml, complaint) in [
+            ("factor_categories = []", "from 1 to"),
+            (
+                "factor_categories = [\"Change\", \"change\"]",
+                "listed twice",
+            ),
+            ("factor_categories = [\"  \"]", "1 to 40 bytes"),
+        ] {
+            let error = ServerConfig::from_toml(&format!("[server]\n{toml}\n")).expect_err(toml);
+            assert_eq!((error.line, error.column), (2, 21), "{toml}: {error}");
+            assert!(error.message.contains(complaint), "{toml}: {error}");
+        }
     }
 
     #[test]

@@ -15,6 +15,25 @@ pub const MAX_TEXT_BYTES: usize = 10_000;
 /// The most items an agenda may have.
 pub const MAX_AGENDA_ITEMS: usize = 20;
 
+/// The longest time box an agenda item may have, in minutes.
+pub const MAX_TIME_BOX: u32 = 120;
+
+/// The categories of contributing factors unless `debrief.toml` says otherwise: what
+/// changed, what watched, what was there to absorb it, what it depended on, how people
+/// worked, what was written down.
+pub const DEFAULT_FACTOR_CATEGORIES: [&str; 7] = [
+    "Change",
+    "Monitoring",
+    "Capacity",
+    "Dependency",
+    "Process",
+    "Documentation",
+    "Other",
+];
+
+/// The most factor categories a board may have.
+pub const MAX_FACTOR_CATEGORIES: usize = 16;
+
 /// The agenda good facilitators follow: the premise first, the timeline walked before
 /// causes are named, action items only once the factors are understood.
 pub fn default_agenda() -> Vec<AgendaItem> {
@@ -129,6 +148,8 @@ impl Room {
                 self.agenda_item = *item;
                 self.agenda_since = Some(event.at);
             }
+            // The time box lives in the meeting's agenda, which the change rewrites.
+            MeetingChange::TimeBox { .. } => {}
             MeetingChange::Entry { entry } => self.entry = Some(*entry),
             MeetingChange::Tag { entry, tag } => {
                 self.tags.retain(|(e, _)| e != entry);
@@ -174,13 +195,59 @@ pub struct Context<'a> {
     pub entries: usize,
     /// Whether the sender facilitates it.
     pub facilitator: bool,
+    /// The categories a factor may be named under.
+    pub categories: &'a [String],
+}
+
+/// What the linter makes of a change's text before the meeting takes it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Assessment {
+    /// For a note with blame in it: the facilitator's redirects, the general question first
+    /// and then the linter's own suggestions. The note is kept word for word all the same.
+    pub prompts: Vec<String>,
+    /// For a drafted action item that is a wish, unowned or undated: why it is refused.
+    pub refusals: Vec<String>,
+}
+
+/// Lints a note (blame becomes the facilitator's cue to redirect) or a drafted action item
+/// (it must be specific, owned and dated); other changes have nothing to lint.
+pub fn assess(change: &MeetingChange, options: &debrief_lint::Options<'_>) -> Assessment {
+    match change {
+        MeetingChange::Note { text, .. } => {
+            let findings = debrief_lint::lint_passage(text, options);
+            let mut prompts = Vec::new();
+            if !findings.is_empty() {
+                prompts.push(REDIRECT.to_string());
+            }
+            for suggestion in findings.into_iter().filter_map(|f| f.diagnostic.suggestion) {
+                if !prompts.contains(&suggestion) {
+                    prompts.push(suggestion);
+                }
+            }
+            Assessment {
+                prompts,
+                refusals: Vec::new(),
+            }
+        }
+        MeetingChange::Draft { text } => Assessment {
+            prompts: Vec::new(),
+            refusals: debrief_lint::lint_action_item(text, options)
+                .into_iter()
+                .map(|f| f.diagnostic.message)
+                .collect(),
+        },
+        _ => Assessment::default(),
+    }
 }
 
 /// Whether a meeting takes `change` now; the reason when it does not.
 pub fn check(change: &MeetingChange, room: &Room, context: &Context<'_>) -> Result<(), String> {
     match (context.state, change) {
         (MeetingState::Ended, _) => return Err("the meeting has ended".into()),
-        (MeetingState::Scheduled, MeetingChange::Start | MeetingChange::Join) => {}
+        (
+            MeetingState::Scheduled,
+            MeetingChange::Start | MeetingChange::Join | MeetingChange::TimeBox { .. },
+        ) => {}
         (MeetingState::Scheduled, _) => {
             return Err("the meeting has not started: the facilitator starts it".into());
         }
@@ -214,10 +281,31 @@ pub fn check(change: &MeetingChange, room: &Room, context: &Context<'_>) -> Resu
         MeetingChange::Start | MeetingChange::End if !context.facilitator => {
             Err("only the facilitator starts and ends the meeting".into())
         }
-        MeetingChange::Agenda { item } if *item as usize >= context.agenda.len() => Err(format!(
-            "the agenda has {} items; there is no item {item}",
-            context.agenda.len()
-        )),
+        MeetingChange::TimeBox { .. } if !context.facilitator => {
+            Err("only the facilitator adjusts the time boxes".into())
+        }
+        MeetingChange::Agenda { item } | MeetingChange::TimeBox { item, .. }
+            if *item as usize >= context.agenda.len() =>
+        {
+            Err(format!(
+                "the agenda has {} items; there is no item {item}",
+                context.agenda.len()
+            ))
+        }
+        MeetingChange::TimeBox { minutes, .. } if !(1..=MAX_TIME_BOX).contains(minutes) => Err(
+            format!("a time box of {minutes} minutes; it may take from 1 to {MAX_TIME_BOX}"),
+        ),
+        MeetingChange::Factor { category, .. }
+            if !context
+                .categories
+                .iter()
+                .any(|c| c.eq_ignore_ascii_case(category.trim())) =>
+        {
+            Err(format!(
+                "there is no factor category {category:?}; the board has {}",
+                context.categories.join(", ")
+            ))
+        }
         MeetingChange::Entry { entry } | MeetingChange::Tag { entry, .. }
             if *entry as usize >= context.entries =>
         {
@@ -382,11 +470,13 @@ mod tests {
 
     fn context(state: MeetingState, facilitator: bool) -> Context<'static> {
         static AGENDA: std::sync::OnceLock<Vec<AgendaItem>> = std::sync::OnceLock::new();
+        static CATEGORIES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
         Context {
             state,
             agenda: AGENDA.get_or_init(default_agenda),
             entries: 3,
             facilitator,
+            categories: CATEGORIES.get_or_init(|| vec!["Change".into(), "Vendors".into()]),
         }
     }
 
@@ -489,6 +579,7 @@ mod tests {
             minutes: 60,
             zone: "UTC".into(),
             agenda: default_agenda(),
+            factor_categories: Vec::new(),
             participants: vec!["ana".into(), "bo".into()],
             state: MeetingState::Scheduled,
             started_at: None,
@@ -587,5 +678,70 @@ mod tests {
             check(&MeetingChange::End, &room, &running).is_err(),
             "not the facilitator"
         );
+    }
+
+    #[test]
+    fn the_facilitator_adjusts_time_boxes_before_and_during_the_meeting() {
+        let room = Room::default();
+        let longer = MeetingChange::TimeBox {
+            item: 1,
+            minutes: 35,
+        };
+        for state in [MeetingState::Scheduled, MeetingState::Running] {
+            assert_eq!(check(&longer, &room, &context(state, true)), Ok(()));
+            let refused =
+                check(&longer, &room, &context(state, false)).expect_err("not the facilitator");
+            assert!(refused.contains("only the facilitator"), "{refused}");
+        }
+        let running = context(MeetingState::Running, true);
+        for (item, minutes, complaint) in [(5, 10, "no item 5"), (1, 0, "from 1 to 120")] {
+            let change = MeetingChange::TimeBox { item, minutes };
+            let refused = check(&change, &room, &running).expect_err(complaint);
+            assert!(refused.contains(complaint), "{refused}");
+        }
+    }
+
+    #[test]
+    fn factors_are_named_under_the_configured_categories() {
+        let room = Room::default();
+        let running = context(MeetingState::Running, false);
+        let factor = |category: &str| MeetingChange::Factor {
+            category: category.into(),
+            text: "The vendor's limits were undocumented.".into(),
+        };
+        assert_eq!(check(&factor("vendors"), &room, &running), Ok(()));
+        let refused = check(&factor("Monitoring"), &room, &running).expect_err("no such category");
+        assert_eq!(
+            refused,
+            "there is no factor category \"Monitoring\"; the board has Change, Vendors"
+        );
+    }
+
+    #[test]
+    fn blame_in_a_note_is_a_redirect_and_a_wish_is_refused_with_its_reasons() {
+        let config = debrief_lint::Config::default();
+        let options = debrief_lint::Options::new(&config, jiff::civil::date(2026, 6, 16));
+        let blames = MeetingChange::Note {
+            about: "Timeline walk".into(),
+            text: "Bob should have checked the dashboard before deploying.".into(),
+        };
+        let assessed = assess(&blames, &options);
+        assert_eq!(assessed.prompts.first().map(String::as_str), Some(REDIRECT));
+        assert!(assessed.refusals.is_empty(), "a note is never refused");
+        let neutral = MeetingChange::Note {
+            about: "Timeline walk".into(),
+            text: "The dashboard showed the old region only.".into(),
+        };
+        assert_eq!(assess(&neutral, &options), Assessment::default());
+        let wish = MeetingChange::Draft {
+            text: "Be more careful with deploys".into(),
+        };
+        let refusals = assess(&wish, &options).refusals;
+        assert!(refusals.len() >= 2, "vague, unowned, undated: {refusals:?}");
+        let owned = MeetingChange::Draft {
+            text: "Add a canary stage to the checkout pipeline (owner: @platform, due: 2026-07-01)"
+                .into(),
+        };
+        assert_eq!(assess(&owned, &options), Assessment::default());
     }
 }

@@ -15,7 +15,8 @@
 //! ```
 //! Credentials stay in environment variables, never in the file or the database.
 
-use lettre::message::Mailbox;
+use lettre::message::header::ContentType;
+use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use serde::Deserialize;
@@ -202,6 +203,10 @@ pub struct Note {
     pub subject: String,
     /// Plain text, with links written out.
     pub text: String,
+    /// An invitation (iCalendar, `METHOD:REQUEST`) that e-mail carries as a calendar part
+    /// mail clients offer to accept, and as an `.ics` attachment; chat leaves it out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calendar: Option<String>,
 }
 
 /// Why a delivery failed: worth another try or not.
@@ -227,12 +232,12 @@ pub async fn email(config: &NotifyConfig, to: &str, note: &Note) -> Result<(), D
         .from
         .parse()
         .map_err(|e| DeliveryError::Permanent(format!("[notify] from: {e}")))?;
-    let message = Message::builder()
-        .from(from)
-        .to(to)
-        .subject(&note.subject)
-        .body(note.text.clone())
-        .map_err(|e| DeliveryError::Permanent(format!("the message: {e}")))?;
+    let message = Message::builder().from(from).to(to).subject(&note.subject);
+    let message = match &note.calendar {
+        None => message.body(note.text.clone()),
+        Some(calendar) => message.multipart(with_calendar(&note.text, calendar)),
+    }
+    .map_err(|e| DeliveryError::Permanent(format!("the message: {e}")))?;
     // rustls takes the process's crypto provider: ring's, installed once.
     let _ = rustls::crypto::ring::default_provider().install_default();
     let mut transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
@@ -259,6 +264,26 @@ pub async fn email(config: &NotifyConfig, to: &str, note: &Note) -> Result<(), D
                 DeliveryError::Retry(format!("sending e-mail: {e}"))
             }
         })
+}
+
+/// The text and an invitation, as calendar clients expect them (RFC 6047): the text and
+/// the `text/calendar; method=REQUEST` part as alternatives, which clients show with
+/// accept and decline, and the same invitation attached as `invite.ics` for the others.
+fn with_calendar(text: &str, calendar: &str) -> MultiPart {
+    let request = ContentType::parse("text/calendar; charset=utf-8; method=REQUEST")
+        .unwrap_or(ContentType::TEXT_PLAIN);
+    let ics = ContentType::parse("application/ics").unwrap_or(ContentType::TEXT_PLAIN);
+    MultiPart::mixed()
+        .multipart(
+            MultiPart::alternative()
+                .singlepart(SinglePart::plain(text.to_string()))
+                .singlepart(
+                    SinglePart::builder()
+                        .header(request)
+                        .body(calendar.to_string()),
+                ),
+        )
+        .singlepart(Attachment::new("invite.ics".to_string()).body(calendar.to_string(), ics))
 }
 
 /// Posts `note` to a Slack-compatible incoming webhook: `{"text": ...}`.

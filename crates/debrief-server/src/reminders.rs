@@ -112,6 +112,7 @@ pub async fn scan(store: &Store, now: i64, public_url: Option<&str>) -> StoreRes
                     "facilitator and scribe",
                     link(subject.id)
                 ),
+                calendar: None,
             };
             ask(
                 format!("remind:assign:{}:{}", subject.id, person.id),
@@ -129,6 +130,9 @@ pub async fn scan(store: &Store, now: i64, public_url: Option<&str>) -> StoreRes
             .map(|t| t.strftime("%Y-%m-%d %H:%M UTC").to_string())
             .unwrap_or_default();
         let soon = meeting.starts_at - now <= DAY_SECONDS;
+        let invitation = store
+            .meeting_calendar(meeting.id, &meeting.title, &link(meeting.id))
+            .await?;
         for person in people
             .iter()
             .filter(|p| meeting.participants.contains(&p.id))
@@ -146,6 +150,7 @@ pub async fn scan(store: &Store, now: i64, public_url: Option<&str>) -> StoreRes
                     meeting.minutes,
                     link(meeting.id)
                 ),
+                calendar: Some(invitation.clone()),
             };
             let key = format!(
                 "remind:meeting-invitation:{}:{}:{}",
@@ -161,6 +166,7 @@ pub async fn scan(store: &Store, now: i64, public_url: Option<&str>) -> StoreRes
                         meeting.title,
                         link(meeting.id)
                     ),
+                    calendar: None,
                 };
                 let key = format!(
                     "remind:meeting-ahead:{}:{}:{}",
@@ -190,6 +196,7 @@ pub async fn scan(store: &Store, now: i64, public_url: Option<&str>) -> StoreRes
                         subject.title,
                         link(subject.id)
                     ),
+                    calendar: None,
                 };
                 ask(
                     format!("remind:roles:{}:{function}:{}", subject.id, person.id),
@@ -234,6 +241,7 @@ pub async fn scan(store: &Store, now: i64, public_url: Option<&str>) -> StoreRes
                             item.text,
                             link(item.postmortem_id)
                         ),
+                        calendar: None,
                     },
                 ));
             } else if days < 0 {
@@ -260,6 +268,7 @@ pub async fn scan(store: &Store, now: i64, public_url: Option<&str>) -> StoreRes
                             item.text,
                             link(item.postmortem_id)
                         ),
+                        calendar: None,
                     },
                 ));
             }
@@ -282,6 +291,7 @@ pub async fn scan(store: &Store, now: i64, public_url: Option<&str>) -> StoreRes
                         item.text,
                         link(item.postmortem_id)
                     ),
+                    calendar: None,
                 },
             ));
         }
@@ -330,6 +340,7 @@ pub async fn scan(store: &Store, now: i64, public_url: Option<&str>) -> StoreRes
                 if published.len() == 1 { "" } else { "s" }
             ),
             text,
+            calendar: None,
         };
         for person in &people {
             if person.channel == Channel::None || person.username == crate::store::SYSTEM_USERNAME {

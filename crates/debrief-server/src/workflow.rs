@@ -62,6 +62,9 @@ pub struct Settings {
     pub rotation: Vec<String>,
     /// Seconds after the incident's resolution by which facilitator and scribe are due.
     pub assignment_window_s: i64,
+    /// The categories of the review meeting's contributing factors, in the order the board
+    /// and the fishbone diagram show them.
+    pub factor_categories: Vec<String>,
 }
 
 impl Default for Settings {
@@ -70,6 +73,10 @@ impl Default for Settings {
             required_roles: vec!["Dev".into(), "Product".into(), "SRE".into()],
             rotation: vec!["Dev".into(), "Ops".into(), "Product".into()],
             assignment_window_s: 48 * 3600,
+            factor_categories: crate::meeting::DEFAULT_FACTOR_CATEGORIES
+                .iter()
+                .map(|c| c.to_string())
+                .collect(),
         }
     }
 }

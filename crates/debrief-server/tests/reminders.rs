@@ -80,19 +80,44 @@ impl Smtp {
     }
 }
 
-/// To, subject and body of a message as lettre writes it (plain text, 7bit or
-/// quoted-printable).
-fn parse(text: &str) -> (String, String, String) {
-    let (head, body) = text.split_once("\n\n").unwrap_or((text, ""));
-    let header = |name: &str| {
-        head.lines()
-            .find_map(|l| l.strip_prefix(name))
-            .unwrap_or("")
-            .trim()
-            .to_string()
-    };
-    let body = body.replace("=\n", "").replace("=3D", "=");
-    (header("To:"), header("Subject:"), body)
+/// To, subject and text of a message, parsed as a mail client would (MIME parts,
+/// quoted-printable), with the invitation it carries as a calendar part, if any.
+fn parse(raw: &str) -> (String, String, String) {
+    use mail_parser::MimeHeaders;
+    let message = mail_parser::MessageParser::default()
+        .parse(raw.as_bytes())
+        .expect("a message mail-parser reads");
+    let to = message
+        .to()
+        .and_then(|to| to.first())
+        .and_then(|a| a.address())
+        .unwrap_or("")
+        .to_string();
+    let subject = message.subject().unwrap_or("").to_string();
+    let mut text = message
+        .body_text(0)
+        .map(|t| t.into_owned())
+        .unwrap_or_default();
+    // The calendar part clients offer to accept, and the attachment for the others: both
+    // the same invitation, appended so that the tests can read them.
+    for part in &message.parts {
+        let Some(kind) = part.content_type() else {
+            continue;
+        };
+        let calendar = kind.ctype() == "text" && kind.subtype() == Some("calendar");
+        let attached = kind.ctype() == "application" && kind.subtype() == Some("ics");
+        if calendar || attached {
+            let method = kind.attribute("method").unwrap_or("none");
+            let name = part.attachment_name().unwrap_or("inline");
+            text.push_str(&format!(
+                "\n[{}/{} method={method} name={name}]\n",
+                kind.ctype(),
+                kind.subtype().unwrap_or("")
+            ));
+            text.push_str(&String::from_utf8_lossy(part.contents()));
+        }
+    }
+    (to, subject, text)
 }
 
 async fn person(
@@ -312,7 +337,8 @@ async fn each_reminder_reaches_whoever_can_act_once(store: &Store, url: &str, ba
         "{backend}: {digest}"
     );
 
-    // The invitation says when, for how long, and where the meeting and its calendar entry are.
+    // The invitation says when, for how long, and where the meeting is; it carries the
+    // calendar entry twice: as the part mail clients offer to accept, and attached.
     let invitation = &messages
         .iter()
         .find(|(to, subject, _)| to == "sec@acme.example" && subject.starts_with("Review meeting"))
@@ -328,6 +354,21 @@ async fn each_reminder_reaches_whoever_can_act_once(store: &Store, url: &str, ba
             search.id
         )),
         "{backend}: {invitation}"
+    );
+    for part in [
+        "[text/calendar method=REQUEST name=inline]\nBEGIN:VCALENDAR",
+        "[application/ics method=none name=invite.ics]\nBEGIN:VCALENDAR",
+    ] {
+        assert!(
+            invitation.contains(part),
+            "{backend}: {part} in {invitation}"
+        );
+    }
+    let calendar = invitation.replace("\r\n ", "");
+    assert!(
+        calendar.contains("DTSTART:20261210T060000Z")
+            && calendar.contains("mailto:sec@acme.example"),
+        "{backend}: {calendar}"
     );
 
     // Bob chose Slack: the digest reached his webhook, and the organisation's channel.

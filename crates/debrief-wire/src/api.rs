@@ -834,8 +834,11 @@ pub struct Meeting {
     pub minutes: u32,
     /// The time zone its times are written in (`UTC`, `Europe/Oslo`).
     pub zone: String,
-    /// Its agenda, in order.
+    /// Its agenda, in order, with the time boxes as adjusted.
     pub agenda: Vec<AgendaItem>,
+    /// The categories its contributing factors are named under (`factor_categories` in
+    /// `debrief.toml`).
+    pub factor_categories: Vec<String>,
     /// Who is invited, by username.
     pub participants: Vec<String>,
     /// Scheduled, running or ended.
@@ -901,6 +904,13 @@ pub enum MeetingChange {
         /// The agenda item, from 0.
         item: u32,
     },
+    /// The time box of agenda item `item` (from 0) becomes `minutes` (the facilitator).
+    TimeBox {
+        /// The agenda item, from 0.
+        item: u32,
+        /// Its new time box, from 1 to 120 minutes.
+        minutes: u32,
+    },
     /// The timeline walk is at entry `entry` (from 0, in document order).
     Entry {
         /// The timeline entry, from 0.
@@ -963,6 +973,20 @@ pub enum MeetingChange {
     /// The meeting ends: its record goes into the postmortem as a new version, which moves
     /// to `reviewed`.
     End,
+}
+
+/// What the meeting would make of a change, without making it: `POST .../meeting/check`,
+/// which the page calls as a note or an action item is typed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct MeetingCheck {
+    /// Whether the meeting would take it now.
+    pub taken: bool,
+    /// Why it would not: a drafted action item that is a wish, unowned or undated, or a
+    /// change the meeting does not take in its state.
+    pub reasons: Vec<String>,
+    /// For a note with blame in it: the redirects the facilitator would be shown. The note
+    /// is still taken word for word.
+    pub prompts: Vec<String>,
 }
 
 /// A change a meeting took, as every participant sees it.

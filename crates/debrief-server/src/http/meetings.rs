@@ -11,7 +11,8 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use debrief_wire::api::{
-    ChangesQuery, Meeting, MeetingChange, MeetingEvent, MeetingEvents, MeetingRequest, MeetingState,
+    ChangesQuery, Meeting, MeetingChange, MeetingCheck, MeetingEvent, MeetingEvents,
+    MeetingRequest, MeetingState,
 };
 use futures_util::Stream;
 use std::collections::VecDeque;
@@ -24,6 +25,7 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(meeting, schedule))
         .routes(routes!(changes, change))
+        .routes(routes!(check))
         .routes(routes!(live))
         .routes(routes!(invitation))
 }
@@ -211,4 +213,21 @@ async fn change(
 ) -> ApiResult<(StatusCode, Json<MeetingEvent>)> {
     let event = state.store.meeting_change(&user, id, change).await?;
     Ok((StatusCode::CREATED, Json(event)))
+}
+
+/// What the meeting would make of a change, without making it: the page asks as a note or
+/// an action item is typed, so a wish is explained before it is sent and the scribe sees
+/// that a note will bring the facilitator a redirect. Nothing is written.
+#[utoipa::path(post, path = "/api/v1/postmortems/{id}/meeting/check", tag = "meetings",
+    params(PostmortemId), request_body = MeetingChange,
+    responses((status = 200, description = "whether it would be taken, and why not", body = MeetingCheck)))]
+async fn check(
+    State(state): State<AppState>,
+    Caller(user): Caller,
+    Ids(PostmortemId { id }): Ids<PostmortemId>,
+    Body(change): Body<MeetingChange>,
+) -> ApiResult<Json<MeetingCheck>> {
+    Ok(Json(
+        state.store.check_meeting_change(&user, id, change).await?,
+    ))
 }

@@ -8,9 +8,20 @@ use super::{Result, Store, StoreError, Tx, User, person_named, require_writer};
 use crate::meeting::{self, Context, Room};
 use debrief_core::model::{Section, SectionBody};
 use debrief_wire::api::{
-    AgendaItem, Meeting, MeetingChange, MeetingEvent, MeetingEvents, MeetingRequest, MeetingState,
-    State,
+    AgendaItem, Meeting, MeetingChange, MeetingCheck, MeetingEvent, MeetingEvents, MeetingRequest,
+    MeetingState, State,
 };
+
+/// A change judged against its meeting, ready to be made.
+struct Judged {
+    current: Current,
+    row: MeetingRow,
+    agenda: Vec<AgendaItem>,
+    events: Vec<MeetingEvent>,
+    room: Room,
+    change: MeetingChange,
+    prompts: Vec<String>,
+}
 
 /// A meeting's row.
 #[derive(sqlx::FromRow)]
@@ -167,7 +178,7 @@ impl Store {
             &format!("postmortem:{id}"),
         )
         .await?;
-        let meeting = read_meeting(&mut tx, id).await?;
+        let meeting = read_meeting(&mut tx, id, &self.policy.workflow.factor_categories).await?;
         tx.commit().await?;
         Ok(meeting)
     }
@@ -176,12 +187,19 @@ impl Store {
     pub async fn meeting(&self, viewer: &User, id: i64) -> Result<Meeting> {
         self.current(viewer, id).await?;
         let mut conn = self.pool.acquire().await?;
-        read_meeting(&mut conn, id).await
+        read_meeting(&mut conn, id, &self.policy.workflow.factor_categories).await
     }
 
     /// The meeting's invitation (iCalendar), with `link` to the postmortem to read before.
     pub async fn meeting_invitation(&self, viewer: &User, id: i64, link: &str) -> Result<String> {
         let current = self.current(viewer, id).await?;
+        self.meeting_calendar(id, &current.postmortem.title, link)
+            .await
+    }
+
+    /// The invitation of postmortem `id`'s meeting, whoever asks: for the reminders scan,
+    /// which sends it to the participants who may read the postmortem.
+    pub async fn meeting_calendar(&self, id: i64, title: &str, link: &str) -> Result<String> {
         let mut conn = self.pool.acquire().await?;
         let row = meeting_row(&mut conn, id)
             .await?
@@ -189,7 +207,8 @@ impl Store {
         // Each scheduling is later than the one before: a moved meeting's invitation replaces
         // the earlier one in calendars.
         let revision = u32::try_from(row.scheduled_at).unwrap_or(0);
-        let meeting = meeting_of(&mut conn, id, row).await?;
+        let categories = &self.policy.workflow.factor_categories;
+        let meeting = meeting_of(&mut conn, id, row, categories).await?;
         let rows: Vec<(String, Option<String>)> = sqlx::query_as(
             "SELECT u.username, u.email FROM meeting_participants p JOIN users u ON u.id = p.user_id
              WHERE p.postmortem_id = $1 ORDER BY u.username",
@@ -207,7 +226,7 @@ impl Store {
         Ok(meeting::invitation(
             &meeting,
             &meeting::Invitation {
-                title: &current.postmortem.title,
+                title,
                 link,
                 invitees: &invitees,
                 now: self.clock.now(),
@@ -225,70 +244,86 @@ impl Store {
     ) -> Result<MeetingEvents> {
         self.current(viewer, id).await?;
         let mut conn = self.pool.acquire().await?;
-        let meeting = read_meeting(&mut conn, id).await?;
+        let meeting = read_meeting(&mut conn, id, &self.policy.workflow.factor_categories).await?;
         let events = events_after(&mut conn, id, after).await?;
         Ok(MeetingEvents { meeting, events })
     }
 
-    /// A change to the meeting of postmortem `id`, checked against the room
-    /// ([`meeting::check`]): a note with blame in it carries the facilitator's redirects, a
-    /// drafted action item that is a wish, unowned or undated is refused with the reasons,
-    /// and the end writes the record into the postmortem.
-    pub async fn meeting_change(
+    /// What the meeting of postmortem `id` would make of `change`, without making it: the
+    /// same rules and linting as [`Store::meeting_change`], for a page to show as a note or
+    /// an action item is typed.
+    pub async fn check_meeting_change(
         &self,
         actor: &User,
         id: i64,
         change: MeetingChange,
-    ) -> Result<MeetingEvent> {
+    ) -> Result<MeetingCheck> {
         require_writer(actor)?;
+        // A wish is refused with each of its reasons, as the page lists them.
         let options = debrief_lint::Options::new(&self.policy.lint, self.clock.today());
-        let prompts = match &change {
-            MeetingChange::Note { text, .. } => {
-                // Blame in a note is the facilitator's cue to redirect, with the linter's own
-                // suggestions after the general question.
-                let findings = debrief_lint::lint_passage(text, &options);
-                let mut prompts = Vec::new();
-                if !findings.is_empty() {
-                    prompts.push(meeting::REDIRECT.to_string());
-                }
-                for suggestion in findings.into_iter().filter_map(|f| f.diagnostic.suggestion) {
-                    if !prompts.contains(&suggestion) {
-                        prompts.push(suggestion);
-                    }
-                }
-                prompts
-            }
-            MeetingChange::Draft { text } => {
-                let findings = debrief_lint::lint_action_item(text, &options);
-                if !findings.is_empty() {
-                    let reasons: Vec<String> =
-                        findings.into_iter().map(|f| f.diagnostic.message).collect();
-                    return Err(StoreError::Invalid(format!(
-                        "not yet an action item: {}",
-                        reasons.join("; ")
-                    )));
-                }
-                Vec::new()
-            }
-            _ => Vec::new(),
+        let refusals = meeting::assess(&change, &options).refusals;
+        if !refusals.is_empty() {
+            self.current(actor, id).await?;
+            return Ok(MeetingCheck {
+                taken: false,
+                reasons: refusals,
+                prompts: Vec::new(),
+            });
+        }
+        let mut tx = self.pool.begin().await?;
+        let verdict = match self.judge(&mut tx, actor, id, change).await {
+            Ok(judged) => MeetingCheck {
+                taken: true,
+                reasons: Vec::new(),
+                prompts: judged.prompts,
+            },
+            Err(StoreError::Invalid(reason)) => MeetingCheck {
+                taken: false,
+                reasons: vec![reason],
+                prompts: Vec::new(),
+            },
+            Err(other) => return Err(other),
         };
-        let mut tx = self.begin_write().await?;
-        let current = self.current_in(&mut tx, actor, id).await?;
-        let row = meeting_row(&mut tx, id).await?.ok_or_else(|| {
+        tx.rollback().await?;
+        Ok(verdict)
+    }
+
+    /// A change judged against the meeting as it stands ([`meeting::check`] and
+    /// [`meeting::assess`]): refused with the reasons, or taken with the facilitator's
+    /// redirects and a factor's category spelled as the board spells it.
+    async fn judge(
+        &self,
+        tx: &mut Tx,
+        actor: &User,
+        id: i64,
+        change: MeetingChange,
+    ) -> Result<Judged> {
+        let current = self.current_in(tx, actor, id).await?;
+        let options = debrief_lint::Options::new(&self.policy.lint, self.clock.today());
+        let assessed = meeting::assess(&change, &options);
+        if !assessed.refusals.is_empty() {
+            return Err(StoreError::Invalid(format!(
+                "not yet an action item: {}",
+                assessed.refusals.join("; ")
+            )));
+        }
+        let row = meeting_row(tx, id).await?.ok_or_else(|| {
             StoreError::Invalid("the postmortem has no meeting: schedule one first".into())
         })?;
         let state = state_of(&row.state)?;
         let agenda: Vec<AgendaItem> = serde_json::from_str(&row.agenda)
             .map_err(|e| StoreError::Corrupt(format!("meeting agenda: {e}")))?;
-        let events = events_after(&mut tx, id, 0).await?;
-        let mut room = Room::of(&events);
+        let events = events_after(tx, id, 0).await?;
+        let room = Room::of(&events);
         let document = debrief_core::read(&current.postmortem.markdown).postmortem;
+        let categories = &self.policy.workflow.factor_categories;
         let context = Context {
             state,
             agenda: &agenda,
             entries: document.timeline_entries().count(),
             facilitator: current.facilitator_id == Some(actor.id)
                 || actor.role == super::Role::Admin,
+            categories,
         };
         meeting::check(&change, &room, &context).map_err(StoreError::Invalid)?;
         if matches!(change, MeetingChange::Start) && current.postmortem.status != State::InReview {
@@ -297,6 +332,50 @@ impl Store {
                 current.postmortem.status.as_str()
             )));
         }
+        let change = match change {
+            MeetingChange::Factor { category, text } => MeetingChange::Factor {
+                category: categories
+                    .iter()
+                    .find(|c| c.eq_ignore_ascii_case(category.trim()))
+                    .cloned()
+                    .unwrap_or(category),
+                text,
+            },
+            other => other,
+        };
+        Ok(Judged {
+            current,
+            row,
+            agenda,
+            events,
+            room,
+            change,
+            prompts: assessed.prompts,
+        })
+    }
+
+    /// A change to the meeting of postmortem `id`, judged against the room
+    /// ([`Store::judge`]): a note with blame in it carries the facilitator's redirects, a
+    /// drafted action item that is a wish, unowned or undated is refused with the reasons,
+    /// a new time box rewrites the agenda, and the end writes the record into the
+    /// postmortem.
+    pub async fn meeting_change(
+        &self,
+        actor: &User,
+        id: i64,
+        change: MeetingChange,
+    ) -> Result<MeetingEvent> {
+        require_writer(actor)?;
+        let mut tx = self.begin_write().await?;
+        let Judged {
+            current,
+            row,
+            mut agenda,
+            events,
+            mut room,
+            change,
+            prompts,
+        } = self.judge(&mut tx, actor, id, change).await?;
         let at = self.clock.now();
         let seq = events.last().map_or(0, |e| e.seq) + 1;
         let anonymous = matches!(
@@ -327,6 +406,16 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         match event.change {
+            MeetingChange::TimeBox { item, minutes } => {
+                if let Some(adjusted) = agenda.get_mut(item as usize) {
+                    adjusted.minutes = minutes;
+                }
+                sqlx::query("UPDATE meetings SET agenda = $1 WHERE postmortem_id = $2")
+                    .bind(to_json(&agenda)?)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
             MeetingChange::Start => {
                 set_state(&mut tx, id, MeetingState::Running, "started_at", at).await?;
             }
@@ -538,13 +627,22 @@ async fn meeting_row(conn: &mut sqlx::AnyConnection, id: i64) -> Result<Option<M
     .await?)
 }
 
-async fn read_meeting(conn: &mut sqlx::AnyConnection, id: i64) -> Result<Meeting> {
+async fn read_meeting(
+    conn: &mut sqlx::AnyConnection,
+    id: i64,
+    categories: &[String],
+) -> Result<Meeting> {
     let row = meeting_row(conn, id).await?.ok_or(StoreError::NotFound)?;
-    meeting_of(conn, id, row).await
+    meeting_of(conn, id, row, categories).await
 }
 
 /// The meeting of a row: with its participants and its last change.
-async fn meeting_of(conn: &mut sqlx::AnyConnection, id: i64, row: MeetingRow) -> Result<Meeting> {
+async fn meeting_of(
+    conn: &mut sqlx::AnyConnection,
+    id: i64,
+    row: MeetingRow,
+    categories: &[String],
+) -> Result<Meeting> {
     let participants: Vec<String> = sqlx::query_scalar(
         "SELECT u.username FROM meeting_participants p JOIN users u ON u.id = p.user_id
          WHERE p.postmortem_id = $1 ORDER BY u.username",
@@ -564,6 +662,7 @@ async fn meeting_of(conn: &mut sqlx::AnyConnection, id: i64, row: MeetingRow) ->
         zone: row.zone,
         agenda: serde_json::from_str(&row.agenda)
             .map_err(|e| StoreError::Corrupt(format!("meeting agenda: {e}")))?,
+        factor_categories: categories.to_vec(),
         participants,
         state: state_of(&row.state)?,
         started_at: row.started_at,

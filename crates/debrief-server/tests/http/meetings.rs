@@ -125,12 +125,126 @@ async fn a_meeting_is_scheduled_run_and_ended_into_the_postmortem(store: &Store,
     let (_, plain) = send("pm", note("The alert looked like the weekly flake.")).await;
     assert_eq!(plain["prompts"], json!([]), "{plain}");
 
+    // As it is typed, a change is judged by the same rules and nothing is written: a note
+    // that blames is taken with the redirect, a wish is refused with its reasons.
+    let check = format!("{path}/meeting/check");
+    let before = api
+        .expect(
+            StatusCode::OK,
+            "sre",
+            Method::GET,
+            &format!("{path}/meeting"),
+            None,
+        )
+        .await["last_change"]
+        .clone();
+    let judged = api
+        .expect(
+            StatusCode::OK,
+            "pm",
+            Method::POST,
+            &check,
+            Some(note(
+                "Bob should have checked the migration before deploying it.",
+            )),
+        )
+        .await;
+    assert_eq!(judged["taken"], true, "{backend}: {judged}");
+    assert_eq!(judged["prompts"][0], blamed["prompts"][0], "{judged}");
+    let judged = api
+        .expect(
+            StatusCode::OK,
+            "dev",
+            Method::POST,
+            &check,
+            Some(json!({"kind": "draft", "text": "Be more careful"})),
+        )
+        .await;
+    assert_eq!(judged["taken"], false, "{judged}");
+    let reasons = judged["reasons"].as_array().expect("reasons");
+    assert!(reasons.len() >= 2, "unowned, undated, a wish: {judged}");
+    assert!(
+        reasons.contains(&json!("this action item has no owner")),
+        "{judged}"
+    );
+    let judged = api
+        .expect(
+            StatusCode::OK,
+            "pm",
+            Method::POST,
+            &check,
+            Some(json!({"kind": "end"})),
+        )
+        .await;
+    assert_eq!(
+        judged["reasons"],
+        json!(["only the facilitator starts and ends the meeting"])
+    );
+    let (status, _) = api
+        .call(
+            "outsider",
+            Method::POST,
+            &check,
+            Some(note("An outsider's note.")),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "{backend}: viewers do not write"
+    );
+    let after = api
+        .expect(
+            StatusCode::OK,
+            "sre",
+            Method::GET,
+            &format!("{path}/meeting"),
+            None,
+        )
+        .await;
+    assert_eq!(after["last_change"], before, "a check writes nothing");
+
+    // The facilitator lengthens the walk; the agenda says so from then on.
+    let longer = json!({"kind": "time_box", "item": 1, "minutes": 35});
+    assert_eq!(
+        send("pm", longer.clone()).await.0,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let (status, body) = send("ops", longer).await;
+    assert_eq!(status, StatusCode::CREATED, "{backend}: {body}");
+    let meeting = api
+        .expect(
+            StatusCode::OK,
+            "dev",
+            Method::GET,
+            &format!("{path}/meeting"),
+            None,
+        )
+        .await;
+    assert_eq!(meeting["agenda"][1]["minutes"], 35, "{meeting}");
+    assert_eq!(meeting["factor_categories"][0], "Change", "{meeting}");
+
+    // A factor under a category the board does not have is refused; the board's spelling
+    // is kept whatever the case sent.
+    let (status, body) = send(
+        "ops",
+        json!({"kind": "factor", "category": "Luck", "text": "Nobody noticed."}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(
+        body.to_string()
+            .contains("the board has Change, Monitoring"),
+        "{body}"
+    );
+
     // A factor with three whys; a why of no factor is refused.
     let (_, factor) = send(
         "ops",
-        json!({"kind": "factor", "category": "Change", "text": "The migration dropped a column still read."}),
+        json!({"kind": "factor", "category": "change", "text": "The migration dropped a column still read."}),
     )
     .await;
+    assert_eq!(factor["change"]["category"], "Change", "{factor}");
     let seq = factor["seq"].as_i64().expect("seq");
     for why in [
         "The reader was deployed after the migration.",

@@ -271,3 +271,63 @@ impl Browser<'_> {
             .unwrap_or_default()
     }
 }
+
+/// Signs in through the form.
+pub fn sign_in(browser: &Browser<'_>, base: &str, name: &str, password: &str) {
+    browser.go(&format!("{base}/login"));
+    browser.type_into(&browser.find("#username"), name);
+    browser.type_into(&browser.find("#password"), password);
+    click_and_wait(browser, &browser.find("form.stacked button[type=submit]"));
+    assert!(
+        wait_for(browser, "form[action='/logout']"),
+        "{name} is not signed in: {}",
+        browser.url()
+    );
+}
+
+/// Whether an element matching `css` appears within five seconds (a page may still be
+/// loading after a click).
+pub fn wait_for(browser: &Browser<'_>, css: &str) -> bool {
+    for _ in 0..50 {
+        if !browser.find_all(css).is_empty() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    false
+}
+
+/// Clicks the submit button of the form posting to `action`, and waits for the next page.
+pub fn submit(browser: &Browser<'_>, action: &str) {
+    let button = browser.find(&format!("form[action='{action}'] button[type=submit]"));
+    click_and_wait(browser, &button);
+}
+
+/// Clicks an element that leads to another page, and waits until that page has loaded.
+pub fn click_and_wait(browser: &Browser<'_>, element: &str) {
+    browser.execute("window.debriefOldPage = true; return true;", json!([]));
+    browser.click(element);
+    for _ in 0..100 {
+        let loaded = browser.execute(
+            "return window.debriefOldPage === undefined && document.readyState === 'complete';",
+            json!([]),
+        );
+        if loaded == Value::Bool(true) {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("no new page after the click on {}", browser.url());
+}
+
+/// Selects the option of `select` whose value is `value`.
+pub fn choose(browser: &Browser<'_>, select: &str, value: &str) {
+    browser.click(&browser.find(&format!("{select} option[value='{value}']")));
+}
+
+/// Replaces the text of a field.
+pub fn replace(browser: &Browser<'_>, css: &str, text: &str) {
+    let field = browser.find(css);
+    browser.clear(&field);
+    browser.type_into(&field, text);
+}

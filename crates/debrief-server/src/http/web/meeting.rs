@@ -9,7 +9,7 @@ use crate::store::{StoreError, User};
 use askama::Template;
 use axum::extract::{Form, State};
 use axum::http::StatusCode;
-use axum::response::IntoResponse;
+use axum::response::{IntoResponse, Redirect};
 use debrief_wire::api::{EntryTag, Meeting, MeetingChange, MeetingRequest, MeetingState};
 use serde::Deserialize;
 
@@ -75,7 +75,8 @@ struct MeetingPage<'a> {
     reflections: Vec<(String, String)>,
     /// What a note may be about: the agenda's items and the timeline's entries.
     abouts: Vec<String>,
-    categories: [&'static str; 7],
+    /// The factor categories the board offers (`factor_categories` in `debrief.toml`).
+    categories: Vec<String>,
     next_item: Option<usize>,
     /// The part under way's time box: since when (Unix seconds and as written) and how long.
     clock: Option<Clock>,
@@ -87,17 +88,6 @@ struct Clock {
     since_shown: String,
     minutes: u32,
 }
-
-/// The categories the factors board offers.
-const CATEGORIES: [&str; 7] = [
-    "Change",
-    "Monitoring",
-    "Capacity",
-    "Dependency",
-    "Process",
-    "Documentation",
-    "Other",
-];
 
 pub(super) async fn meeting(
     State(state): State<AppState>,
@@ -234,7 +224,7 @@ async fn meeting_page(
             })
             .collect(),
         abouts,
-        categories: CATEGORIES,
+        categories: state.store.policy().workflow.factor_categories.clone(),
         next_item,
         clock,
         meeting,
@@ -298,6 +288,8 @@ pub(super) struct ChangeForm {
     #[serde(default)]
     entry: Option<u32>,
     #[serde(default)]
+    minutes: Option<u32>,
+    #[serde(default)]
     tag: String,
     #[serde(default)]
     about: String,
@@ -327,6 +319,10 @@ impl ChangeForm {
             "end" => MeetingChange::End,
             "agenda" => MeetingChange::Agenda {
                 item: self.item.ok_or_else(|| missing("agenda item"))?,
+            },
+            "time_box" => MeetingChange::TimeBox {
+                item: self.item.ok_or_else(|| missing("agenda item"))?,
+                minutes: self.minutes.ok_or_else(|| missing("minutes"))?,
             },
             "entry" => MeetingChange::Entry {
                 entry: self.entry.ok_or_else(|| missing("timeline entry"))?,
@@ -378,8 +374,27 @@ pub(super) async fn change(
         Ok(change) => change,
         Err(error) => return refused(&state, user, id, error).await,
     };
-    let result = state.store.meeting_change(&user, id, change).await;
-    answer(&state, user, id, result.map(|_| "Noted.".to_string())).await
+    let part = part_of(&change);
+    match state.store.meeting_change(&user, id, change).await {
+        // Post, then redirect to the room: a reload does not send the change again, and the
+        // page opens where the change shows.
+        Ok(_) => Ok(Redirect::to(&format!("/postmortems/{id}/meeting{part}")).into_response()),
+        Err(error) => answer(&state, user, id, Err(error)).await,
+    }
+}
+
+/// The part of the room where a change shows, as a fragment of the page's address.
+fn part_of(change: &MeetingChange) -> &'static str {
+    match change {
+        MeetingChange::Entry { .. } | MeetingChange::Tag { .. } => "#walk-heading",
+        MeetingChange::Note { .. } => "#notes-heading",
+        MeetingChange::Factor { .. } | MeetingChange::Why { .. } => "#factors-heading",
+        MeetingChange::Draft { .. }
+        | MeetingChange::Decision { .. }
+        | MeetingChange::NotDoing { .. } => "#actions-heading",
+        MeetingChange::Reflection { .. } => "#reflections-heading",
+        _ => "",
+    }
 }
 
 /// The page after a step: its notice, or why it was refused.
