@@ -143,6 +143,7 @@ impl Seat<'_> {
     /// A picture of what the window shows, into `DEBRIEF_TEST_SCREENSHOTS` when it is set.
     fn photograph(&self, name: &str) {
         if let Some(dir) = std::env::var_os("DEBRIEF_TEST_SCREENSHOTS") {
+            std::fs::create_dir_all(&dir).expect("the screenshots' folder");
             let path = std::path::Path::new(&dir).join(format!("{name}.png"));
             std::fs::write(path, self.browser.screenshot()).expect("write a screenshot");
         }
