@@ -35,6 +35,30 @@ impl Roster {
         self.people.is_empty()
     }
 
+    /// The role of the person named `name` (a full name, or a handle such as
+    /// `priya.raman` whose parts are the name's words), whatever the case; `None` when the
+    /// roster does not know them or gives them no role.
+    pub fn role_of(&self, name: &str) -> Option<&str> {
+        let words: Vec<String> = name
+            .split(|c: char| c.is_whitespace() || matches!(c, '.' | '_' | '-'))
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect();
+        if words.is_empty() {
+            return None;
+        }
+        self.people
+            .iter()
+            .find(|p| {
+                p.words.len() == words.len()
+                    && p.words
+                        .iter()
+                        .zip(&words)
+                        .all(|(a, b)| a.to_lowercase() == *b)
+            })
+            .and_then(|p| p.role.as_deref())
+    }
+
     /// The person whose full name starts at word `i`, or whose first name is word `i` when
     /// no one else on the roster shares it: (words matched, role).
     fn at(&self, words: &[Word<'_>], i: usize) -> Option<(usize, Option<&str>)> {
@@ -892,6 +916,22 @@ const COMMON: &[&str] = &[
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_roster_gives_a_role_for_a_name_or_a_handle() {
+        let mut roster = super::Roster::default();
+        roster.add("Priya Raman", Some("the on-call SRE"));
+        roster.add("Tom", None);
+        assert_eq!(roster.role_of("priya raman"), Some("the on-call SRE"));
+        assert_eq!(roster.role_of("priya.raman"), Some("the on-call SRE"));
+        assert_eq!(
+            roster.role_of("Priya"),
+            None,
+            "a full name, not a part of one"
+        );
+        assert_eq!(roster.role_of("Tom"), None, "known, without a role");
+        assert_eq!(roster.role_of(""), None);
+    }
+
     use super::*;
     use crate::words::sentences;
 

@@ -91,6 +91,96 @@ pub enum Command {
     /// Take action items into GitHub, Jira or GitLab, and bring their states back.
     #[command(subcommand)]
     Actions(ActionsCommand),
+    /// Timeline entries from where the incident happened: chat and alerting.
+    #[command(subcommand)]
+    Timeline(TimelineCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TimelineCommand {
+    /// Propose timeline entries from a Slack export, Alertmanager or PagerDuty payloads,
+    /// printed, or merged into a postmortem with --into.
+    #[command(subcommand)]
+    Import(TimelineSource),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TimelineSource {
+    /// A Slack workspace export (the ZIP, or the folder it unpacks to).
+    #[command(after_help = "Examples:\n  \
+                            debrief timeline import slack export.zip --channel inc-2041 --into 2026-06-14-checkout.md\n  \
+                            debrief timeline import slack export/ --channel inc-2041 --from 2026-06-14T09:00:00Z --reaction white_check_mark\n\n\
+                            Each message becomes an entry at its own instant; people are written as their roles (the \
+                            [roster] of debrief.toml, else their Slack title, else \"responder 1\", \"responder 2\"), never \
+                            their names. Joins, topic changes and bots are left out; edits replace what they edit. With \
+                            --into, the channel's messages are also kept in the postmortem as a quoted chat log, and the \
+                            file is written once, whole, or not at all.")]
+    Slack(SlackImportArgs),
+    /// Alertmanager webhook payloads (version 4), one JSON file each.
+    #[command(
+        after_help = "Example:\n  debrief timeline import alertmanager firing.json resolved.json --into 2026-06-14-checkout.md\n\n\
+                            An alert's startsAt is marked started, its resolution resolved, where the timeline has no \
+                            such milestone yet."
+    )]
+    Alertmanager(PayloadImportArgs),
+    /// PagerDuty webhook payloads (v3), one JSON file each.
+    #[command(
+        after_help = "Example:\n  debrief timeline import pagerduty triggered.json acknowledged.json resolved.json --into 2026-06-14-checkout.md\n\n\
+                            incident.triggered is marked detected, incident.acknowledged acknowledged and \
+                            incident.resolved resolved, where the timeline has no such milestone yet."
+    )]
+    Pagerduty(PayloadImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SlackImportArgs {
+    /// The export: Slack's ZIP, or the folder it unpacks to.
+    pub export: PathBuf,
+    /// The channel, by name or id.
+    #[arg(long)]
+    pub channel: String,
+    /// Messages from this instant (2026-06-14T09:00:00Z) or day (2026-06-14, in --zone).
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Messages up to this instant or day (the whole day).
+    #[arg(long)]
+    pub to: Option<String>,
+    /// Only pinned messages become entries.
+    #[arg(long, conflicts_with = "reaction")]
+    pub pinned: bool,
+    /// Only messages with this reaction become entries (white_check_mark).
+    #[arg(long)]
+    pub reaction: Option<String>,
+    /// The workspace's address, for links to the messages [default: https://slack.com]
+    #[arg(long, default_value = "https://slack.com")]
+    pub workspace: String,
+    /// The most an archive may expand to, in bytes.
+    #[arg(long, default_value_t = debrief_import::archive::DEFAULT_MAX_BYTES)]
+    pub max_bytes: u64,
+    #[command(flatten)]
+    pub target: ImportTarget,
+}
+
+#[derive(Debug, Args)]
+pub struct PayloadImportArgs {
+    /// Payload files, one JSON delivery each.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub target: ImportTarget,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportTarget {
+    /// Merge the entries into this postmortem (without duplicates) instead of printing them.
+    #[arg(long)]
+    pub into: Option<PathBuf>,
+    /// The zone printed times are in, and --from/--to days [default: the postmortem's, else UTC]
+    #[arg(long)]
+    pub zone: Option<String>,
+    /// Use this configuration instead of the debrief.toml nearest the postmortem.
+    #[arg(long, env = "DEBRIEF_CONFIG")]
+    pub config: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -59,6 +59,9 @@ fn main() -> ExitCode {
         cli::Command::User(cli::UserCommand::Add(args)) => cmd::user::add(args),
         cli::Command::Actions(cli::ActionsCommand::Sync(args)) => cmd::actions::sync(args),
         cli::Command::Actions(cli::ActionsCommand::Status(args)) => cmd::actions::status(args),
+        cli::Command::Timeline(cli::TimelineCommand::Import(source)) => {
+            cmd::timeline::import(source)
+        }
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,

@@ -11,4 +11,5 @@ pub mod remote;
 pub mod review;
 pub mod serve;
 pub mod show;
+pub mod timeline;
 pub mod user;
