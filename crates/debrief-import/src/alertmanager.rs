@@ -6,28 +6,11 @@
 //! the SHA-256 of the group key in hex, so that the alerts and the PagerDuty incident they
 //! opened land in one postmortem.
 
-use crate::{Entry, Error, Source, instant_of_rfc3339};
+use crate::{Delivery, Entry, Error, Source, instant_of_rfc3339};
 use debrief_core::model::Milestone;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
-
-/// What a delivery says about an incident.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Delivery {
-    /// The incident it belongs to (shared with the PagerDuty incident the group opened).
-    pub incident_key: String,
-    /// Whether the whole group is resolved.
-    pub resolved: bool,
-    /// A title for a postmortem it opens: the alert's summary, or its name.
-    pub title: String,
-    /// The services its labels name (`service`, `job`).
-    pub services: Vec<String>,
-    /// The severity its labels give.
-    pub severity: Option<String>,
-    /// Its entries, in time order.
-    pub entries: Vec<Entry>,
-}
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -144,6 +127,7 @@ pub fn read(body: &[u8], file: &str) -> Result<Delivery, Error> {
     }
     entries.sort_by_key(|e| e.at);
     Ok(Delivery {
+        event_id: None,
         incident_key: hex::encode(Sha256::digest(payload.group_key.as_bytes())),
         resolved: payload.status == "resolved",
         title,

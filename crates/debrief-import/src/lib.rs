@@ -37,6 +37,27 @@ pub struct Entry {
     pub source: Source,
 }
 
+/// What one webhook delivery says about an incident.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Delivery {
+    /// The delivery's own id where the sender gives one (PagerDuty's event id): a second
+    /// delivery of it changes nothing.
+    pub event_id: Option<String>,
+    /// The incident it belongs to. Alertmanager's group and the PagerDuty incident it
+    /// opened share it ([`alertmanager`]).
+    pub incident_key: String,
+    /// Whether it says the incident is over.
+    pub resolved: bool,
+    /// A title for a postmortem it opens.
+    pub title: String,
+    /// The services it names.
+    pub services: Vec<String>,
+    /// The severity or priority it gives, as its sender names it.
+    pub severity: Option<String>,
+    /// Its entries, in time order.
+    pub entries: Vec<Entry>,
+}
+
 /// Where an entry comes from: which message or which alert.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Source {

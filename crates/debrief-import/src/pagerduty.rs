@@ -8,31 +8,11 @@
 //! notes are entries without a milestone. The person who acted is written as a role ("the
 //! on-call responder"), never by name.
 
-use crate::{Entry, Error, Source, instant_of_rfc3339};
+use crate::{Delivery, Entry, Error, Source, instant_of_rfc3339};
 use debrief_core::model::Milestone;
 use hmac::{Hmac, KeyInit, Mac};
 use serde::Deserialize;
 use sha2::Sha256;
-
-/// What a delivery says about an incident; `None` for an event of something else than an
-/// incident (a service, a ping).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Delivery {
-    /// The webhook event's id: a second delivery of it changes nothing.
-    pub event_id: String,
-    /// The incident's key: its `incident_key` (Alertmanager's `dedup_key`), else its id.
-    pub incident_key: String,
-    /// Whether this event resolves the incident.
-    pub resolved: bool,
-    /// The incident's title.
-    pub title: String,
-    /// The service it is on.
-    pub services: Vec<String>,
-    /// Its priority or urgency, as PagerDuty names it.
-    pub severity: Option<String>,
-    /// The entry it makes.
-    pub entries: Vec<Entry>,
-}
 
 #[derive(Deserialize)]
 struct Payload {
@@ -103,7 +83,8 @@ pub fn sign(body: &[u8], secret: &[u8]) -> String {
     format!("v1={}", hex::encode(mac.finalize().into_bytes()))
 }
 
-/// Reads a payload; `file` names it in errors.
+/// Reads a payload; `file` names it in errors. `None` for an event of something else than
+/// an incident (a service, a ping).
 pub fn read(body: &[u8], file: &str) -> Result<Option<Delivery>, Error> {
     let payload: Payload = serde_json::from_slice(body).map_err(|e| Error::json(file, &e))?;
     let event = payload.event;
@@ -189,7 +170,7 @@ pub fn read(body: &[u8], file: &str) -> Result<Option<Delivery>, Error> {
     };
     let text = crate::slack::capitalised(&text);
     Ok(Some(Delivery {
-        event_id: event.id.clone(),
+        event_id: Some(event.id.clone()),
         incident_key: incident
             .incident_key
             .filter(|k| !k.is_empty())

@@ -66,6 +66,9 @@ pub struct SlackOptions<'a> {
     pub workspace: &'a str,
     /// What the archive may expand to, in bytes.
     pub max_bytes: u64,
+    /// Whether to keep every message as the chat (evidence); without it only the messages
+    /// that become entries are held, so memory follows the entries, not the channel.
+    pub keep_chat: bool,
 }
 
 /// A message kept as evidence.
@@ -181,7 +184,7 @@ pub fn import(path: &Path, options: &SlackOptions<'_>) -> Result<SlackImport, Er
         options.from.is_none_or(|from| start >= from - margin)
             && options.to.is_none_or(|to| start <= to + margin)
     };
-    let mut kept: BTreeMap<String, Message> = BTreeMap::new();
+    let mut kept: BTreeMap<String, Kept> = BTreeMap::new();
     let mut found = SlackImport {
         channel: channel.name.clone(),
         ..SlackImport::default()
@@ -194,11 +197,11 @@ pub fn import(path: &Path, options: &SlackOptions<'_>) -> Result<SlackImport, Er
         let shown = format!("{}: {day}", archive.shown());
         archive.read(day, |reader: &mut dyn Read| {
             each_message(reader, &shown, |message| {
-                take(message, options, &mut kept, &mut found.skipped);
+                take(message, options, &channel.id, &mut kept, &mut found.skipped);
             })
         })?;
     }
-    for (ts, message) in kept {
+    for (ts, Kept { message, entry }) in kept {
         let Some(at) = instant_of(&ts) else {
             found.skipped += 1;
             continue;
@@ -221,7 +224,7 @@ pub fn import(path: &Path, options: &SlackOptions<'_>) -> Result<SlackImport, Er
             found.skipped += 1;
             continue;
         }
-        if matches_filter(&message, &channel.id, &options.filter) {
+        if entry {
             found.entries.push(Entry {
                 at,
                 text: format!("{who}: {}", shorten(&text, ENTRY_CHARS)),
@@ -238,21 +241,31 @@ pub fn import(path: &Path, options: &SlackOptions<'_>) -> Result<SlackImport, Er
                 },
             });
         }
-        found.chat.push(ChatLine {
-            at,
-            who,
-            text,
-            in_thread,
-        });
+        if options.keep_chat {
+            found.chat.push(ChatLine {
+                at,
+                who,
+                text,
+                in_thread,
+            });
+        }
     }
     Ok(found)
 }
 
+/// A message held until the days are read (a later edit or deletion may change it).
+struct Kept {
+    message: Message,
+    /// It becomes an entry.
+    entry: bool,
+}
+
 /// Keeps, replaces or drops one message of a day.
 fn take(
-    message: Message,
+    mut message: Message,
     options: &SlackOptions<'_>,
-    kept: &mut BTreeMap<String, Message>,
+    channel: &str,
+    kept: &mut BTreeMap<String, Kept>,
     skipped: &mut usize,
 ) {
     match message.subtype.as_deref() {
@@ -261,7 +274,7 @@ fn take(
             if let Some(edited) = message.message
                 && let Some(original) = kept.get_mut(&edited.ts)
             {
-                original.text = edited.text;
+                original.message.text = edited.text;
             }
             return;
         }
@@ -290,7 +303,14 @@ fn take(
     if options.from.is_some_and(|from| at < from) || options.to.is_some_and(|to| at > to) {
         return;
     }
-    kept.insert(message.ts.clone(), message);
+    let entry = matches_filter(&message, channel, &options.filter);
+    if !entry && !options.keep_chat {
+        return;
+    }
+    // What decided the filter is not needed again.
+    message.reactions = Vec::new();
+    message.pinned_to = Vec::new();
+    kept.insert(message.ts.clone(), Kept { message, entry });
 }
 
 /// Whether a message becomes an entry.

@@ -28,6 +28,7 @@ fn options(filter: Filter) -> SlackOptions<'static> {
         people: &people,
         workspace: "https://acme.slack.com",
         max_bytes: DEFAULT_MAX_BYTES,
+        keep_chat: true,
     }
 }
 

@@ -161,14 +161,15 @@ fn slack(args: &SlackImportArgs, zone: &TimeZone, document: Option<&Document>) -
         people: &people,
         workspace: &args.workspace,
         max_bytes: args.max_bytes,
+        // The chat is kept in the postmortem; printed, only the entries are shown.
+        keep_chat: document.is_some(),
     };
     let found = debrief_import::slack::import(&args.export, &options)?;
     Ok(Imported {
         summary: format!(
-            "{}: #{}: {} messages over {} days, {} proposed as entries, {} skipped (bots, joins, deleted)",
+            "{}: #{}: {} days read, {} proposed as entries, {} skipped (bots, joins, deleted)",
             args.export.display(),
             found.channel,
-            found.chat.len(),
             found.days,
             found.entries.len(),
             found.skipped
