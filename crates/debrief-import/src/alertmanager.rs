@@ -88,39 +88,38 @@ pub fn read(body: &[u8], file: &str) -> Result<Delivery, Error> {
         if severity.is_none() {
             severity = alert.labels.get("severity").cloned();
         }
-        let starts = instant_of_rfc3339(&alert.starts_at).ok_or_else(|| {
-            Error::new(
-                &at,
-                format!("startsAt {:?} is not an RFC 3339 instant", alert.starts_at),
-            )
-        })?;
         let link = (!alert.generator_url.is_empty()).then(|| alert.generator_url.clone());
         let what = summary.map_or_else(String::new, |s| format!(": {s}"));
-        entries.push(Entry {
-            at: starts,
-            text: format!("Alert {name} fires{what}"),
-            milestone: Some(Milestone::Started),
-            source: Source {
-                system: "alertmanager",
-                id: format!("{}/firing/{}", alert.fingerprint, alert.starts_at),
-                link: link.clone(),
-            },
-        });
+        // Each state of the alert is an entry at its own instant: (field, value, state, words,
+        // milestone).
+        let mut states = vec![(
+            "startsAt",
+            &alert.starts_at,
+            "firing",
+            format!("Alert {name} fires{what}"),
+            Milestone::Started,
+        )];
         if alert.status == "resolved" {
-            let ends = instant_of_rfc3339(&alert.ends_at).ok_or_else(|| {
-                Error::new(
-                    &at,
-                    format!("endsAt {:?} is not an RFC 3339 instant", alert.ends_at),
-                )
+            states.push((
+                "endsAt",
+                &alert.ends_at,
+                "resolved",
+                format!("Alert {name} resolves"),
+                Milestone::Resolved,
+            ));
+        }
+        for (field, value, state, text, milestone) in states {
+            let when = instant_of_rfc3339(value).ok_or_else(|| {
+                Error::new(&at, format!("{field} {value:?} is not an RFC 3339 instant"))
             })?;
             entries.push(Entry {
-                at: ends,
-                text: format!("Alert {name} resolves"),
-                milestone: Some(Milestone::Resolved),
+                at: when,
+                text,
+                milestone: Some(milestone),
                 source: Source {
                     system: "alertmanager",
-                    id: format!("{}/resolved/{}", alert.fingerprint, alert.ends_at),
-                    link,
+                    id: format!("{}/{state}/{value}", alert.fingerprint),
+                    link: link.clone(),
                 },
             });
         }
