@@ -58,6 +58,9 @@ pub struct Delivery {
     pub entries: Vec<Entry>,
 }
 
+/// The systems entries come from, as [`Source::system`] names them.
+pub const SYSTEMS: [&str; 3] = ["slack", "alertmanager", "pagerduty"];
+
 /// Where an entry comes from: which message or which alert.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Source {

@@ -29,13 +29,17 @@ pub fn chat_heading(channel: &str) -> String {
 /// An entry's text as the timeline keeps it: with a link to its source.
 pub fn written(entry: &Entry) -> String {
     match &entry.source.link {
-        Some(link) => format!("{} ([{}]({link}))", entry.text, label(entry.source.system)),
+        Some(link) => format!(
+            "{} ([{}]({link}))",
+            entry.text,
+            source_label(entry.source.system)
+        ),
         None => entry.text.clone(),
     }
 }
 
-/// How a source's link is labelled.
-fn label(system: &str) -> &'static str {
+/// How a source is named to people: `Slack`, `Alertmanager`, `PagerDuty`.
+pub fn source_label(system: &str) -> &'static str {
     match system {
         "slack" => "Slack",
         "alertmanager" => "Alertmanager",

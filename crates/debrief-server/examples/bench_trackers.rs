@@ -43,6 +43,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         lint: debrief_lint::Config::default(),
         trackers,
         notify: Default::default(),
+        hooks: Default::default(),
     };
     let store = Store::connect(&url).await?.with_policy(policy.clone());
     let admin = store

@@ -8,6 +8,7 @@ mod clock;
 pub mod comments;
 pub mod config;
 pub mod demo;
+pub mod hooks;
 pub mod http;
 pub mod meeting;
 pub mod notify;

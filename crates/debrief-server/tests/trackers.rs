@@ -50,6 +50,7 @@ fn configured(store: &Store, fake: &FakeGitHub) -> (Store, Arc<AtomicI64>) {
             lint: debrief_lint::Config::default(),
             trackers,
             notify: Default::default(),
+            hooks: Default::default(),
         })
         .with_clock(Clock::from_fn(move || clock.load(Ordering::SeqCst)));
     (store, now)

@@ -776,6 +776,112 @@ pub struct Delivered {
     pub issue: bool,
 }
 
+// Incidents from the alerting, and the timeline entries imported records propose.
+
+/// What an Alertmanager or PagerDuty delivery did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct HookDelivery {
+    /// The incident it is about: Alertmanager's group and the PagerDuty incident it opened
+    /// share it. Absent for an event about something else than an incident (a ping).
+    pub incident_key: Option<String>,
+    /// The postmortem the incident has, if it has one yet.
+    pub postmortem: Option<i64>,
+    /// Whether this delivery opened that postmortem (as a draft).
+    pub opened: bool,
+    /// Its entries not seen before: 0 when it was delivered already.
+    pub new_entries: usize,
+    /// Of those, how many are in the document now: all of them when the delivery opened the
+    /// draft, or when nobody but debrief has changed the draft since.
+    pub joined: usize,
+    /// Of those, how many wait for someone to accept or drop them.
+    pub proposed: usize,
+    /// Of those, how many wait for the incident to be resolved, which opens its postmortem.
+    pub held: usize,
+}
+
+/// Where a proposed entry stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ProposalState {
+    /// Waiting for someone to accept or drop it.
+    Proposed,
+    /// In the document.
+    Accepted,
+    /// Left out.
+    Dropped,
+}
+
+impl ProposalState {
+    /// The word the store and the API use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProposalState::Proposed => "proposed",
+            ProposalState::Accepted => "accepted",
+            ProposalState::Dropped => "dropped",
+        }
+    }
+}
+
+/// A timeline entry an imported record proposes for a postmortem.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Proposal {
+    /// Its id.
+    pub id: i64,
+    /// When it happened, Unix seconds.
+    pub at: i64,
+    /// What happened (Markdown), people written as their roles.
+    pub text: String,
+    /// The milestone it marks (`started`, `detected`, ...), if it proposes one. The
+    /// document keeps it only where its timeline has none of that kind yet.
+    pub milestone: Option<String>,
+    /// What kind of record it comes from: `alertmanager`, `pagerduty`, `slack`.
+    pub system: String,
+    /// The record's identity in its system.
+    pub source_id: String,
+    /// Where a reader opens the record.
+    pub link: Option<String>,
+    /// Where it stands.
+    pub state: ProposalState,
+    /// Who accepted or dropped it (`debrief[bot]` for the entries a delivery wrote itself).
+    pub decided_by: Option<String>,
+    /// When, Unix seconds.
+    pub decided_at: Option<i64>,
+}
+
+/// A postmortem's proposed entries, oldest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ProposalList {
+    /// The proposals, every state, by the instant they are about.
+    pub proposals: Vec<Proposal>,
+}
+
+/// Accept or drop a proposed entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Decision {
+    /// Add it to the document's timeline (a new version).
+    Accept,
+    /// Leave it out.
+    Drop,
+}
+
+/// A decision on a proposed entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DecideProposal {
+    /// Accept or drop.
+    pub decision: Decision,
+}
+
+/// What a decision did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Decided {
+    /// The proposal, decided.
+    pub proposal: Proposal,
+    /// The postmortem's version now: a new one when an accepted entry joined its timeline.
+    pub version: i64,
+}
+
 /// Where an action item's issue will be created.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Tracking {

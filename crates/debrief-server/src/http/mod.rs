@@ -15,6 +15,7 @@ mod contributions;
 mod error;
 mod evidence;
 mod extract;
+mod incidents;
 mod meetings;
 mod metrics;
 pub mod openapi;
@@ -115,6 +116,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .merge(evidence::routes())
         .merge(trackers::routes())
         .merge(meetings::routes())
+        .merge(incidents::routes())
 }
 
 /// The whole application.

@@ -18,10 +18,13 @@ use utoipa::openapi::{Content, OpenApi, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi as _};
 
 /// Operations anyone may call, signed in or not.
-/// A tracker's webhook proves its sender by its signature instead.
-const PUBLIC: [(&str, &str); 5] = [
+/// The webhooks (a tracker's, Alertmanager's, PagerDuty's) prove their sender by a signature or
+/// a token of their own instead.
+const PUBLIC: [(&str, &str); 7] = [
     ("get", "/healthz"),
     ("post", "/api/v1/hooks/trackers/{tracker}"),
+    ("post", "/api/v1/hooks/alertmanager"),
+    ("post", "/api/v1/hooks/pagerduty"),
     ("get", "/metrics"),
     ("get", "/api/v1/openapi.json"),
     ("post", "/api/v1/session"),

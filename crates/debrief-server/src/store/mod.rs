@@ -18,6 +18,7 @@ mod credentials;
 mod document;
 mod error;
 mod generation;
+mod incidents;
 mod jobs;
 mod live;
 mod meetings;
@@ -86,6 +87,9 @@ pub struct Policy {
     pub trackers: debrief_trackers::Trackers,
     /// How reminders and digests are delivered (`[notify]`), and the teams' leads.
     pub notify: crate::notify::NotifyConfig,
+    /// How the alerting's webhooks prove their sender, and the zone of the drafts they open
+    /// (`[hooks]`).
+    pub hooks: crate::hooks::HooksConfig,
 }
 
 /// The store.

@@ -51,13 +51,32 @@ impl Store {
     /// (a restricted postmortem stays visible to the one who started it) and a responder.
     pub async fn create_postmortem(&self, actor: &User, markdown: &str) -> Result<Postmortem> {
         require_writer(actor)?;
-        let mut document = read_document(markdown)?;
+        let document = read_document(markdown)?;
         // An admin importing past postmortems keeps the state they reached; everybody else
         // starts a draft.
         let state = match (&document.meta.status, actor.role) {
             (Some(status), super::Role::Admin) => State::parse(status).unwrap_or(State::Draft),
             _ => State::Draft,
         };
+        let mut tx = self.begin_write().await?;
+        let postmortem = self
+            .insert_postmortem(&mut tx, actor, document, state, true)
+            .await?;
+        tx.commit().await?;
+        Ok(postmortem)
+    }
+
+    /// Stores a new postmortem in the caller's transaction, as version 1 in `state`. When
+    /// `author_takes_part`, its author is a member and a responder (not so for the system
+    /// account, which opens drafts for incidents nobody has looked at yet).
+    pub(super) async fn insert_postmortem(
+        &self,
+        tx: &mut Tx,
+        actor: &User,
+        mut document: debrief_core::Postmortem,
+        state: State,
+        author_takes_part: bool,
+    ) -> Result<Postmortem> {
         let workflow = Workflow {
             state,
             facilitator: None,
@@ -68,7 +87,6 @@ impl Store {
         let facts = DocumentFacts::of(&mut document, &workflow);
         let at = self.clock.now();
         let id = crate::secret::random_id().map_err(StoreError::Invalid)?;
-        let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO postmortems (id, version, title, status, restricted, markdown, created_by,
              created_at, updated_at, severity, incident_date, resolved_at, labels, published_at)
@@ -86,31 +104,32 @@ impl Store {
         .bind(state.as_str())
         .bind(facts.labels_json())
         .bind(id)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
-        self.index(&mut tx, id, &facts, false).await?;
+        self.index(tx, id, &facts, false).await?;
         // An admin's import of a published postmortem publishes it here: its open items go
         // to their tracker as a publication's do.
-        self.enqueue_tracking(&mut tx, id, &document, state).await?;
-        insert_version(&mut tx, id, 1, actor, at, "created", &facts.markdown, true).await?;
-        for table in ["postmortem_members", "postmortem_responders"] {
-            sqlx::query(AssertSqlSafe(format!(
-                "INSERT INTO {table} (postmortem_id, user_id) VALUES ($1, $2)"
-            )))
-            .bind(id)
-            .bind(actor.id)
-            .execute(&mut *tx)
-            .await?;
+        self.enqueue_tracking(tx, id, &document, state).await?;
+        insert_version(tx, id, 1, actor, at, "created", &facts.markdown, true).await?;
+        if author_takes_part {
+            for table in ["postmortem_members", "postmortem_responders"] {
+                sqlx::query(AssertSqlSafe(format!(
+                    "INSERT INTO {table} (postmortem_id, user_id) VALUES ($1, $2)"
+                )))
+                .bind(id)
+                .bind(actor.id)
+                .execute(&mut **tx)
+                .await?;
+            }
         }
         audit(
-            &mut tx,
+            tx,
             self.clock.now(),
             Some(actor),
             "postmortem.create",
             &format!("postmortem:{id}"),
         )
         .await?;
-        tx.commit().await?;
         Ok(facts.postmortem(
             &self.policy.workflow,
             self.clock.now(),

@@ -107,6 +107,7 @@ impl Api {
             lint: debrief_lint::Config::default(),
             trackers: debrief_trackers::Trackers::default(),
             notify: Default::default(),
+            hooks: Default::default(),
         });
         Api {
             server: Server::start(store).await,

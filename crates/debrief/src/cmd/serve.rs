@@ -5,6 +5,7 @@ use crate::Outcome;
 use crate::cli::ServeArgs;
 use anyhow::{Context, Result};
 use debrief_server::config::ServerConfig;
+use debrief_server::hooks::HooksConfig;
 use debrief_server::http::{self, AppState, HttpConfig};
 use debrief_server::notify::NotifyConfig;
 use debrief_server::tracking::Worker;
@@ -16,7 +17,7 @@ use std::time::Instant;
 pub fn run(args: ServeArgs) -> Result<Outcome> {
     let started = Instant::now();
     init_logs();
-    let (config, lint, trackers, notify) = read_config(args.config.as_deref())?;
+    let (config, lint, trackers, notify, hooks) = read_config(args.config.as_deref())?;
     let listen = args
         .listen
         .or(config.listen)
@@ -47,6 +48,7 @@ pub fn run(args: ServeArgs) -> Result<Outcome> {
                 lint,
                 trackers,
                 notify,
+                hooks,
             });
         // Printed after the address, which scripts and tests read from the first line.
         let mut notes = Vec::new();
@@ -158,8 +160,14 @@ fn init_logs() {
 }
 
 /// What the server reads of `debrief.toml`: `[server]`, the lint configuration, the
-/// trackers and `[notify]`, from the file given, or `./debrief.toml` if any.
-type Configuration = (ServerConfig, debrief_lint::Config, Trackers, NotifyConfig);
+/// trackers, `[notify]` and `[hooks]`, from the file given, or `./debrief.toml` if any.
+type Configuration = (
+    ServerConfig,
+    debrief_lint::Config,
+    Trackers,
+    NotifyConfig,
+    HooksConfig,
+);
 
 fn read_config(path: Option<&Path>) -> Result<Configuration> {
     let default = Path::new(crate::config::CONFIG_FILE);
@@ -180,5 +188,7 @@ fn read_config(path: Option<&Path>) -> Result<Configuration> {
         Trackers::from_toml(&text).map_err(|e| anyhow::anyhow!("{}:{e}", path.display()))?;
     let notify =
         NotifyConfig::from_toml(&text).map_err(|e| anyhow::anyhow!("{}:{e}", path.display()))?;
-    Ok((server, lint, trackers, notify))
+    let hooks =
+        HooksConfig::from_toml(&text).map_err(|e| anyhow::anyhow!("{}:{e}", path.display()))?;
+    Ok((server, lint, trackers, notify, hooks))
 }
