@@ -1,9 +1,11 @@
 //! `debrief serve --demo`: a fresh store seeded with example postmortems written for debrief
 //! (every stage of the workflow, a restricted one, an overdue assignment, open and done action
-//! items) and one account per role, so that a newcomer sees the product in a minute.
+//! items), a draft the alerting opened with two late entries waiting for a decision, and one
+//! account per role, so that a newcomer sees the product in a minute.
 
 use crate::store::{NewUser, Result, Role, Store, StoreError};
 use crate::workflow::Part;
+use debrief_import::{Delivery, Entry, Source};
 use debrief_wire::api::{EntryTag, MeetingChange, MeetingRequest};
 
 /// The example postmortems, each in the state its front matter names.
@@ -95,7 +97,134 @@ pub async fn seed(store: &Store) -> Result<Vec<Account>> {
             store.add_member(admin, created.id, "security").await?;
         }
     }
+    incident_from_the_alerting(store, &users[1]).await?;
     Ok(accounts)
+}
+
+/// An incident of yesterday as Alertmanager and PagerDuty told it: the alert fired, paged
+/// and was acknowledged; its resolution opened a draft; the responder wrote the summary;
+/// then PagerDuty's resolution and a second alert of the group arrived, and wait to be
+/// accepted or dropped.
+async fn incident_from_the_alerting(store: &Store, responder: &crate::store::User) -> Result<()> {
+    let start = store.clock().now() - 26 * 3600;
+    let at = |minutes: i64| {
+        jiff::Timestamp::from_second(start + minutes * 60)
+            .map_err(|e| StoreError::Invalid(format!("the demo's clock: {e}")))
+    };
+    let alert = "https://prometheus.example/graph?g0.expr=upload_5xx_ratio";
+    let page = "https://example.pagerduty.com/incidents/Q1DEMO";
+    let entry = |minutes, text: &str, milestone, system, id: &str, link: &str| -> Result<Entry> {
+        Ok(Entry {
+            at: at(minutes)?,
+            text: text.to_string(),
+            milestone,
+            source: Source {
+                system,
+                id: id.to_string(),
+                link: Some(link.to_string()),
+            },
+        })
+    };
+    let delivery = |resolved, entries| Delivery {
+        event_id: None,
+        incident_key: "demo-image-uploads".to_string(),
+        resolved,
+        title: "Image uploads fail with 5xx".to_string(),
+        services: vec!["media".to_string()],
+        severity: Some("P2".to_string()),
+        entries,
+    };
+    use debrief_core::model::Milestone::{Acknowledged, Detected, Resolved, Started};
+    let deliveries = [
+        delivery(
+            false,
+            vec![entry(
+                0,
+                "Alert UploadErrorRate fires: image upload 5xx rate above 5%",
+                Some(Started),
+                "alertmanager",
+                "a1/firing",
+                alert,
+            )?],
+        ),
+        delivery(
+            false,
+            vec![entry(
+                3,
+                "PagerDuty incident #311 triggers: image upload 5xx rate above 5% (Media)",
+                Some(Detected),
+                "pagerduty",
+                "e1",
+                page,
+            )?],
+        ),
+        delivery(
+            false,
+            vec![entry(
+                6,
+                "The on-call responder acknowledges PagerDuty incident #311",
+                Some(Acknowledged),
+                "pagerduty",
+                "e2",
+                page,
+            )?],
+        ),
+        delivery(
+            true,
+            vec![entry(
+                48,
+                "Alert UploadErrorRate resolves",
+                Some(Resolved),
+                "alertmanager",
+                "a1/resolved",
+                alert,
+            )?],
+        ),
+    ];
+    let mut opened = None;
+    for d in &deliveries {
+        opened = store.deliver(d).await?.postmortem.or(opened);
+    }
+    let id =
+        opened.ok_or_else(|| StoreError::Invalid("the demo incident opened nothing".into()))?;
+    let draft = store.postmortem(responder, id).await?;
+    let summary = draft.markdown.replacen(
+        "<!-- What happened, in two or three sentences, without names. -->",
+        "Image uploads failed for one request in ten for 48 minutes after the object store's \
+         certificate rotated.",
+        1,
+    );
+    store
+        .update_postmortem(responder, id, draft.version, &summary, "summary")
+        .await?;
+    let late = [
+        delivery(
+            true,
+            vec![entry(
+                51,
+                "PagerDuty incident #311 is resolved by the on-call responder",
+                Some(Resolved),
+                "pagerduty",
+                "e3",
+                page,
+            )?],
+        ),
+        delivery(
+            false,
+            vec![entry(
+                9,
+                "Alert UploadErrorRate fires in eu-west-1",
+                Some(Started),
+                "alertmanager",
+                "a2/firing",
+                alert,
+            )?],
+        ),
+    ];
+    for d in &late {
+        store.deliver(d).await?;
+    }
+    Ok(())
 }
 
 /// The review meeting of the postmortem in review, a quarter of an hour in: the timeline

@@ -11,6 +11,7 @@ mod common;
 use common::server::{Server, read};
 use debrief_import::pagerduty;
 use debrief_server::hooks::HooksConfig;
+use debrief_server::workflow::{Part, Settings, State};
 use debrief_server::{Policy, Role, Store};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -45,6 +46,10 @@ fn configured(store: &Store) -> Store {
     ]));
     store.clone().with_policy(Policy {
         hooks,
+        workflow: Settings {
+            required_roles: Vec::new(),
+            ..Settings::default()
+        },
         ..Policy::default()
     })
 }
@@ -520,7 +525,81 @@ async fn resolutions_at_once_open_one_draft(store: &Store, backend: &str) {
     );
 }
 
+async fn the_same_alert_after_publication_opens_a_new_draft(store: &Store, backend: &str) {
+    let store = configured(store);
+    let admin = common::user(&store, "admin", "SRE", Role::Admin).await;
+    common::user(&store, "sre", "SRE", Role::Contributor).await;
+    let am = |body: &[u8]| debrief_import::alertmanager::read(body, "fixture").expect("a fixture");
+    store.deliver(&am(AM_FIRING)).await.expect("held");
+    let first = store.deliver(&am(AM_RESOLVED)).await.expect("opened");
+    let id = first.postmortem.expect("a draft");
+    // Reviewed and published as people do.
+    let draft = store.postmortem(&admin, id).await.expect("read");
+    let written = draft.markdown.replacen(
+        "<!-- - [ ] A specific change (owner: a team or role, due: 2 weeks) -->",
+        "- [ ] Alert on the error budget's burn rate (owner: @sre, due: 2099-01-01)",
+        1,
+    );
+    let mut version = store
+        .update_postmortem(&admin, id, draft.version, &written, "items")
+        .await
+        .expect("edited")
+        .version;
+    for (part, who) in [(Part::Facilitator, "sre"), (Part::Scribe, "admin")] {
+        version = store
+            .assign(&admin, id, version, part, who)
+            .await
+            .expect("assigned")
+            .version;
+    }
+    for to in [State::InReview, State::Reviewed, State::Published] {
+        version = store
+            .transition(&admin, id, version, to)
+            .await
+            .unwrap_or_else(|e| panic!("{backend}: to {to:?}: {e}"))
+            .version;
+    }
+    // Next month the same group fires again: held, then a draft of its own.
+    let again = |body: &[u8]| {
+        am(&changed(body, |v| {
+            v["alerts"][0]["startsAt"] = json!("2026-07-20T08:00:00Z");
+            if v["status"] == "resolved" {
+                v["alerts"][0]["endsAt"] = json!("2026-07-20T08:40:00Z");
+            }
+        }))
+    };
+    let firing = store.deliver(&again(AM_FIRING)).await.expect("held");
+    assert_eq!(
+        (firing.postmortem, firing.held),
+        (None, 1),
+        "{backend}: {firing:?}"
+    );
+    let resolved = store.deliver(&again(AM_RESOLVED)).await.expect("opened");
+    assert!(resolved.opened, "{backend}: {resolved:?}");
+    let second = resolved.postmortem.expect("a second draft");
+    assert_ne!(second, id, "{backend}");
+    let markdown = store
+        .postmortem(&admin, second)
+        .await
+        .expect("read")
+        .markdown;
+    assert!(
+        markdown.contains("date: 2026-07-20"),
+        "{backend}:\n{markdown}"
+    );
+    assert!(
+        !markdown.contains("2026-06-14"),
+        "{backend}: only this incident's entries:\n{markdown}"
+    );
+    let published = store.postmortem(&admin, id).await.expect("read");
+    assert_eq!(
+        published.version, version,
+        "{backend}: the published one is left alone"
+    );
+}
+
 on_both_stores!(
+    the_same_alert_after_publication_opens_a_new_draft,
     from_alerting_to_a_draft,
     without_configuration_the_hooks_are_off,
     resolutions_at_once_open_one_draft

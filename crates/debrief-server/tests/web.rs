@@ -1189,12 +1189,13 @@ async fn the_review_respects_restriction_and_filters_by_team_and_dates() {
     admin.sign_in("admin", &password("admin")).await;
     let page = admin.get("/review").await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.body.contains("you may see: 5."), "{}", page.body);
+    // The five written for the demo and the draft the alerting opened.
+    assert!(page.body.contains("you may see: 6."), "{}", page.body);
     assert!(page.body.contains("<svg"), "no chart");
     let mut viewer = Browser::new(&test.store);
     viewer.sign_in("viewer", &password("viewer")).await;
     let page = viewer.get("/review").await;
-    assert!(page.body.contains("you may see: 4."));
+    assert!(page.body.contains("you may see: 5."));
     assert!(!page.body.contains("API token printed"));
     let page = viewer.get("/review?from=2026-06-01&to=2026-06-30").await;
     assert!(page.body.contains("you may see: 1."), "{}", page.body);
@@ -1568,6 +1569,185 @@ async fn an_untracked_item_is_sent_to_its_tracker_from_the_page() {
         StatusCode::OK
     );
     assert_eq!(store.job_counts().await.expect("counts").queued, 1);
+    test.finish().await;
+}
+
+#[tokio::test]
+async fn proposed_entries_are_accepted_or_dropped_from_the_page() {
+    let test = common::sqlite().await;
+    let store = test.store.clone();
+    let admin = common::user(&store, "admin", "SRE", Role::Admin).await;
+    common::user(&store, "viewer", "Support", Role::Viewer).await;
+    let created = store
+        .create_postmortem(
+            &admin,
+            "---\ntimezone: Europe/Oslo\n---\n# Outage\n\n## Timeline\n\n\
+             - 2026-06-14 10:00 [started] Error rate rises\n",
+        )
+        .await
+        .expect("created");
+    let id = created.id;
+    let entry = |minute: i8, text: &str, milestone, source: &str| debrief_import::Entry {
+        at: jiff::civil::date(2026, 6, 14)
+            .at(8, minute, 0, 0)
+            .to_zoned(jiff::tz::TimeZone::UTC)
+            .expect("an instant")
+            .timestamp(),
+        text: text.to_string(),
+        milestone,
+        source: debrief_import::Source {
+            system: "slack",
+            id: source.to_string(),
+            link: Some(format!("https://acme.slack.com/archives/C1/p{source}")),
+        },
+    };
+    use debrief_core::model::Milestone;
+    let entries = [
+        entry(
+            5,
+            "The on-call engineer rolls back the deploy",
+            Some(Milestone::Mitigated),
+            "1",
+        ),
+        entry(
+            1,
+            "A second alert <b>fires</b>",
+            Some(Milestone::Started),
+            "2",
+        ),
+    ];
+    assert_eq!(
+        store
+            .propose_entries(&admin, id, &entries)
+            .await
+            .expect("proposed"),
+        2
+    );
+    assert_eq!(
+        store
+            .propose_entries(&admin, id, &entries)
+            .await
+            .expect("again"),
+        0
+    );
+
+    let mut browser = Browser::new(&store);
+    browser.sign_in("admin", "a long enough password").await;
+    let page = browser.get(&format!("/postmortems/{id}")).await;
+    assert!(
+        page.body.contains("Proposed timeline entries"),
+        "{}",
+        page.body
+    );
+    // In the document's zone; markup in a record is text; a milestone the timeline has
+    // already is not offered.
+    assert!(
+        page.body.contains("2026-06-14 10:05:00 Europe/Oslo"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("<b>fires</b>"), "{}", page.body);
+    let section = &page.body[page
+        .body
+        .find("<section class=\"proposals\"")
+        .expect("the list")..];
+    let section = &section[..section.find("</section>").expect("its end")];
+    assert_eq!(
+        section.matches("class=\"milestone\">mitigated").count(),
+        1,
+        "{section}"
+    );
+    assert!(
+        !section.contains("class=\"milestone\">started"),
+        "{section}"
+    );
+    let proposals = store.proposals(&admin, id).await.expect("listed");
+    let (second_alert, rollback) = (proposals[0].id, proposals[1].id);
+
+    let here = "http://debrief.test";
+    let path = format!("/postmortems/{id}/proposals");
+    let accepted = browser
+        .post(
+            &path,
+            &[("proposal", &*rollback.to_string()), ("decision", "accept")],
+            here,
+        )
+        .await;
+    assert_eq!(accepted.status, StatusCode::OK, "{}", accepted.body);
+    assert!(
+        accepted.body.contains("joined the timeline (version 2)"),
+        "{}",
+        accepted.body
+    );
+    let markdown = store.postmortem(&admin, id).await.expect("read").markdown;
+    assert!(
+        markdown.contains("- 10:05 [mitigated] The on-call engineer rolls back the deploy ([Slack](https://acme.slack.com/archives/C1/p1))"),
+        "{markdown}"
+    );
+    // Decided already (another tab): said, nothing written.
+    let twice = browser
+        .post(
+            &path,
+            &[("proposal", &*rollback.to_string()), ("decision", "drop")],
+            here,
+        )
+        .await;
+    assert_eq!(
+        twice.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        twice.body
+    );
+    assert!(
+        twice.body.contains("This entry was accepted already"),
+        "{}",
+        twice.body
+    );
+    // A viewer sees the list without buttons and cannot decide; another site cannot either.
+    let mut viewer = Browser::new(&store);
+    viewer.sign_in("viewer", "a long enough password").await;
+    let seen = viewer.get(&format!("/postmortems/{id}")).await;
+    assert!(seen.body.contains("A second alert"), "{}", seen.body);
+    assert!(!seen.body.contains("value=\"accept\""), "{}", seen.body);
+    let refused = viewer
+        .post(
+            &path,
+            &[
+                ("proposal", &*second_alert.to_string()),
+                ("decision", "accept"),
+            ],
+            here,
+        )
+        .await;
+    assert_ne!(refused.status, StatusCode::OK);
+    let forged = browser
+        .post(
+            &path,
+            &[
+                ("proposal", &*second_alert.to_string()),
+                ("decision", "accept"),
+            ],
+            "http://evil.example",
+        )
+        .await;
+    assert_ne!(forged.status, StatusCode::OK);
+    let dropped = browser
+        .post(
+            &path,
+            &[
+                ("proposal", &*second_alert.to_string()),
+                ("decision", "drop"),
+            ],
+            here,
+        )
+        .await;
+    assert!(dropped.body.contains("was left out"), "{}", dropped.body);
+    assert!(
+        !dropped.body.contains("Proposed timeline entries"),
+        "{}",
+        dropped.body
+    );
+    assert_eq!(store.postmortem(&admin, id).await.expect("read").version, 2);
     test.finish().await;
 }
 

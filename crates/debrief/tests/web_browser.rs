@@ -482,6 +482,60 @@ fn six_people_write_review_and_publish_a_postmortem_in_chromium() {
     );
     let kept = responder.property(&responder.find("#reflection-text"), "value");
     assert_eq!(kept, "Half a thought", "what was being typed was lost");
+    // The draft the alerting opened: two late entries wait. The responder accepts
+    // PagerDuty's resolution and drops the second alert; the viewer sees the list but
+    // cannot decide.
+    responder.go(&format!("{base}/postmortems?status=draft"));
+    let href = responder.execute(
+        "return [...document.querySelectorAll('a')]\
+           .find(a => a.textContent.includes('Image uploads fail')).getAttribute('href');",
+        json!([]),
+    );
+    let incident = format!("{base}{}", href.as_str().expect("the alerting's draft"));
+    viewer.go(&incident);
+    assert_eq!(
+        viewer.find_all(".proposals li").len(),
+        2,
+        "the viewer sees the proposals"
+    );
+    assert!(
+        viewer.find_all(".proposals button").is_empty(),
+        "a viewer cannot decide"
+    );
+    responder.go(&incident);
+    checks.page(responder, "proposals");
+    let entries = responder.find_all(".proposals li");
+    assert_eq!(entries.len(), 2, "two entries wait");
+    let resolution = entries
+        .iter()
+        .find(|li| responder.text(li).contains("is resolved by"))
+        .expect("PagerDuty's resolution is proposed");
+    let accept = responder
+        .find_all_in(resolution, "button[value=accept]")
+        .remove(0);
+    click_and_wait(responder, &accept);
+    assert!(
+        responder.source().contains("joined the timeline"),
+        "no notice"
+    );
+    let timeline = responder.text(&responder.find("article"));
+    assert!(
+        timeline.contains("PagerDuty incident #311 is resolved by the on-call responder"),
+        "the accepted entry is not in the timeline"
+    );
+    let drop = responder.find(".proposals button[value=drop]");
+    click_and_wait(responder, &drop);
+    assert!(responder.source().contains("was left out"), "no notice");
+    assert!(
+        responder.find_all(".proposals").is_empty(),
+        "nothing waits any more"
+    );
+    assert!(
+        !responder
+            .text(&responder.find("article"))
+            .contains("fires in eu-west-1"),
+        "the dropped entry is in the timeline"
+    );
     for (who, name, url) in [
         (viewer, "review", "/review"),
         (viewer, "list", "/postmortems"),

@@ -73,6 +73,10 @@ pub(super) fn routes() -> Router<AppState> {
         )
         .route("/postmortems/{id}/fix", post(postmortem::fix))
         .route("/postmortems/{id}/track", post(postmortem::track))
+        .route(
+            "/postmortems/{id}/proposals",
+            post(postmortem::decide_proposal),
+        )
         .route("/postmortems/{id}/comments", post(postmortem::comment))
         .route(
             "/postmortems/{id}/comments/state",

@@ -64,6 +64,22 @@ struct PostmortemPage<'a> {
     tracker: &'a Option<String>,
     /// Its open items without an issue: number (from 1) and words.
     untracked: &'a [(usize, String)],
+    /// Timeline entries imported records propose, waiting for a decision.
+    proposals: &'a [ProposalView],
+    /// What was decided of the earlier ones: accepted, dropped.
+    decided: (usize, usize),
+}
+
+/// A proposed timeline entry as the page shows it.
+struct ProposalView {
+    id: i64,
+    /// When, in the document's zone.
+    when: String,
+    milestone: Option<String>,
+    html: String,
+    /// Where it comes from, and its link.
+    source: &'static str,
+    link: Option<String>,
 }
 
 /// What a postmortem's page shows everybody who may see it, computed at one generation of
@@ -91,6 +107,8 @@ struct Shared {
     open_comments: usize,
     tracker: Option<String>,
     untracked: Vec<(usize, String)>,
+    proposals: Vec<ProposalView>,
+    decided: (usize, usize),
 }
 
 impl Weigh for Shared {
@@ -120,6 +138,11 @@ impl Weigh for Shared {
             .map(|p| p.key.len() + p.label.len() * 2)
             .sum();
         let untracked: usize = self.untracked.iter().map(|(_, text)| text.len()).sum();
+        let proposals: usize = self
+            .proposals
+            .iter()
+            .map(|p| 64 + p.html.len() + p.link.bytes())
+            .sum();
         self.title.len()
             + self.article.len()
             + findings
@@ -127,6 +150,7 @@ impl Weigh for Shared {
             + comments
             + places
             + untracked
+            + proposals
             + self.gates.len() * 128
             + self.responders.bytes()
     }
@@ -306,6 +330,8 @@ async fn postmortem_page(
         places: &shared.places,
         tracker: &shared.tracker,
         untracked: &shared.untracked,
+        proposals: &shared.proposals,
+        decided: shared.decided,
         user: Some(user),
     };
     Ok((status, render(&page)).into_response())
@@ -350,6 +376,51 @@ async fn shared(state: &AppState, user: &User, id: i64) -> Result<Shared, StoreE
         .map(|(n, item)| (n + 1, item.text.clone()))
         .collect();
     let comments = state.store.comments(user, id).await?;
+    let (waiting, decided): (Vec<_>, Vec<_>) = state
+        .store
+        .proposals(user, id)
+        .await?
+        .into_iter()
+        .partition(|p| p.state == debrief_wire::api::ProposalState::Proposed);
+    let zone = linted
+        .read
+        .postmortem
+        .meta
+        .timezone
+        .as_deref()
+        .and_then(debrief_core::zone::parse_zone)
+        .unwrap_or(jiff::tz::TimeZone::UTC);
+    let zone_name = linted
+        .read
+        .postmortem
+        .meta
+        .timezone
+        .as_deref()
+        .unwrap_or("UTC");
+    // A proposed milestone shows only where accepting it would mark one.
+    let marked: Vec<&str> = linted
+        .read
+        .postmortem
+        .timeline_entries()
+        .filter_map(|e| e.milestone)
+        .map(|m| m.name())
+        .collect();
+    let proposals = waiting
+        .into_iter()
+        .map(|p| ProposalView {
+            id: p.id,
+            when: jiff::Timestamp::from_second(p.at)
+                .map(|t| {
+                    let at = t.to_zoned(zone.clone());
+                    format!("{} {zone_name}", at.strftime("%Y-%m-%d %H:%M:%S"))
+                })
+                .unwrap_or_default(),
+            milestone: p.milestone.filter(|m| !marked.contains(&m.as_str())),
+            html: debrief_html::inline(&debrief_html::markdown(&p.text)).to_string(),
+            source: debrief_import::merge::source_label(&p.system),
+            link: p.link,
+        })
+        .collect();
     let article = article(&linted.read.postmortem, id);
     let options = debrief_lint::Options::new(config, today);
     let mut contributions: Vec<(String, Vec<ContributionView>)> = Vec::new();
@@ -399,6 +470,17 @@ async fn shared(state: &AppState, user: &User, id: i64) -> Result<Shared, StoreE
         places,
         tracker,
         untracked,
+        proposals,
+        decided: (
+            decided
+                .iter()
+                .filter(|p| p.state == debrief_wire::api::ProposalState::Accepted)
+                .count(),
+            decided
+                .iter()
+                .filter(|p| p.state == debrief_wire::api::ProposalState::Dropped)
+                .count(),
+        ),
     })
 }
 
@@ -750,6 +832,52 @@ pub(super) async fn track(
         )
     });
     answer_step(&state, user, id, result).await
+}
+
+/// The form that accepts or drops a proposed timeline entry.
+#[derive(Deserialize)]
+pub(super) struct ProposalForm {
+    proposal: i64,
+    decision: debrief_wire::api::Decision,
+}
+
+/// Accepts a proposed entry into the timeline, or drops it.
+pub(super) async fn decide_proposal(
+    State(state): State<AppState>,
+    Writing { user, id }: Writing,
+    Form(form): Form<ProposalForm>,
+) -> PageResult {
+    let result = state
+        .store
+        .decide_proposal(&user, id, form.proposal, form.decision)
+        .await
+        .map(|decided| match form.decision {
+            debrief_wire::api::Decision::Accept => format!(
+                "The entry at {} joined the timeline (version {}).",
+                utc(decided.proposal.at),
+                decided.version
+            ),
+            debrief_wire::api::Decision::Drop => {
+                format!("The entry at {} was left out.", utc(decided.proposal.at))
+            }
+        });
+    let result = match result {
+        // Decided meanwhile (another tab, another person): the page says where it stands.
+        Err(StoreError::Exists(message)) => Err(StoreError::Invalid(format!(
+            "{}; the list below is up to date.",
+            capitalise(&message)
+        ))),
+        other => other,
+    };
+    answer_step(&state, user, id, result).await
+}
+
+/// `text` with its first letter capitalised.
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
 }
 
 /// The page after a step: its notice, or why it was refused.
