@@ -44,6 +44,8 @@ pub struct Person {
     pub display_name: String,
     /// Their title in their profile ("Site Reliability Engineer").
     pub title: String,
+    /// Their e-mail address in their profile, where the export has it.
+    pub email: String,
     /// A bot or an app.
     pub is_bot: bool,
 }
@@ -441,6 +443,7 @@ impl User {
             },
             display_name: self.profile.display_name.clone(),
             title: self.profile.title.clone(),
+            email: self.profile.email.clone(),
             is_bot: self.is_bot,
         }
     }
@@ -455,6 +458,8 @@ struct Profile {
     display_name: String,
     #[serde(default)]
     title: String,
+    #[serde(default)]
+    email: String,
 }
 
 /// A message of a day file: the fields an import reads; the rest is skipped unread.

@@ -14,6 +14,7 @@ pub mod meeting;
 pub mod notify;
 pub mod reminders;
 pub mod secret;
+pub mod slack;
 pub mod store;
 pub mod tracking;
 pub mod workflow;

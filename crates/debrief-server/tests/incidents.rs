@@ -3,7 +3,8 @@
 //! acknowledged, escalated, resolved) leave one draft postmortem with the four milestones
 //! and the right time to detect, acknowledge and resolve; deliveries that do not prove
 //! their sender are 401 and change nothing; delivering everything again changes nothing;
-//! once a person has changed the draft, a late entry waits to be accepted or dropped.
+//! once a person has changed the draft, a late entry waits to be accepted or dropped; a
+//! Slack export becomes proposals with people as their server users' roles.
 
 #[path = "common/mod.rs"]
 mod common;
@@ -598,7 +599,132 @@ async fn the_same_alert_after_publication_opens_a_new_draft(store: &Store, backe
     );
 }
 
+async fn a_slack_export_is_proposed_with_people_as_their_roles(store: &Store, backend: &str) {
+    let store = configured(store);
+    let admin = common::user(&store, "admin", "SRE", Role::Admin).await;
+    let priya = store
+        .add_user(
+            &debrief_server::NewUser {
+                username: "pr",
+                display_name: "P. R.",
+                function: "SRE",
+                role: Role::Contributor,
+                password: "a long enough password",
+                team: Some("platform"),
+            },
+            None,
+        )
+        .await
+        .expect("a user");
+    store
+        .set_notification_settings(
+            &priya,
+            debrief_server::store::reminders::Channel::Email,
+            Some("Priya@acme.example"),
+            None,
+        )
+        .await
+        .expect("her address");
+    let viewer = common::user(&store, "viewer", "Support", Role::Viewer).await;
+    let token = store.create_token(&priya, "test").await.expect("token");
+    let viewer_token = store.create_token(&viewer, "test").await.expect("token");
+    let created = store
+        .create_postmortem(
+            &admin,
+            "---\ntimezone: America/Los_Angeles\n---\n# Checkout errors\n",
+        )
+        .await
+        .expect("created");
+    let server = Server::start(store.clone()).await;
+    let import = |token: &str, query: &str, body: Vec<u8>| {
+        let request = server
+            .client
+            .post(format!(
+                "{}/api/v1/postmortems/{}/imports/slack?{query}",
+                server.base, created.id
+            ))
+            .bearer_auth(token)
+            .header("content-type", "application/zip")
+            .body(body);
+        async move { read(request.send().await.expect("sent")).await }
+    };
+    let export = common::slack_export();
+    let (status, answer) = import(&token, "channel=inc-2041-checkout", export.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{backend}: {answer}");
+    let proposed = answer["proposed"].as_u64().expect("a count");
+    assert!(proposed > 3, "{backend}: {answer}");
+    assert_eq!(answer["entries"], proposed, "{backend}: {answer}");
+    let proposals = store.proposals(&admin, created.id).await.expect("listed");
+    assert_eq!(proposals.len() as u64, proposed, "{backend}");
+    let texts: Vec<&str> = proposals.iter().map(|p| p.text.as_str()).collect();
+    assert!(
+        texts
+            .iter()
+            .all(|t| !t.contains("Priya") && !t.contains("priya")),
+        "{backend}: {texts:#?}"
+    );
+    assert!(
+        texts.iter().any(|t| t.contains("the platform SRE")),
+        "{backend}: her user's role: {texts:#?}"
+    );
+    assert!(
+        proposals
+            .iter()
+            .all(|p| p.system == "slack" && p.link.is_some()),
+        "{backend}"
+    );
+    // Again: nothing new.
+    let (_, again) = import(&token, "channel=inc-2041-checkout", export.clone()).await;
+    assert_eq!(again["proposed"], 0, "{backend}: {again}");
+    // Refused: a viewer, a channel the export lacks, a file that is not an export, a range
+    // backwards.
+    let (status, _) = import(&viewer_token, "channel=inc-2041-checkout", export.clone()).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{backend}");
+    let (status, answer) = import(&token, "channel=nope", export.clone()).await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{backend}: {answer}"
+    );
+    assert!(
+        answer["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("inc-2041-checkout")),
+        "{backend}: the channels it has: {answer}"
+    );
+    let (status, answer) = import(&token, "channel=inc-2041-checkout", b"not a zip".to_vec()).await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{backend}: {answer}"
+    );
+    let message = answer["error"]["message"].as_str().unwrap_or_default();
+    assert!(message.starts_with("the export"), "{backend}: {answer}");
+    assert!(
+        !message.contains("/tmp"),
+        "{backend}: no server path: {answer}"
+    );
+    let (status, _) = import(
+        &token,
+        "channel=x&from=2026-06-15T00:00:00Z&to=2026-06-14T00:00:00Z",
+        export,
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{backend}");
+    assert_eq!(
+        store
+            .proposals(&admin, created.id)
+            .await
+            .expect("listed")
+            .len() as u64,
+        proposed,
+        "{backend}"
+    );
+    server.stop().await;
+}
+
 on_both_stores!(
+    a_slack_export_is_proposed_with_people_as_their_roles,
     the_same_alert_after_publication_opens_a_new_draft,
     from_alerting_to_a_draft,
     without_configuration_the_hooks_are_off,

@@ -1752,6 +1752,100 @@ async fn proposed_entries_are_accepted_or_dropped_from_the_page() {
 }
 
 #[tokio::test]
+async fn a_slack_channel_is_imported_from_the_page() {
+    let test = common::sqlite().await;
+    let store = test.store.clone();
+    let admin = common::user(&store, "admin", "SRE", Role::Admin).await;
+    let created = store
+        .create_postmortem(&admin, "# Checkout errors\n")
+        .await
+        .expect("created");
+    let path = format!("/postmortems/{}", created.id);
+    let mut browser = Browser::new(&store);
+    browser.sign_in("admin", "a long enough password").await;
+    let page = browser.get(&path).await;
+    assert!(
+        page.body.contains("Import a Slack channel"),
+        "{}",
+        page.body
+    );
+    // The export first, the fields after: any order is read.
+    let form = |export: &[u8], channel: &str, reaction: &str, from: &str| {
+        let mut body =
+            b"--b\r\nContent-Disposition: form-data; name=\"export\"; filename=\"export.zip\"\r\n\
+            Content-Type: application/zip\r\n\r\n"
+                .to_vec();
+        body.extend_from_slice(export);
+        for (name, value) in [
+            ("channel", channel),
+            ("reaction", reaction),
+            ("from", from),
+            ("to", ""),
+        ] {
+            body.extend_from_slice(
+                format!(
+                    "\r\n--b\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}"
+                )
+                .as_bytes(),
+            );
+        }
+        body.extend_from_slice(b"\r\n--b--\r\n");
+        body
+    };
+    let export = common::slack_export();
+    let page = browser
+        .upload(
+            &format!("{path}/imports/slack"),
+            form(&export, "#inc-2041-checkout", ":white_check_mark:", ""),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("#inc-2041-checkout: "), "{}", page.body);
+    assert!(
+        page.body.contains("Proposed timeline entries"),
+        "{}",
+        page.body
+    );
+    let proposed = store
+        .proposals(&admin, created.id)
+        .await
+        .expect("listed")
+        .len();
+    assert!(proposed > 0);
+    // Mistakes are said on the page, nothing proposed.
+    for (body, says) in [
+        (
+            form(b"not a zip", "inc-2041-checkout", "", ""),
+            "the export",
+        ),
+        (form(&export, "nope", "", ""), "inc-2041-checkout"),
+        (
+            form(&export, "inc-2041-checkout", "", "last tuesday"),
+            "is not a date and time",
+        ),
+        (form(&export, "", "", ""), "name the channel"),
+    ] {
+        let page = browser.upload(&format!("{path}/imports/slack"), body).await;
+        assert_eq!(
+            page.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{says}: {}",
+            page.body
+        );
+        assert!(page.body.contains(says), "{says}: {}", page.body);
+    }
+    assert_eq!(
+        store
+            .proposals(&admin, created.id)
+            .await
+            .expect("listed")
+            .len(),
+        proposed
+    );
+    test.finish().await;
+}
+
+#[tokio::test]
 async fn each_person_chooses_how_reminders_reach_them() {
     let test = common::sqlite().await;
     let dev = common::user(&test.store, "dev", "Dev", Role::Contributor).await;

@@ -882,6 +882,41 @@ pub struct Decided {
     pub version: i64,
 }
 
+/// `POST /postmortems/{id}/imports/slack`: which messages of a Slack export to propose.
+#[derive(Debug, Clone, Serialize, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct SlackImportQuery {
+    /// The channel, by name (with or without `#`) or id.
+    pub channel: String,
+    /// Messages from this instant on (RFC 3339).
+    pub from: Option<String>,
+    /// Messages up to this instant (RFC 3339).
+    pub to: Option<String>,
+    /// Only the messages pinned in the channel.
+    #[serde(default)]
+    pub pinned: bool,
+    /// Only the messages with this reaction (`white_check_mark`, without colons).
+    pub reaction: Option<String>,
+    /// Where message links point (`https://acme.slack.com`); `https://slack.com` by default.
+    pub workspace: Option<String>,
+}
+
+/// What a Slack import proposed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct SlackImported {
+    /// The channel's name.
+    pub channel: String,
+    /// Entries the messages gave.
+    pub entries: usize,
+    /// Of those, the ones not proposed before: they wait on the postmortem's page.
+    pub proposed: usize,
+    /// Messages skipped: bots, joins and other channel events, deleted ones.
+    pub skipped: usize,
+    /// Day files read.
+    pub days: usize,
+}
+
 /// Where an action item's issue will be created.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Tracking {

@@ -4,13 +4,15 @@
 
 use super::AppState;
 use super::error::{ApiError, ApiResult};
-use super::extract::{Body, Caller, Ids, PostmortemId};
+use super::extract::{Args, Body, Caller, Ids, PostmortemId};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use debrief_import::{alertmanager, pagerduty};
-use debrief_wire::api::{DecideProposal, Decided, HookDelivery, ProposalList};
+use debrief_wire::api::{
+    DecideProposal, Decided, HookDelivery, ProposalList, SlackImportQuery, SlackImported,
+};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
@@ -22,6 +24,7 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(pagerduty_hook))
         .routes(routes!(proposals))
         .routes(routes!(decide))
+        .routes(routes!(import_slack))
 }
 
 /// How errors name a delivery: it has no file name.
@@ -159,4 +162,49 @@ async fn decide(
         .decide_proposal(&user, id, proposal, request.decision)
         .await?;
     Ok(Json(decided))
+}
+
+/// Import a Slack export (the ZIP, as the body): the channel's messages in the range, or
+/// only those pinned or with a reaction, become proposed timeline entries at their own
+/// instants, people written as roles (the roster's, else the role of the server's user they
+/// are: their team and function), never their names. A message proposed before is not
+/// proposed again. At most 1 GiB; read one day at a time.
+#[utoipa::path(post, path = "/api/v1/postmortems/{id}/imports/slack", tag = "incidents",
+    params(PostmortemId, SlackImportQuery),
+    request_body(content = Vec<u8>, content_type = "application/zip",
+        description = "the workspace export, as Slack makes it"),
+    responses(
+        (status = 200, description = "what was proposed", body = SlackImported),
+        (status = 413, description = "the export is larger than 1 GiB"),
+        (status = 422, description = "the export cannot be read, or the channel is not in it")))]
+async fn import_slack(
+    State(state): State<AppState>,
+    Caller(user): Caller,
+    Ids(PostmortemId { id }): Ids<PostmortemId>,
+    Args(query): Args<SlackImportQuery>,
+    body: axum::body::Body,
+) -> ApiResult<Json<SlackImported>> {
+    let request = crate::slack::Request::from_query(&query)
+        .map_err(|message| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, message))?;
+    // Who may not change the postmortem is refused before the upload is kept.
+    if user.role == crate::store::Role::Viewer {
+        return Err(ApiError::forbidden(
+            "a viewer cannot import into a postmortem",
+        ));
+    }
+    state.store.postmortem(&user, id).await?;
+    let file = crate::slack::spool(body.into_data_stream())
+        .await
+        .map_err(|error| match error {
+            None => ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!(
+                    "the export is larger than the limit of {} bytes; export the incident's dates only",
+                    crate::slack::MAX_EXPORT_BYTES
+                ),
+            ),
+            Some(reason) => ApiError::bad_request(reason),
+        })?;
+    let imported = crate::slack::import(&state.store, &user, id, file.path(), &request).await?;
+    Ok(Json(imported))
 }

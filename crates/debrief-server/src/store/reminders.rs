@@ -151,6 +151,18 @@ impl Store {
         Ok(rows.into_iter().map(Person::from).collect())
     }
 
+    /// Everybody, active or not (people who left still speak in old chats), without the
+    /// system account.
+    pub async fn people(&self) -> Result<Vec<Person>> {
+        let rows: Vec<PersonRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {PERSON_COLUMNS} FROM users WHERE username <> $1 ORDER BY id"
+        )))
+        .bind(super::SYSTEM_USERNAME)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(Person::from).collect())
+    }
+
     /// One person, active or not, with how they want to be reached.
     pub async fn person(&self, id: i64) -> Result<Person> {
         let row: Option<PersonRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(

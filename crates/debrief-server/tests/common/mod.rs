@@ -201,3 +201,32 @@ pub async fn drain_both(
     x.expect("worker a drains");
     y.expect("worker b drains");
 }
+
+/// The fixture Slack export, zipped as Slack makes it.
+pub fn slack_export() -> Vec<u8> {
+    use std::io::Write;
+    let root =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../debrief-import/tests/data/slack");
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    let mut pending = vec![root.clone()];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir).expect("the fixture") {
+            let path = entry.expect("an entry").path();
+            if path.is_dir() {
+                pending.push(path);
+                continue;
+            }
+            let name = path
+                .strip_prefix(&root)
+                .expect("inside")
+                .to_string_lossy()
+                .replace('\\', "/");
+            zip.start_file(name, options).expect("a member");
+            zip.write_all(&std::fs::read(&path).expect("read"))
+                .expect("write");
+        }
+    }
+    zip.finish().expect("finished").into_inner()
+}

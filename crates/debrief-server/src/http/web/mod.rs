@@ -77,6 +77,12 @@ pub(super) fn routes() -> Router<AppState> {
             "/postmortems/{id}/proposals",
             post(postmortem::decide_proposal),
         )
+        .route(
+            "/postmortems/{id}/imports/slack",
+            post(postmortem::import_slack).layer(axum::extract::DefaultBodyLimit::max(
+                usize::try_from(crate::slack::MAX_EXPORT_BYTES).unwrap_or(usize::MAX) + (1 << 20),
+            )),
+        )
         .route("/postmortems/{id}/comments", post(postmortem::comment))
         .route(
             "/postmortems/{id}/comments/state",

@@ -751,6 +751,88 @@ pub(super) async fn upload_evidence(
     .await
 }
 
+/// Imports a Slack export from the page: the form's fields and the export, spooled to a
+/// temporary file whatever order the browser sends them in.
+pub(super) async fn import_slack(
+    State(state): State<AppState>,
+    Writing { user, id }: Writing,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> PageResult {
+    let mut fields = std::collections::HashMap::new();
+    let mut export = None;
+    let mut failure = None;
+    match multipart {
+        Ok(mut multipart) => loop {
+            match multipart.next_field().await {
+                Ok(Some(field)) if field.name() == Some("export") => {
+                    match crate::slack::spool(field).await {
+                        Ok(file) => export = Some(file),
+                        Err(None) => {
+                            failure = Some(format!(
+                                "The export is larger than {} bytes: export the incident's dates only.",
+                                crate::slack::MAX_EXPORT_BYTES
+                            ))
+                        }
+                        Err(Some(reason)) => failure = Some(reason),
+                    }
+                }
+                Ok(Some(field)) => {
+                    let name = field.name().unwrap_or_default().to_string();
+                    fields.insert(name, field.text().await.unwrap_or_default());
+                }
+                Ok(None) => break,
+                Err(error) => {
+                    failure = Some(format!("The upload broke off: {}", error.body_text()));
+                    break;
+                }
+            }
+        },
+        Err(rejection) => failure = Some(rejection.body_text()),
+    }
+    let field = |name: &str| fields.get(name).map_or("", |v| v.trim());
+    let instant = |name: &str, label: &str| -> Result<Option<jiff::Timestamp>, String> {
+        match field(name) {
+            "" => Ok(None),
+            text => text
+                .parse::<jiff::civil::DateTime>()
+                .ok()
+                .and_then(|at| at.to_zoned(jiff::tz::TimeZone::UTC).ok())
+                .map(|at| Some(at.timestamp()))
+                .ok_or_else(|| format!("{label} {text:?} is not a date and time.")),
+        }
+    };
+    let result = async {
+        if let Some(failure) = failure {
+            return Err(StoreError::Invalid(failure));
+        }
+        let Some(export) = export else {
+            return Err(StoreError::Invalid(
+                "Choose the workspace export (a ZIP) to import.".into(),
+            ));
+        };
+        let filter = match field("reaction").trim_matches(':') {
+            "" => debrief_import::slack::Filter::All,
+            "pin" | "pinned" => debrief_import::slack::Filter::Pinned,
+            reaction => debrief_import::slack::Filter::Reaction(reaction.to_string()),
+        };
+        let request = crate::slack::Request::new(
+            field("channel"),
+            instant("from", "From").map_err(StoreError::Invalid)?,
+            instant("to", "To").map_err(StoreError::Invalid)?,
+            filter,
+            None,
+        )
+        .map_err(StoreError::Invalid)?;
+        let imported = crate::slack::import(&state.store, &user, id, export.path(), &request).await?;
+        Ok(format!(
+            "#{}: {} entries from {} days, {} of them new; they wait above to be accepted or dropped.",
+            imported.channel, imported.entries, imported.days, imported.proposed
+        ))
+    }
+    .await;
+    answer_step(&state, user, id, result).await
+}
+
 #[derive(Debug, Deserialize)]
 pub(super) struct FixForm {
     version: i64,
