@@ -71,6 +71,18 @@ impl ConfigError {
     }
 }
 
+/// `debrief.toml` read into the shape of one part of it; a mistake is an error at its line
+/// and column.
+pub(crate) fn parse<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, ConfigError> {
+    toml::from_str(text).map_err(|e| {
+        ConfigError::at(
+            text,
+            e.span().map_or(0, |s| s.start),
+            e.message().to_string(),
+        )
+    })
+}
+
 #[derive(Deserialize)]
 struct File {
     server: Option<Table>,
@@ -97,13 +109,7 @@ struct Table {
 impl ServerConfig {
     /// Parses the `[server]` table of `debrief.toml`.
     pub fn from_toml(text: &str) -> Result<ServerConfig, ConfigError> {
-        let file: File = toml::from_str(text).map_err(|e| {
-            ConfigError::at(
-                text,
-                e.span().map_or(0, |s| s.start),
-                e.message().to_string(),
-            )
-        })?;
+        let file: File = crate::config::parse(text)?;
         let Some(table) = file.server else {
             return Ok(ServerConfig::default());
         };

@@ -53,13 +53,7 @@ struct Table {
 impl HooksConfig {
     /// Parses `[hooks]` of `debrief.toml`; other tables are left alone.
     pub fn from_toml(text: &str) -> Result<HooksConfig, ConfigError> {
-        let file: File = toml::from_str(text).map_err(|e| {
-            ConfigError::at(
-                text,
-                e.span().map_or(0, |s| s.start),
-                e.message().to_string(),
-            )
-        })?;
+        let file: File = crate::config::parse(text)?;
         let Some(table) = file.hooks else {
             return Ok(HooksConfig::default());
         };

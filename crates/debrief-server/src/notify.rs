@@ -94,13 +94,7 @@ struct Team {
 impl NotifyConfig {
     /// Reads `[notify]` and the `lead` of each `[teams.NAME]` of `debrief.toml`.
     pub fn from_toml(text: &str) -> Result<NotifyConfig, ConfigError> {
-        let file: File = toml::from_str(text).map_err(|e| {
-            ConfigError::at(
-                text,
-                e.span().map_or(0, |s| s.start),
-                e.message().to_string(),
-            )
-        })?;
+        let file: File = crate::config::parse(text)?;
         let leads = file
             .teams
             .into_iter()

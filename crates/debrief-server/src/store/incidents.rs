@@ -143,23 +143,7 @@ impl Store {
         let scope = format!("incident:{key}");
         let mut new = Vec::new();
         for entry in &delivery.entries {
-            let id: Option<i64> = sqlx::query_scalar(
-                "INSERT INTO timeline_proposals
-                 (scope, incident_key, system, source_id, link, at, text, milestone, state, proposed_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'held', $9)
-                 ON CONFLICT (scope, system, source_id) DO NOTHING RETURNING id",
-            )
-            .bind(&scope)
-            .bind(key)
-            .bind(entry.source.system)
-            .bind(&entry.source.id)
-            .bind(&entry.source.link)
-            .bind(entry.at.as_second())
-            .bind(&entry.text)
-            .bind(entry.milestone.map(|m| m.name()))
-            .bind(now)
-            .fetch_optional(&mut *tx)
-            .await?;
+            let id = insert_proposal(&mut tx, &scope, Some(key), None, entry, now).await?;
             new.extend(id);
         }
         let open = match postmortem_id {
@@ -243,24 +227,8 @@ impl Store {
         let now = self.clock.now();
         let mut new = 0;
         for entry in entries {
-            let added = sqlx::query(
-                "INSERT INTO timeline_proposals
-                 (scope, postmortem_id, system, source_id, link, at, text, milestone, state, proposed_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'proposed', $9)
-                 ON CONFLICT (scope, system, source_id) DO NOTHING",
-            )
-            .bind(&scope)
-            .bind(id)
-            .bind(entry.source.system)
-            .bind(&entry.source.id)
-            .bind(&entry.source.link)
-            .bind(entry.at.as_second())
-            .bind(&entry.text)
-            .bind(entry.milestone.map(|m| m.name()))
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-            new += usize::try_from(added.rows_affected()).unwrap_or(0);
+            let inserted = insert_proposal(&mut tx, &scope, None, Some(id), entry, now).await?;
+            new += usize::from(inserted.is_some());
         }
         tx.commit().await?;
         Ok(new)
@@ -465,6 +433,43 @@ impl Store {
         fits(&document)?;
         Ok(document)
     }
+}
+
+/// Keeps an entry as a proposal under `scope`: `held` while it belongs to no postmortem,
+/// else `proposed`. `None` when the scope has it already.
+async fn insert_proposal(
+    tx: &mut Tx,
+    scope: &str,
+    incident: Option<&str>,
+    postmortem: Option<i64>,
+    entry: &Entry,
+    now: i64,
+) -> Result<Option<i64>> {
+    let state = if postmortem.is_some() {
+        "proposed"
+    } else {
+        "held"
+    };
+    Ok(sqlx::query_scalar(
+        "INSERT INTO timeline_proposals
+         (scope, incident_key, postmortem_id, system, source_id, link, at, text, milestone, state,
+          proposed_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+         ON CONFLICT (scope, system, source_id) DO NOTHING RETURNING id",
+    )
+    .bind(scope)
+    .bind(incident)
+    .bind(postmortem)
+    .bind(entry.source.system)
+    .bind(&entry.source.id)
+    .bind(&entry.source.link)
+    .bind(entry.at.as_second())
+    .bind(&entry.text)
+    .bind(entry.milestone.map(|m| m.name()))
+    .bind(state)
+    .bind(now)
+    .fetch_optional(&mut **tx)
+    .await?)
 }
 
 /// How a draft names its zone: as `[hooks]` writes it, else by its IANA name.
