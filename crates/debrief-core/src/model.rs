@@ -390,6 +390,27 @@ impl Milestone {
         }
     }
 
+    /// What the milestone marks and which figure it ends, for people reading a timeline.
+    pub fn meaning(self) -> &'static str {
+        match self {
+            Milestone::Started => {
+                "Impact began: the first moment users or systems were affected. Every figure is counted from here."
+            }
+            Milestone::Detected => {
+                "The problem was noticed, by an alert or a report. Time to detect runs from started to here."
+            }
+            Milestone::Acknowledged => {
+                "A responder took the problem on. Time to acknowledge runs from started to here."
+            }
+            Milestone::Mitigated => {
+                "Impact stopped or was reduced, even if the cause remained. Time to mitigate runs from started to here."
+            }
+            Milestone::Resolved => {
+                "The incident was over. Time to resolve runs from started to here."
+            }
+        }
+    }
+
     /// Parses a marker name (`detected`, `ack`, `resolved`, ...), case-insensitively.
     pub fn from_marker(name: &str) -> Option<Milestone> {
         let name = name.trim().to_ascii_lowercase();

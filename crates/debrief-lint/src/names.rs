@@ -30,6 +30,17 @@ impl Roster {
         }
     }
 
+    /// The roles the roster gives, each once, in the order first given.
+    pub fn roles(&self) -> Vec<&str> {
+        let mut roles: Vec<&str> = Vec::new();
+        for role in self.people.iter().filter_map(|p| p.role.as_deref()) {
+            if !roles.contains(&role) {
+                roles.push(role);
+            }
+        }
+        roles
+    }
+
     /// Whether the roster is empty.
     pub fn is_empty(&self) -> bool {
         self.people.is_empty()

@@ -94,6 +94,37 @@ pub enum Command {
     /// Timeline entries from where the incident happened: chat and alerting.
     #[command(subcommand)]
     Timeline(TimelineCommand),
+    /// The linter in your editor: a language server on standard input and output.
+    #[command(
+        after_help = "Editors start it themselves; see the README's \"Editors\" section for \
+                            Neovim, Helix and VS Code. Exits 0 after the editor's shutdown and exit, \
+                            1 when the editor goes away without them."
+    )]
+    Lsp,
+    /// Print the shell's completion script for debrief.
+    #[command(after_help = "Examples:\n  \
+                            debrief completions bash > ~/.local/share/bash-completion/completions/debrief\n  \
+                            debrief completions zsh > \"${fpath[1]}/_debrief\"\n  \
+                            debrief completions fish > ~/.config/fish/completions/debrief.fish")]
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), or write one page per command into a folder.
+    #[command(after_help = "Examples:\n  debrief man | man -l -\n  \
+                            debrief man --out /usr/local/share/man/man1   # debrief.1, debrief-lint.1, ...")]
+    Man(ManArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// A folder to write debrief.1 and a page per command into, instead of printing
+    /// debrief.1.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -9,6 +9,7 @@ mod cmd;
 mod config;
 mod files;
 mod lint_output;
+mod lsp;
 mod report;
 
 use clap::Parser;
@@ -62,6 +63,9 @@ fn main() -> ExitCode {
         cli::Command::Timeline(cli::TimelineCommand::Import(source)) => {
             cmd::timeline::import(source)
         }
+        cli::Command::Lsp => lsp::run(),
+        cli::Command::Completions(args) => cmd::shell::completions(&args),
+        cli::Command::Man(args) => cmd::shell::man(&args),
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,

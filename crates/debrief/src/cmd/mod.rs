@@ -10,6 +10,7 @@ pub mod publish;
 pub mod remote;
 pub mod review;
 pub mod serve;
+pub mod shell;
 pub mod show;
 pub mod timeline;
 pub mod user;

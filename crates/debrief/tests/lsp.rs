@@ -1,0 +1,429 @@
+//! `debrief lsp` driven as an editor drives it: the binary on a pipe, JSON-RPC with LSP's
+//! framing. Initialise, open, change (incremental), the diagnostics it publishes, a code
+//! action applied, hover, symbols, completion, inlay hints, `debrief.toml` changed under
+//! it, a malformed message answered while the session goes on, shutdown and exit.
+
+mod common;
+
+use serde_json::{Value, json};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+/// An editor's side of the session.
+struct Client {
+    child: Child,
+    input: ChildStdin,
+    messages: mpsc::Receiver<Value>,
+    next_id: i64,
+    /// Notifications that arrived while waiting for something else.
+    pending: Vec<Value>,
+}
+
+impl Client {
+    fn start() -> Client {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_debrief"))
+            .arg("lsp")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start debrief lsp");
+        let input = child.stdin.take().expect("stdin");
+        let output = child.stdout.take().expect("stdout");
+        let (sender, messages) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut output = BufReader::new(output);
+            loop {
+                let mut length = None;
+                loop {
+                    let mut line = String::new();
+                    if output.read_line(&mut line).unwrap_or(0) == 0 {
+                        return;
+                    }
+                    if line == "\r\n" {
+                        break;
+                    }
+                    if let Some(value) = line.strip_prefix("Content-Length: ") {
+                        length = value.trim().parse::<usize>().ok();
+                    }
+                }
+                let mut body = vec![0; length.expect("every message has a Content-Length")];
+                output.read_exact(&mut body).expect("the message");
+                let value = serde_json::from_slice(&body).expect("the server writes JSON");
+                if sender.send(value).is_err() {
+                    return;
+                }
+            }
+        });
+        Client {
+            child,
+            input,
+            messages,
+            next_id: 1,
+            pending: Vec::new(),
+        }
+    }
+
+    fn write_raw(&mut self, body: &[u8]) {
+        write!(self.input, "Content-Length: {}\r\n\r\n", body.len()).expect("write");
+        self.input.write_all(body).expect("write");
+        self.input.flush().expect("flush");
+    }
+
+    fn notify(&mut self, method: &str, params: Value) {
+        let body = json!({"jsonrpc": "2.0", "method": method, "params": params});
+        self.write_raw(body.to_string().as_bytes());
+    }
+
+    /// A request and its answer (the whole response: `result` or `error`).
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        let id = self.next_id;
+        self.next_id += 1;
+        let body = json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params});
+        self.write_raw(body.to_string().as_bytes());
+        self.wait(|m| m["id"] == id)
+    }
+
+    /// The next message that `wanted` takes; others are kept for later.
+    fn wait(&mut self, wanted: impl Fn(&Value) -> bool) -> Value {
+        if let Some(at) = self.pending.iter().position(&wanted) {
+            return self.pending.remove(at);
+        }
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let message = self
+                .messages
+                .recv_timeout(left)
+                .unwrap_or_else(|_| panic!("nothing wanted came; kept: {:#?}", self.pending));
+            if wanted(&message) {
+                return message;
+            }
+            self.pending.push(message);
+        }
+    }
+
+    /// The next diagnostics published for `uri` at `version`.
+    fn diagnostics(&mut self, uri: &str, version: i64) -> Vec<Value> {
+        let published = self.wait(|m| {
+            m["method"] == "textDocument/publishDiagnostics"
+                && m["params"]["uri"] == uri
+                && m["params"]["version"] == version
+        });
+        published["params"]["diagnostics"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    }
+}
+
+fn codes(diagnostics: &[Value]) -> Vec<&str> {
+    diagnostics
+        .iter()
+        .filter_map(|d| d["code"].as_str())
+        .collect()
+}
+
+const DOCUMENT: &str = "---
+title: Checkout errors
+date: 2026-06-14
+---
+# Checkout errors
+
+## Summary
+
+Priya Raman restarted the cache. Who approved the change?
+
+## Impact
+
+1,200 checkouts failed over 38 minutes.
+
+## Timeline (UTC)
+
+- 14:02 [started] The cache deploy starts
+- 14:05 [detected] The error-rate alert pages
+- 14:09 [acknowledged] The on-call engineer takes the page
+- 14:30 [mitigated] The deploy is rolled back
+- 14:40 [resolved] Error rates are back to normal
+
+## Root cause analysis
+
+The cache client had no connection limit.
+
+## Action items
+
+- [ ] Add a connection limit to the cache client (owner: platform, due: 2099-07-01)
+";
+
+/// Applies a WorkspaceEdit's edits for `uri` to `text`, as an editor does.
+fn apply(text: &str, edits: &[Value]) -> String {
+    let offset = |position: &Value| {
+        let (line, character) = (
+            position["line"].as_u64().expect("line") as usize,
+            position["character"].as_u64().expect("character") as usize,
+        );
+        let start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
+        // The test's text is ASCII: characters are bytes.
+        start + character
+    };
+    let mut edits: Vec<&Value> = edits.iter().collect();
+    edits.sort_by_key(|e| std::cmp::Reverse(offset(&e["range"]["start"])));
+    let mut text = text.to_string();
+    for edit in edits {
+        let (start, end) = (
+            offset(&edit["range"]["start"]),
+            offset(&edit["range"]["end"]),
+        );
+        text.replace_range(start..end, edit["newText"].as_str().expect("text"));
+    }
+    text
+}
+
+#[test]
+fn an_editor_session_from_initialize_to_exit() {
+    let dir = common::tempdir();
+    let file = dir.path().join("2026-06-14-checkout.md");
+    common::write(&file, DOCUMENT);
+    common::write(
+        &dir.path().join("debrief.toml"),
+        "[roster]\n\"Priya Raman\" = \"the on-call SRE\"\n\n[server]\npublic_url = \"https://debrief.acme.example\"\n",
+    );
+    let uri = format!("file://{}", file.display());
+    let mut client = Client::start();
+
+    // Before initialize, a request is refused; then the capabilities.
+    let early = client.request("textDocument/hover", json!({}));
+    assert_eq!(early["error"]["code"], -32002, "{early}");
+    let initialized = client.request(
+        "initialize",
+        json!({"processId": null, "rootUri": null, "capabilities": {},
+               "initializationOptions": {"debounceMs": 50}}),
+    );
+    let capabilities = &initialized["result"]["capabilities"];
+    assert_eq!(
+        capabilities["textDocumentSync"]["change"], 2,
+        "incremental: {initialized}"
+    );
+    for provider in [
+        "hoverProvider",
+        "codeActionProvider",
+        "documentSymbolProvider",
+        "completionProvider",
+        "inlayHintProvider",
+    ] {
+        assert!(
+            !capabilities[provider].is_null(),
+            "{provider}: {initialized}"
+        );
+    }
+    client.notify("initialized", json!({}));
+
+    // Open: the findings, with their rule, its documentation and the suggestion.
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": DOCUMENT}}),
+    );
+    let diagnostics = client.diagnostics(&uri, 1);
+    assert_eq!(
+        codes(&diagnostics),
+        ["named-individual", "who-question"],
+        "{diagnostics:#?}"
+    );
+    let named = &diagnostics[0];
+    assert_eq!(named["range"]["start"], json!({"line": 8, "character": 0}));
+    assert_eq!(
+        named["codeDescription"]["href"],
+        "https://debrief.acme.example/rules#named-individual"
+    );
+    assert_eq!(named["source"], "debrief");
+    assert!(
+        named["relatedInformation"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("the on-call SRE")),
+        "{named}"
+    );
+
+    // An incremental change rewrites the who-question; typing pauses; it is linted once.
+    // Two changes, the second in the text the first left.
+    let who = DOCUMENT.find("Who approved").expect("the question")
+        - DOCUMENT.find("Priya").expect("its line");
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [
+            {"range": {"start": {"line": 8, "character": who}, "end": {"line": 8, "character": who + 24}},
+             "text": "How was the change approved?"},
+            {"range": {"start": {"line": 12, "character": 2}, "end": {"line": 12, "character": 3}},
+             "text": "3"},
+        ]}),
+    );
+    let mut text = DOCUMENT
+        .replace("Who approved the change?", "How was the change approved?")
+        .replace("1,200", "1,300");
+    let diagnostics = client.diagnostics(&uri, 2);
+    assert_eq!(
+        codes(&diagnostics),
+        ["named-individual"],
+        "{diagnostics:#?}"
+    );
+
+    // The code actions on the name: its role (the safe fix) and silencing it; the fix
+    // applied as the editor applies it.
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": diagnostics[0]["range"],
+               "context": {"diagnostics": diagnostics}}),
+    );
+    let actions = actions["result"].as_array().expect("actions").clone();
+    let titles: Vec<&str> = actions.iter().filter_map(|a| a["title"].as_str()).collect();
+    assert_eq!(
+        titles,
+        [
+            "Write “The on-call SRE” (named-individual)",
+            "Disable named-individual for this line"
+        ],
+        "{actions:#?}"
+    );
+    let silence = &actions[1]["edit"]["changes"][&uri];
+    assert_eq!(
+        apply(&text, silence.as_array().expect("edits"))
+            .lines()
+            .nth(8),
+        Some("<!-- debrief-disable-next-line named-individual -->")
+    );
+    let fix = actions[0]["edit"]["changes"][&uri]
+        .as_array()
+        .expect("edits")
+        .clone();
+    text = apply(&text, &fix);
+    assert!(
+        text.contains("The on-call SRE restarted the cache."),
+        "{text}"
+    );
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 3},
+               "contentChanges": fix.iter().map(|e| json!({"range": e["range"], "text": e["newText"]})).collect::<Vec<_>>()}),
+    );
+    assert_eq!(codes(&client.diagnostics(&uri, 3)), Vec::<&str>::new());
+
+    // Hover: a milestone tag says what it marks and its figure.
+    let hover = client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": {"line": 17, "character": 10}}),
+    );
+    let shown = hover["result"]["contents"]["value"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        shown.contains("[detected]") && shown.contains("time to detect 3m"),
+        "{hover}"
+    );
+
+    // Symbols: the sections, the timeline's entries under it.
+    let symbols = client.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    let sections: Vec<&str> = symbols["result"]
+        .as_array()
+        .expect("symbols")
+        .iter()
+        .filter_map(|s| s["name"].as_str())
+        .collect();
+    assert_eq!(
+        sections,
+        [
+            "Summary",
+            "Impact",
+            "Timeline (UTC)",
+            "Root cause analysis",
+            "Action items"
+        ],
+        "{symbols}"
+    );
+    assert_eq!(
+        symbols["result"][2]["children"].as_array().map(Vec::len),
+        Some(5)
+    );
+
+    // Inlay hints: the figures on the timeline's heading.
+    let hints = client.request(
+        "textDocument/inlayHint",
+        json!({"textDocument": {"uri": uri}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 40, "character": 0}}}),
+    );
+    assert_eq!(hints["result"][0]["position"]["line"], 14, "{hints}");
+    assert_eq!(
+        hints["result"][0]["label"],
+        "time to detect 3m · acknowledge 7m · mitigate 28m · resolve 38m",
+        "{hints}"
+    );
+
+    // A malformed message is answered, and the session goes on.
+    client.write_raw(b"{\"jsonrpc\": \"2.0\", \"id\": ");
+    let refused = client.wait(|m| m["id"].is_null() && !m["error"].is_null());
+    assert_eq!(refused["error"]["code"], -32700, "{refused}");
+    let unknown = client.request("textDocument/rename", json!({}));
+    assert_eq!(unknown["error"]["code"], -32601, "{unknown}");
+    let bad = client.request("textDocument/hover", json!({"textDocument": 3}));
+    assert_eq!(bad["error"]["code"], -32602, "{bad}");
+
+    // Completion: milestone tags after "[", roster roles for "owner:".
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 4}, "contentChanges": [
+            {"range": {"start": {"line": 20, "character": 0}, "end": {"line": 20, "character": 0}},
+             "text": "- 14:45 [re\n"}]}),
+    );
+    let completion = client.request(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": uri}, "position": {"line": 20, "character": 11}}),
+    );
+    let labels: Vec<&str> = completion["result"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|i| i["label"].as_str())
+        .collect();
+    assert_eq!(labels, ["resolved"], "{completion}");
+    assert_eq!(completion["result"][0]["textEdit"]["newText"], "resolved]");
+    let _ = client.diagnostics(&uri, 4);
+
+    // debrief.toml changes: the open document is linted again under it.
+    std::thread::sleep(Duration::from_millis(1100));
+    common::write(
+        &dir.path().join("debrief.toml"),
+        "[lint]\nrequired_sections = [\"summary\", \"impact\", \"timeline\", \"root_cause\", \"action_items\", \"lucky\"]\n",
+    );
+    let relinted = client
+        .wait(|m| m["method"] == "textDocument/publishDiagnostics" && m["params"]["version"] == 4);
+    let diagnostics = relinted["params"]["diagnostics"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        codes(&diagnostics).contains(&"missing-section"),
+        "{diagnostics:#?}"
+    );
+    assert!(
+        diagnostics.iter().all(|d| d["codeDescription"].is_null()),
+        "no server is named any more: {diagnostics:#?}"
+    );
+
+    // Shutdown, then exit: code 0.
+    let shutdown = client.request("shutdown", Value::Null);
+    assert_eq!(shutdown["result"], Value::Null, "{shutdown}");
+    client.notify("exit", Value::Null);
+    let status = client.child.wait().expect("exit");
+    assert!(status.success(), "{status}");
+}
+
+#[test]
+fn exit_without_shutdown_is_code_1() {
+    let mut client = Client::start();
+    client.request("initialize", json!({"capabilities": {}}));
+    client.notify("exit", Value::Null);
+    let status = client.child.wait().expect("exit");
+    assert_eq!(status.code(), Some(1));
+}
