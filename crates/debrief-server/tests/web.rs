@@ -1846,6 +1846,20 @@ async fn a_slack_channel_is_imported_from_the_page() {
 }
 
 #[tokio::test]
+async fn the_rules_page_explains_every_rule_under_its_id_to_anyone() {
+    let test = common::sqlite().await;
+    let mut anonymous = Browser::new(&test.store);
+    let page = anonymous.get("/rules").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    for rule in debrief_lint::RULES {
+        let id = rule.id.as_str();
+        assert!(page.body.contains(&format!("<section id=\"{id}\"")), "{id}");
+    }
+    assert!(page.body.contains("debrief-disable-next-line"));
+    test.finish().await;
+}
+
+#[tokio::test]
 async fn each_person_chooses_how_reminders_reach_them() {
     let test = common::sqlite().await;
     let dev = common::user(&test.store, "dev", "Dev", Role::Contributor).await;

@@ -1220,3 +1220,46 @@ fn publish_leaves_out_drafts_unless_asked_and_copies_images_from_inside_the_tree
     assert!(review.contains("Write-up"), "{review}");
     assert!(!review.contains("were not linted"), "{review}");
 }
+
+#[test]
+fn completions_and_manual_pages_come_from_the_one_definition_of_the_arguments() {
+    for (shell, expected) in [
+        ("bash", "_debrief()"),
+        ("zsh", "#compdef debrief"),
+        ("fish", "complete -c debrief"),
+    ] {
+        let assert = debrief().args(["completions", shell]).assert().success();
+        let script = stdout(&assert);
+        assert!(script.contains(expected), "{shell}: {script}");
+        // Every command is offered, the newest included.
+        for command in ["lint", "timeline", "lsp", "man"] {
+            assert!(script.contains(command), "{shell} lacks {command}");
+        }
+    }
+    let refused = debrief().args(["completions", "tcsh"]).assert().code(2);
+    assert!(
+        stderr(&refused).contains("invalid value 'tcsh'"),
+        "{}",
+        stderr(&refused)
+    );
+
+    let page = stdout(&debrief().arg("man").assert().success());
+    assert!(page.contains(".TH debrief 1"), "{page}");
+    assert!(page.contains("lsp"), "{page}");
+    let dir = tempdir();
+    debrief()
+        .args(["man", "--out"])
+        .arg(dir.path().join("man1"))
+        .assert()
+        .success();
+    for page in [
+        "debrief.1",
+        "debrief-lint.1",
+        "debrief-lsp.1",
+        "debrief-timeline-import-slack.1",
+    ] {
+        let path = dir.path().join("man1").join(page);
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{page}: {e}"));
+        assert!(text.contains(".TH"), "{page}: {text}");
+    }
+}

@@ -538,6 +538,7 @@ fn six_people_write_review_and_publish_a_postmortem_in_chromium() {
     );
     for (who, name, url) in [
         (viewer, "review", "/review"),
+        (viewer, "rules", "/rules"),
         (viewer, "list", "/postmortems"),
         (admin, "history", &*format!("{path}/history?from=1&to=3")),
         (admin, "admin", "/admin"),

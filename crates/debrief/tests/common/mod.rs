@@ -5,6 +5,7 @@
     reason = "each test file uses a different subset of the helpers"
 )]
 
+pub mod lsp;
 pub mod serve;
 pub mod webdriver;
 

@@ -14,7 +14,7 @@ use super::respond;
 use crate::store::{StoreError, User};
 use askama::Template;
 use axum::Router;
-use axum::extract::{FromRequestParts, Path};
+use axum::extract::{FromRequestParts, Path, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -99,6 +99,7 @@ pub(super) fn routes() -> Router<AppState> {
             "/postmortems/{id}/evidence",
             post(postmortem::upload_evidence),
         )
+        .route("/rules", get(rules))
         .route("/assets/app.css", get(stylesheet))
         .route("/assets/editor.js", get(editor_script))
         .route("/assets/search.js", get(search_script))
@@ -339,6 +340,42 @@ struct MessagePage<'a> {
     site: &'a str,
     user: Option<User>,
     message: String,
+}
+
+/// The linter's rules, explained: public, since editors link findings here.
+#[derive(Template)]
+#[template(path = "web/rules.html")]
+struct RulesPage<'a> {
+    title: &'a str,
+    site: &'a str,
+    user: Option<User>,
+    /// Each category: its anchor, its name, its rules.
+    groups: Vec<(&'static str, &'static str, Vec<&'static debrief_lint::Rule>)>,
+}
+
+/// `/rules`: every rule with its explanation, under an anchor of its id.
+async fn rules(State(state): State<AppState>, headers: HeaderMap) -> PageResult {
+    let groups = [
+        (debrief_lint::Category::Blame, "Blame"),
+        (debrief_lint::Category::ActionItem, "Action items"),
+        (debrief_lint::Category::Structure, "Structure"),
+    ]
+    .into_iter()
+    .map(|(category, heading)| {
+        let rules = debrief_lint::RULES
+            .iter()
+            .filter(|r| r.category == category)
+            .collect();
+        (category.name(), heading, rules)
+    })
+    .collect();
+    Ok(render(&RulesPage {
+        title: "The linter's rules",
+        site: SITE,
+        user: viewer(&state, &headers).await?,
+        groups,
+    })
+    .into_response())
 }
 
 /// A row of a list of postmortems.
