@@ -158,6 +158,19 @@ fn an_editor_session_from_initialize_to_exit() {
         "{diagnostics:#?}"
     );
 
+    // Hover on the name: its rule, explained.
+    let hover = client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": {"line": 8, "character": 3}}),
+    );
+    let shown = hover["result"]["contents"]["value"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        shown.contains("named-individual") && shown.contains("A person is named in the narrative"),
+        "{hover}"
+    );
+
     // The code actions on the name: its role (the safe fix) and silencing it; the fix
     // applied as the editor applies it.
     let actions = client.request(
@@ -279,6 +292,22 @@ fn an_editor_session_from_initialize_to_exit() {
     assert_eq!(labels, ["resolved"], "{completion}");
     assert_eq!(completion["result"][0]["textEdit"]["newText"], "resolved]");
     let _ = client.diagnostics(&uri, 4);
+    // An owner from the roster, on an action item.
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 5}, "contentChanges": [
+            {"range": {"start": {"line": 30, "character": 0}, "end": {"line": 30, "character": 0}},
+             "text": "- [ ] Page on pool saturation (owner: "}]}),
+    );
+    let completion = client.request(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": uri}, "position": {"line": 30, "character": 38}}),
+    );
+    assert_eq!(
+        completion["result"][0]["label"], "the on-call SRE",
+        "{completion}"
+    );
+    let _ = client.diagnostics(&uri, 5);
 
     // debrief.toml changes: the open document is linted again under it.
     std::thread::sleep(Duration::from_millis(1100));
@@ -287,7 +316,7 @@ fn an_editor_session_from_initialize_to_exit() {
         "[lint]\nrequired_sections = [\"summary\", \"impact\", \"timeline\", \"root_cause\", \"action_items\", \"lucky\"]\n",
     );
     let relinted = client
-        .wait(|m| m["method"] == "textDocument/publishDiagnostics" && m["params"]["version"] == 4);
+        .wait(|m| m["method"] == "textDocument/publishDiagnostics" && m["params"]["version"] == 5);
     let diagnostics = relinted["params"]["diagnostics"]
         .as_array()
         .cloned()
