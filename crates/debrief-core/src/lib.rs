@@ -32,4 +32,4 @@ pub use milestones::{Analysis, Metrics, analyse};
 pub use model::Postmortem;
 pub use read::{Read, ReadOptions, SourceMap, normalise, read, read_with};
 pub use rule::RuleId;
-pub use write::{slug, write};
+pub use write::{capitalised, slug, write};

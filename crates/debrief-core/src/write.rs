@@ -315,6 +315,14 @@ fn push_indented(out: &mut String, text: &str) {
     }
 }
 
+/// `text` with its first letter a capital: a role or a quoted sentence starting a line.
+pub fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
+}
+
 /// A file name's stem for a title: `Checkout 500 errors!` becomes `checkout-500-errors`.
 /// Letters and digits of any script, lower-cased; runs of anything else as one `-`; at most
 /// 60 characters; `postmortem` when nothing is left.

@@ -168,7 +168,7 @@ pub fn read(body: &[u8], file: &str) -> Result<Option<Delivery>, Error> {
             None,
         ),
     };
-    let text = crate::slack::capitalised(&text);
+    let text = debrief_core::capitalised(&text);
     Ok(Some(Delivery {
         event_id: Some(event.id.clone()),
         incident_key: incident

@@ -208,7 +208,7 @@ pub fn import(path: &Path, options: &SlackOptions<'_>) -> Result<SlackImport, Er
             found.skipped += 1;
             continue;
         };
-        let who = capitalised(&roles.of(
+        let who = debrief_core::capitalised(&roles.of(
             message.user.as_deref().unwrap_or(""),
             message.user_profile.as_ref(),
         ));
@@ -341,14 +341,6 @@ fn shorten(text: &str, chars: usize) -> String {
         .filter(|&i| i > chars / 2)
         .unwrap_or(cut.len());
     format!("{}…", cut[..at_word].trim_end())
-}
-
-/// `text` with its first letter a capital: a role starting a line.
-pub(crate) fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map_or_else(String::new, |first| {
-        first.to_uppercase().chain(chars).collect()
-    })
 }
 
 /// `text` with its first letter small, unless the word is an acronym ("SRE lead").
@@ -558,7 +550,10 @@ mod tests {
     fn titles_read_as_roles() {
         assert_eq!(decapitalised("Payments developer"), "payments developer");
         assert_eq!(decapitalised("SRE lead"), "SRE lead");
-        assert_eq!(capitalised("the on-call SRE"), "The on-call SRE");
+        assert_eq!(
+            debrief_core::capitalised("the on-call SRE"),
+            "The on-call SRE"
+        );
     }
 
     #[test]

@@ -254,7 +254,7 @@ fn named(sentence: &Sentence<'_>, name: &Name, praise: bool) -> Raw {
         (Some(role), Source::Roster) if !addressed => {
             let possessive = sentence.words[name.to - 1].text.ends_with("'s");
             let mut replacement = if name.from == 0 {
-                capitalise(role)
+                debrief_core::capitalised(role)
             } else {
                 role.clone()
             };
@@ -1216,11 +1216,4 @@ fn span_text(sentence: &Sentence<'_>, from: usize, to: usize) -> String {
         .map(|w| w.text)
         .collect::<Vec<_>>()
         .join(" ")
-}
-
-fn capitalise(text: &str) -> String {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }

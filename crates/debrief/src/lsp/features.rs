@@ -100,16 +100,6 @@ impl Analysis {
             .collect()
     }
 
-    /// The findings that touch `range`.
-    fn findings_in(&self, lines: &Lines<'_>, range: Range) -> impl Iterator<Item = &Finding> {
-        let start = self.offset(lines, range.start);
-        let end = self.offset(lines, range.end);
-        self.linted
-            .findings
-            .iter()
-            .filter(move |f| f.range.start <= end && start <= f.range.end)
-    }
-
     /// For every finding in `range`: its safe fix, and a comment that silences it on its
     /// line (`debrief-disable-next-line`).
     pub fn code_actions(
@@ -119,13 +109,15 @@ impl Analysis {
         rules_url: Option<&str>,
     ) -> Vec<CodeActionOrCommand> {
         let lines = self.lines();
+        let (start, end) = (
+            self.offset(&lines, range.start),
+            self.offset(&lines, range.end),
+        );
         let diagnostics = self.diagnostics(uri, rules_url);
         let mut actions = Vec::new();
         for (finding, diagnostic) in self.linted.findings.iter().zip(&diagnostics) {
-            if !self
-                .findings_in(&lines, range)
-                .any(|f| std::ptr::eq(f, finding))
-            {
+            // Only the findings that touch the range asked about.
+            if finding.range.start > end || start > finding.range.end {
                 continue;
             }
             let edit = |edits: Vec<TextEdit>| WorkspaceEdit {

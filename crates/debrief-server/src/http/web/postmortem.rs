@@ -947,19 +947,11 @@ pub(super) async fn decide_proposal(
         // Decided meanwhile (another tab, another person): the page says where it stands.
         Err(StoreError::Exists(message)) => Err(StoreError::Invalid(format!(
             "{}; the list below is up to date.",
-            capitalise(&message)
+            debrief_core::capitalised(&message)
         ))),
         other => other,
     };
     answer_step(&state, user, id, result).await
-}
-
-/// `text` with its first letter capitalised.
-fn capitalise(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map_or_else(String::new, |first| {
-        first.to_uppercase().chain(chars).collect()
-    })
 }
 
 /// The page after a step: its notice, or why it was refused.
